@@ -23,6 +23,32 @@ export const ERROR_CODES = {
   EFILE: "A file could not be read or written.",
   // Greeting client
   EGREETINGTOOLARGE: "The greeting is larger than the allowed maximum.",
+  // Protocol (the peer broke the rules, or a limit was exceeded)
+  EPROTOCOL: "The peer sent bytes that break the enchufe protocol.",
+  ETOOLARGE: "A frame or payload is larger than the announced maximum.",
+  ELINETOOLONG: "A text line is longer than the allowed maximum.",
+  EINVALIDTOPIC: "A topic name or subscription pattern is not valid.",
+  ESLOWCONSUMER: "The client did not read fast enough and its output buffer filled up.",
+  // Messaging client
+  ENORESPONDERS: "No handler or responder is available for that request.",
+  EREQUESTFAILED: "The responder answered the request with an error.",
+  EBUFFERFULL: "Too many publishes were buffered while disconnected.",
+  ESERVERCLOSED: "The server closed the connection with a reason.",
+  // Security
+  EAUTH: "Authentication failed: unknown user, wrong password or invalid token.",
+  EAUTHREQUIRED: "The server requires authentication.",
+  EDENIED: "The user has no permission for that action.",
+  EPLAINTEXTAUTH: "Credentials are refused on an unencrypted, non-loopback connection.",
+  ERATELIMIT: "Too many connections, messages or failed logins: slow down.",
+  ETLSUNTRUSTED: "The server's TLS certificate is not signed by a trusted CA.",
+  ETLSHOSTNAME: "The server's TLS certificate does not match the host name.",
+  ETLSEXPIRED: "A TLS certificate has expired or is not yet valid.",
+  ETLSPLAIN: "One side speaks TLS and the other plain TCP.",
+  ETLSCLIENTCERT: "The server requires a client certificate, or refused the one given.",
+  ETLS: "The TLS handshake failed.",
+  EUSERS: "The users file is missing, malformed or cannot be written.",
+  // Cluster
+  ECLUSTER: "The cluster bus (Redis) is unreachable or failed.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
