@@ -4,4 +4,19 @@ import type { Command } from "../context.js";
  * The sub-command table: name (and alias) to the module that runs it.
  * Each command lives in its own file in this folder and is loaded only when used.
  */
-export const commands: Readonly<Record<string, () => Promise<Command>>> = {};
+export const commands: Readonly<Record<string, () => Promise<Command>>> = {
+  server: async () => (await import("./server.js")).run,
+  servidor: async () => (await import("./server.js")).run,
+  client: async () => (await import("./client.js")).run,
+  cliente: async () => (await import("./client.js")).run,
+};
+
+/** The commands shown by `enchufe --help`, with a one-line summary in each language. */
+export const COMMAND_SUMMARIES: ReadonlyArray<{ name: string; es: string; en: string }> = [
+  { name: "server", es: "inicia el servidor (alias: servidor)", en: "start the server (alias: servidor)" },
+  {
+    name: "client",
+    es: "muestra el saludo del servidor (alias: cliente)",
+    en: "print the server's greeting (alias: cliente)",
+  },
+];

@@ -1,0 +1,108 @@
+/** `enchufe server`: listens, greets, serves sessions until SIGINT/SIGTERM; `--once` is the original. */
+import { readFile } from "node:fs/promises";
+import { EnchufeError } from "../../errors.js";
+import { type Lang, t } from "../../i18n/index.js";
+import type { ServerMode, ServerOptions } from "../../server/options.js";
+import { createServer } from "../../server/server.js";
+import { formatAddress } from "../../transport/address.js";
+import type { TraceEvent } from "../../transport/trace.js";
+import { COMMON_OPTIONS, detectLang, langValue, parseCommandArgs, portValue, usageError } from "../args.js";
+import { type CliContext, type Command, EXIT_OK } from "../context.js";
+import { reportError, traceLine } from "../output.js";
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  host: { type: "string" },
+  port: { type: "string", short: "p" },
+  message: { type: "string" },
+  "message-file": { type: "string" },
+  once: { type: "boolean" },
+  "greet-only": { type: "boolean" },
+} as const;
+
+async function readMessageFile(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new EnchufeError("EFILE", `Cannot read ${path}: ${reason}`, {
+      details: { path, reason },
+      cause: error,
+    });
+  }
+}
+
+/** Resolves when the process receives SIGINT or SIGTERM, with the signal's name. */
+function nextStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      resolve(signal);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+}
+
+export const run: Command = async (argv, ctx) => {
+  let lang = detectLang(argv, ctx);
+  let debug = argv.includes("--debug");
+  try {
+    const { values } = parseCommandArgs(argv, OPTIONS, lang);
+    lang = langValue(values.lang, lang);
+    debug = values.debug === true;
+    if (values.help === true) {
+      ctx.stdout.write(`${t(lang, "help.server", { extra: "" })}\n`);
+      return EXIT_OK;
+    }
+    if (values.once === true && values["greet-only"] === true) {
+      throw usageError(t(lang, "cli.conflict", { a: "--once", b: "--greet-only" }));
+    }
+    if (values.message !== undefined && values["message-file"] !== undefined) {
+      throw usageError(t(lang, "cli.conflict", { a: "--message", b: "--message-file" }));
+    }
+    const mode: ServerMode =
+      values.once === true ? "once" : values["greet-only"] === true ? "greet-only" : "session";
+    const message =
+      values["message-file"] !== undefined ? await readMessageFile(values["message-file"]) : values.message;
+    const options: Partial<ServerOptions> = {
+      host: values.host ?? "127.0.0.1",
+      port: portValue(values.port, 5000, lang),
+      mode,
+      ...(message === undefined ? {} : { message }),
+    };
+    return await serve(ctx, lang, options, values.trace === true);
+  } catch (error) {
+    return reportError(ctx, lang, error, debug);
+  }
+};
+
+async function serve(
+  ctx: CliContext,
+  lang: Lang,
+  options: Partial<ServerOptions>,
+  trace: boolean,
+): Promise<number> {
+  const server = createServer(options);
+  if (trace) server.on("trace", (event: TraceEvent) => ctx.stderr.write(`${traceLine(lang, event)}\n`));
+  server.on("connection", (info: { address: string }) => {
+    ctx.stdout.write(`${t(lang, "cli.connection", { address: info.address })}\n`);
+  });
+  const stop = nextStopSignal();
+  const bound = await server.listen();
+  ctx.stdout.write(`${t(lang, "cli.listening", { address: formatAddress(bound.address, bound.port) })}\n`);
+  ctx.stdout.write(`${t(lang, "cli.waiting")}\n`);
+  if (server.options.mode === "once") {
+    const done = new Promise<string>((resolve) => server.once("done", () => resolve("done")));
+    const how = await Promise.race([done, stop]);
+    if (how !== "done") ctx.stderr.write(`${t(lang, "cli.stopping", { signal: how })}\n`);
+    await server.close();
+    return EXIT_OK;
+  }
+  const signal = await stop;
+  ctx.stderr.write(`${t(lang, "cli.stopping", { signal })}\n`);
+  await server.close();
+  ctx.stderr.write(`${t(lang, "cli.stopped")}\n`);
+  return EXIT_OK;
+}

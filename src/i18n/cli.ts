@@ -1,0 +1,169 @@
+import type { Catalog } from "./index.js";
+
+type Key =
+  | "cli.listening"
+  | "cli.waiting"
+  | "cli.connection"
+  | "cli.message"
+  | "cli.invalidUtf8"
+  | "cli.stopping"
+  | "cli.stopped"
+  | "cli.publicBind"
+  | "cli.unknownCommand"
+  | "cli.unknownOption"
+  | "cli.missingValue"
+  | "cli.badPort"
+  | "cli.badNumber"
+  | "cli.badLang"
+  | "cli.conflict"
+  | "cli.unexpectedArgument"
+  | "cli.unexpected"
+  | "help.main"
+  | "help.server"
+  | "help.client"
+  | "trace.create"
+  | "trace.bind"
+  | "trace.listen"
+  | "trace.accept"
+  | "trace.connect"
+  | "trace.connected"
+  | "trace.send"
+  | "trace.receive"
+  | "trace.end"
+  | "trace.close";
+
+/** Texts of the `enchufe` command itself and of `server` / `client`. */
+export const cli = {
+  es: {
+    "cli.listening": "Escuchando en {address}",
+    "cli.waiting": "Servidor esperando conexion tenga paciencia...",
+    "cli.connection": "Conexion establecida desde {address}",
+    "cli.message": "Mensaje del servidor: {text}",
+    "cli.invalidUtf8":
+      "aviso: el servidor envió bytes que no son UTF-8 válido; se muestran con caracteres de reemplazo (�).",
+    "cli.stopping": "Deteniendo el servidor ({signal})...",
+    "cli.stopped": "Servidor detenido.",
+    "cli.publicBind":
+      "aviso: escuchando en {host}, visible para otras máquinas de la red, sin {missing}. Lee docs/SECURITY.md.",
+    "cli.unknownCommand": "Comando desconocido: '{name}'. Usa 'enchufe --help' para ver los comandos.",
+    "cli.unknownOption": "Opción desconocida: '{option}'.",
+    "cli.missingValue": "La opción {option} necesita un valor.",
+    "cli.badPort": "--port debe ser un número entero entre 0 y 65535 (recibido: '{value}').",
+    "cli.badNumber": "{option} debe ser un número {rule} (recibido: '{value}').",
+    "cli.badLang": "--lang debe ser 'es' o 'en' (recibido: '{value}').",
+    "cli.conflict": "Las opciones {a} y {b} no se pueden usar juntas.",
+    "cli.unexpectedArgument": "Argumento inesperado: '{value}'.",
+    "cli.unexpected": "Error inesperado en enchufe (es un fallo nuestro; por favor repórtalo):",
+    "help.main": `enchufe: sockets TCP para aprender programación distribuida, y un servidor de mensajería.
+
+Uso: enchufe <comando> [opciones]
+
+Comandos:
+{commands}
+
+Opciones generales: --help, --version, --lang es|en (o la variable ENCHUFE_LANG), --trace, --debug
+Usa 'enchufe <comando> --help' para ver las opciones de cada comando.`,
+    "help.server": `Uso: enchufe server [opciones]   (alias: servidor)
+
+Inicia el servidor. Por defecto escucha en 127.0.0.1:5000, saluda a cada cliente y atiende
+sesiones de chat y mensajería hasta Ctrl+C (SIGINT) o SIGTERM.
+
+  --host HOST            dirección donde escuchar (por defecto 127.0.0.1; 0.0.0.0 o :: para la red)
+  --port PUERTO          puerto (por defecto 5000; 0 elige uno libre y lo muestra)
+  --message TEXTO        el saludo (por defecto el del tutorial original)
+  --message-file ARCHIVO el saludo, leído de un archivo
+  --once                 como el servidor.py original: un cliente, el saludo, cerrar y terminar
+  --greet-only           saluda y cierra con cada cliente, sin sesión, y sigue escuchando
+  --lang es|en           idioma de los mensajes (por defecto es, o ENCHUFE_LANG)
+  --trace                muestra cada paso del ciclo de vida del socket
+  --debug                muestra los detalles técnicos de los errores
+{extra}`,
+    "help.client": `Uso: enchufe client [opciones]   (alias: cliente)
+
+Se conecta al servidor, muestra el saludo y cierra, como el cliente.py original.
+
+  --host HOST            servidor (por defecto 127.0.0.1; también acepta 127.0.1 como el original)
+  --port PUERTO          puerto (por defecto 5000)
+  --timeout SEGUNDOS     límite para conectar y para leer (por defecto 10)
+  --lang es|en           idioma de los mensajes
+  --trace                muestra cada paso del ciclo de vida del socket
+  --debug                muestra los detalles técnicos de los errores
+{extra}`,
+    "trace.create": "[traza] crear socket ({role})",
+    "trace.bind": "[traza] bind: vincular a {address}",
+    "trace.listen": "[traza] listen: escuchando en {address} (cola de {backlog})",
+    "trace.accept": "[traza] accept: conexión #{id} desde {peer}",
+    "trace.connect": "[traza] connect: conectando con {address}",
+    "trace.connected": "[traza] conectado: {local} -> {peer}",
+    "trace.send": "[traza] send: enviados {bytes} bytes a {peer}",
+    "trace.receive": "[traza] recv: recibidos {bytes} bytes de {peer}",
+    "trace.end": "[traza] {peer} terminó de enviar (FIN)",
+    "trace.close": "[traza] close: conexión con {peer} cerrada ({sent} bytes enviados, {received} recibidos)",
+  },
+  en: {
+    "cli.listening": "Listening on {address}",
+    "cli.waiting": "Server waiting for a connection, please be patient...",
+    "cli.connection": "Connection established from {address}",
+    "cli.message": "Message from the server: {text}",
+    "cli.invalidUtf8":
+      "warning: the server sent bytes that are not valid UTF-8; shown with replacement characters (�).",
+    "cli.stopping": "Stopping the server ({signal})...",
+    "cli.stopped": "Server stopped.",
+    "cli.publicBind":
+      "warning: listening on {host}, reachable from other machines on the network, without {missing}. Read docs/SECURITY.md.",
+    "cli.unknownCommand": "Unknown command: '{name}'. Use 'enchufe --help' to see the commands.",
+    "cli.unknownOption": "Unknown option: '{option}'.",
+    "cli.missingValue": "Option {option} needs a value.",
+    "cli.badPort": "--port must be an integer from 0 to 65535 (received: '{value}').",
+    "cli.badNumber": "{option} must be a number {rule} (received: '{value}').",
+    "cli.badLang": "--lang must be 'es' or 'en' (received: '{value}').",
+    "cli.conflict": "Options {a} and {b} cannot be used together.",
+    "cli.unexpectedArgument": "Unexpected argument: '{value}'.",
+    "cli.unexpected": "Unexpected error in enchufe (a bug on our side; please report it):",
+    "help.main": `enchufe: TCP sockets for learning distributed programming, and a messaging server.
+
+Usage: enchufe <command> [options]
+
+Commands:
+{commands}
+
+General options: --help, --version, --lang es|en (or the ENCHUFE_LANG variable), --trace, --debug
+Use 'enchufe <command> --help' for each command's options.`,
+    "help.server": `Usage: enchufe server [options]   (alias: servidor)
+
+Starts the server. By default it listens on 127.0.0.1:5000, greets every client and serves chat
+and messaging sessions until Ctrl+C (SIGINT) or SIGTERM.
+
+  --host HOST            address to listen on (default 127.0.0.1; 0.0.0.0 or :: for the network)
+  --port PORT            port (default 5000; 0 picks a free one and prints it)
+  --message TEXT         the greeting (default: the original tutorial's)
+  --message-file FILE    the greeting, read from a file
+  --once                 like the original servidor.py: one client, the greeting, close and exit
+  --greet-only           greet and close every client, no session, keep listening
+  --lang es|en           language of the messages (default es, or ENCHUFE_LANG)
+  --trace                show every step of the socket lifecycle
+  --debug                show the technical details of errors
+{extra}`,
+    "help.client": `Usage: enchufe client [options]   (alias: cliente)
+
+Connects to the server, prints the greeting and closes, like the original cliente.py.
+
+  --host HOST            server (default 127.0.0.1; also takes the original's 127.0.1)
+  --port PORT            port (default 5000)
+  --timeout SECONDS      limit for connecting and for reading (default 10)
+  --lang es|en           language of the messages
+  --trace                show every step of the socket lifecycle
+  --debug                show the technical details of errors
+{extra}`,
+    "trace.create": "[trace] create socket ({role})",
+    "trace.bind": "[trace] bind to {address}",
+    "trace.listen": "[trace] listen on {address} (backlog {backlog})",
+    "trace.accept": "[trace] accept: connection #{id} from {peer}",
+    "trace.connect": "[trace] connect to {address}",
+    "trace.connected": "[trace] connected: {local} -> {peer}",
+    "trace.send": "[trace] send: {bytes} bytes to {peer}",
+    "trace.receive": "[trace] recv: {bytes} bytes from {peer}",
+    "trace.end": "[trace] {peer} finished sending (FIN)",
+    "trace.close": "[trace] close: connection with {peer} closed ({sent} bytes sent, {received} received)",
+  },
+} as const satisfies Catalog<Key>;

@@ -1,0 +1,99 @@
+/** The greeting server's options: one typed interface, one set of defaults, validated once and frozen. */
+import type { Server, Socket } from "node:net";
+import { EnchufeError } from "../errors.js";
+
+/** The original tutorial's greeting, sent as these exact UTF-8 bytes. */
+export const ORIGINAL_GREETING =
+  "Hola, Julian estas aprendiendo a programacion distribuida y has creado tu primer socket!";
+
+/** What the server does with each connection. */
+export type ServerMode =
+  /** The original servidor.py: one client, the greeting's exact bytes, close, stop. */
+  | "once"
+  /** The same for every client, and keep running. */
+  | "greet-only"
+  /** Greeting, then a messaging session run by the handler (greet-only when there is no handler). */
+  | "session";
+
+/** Who an accepted connection is, as the server tells its handler. */
+export interface ConnectionInfo {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly id: number;
+}
+
+/** Runs the session of each accepted connection (the messaging server plugs in here). */
+export interface ConnectionHandler {
+  handle(socket: Socket, info: ConnectionInfo): void;
+  /** Tells every session the server is stopping and resolves once they are flushed or the deadline passed. */
+  shutdown(deadlineMs: number): Promise<void>;
+}
+
+export interface ServerOptions {
+  readonly host: string;
+  readonly port: number;
+  /** The greeting (a string is sent as UTF-8). */
+  readonly message: string | Uint8Array;
+  readonly mode: ServerMode;
+  readonly handler?: ConnectionHandler | undefined;
+  readonly backlog: number;
+  /** Milliseconds close() waits for sessions to flush before dropping them. */
+  readonly shutdownTimeoutMs: number;
+  /** Creates the listening server (a TLS server, say); plain TCP by default. */
+  readonly createServer?: (() => Server) | undefined;
+}
+
+export const DEFAULT_SERVER_OPTIONS: ServerOptions = Object.freeze({
+  host: "127.0.0.1",
+  port: 5000,
+  message: ORIGINAL_GREETING,
+  mode: "session",
+  backlog: 511,
+  shutdownTimeoutMs: 5000,
+});
+
+const MODES: readonly ServerMode[] = ["once", "greet-only", "session"];
+
+function invalid(option: string, rule: string, received: unknown): EnchufeError {
+  return new EnchufeError(
+    "EOPTION",
+    `options.${option} ${rule}. Received ${typeof received} (${String(received)}).`,
+    {
+      details: { option, rule, received: String(received) },
+    },
+  );
+}
+
+/** Checks a TCP port number: an integer from 0 to 65535 (0 picks a free port). */
+export function checkPort(port: unknown, option = "port"): number {
+  if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw invalid(option, "should be an integer >= 0 and <= 65535", port);
+  }
+  return port;
+}
+
+/** Fills defaults, validates every option, and freezes the result. */
+export function resolveServerOptions(options: Partial<ServerOptions> = {}): ServerOptions {
+  const merged: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...options };
+  checkPort(merged.port);
+  if (typeof merged.host !== "string" || merged.host.length === 0) {
+    throw invalid("host", "should be a non-empty host name or address", merged.host);
+  }
+  if (!MODES.includes(merged.mode))
+    throw invalid("mode", `should be one of ${MODES.join(", ")}`, merged.mode);
+  if (typeof merged.message !== "string" && !(merged.message instanceof Uint8Array)) {
+    throw invalid("message", "should be a string or bytes", merged.message);
+  }
+  if (!Number.isInteger(merged.backlog) || merged.backlog < 1) {
+    throw invalid("backlog", "should be a positive integer", merged.backlog);
+  }
+  if (!Number.isFinite(merged.shutdownTimeoutMs) || merged.shutdownTimeoutMs < 0) {
+    throw invalid("shutdownTimeoutMs", "should be a number >= 0", merged.shutdownTimeoutMs);
+  }
+  return Object.freeze(merged);
+}
+
+/** The greeting as bytes. */
+export function greetingBytes(message: string | Uint8Array): Buffer {
+  return typeof message === "string" ? Buffer.from(message, "utf8") : Buffer.from(message);
+}

@@ -1,0 +1,161 @@
+/**
+ * The enchufe server: listens, greets, and hands each connection to the messaging handler
+ * (or, in the original's modes, greets and closes). Events:
+ * - `listening` ({ address, port, family }), `connection` (ConnectionInfo & { address }),
+ * - `trace` (TraceEvent), `done` (after the one client of `once` mode), `error` (a socket error after listen).
+ */
+import { EventEmitter } from "node:events";
+import type { Server, Socket } from "node:net";
+import { EnchufeError } from "../errors.js";
+import { formatAddress } from "../transport/address.js";
+import { listen } from "../transport/tcp.js";
+import type { TraceEvent } from "../transport/trace.js";
+import { type ConnectionInfo, greetingBytes, resolveServerOptions, type ServerOptions } from "./options.js";
+
+/** Where the server listens, as the operating system reports it (the real port when port 0 was asked). */
+export interface BoundAddress {
+  readonly address: string;
+  readonly port: number;
+  readonly family: string;
+}
+
+export class EnchufeServer extends EventEmitter {
+  readonly options: ServerOptions;
+  readonly #greeting: Buffer;
+  readonly #sockets = new Set<Socket>();
+  #server: Server | undefined;
+  #bound: BoundAddress | undefined;
+  #nextId = 0;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: Partial<ServerOptions> = {}) {
+    super();
+    this.options = resolveServerOptions(options);
+    this.#greeting = greetingBytes(this.options.message);
+  }
+
+  /** The bound address once listening. */
+  get address(): BoundAddress | undefined {
+    return this.#bound;
+  }
+
+  /** Sockets currently open. */
+  get connections(): number {
+    return this.#sockets.size;
+  }
+
+  /** Starts listening; rejects with EADDRINUSE, EACCES, EADDRNOTAVAIL or ENOTFOUND. */
+  async listen(): Promise<BoundAddress> {
+    if (this.#server !== undefined) throw new EnchufeError("EOPTION", "The server is already listening");
+    const trace =
+      this.listenerCount("trace") > 0 ? (event: TraceEvent) => this.emit("trace", event) : undefined;
+    const server = await listen({
+      host: this.options.host,
+      port: this.options.port,
+      backlog: this.options.backlog,
+      createServer: this.options.createServer,
+      trace,
+    });
+    this.#server = server;
+    const bound = server.address();
+    if (bound === null || typeof bound !== "object") throw new EnchufeError("EOPTION", "Not a TCP server");
+    this.#bound = Object.freeze({ address: bound.address, port: bound.port, family: bound.family });
+    server.on("connection", (socket: Socket) => this.#accept(socket));
+    server.on("secureConnection", (socket: Socket) => this.#accept(socket));
+    server.on("error", (error) => this.emit("error", error));
+    this.emit("listening", this.#bound);
+    return this.#bound;
+  }
+
+  #accept(socket: Socket): void {
+    // A TLS server emits both 'connection' (raw TCP) and 'secureConnection' (after the handshake):
+    // sessions start on the secure one.
+    if (this.options.createServer !== undefined && !("encrypted" in socket)) return;
+    if (this.#closing !== undefined) {
+      socket.destroy();
+      return;
+    }
+    const id = ++this.#nextId;
+    const remoteAddress = socket.remoteAddress ?? "?";
+    const remotePort = socket.remotePort ?? 0;
+    const peer = formatAddress(remoteAddress, remotePort);
+    const info: ConnectionInfo = { remoteAddress, remotePort, id };
+    this.#sockets.add(socket);
+    const tracing = this.listenerCount("trace") > 0;
+    if (tracing) {
+      this.emit("trace", { step: "accept", peer, id } satisfies TraceEvent);
+      socket.on("data", (chunk: Buffer) =>
+        this.emit("trace", { step: "receive", bytes: chunk.length, peer } satisfies TraceEvent),
+      );
+      socket.on("end", () => this.emit("trace", { step: "end", peer } satisfies TraceEvent));
+    }
+    socket.on("error", () => {
+      // Resets and broken pipes end in 'close'; the session (if any) reports its own errors.
+    });
+    socket.on("close", () => {
+      this.#sockets.delete(socket);
+      if (tracing) {
+        this.emit("trace", {
+          step: "close",
+          peer,
+          sent: socket.bytesWritten,
+          received: socket.bytesRead,
+        } satisfies TraceEvent);
+      }
+    });
+    this.emit("connection", { ...info, address: peer });
+
+    const mode = this.options.mode;
+    if (mode === "session" && this.options.handler !== undefined) {
+      this.options.handler.handle(socket, info);
+      return;
+    }
+    if (tracing)
+      this.emit("trace", { step: "send", bytes: this.#greeting.length, peer } satisfies TraceEvent);
+    socket.end(this.#greeting);
+    if (mode === "once") {
+      // The original accepts exactly one client: stop listening now, report done once the bytes are out.
+      this.#server?.close();
+      socket.once("close", () => this.emit("done"));
+    }
+  }
+
+  /**
+   * Stops gracefully: stops accepting, lets the handler tell its sessions and flush, waits for greetings
+   * in flight, and drops whatever is still open after `shutdownTimeoutMs`.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    const server = this.#server;
+    if (server === undefined) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const deadline = this.options.shutdownTimeoutMs;
+    if (this.options.handler !== undefined) await this.options.handler.shutdown(deadline);
+    if (this.#sockets.size > 0) {
+      const drained = new Promise<void>((resolve) => {
+        const check = () => {
+          if (this.#sockets.size === 0) resolve();
+        };
+        for (const socket of this.#sockets) socket.once("close", check);
+        check();
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, deadline);
+      });
+      await Promise.race([drained, late]);
+      clearTimeout(timer);
+      for (const socket of this.#sockets) socket.destroy();
+    }
+    await closed;
+  }
+}
+
+/** Creates a server (not yet listening): call `listen()`. */
+export function createServer(options: Partial<ServerOptions> = {}): EnchufeServer {
+  return new EnchufeServer(options);
+}
