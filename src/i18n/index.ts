@@ -4,6 +4,7 @@
  * Placeholders are written {name} and filled from `params`.
  */
 import { common } from "./common.js";
+import { server } from "./server.js";
 
 export type Lang = "es" | "en";
 export const LANGS: readonly Lang[] = ["es", "en"];
@@ -11,7 +12,7 @@ export const LANGS: readonly Lang[] = ["es", "en"];
 /** A catalogue: the same keys in both languages. */
 export type Catalog<K extends string> = Readonly<Record<Lang, Readonly<Record<K, string>>>>;
 
-const catalogs = [common] as const;
+const catalogs = [common, server] as const;
 
 type KeysOf<C> = C extends Catalog<infer K> ? K : never;
 export type MessageKey = KeysOf<(typeof catalogs)[number]>;
