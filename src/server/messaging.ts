@@ -67,6 +67,10 @@ function onSocketError(): void {
   // A reset or broken pipe: 'close' follows and does the cleanup.
 }
 
+function uncorkAll(handler: MessagingHandler): void {
+  handler.uncorkAll();
+}
+
 function sweepIdle(handler: MessagingHandler): void {
   handler.checkIdle();
 }
@@ -78,6 +82,8 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
   readonly #sessions = new Set<TextSession | FramedSession>();
   readonly #greeting: Buffer;
   #idleTimer: NodeJS.Timeout | undefined;
+  /** Sessions whose sockets are corked until the end of this event-loop turn (write batching). */
+  #corked: Session[] = [];
   #shuttingDown = false;
   #connections = 0;
   #nextId = 0;
@@ -185,6 +191,18 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
 
   slowConsumer(session: Session): void {
     if (this.listenerCount("slowConsumer") > 0) this.emit("slowConsumer", session.info());
+  }
+
+  corked(session: Session): void {
+    if (this.#corked.length === 0) process.nextTick(uncorkAll, this);
+    this.#corked.push(session);
+  }
+
+  /** Flushes every batched socket (once per event-loop turn). */
+  uncorkAll(): void {
+    const corked = this.#corked;
+    this.#corked = [];
+    for (const session of corked) session.uncork();
   }
 
   /** Idle sweep (runs only when idleTimeoutMs > 0). */

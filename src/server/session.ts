@@ -36,6 +36,8 @@ export type DisconnectReason =
 export interface SessionOwner {
   sessionEnded(session: Session, reason: DisconnectReason): void;
   slowConsumer(session: Session): void;
+  /** Called when a session corked its socket: the owner uncorks it once this event-loop turn ends. */
+  corked(session: Session): void;
 }
 
 export abstract class Session {
@@ -51,6 +53,8 @@ export abstract class Session {
   pinged = false;
   /** Why the session is ending; set by the first close decision. */
   endReason: DisconnectReason | undefined;
+  /** True while writes are being batched (socket.cork) until the end of this turn. */
+  isCorked = false;
   readonly #maxPending: number;
   protected readonly owner: SessionOwner;
 
@@ -81,7 +85,19 @@ export abstract class Session {
       this.socket.destroy();
       return;
     }
+    if (!this.isCorked) {
+      this.isCorked = true;
+      this.socket.cork();
+      this.owner.corked(this);
+    }
     this.socket.write(bytes);
+  }
+
+  /** Ends this turn's write batch (called by the owner). */
+  uncork(): void {
+    if (!this.isCorked) return;
+    this.isCorked = false;
+    this.socket.uncork();
   }
 
   /** Writes `last` (if any) and closes gracefully; destroys after `graceMs` if the peer does not read. */
