@@ -270,6 +270,16 @@ export class Broker {
     pending.requester.reply(pending.reqId, ReplyStatus.TIMEOUT, EMPTY_HEADERS, EMPTY_PAYLOAD);
   }
 
+  /** A responder left: its unanswered requests are answered NO_RESPONDERS at once instead of waiting for the timeout. */
+  responderGone(responder: FramedSession): void {
+    for (const [token, pending] of this.#pending) {
+      if (pending.responder !== responder) continue;
+      this.#pending.delete(token);
+      clearTimeout(pending.timer);
+      pending.requester.reply(pending.reqId, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD);
+    }
+  }
+
   /** Stops every request timer (shutdown). */
   clearPending(): void {
     for (const pending of this.#pending.values()) clearTimeout(pending.timer);

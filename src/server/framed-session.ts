@@ -147,6 +147,7 @@ export class FramedSession extends Session {
       this.#broker.unsubscribe(this, subscription.pattern, subscription.responder);
     }
     this.#subscriptions.clear();
+    this.#broker.responderGone(this);
     if (this.nick !== "") this.#broker.unregister(this);
   }
 

@@ -4,7 +4,7 @@
  * Plug it into the server: `createServer({ ..., handler: new MessagingHandler(options) })`.
  *
  * Events: `connect` (ClientInfo), `disconnect` (ClientInfo, DisconnectReason), `message` (MessageEvent),
- * `slowConsumer` (ClientInfo). Listing: listRooms(), listClients(). Requests: handleRequest(name, fn).
+ * `slowConsumer` (ClientInfo), `clientError` (ClientInfo, error: a bug while handling that client; it is dropped). Listing: listRooms(), listClients(). Requests: handleRequest(name, fn).
  */
 import { EventEmitter } from "node:events";
 import type { Socket } from "node:net";
@@ -14,7 +14,7 @@ import { Broker, type RoomInfo } from "./broker.js";
 import { FramedSession } from "./framed-session.js";
 import { HandlerRegistry, type RequestHandler } from "./handlers.js";
 import { type MessagingOptions, pingIntervalMs, resolveMessagingOptions } from "./limits.js";
-import type { ClientInfo, DisconnectReason, Session, SessionOwner } from "./session.js";
+import type { ClientInfo, Session, SessionOwner } from "./session.js";
 import { TextSession } from "./text-session.js";
 
 /** What the server passes to handle() for each accepted connection. */
@@ -45,7 +45,12 @@ class Connection {
         this.session = this.owner.becomeFramed(session as TextSession);
       }
     }
-    this.session.receive(chunk);
+    try {
+      this.session.receive(chunk);
+    } catch (error) {
+      // A bug in a session must cost one connection, never the server.
+      this.owner.sessionFailed(this.session, error);
+    }
   }
 
   onClose(): void {
@@ -185,8 +190,11 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
     if (this.#sessions.size === 0 && this.#shutdownDone !== undefined) this.#shutdownDone();
   }
 
-  sessionEnded(_session: Session, _reason: DisconnectReason): void {
-    // The socket's 'close' event does the cleanup (closed()).
+  /** An unexpected error while handling a client's bytes: that client is dropped, `clientError` emitted. */
+  sessionFailed(session: Session, error: unknown): void {
+    session.endReason ??= "protocol-error";
+    session.socket.destroy();
+    if (this.listenerCount("clientError") > 0) this.emit("clientError", session.info(), error);
   }
 
   slowConsumer(session: Session): void {

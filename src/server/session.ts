@@ -34,7 +34,6 @@ export type DisconnectReason =
 
 /** Callbacks a session uses to tell its owner about its life (implemented by MessagingHandler). */
 export interface SessionOwner {
-  sessionEnded(session: Session, reason: DisconnectReason): void;
   slowConsumer(session: Session): void;
   /** Called when a session corked its socket: the owner uncorks it once this event-loop turn ends. */
   corked(session: Session): void;

@@ -276,6 +276,25 @@ describe("framed mode", () => {
     assert.equal((await asker.next("REPLY")).status, ReplyStatus.NO_RESPONDERS);
   });
 
+  test("a responder that leaves with a request in flight: NO_RESPONDERS at once", async () => {
+    const responder = await framed("leaver");
+    responder.subscribe(1, "leave.now", true);
+    await responder.flush();
+    const asker = await framed("asker-2");
+    asker.send({
+      type: "REQ",
+      reqId: 20,
+      name: "leave.now",
+      timeoutMs: 10_000,
+      headers: [],
+      payload: Buffer.alloc(0),
+    });
+    await responder.next("REQMSG");
+    responder.close();
+    const reply = await asker.next("REPLY", undefined, 2000);
+    assert.deepEqual([reply.reqId, reply.status], [20, ReplyStatus.NO_RESPONDERS]);
+  });
+
   test("a frame before HELLO is answered with ERR NOT_READY and CLOSE", async () => {
     const client = await FramedClient.connect(server.port, "x", false);
     closers.push(client);
