@@ -1,4 +1,5 @@
 // TEMPORARY stand-in written by the server engineer until the codec branch lands (take the codec's version on merge).
+import { isUtf8 } from "node:buffer";
 import { EnchufeError } from "../errors.js";
 
 export type Headers = ReadonlyArray<readonly [string, string]>;
@@ -229,6 +230,8 @@ class Reader {
   str(): string {
     const n = this.u16();
     this.need(n);
+    if (!isUtf8(this.body.subarray(this.offset, this.offset + n)))
+      throw new EnchufeError("EPROTOCOL", "invalid UTF-8 in a string field");
     const s = this.body.toString("utf8", this.offset, this.offset + n);
     this.offset += n;
     return s;
@@ -250,6 +253,9 @@ class Reader {
 }
 
 function decodeBody(type: number, flags: number, body: Buffer): Frame {
+  const allowedFlags = type === 4 || type === 5 ? 1 : 0;
+  if ((flags & ~allowedFlags) !== 0)
+    throw new EnchufeError("EPROTOCOL", `unknown flag bits ${flags} for type ${type}`);
   const r = new Reader(body);
   let frame: Frame;
   switch (TYPES[type]) {
