@@ -160,7 +160,11 @@ describe("limits and lifecycle", () => {
     try {
       assert.equal(alive.welcome!.pingIntervalMs, 200);
       // `alive` answers every PING; `silent` never does.
-      alive.frames.next((frame) => frame.type === "PING", 2000).then(() => alive.send({ type: "PONG" }));
+      const push = alive.frames.push.bind(alive.frames);
+      alive.frames.push = (frame) => {
+        if (frame.type === "PING") alive.send({ type: "PONG" });
+        else push(frame);
+      };
       await silent.next("PING");
       assert.equal((await silent.next("CLOSE", undefined, 2000)).reason, CloseReason.IDLE);
       assert.match(await person.nextStarting("! ", 2000), /idle for too long/);
