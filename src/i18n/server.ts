@@ -1,0 +1,87 @@
+import type { Catalog } from "./index.js";
+
+/** Texts the messaging server sends to people in text mode (notices "* ", errors "! "). */
+export const server = {
+  es: {
+    "server.guest": "invitado",
+    "server.private": "privado",
+    "server.nick.set": "* ahora eres {nick}",
+    "server.nick.changed": "* {old} ahora se llama {nick}",
+    "server.join.you": "* estás en la sala {room}",
+    "server.join.other": "* {nick} entró en {room}",
+    "server.leave.other": "* {nick} salió de {room}",
+    "server.rooms": "* salas: {list}",
+    "server.rooms.none": "* no hay salas con gente",
+    "server.who": "* en {room}: {list}",
+    "server.msg.sent": "* mensaje privado enviado a {nick}",
+    "server.bye": "* adiós",
+    "server.shutdown": "* el servidor se está cerrando",
+    "server.help":
+      "* comandos: /nick NOMBRE, /join SALA, /rooms, /who, /msg NICK TEXTO, /help, /quit; cualquier otra línea va a tu sala",
+    "server.error.unknownCommand": "! comando desconocido: {command} (prueba /help)",
+    "server.error.usage": "! uso: {usage}",
+    "server.error.nickTaken": "! el nick {nick} ya está en uso",
+    "server.error.nickInvalid":
+      "! nick no válido: {nick} (1-32 letras, dígitos, '_', '-', '.', empieza por letra o dígito)",
+    "server.error.roomInvalid":
+      "! sala no válida: {room} (letras, dígitos, '_', '-', partes separadas por '.')",
+    "server.error.noSuchUser": "! no hay nadie conectado con el nick {nick}",
+    "server.error.lineTooLong": "! línea demasiado larga (máximo {max} bytes): se cierra la conexión",
+    "server.error.flood": "! demasiadas líneas seguidas: se cierra la conexión",
+    "server.error.idle": "! sin actividad durante demasiado tiempo: se cierra la conexión",
+    "server.error.full": "! el servidor está lleno, inténtalo más tarde",
+  },
+  en: {
+    "server.guest": "guest",
+    "server.private": "private",
+    "server.nick.set": "* you are now {nick}",
+    "server.nick.changed": "* {old} is now known as {nick}",
+    "server.join.you": "* you are now in room {room}",
+    "server.join.other": "* {nick} joined {room}",
+    "server.leave.other": "* {nick} left {room}",
+    "server.rooms": "* rooms: {list}",
+    "server.rooms.none": "* no room has anyone in it",
+    "server.who": "* in {room}: {list}",
+    "server.msg.sent": "* private message sent to {nick}",
+    "server.bye": "* bye",
+    "server.shutdown": "* the server is shutting down",
+    "server.help":
+      "* commands: /nick NAME, /join ROOM, /rooms, /who, /msg NICK TEXT, /help, /quit; any other line goes to your room",
+    "server.error.unknownCommand": "! unknown command: {command} (try /help)",
+    "server.error.usage": "! usage: {usage}",
+    "server.error.nickTaken": "! the nick {nick} is already taken",
+    "server.error.nickInvalid":
+      "! invalid nick: {nick} (1-32 letters, digits, '_', '-', '.', starting with a letter or digit)",
+    "server.error.roomInvalid": "! invalid room: {room} (letters, digits, '_', '-', parts separated by '.')",
+    "server.error.noSuchUser": "! nobody is connected with the nick {nick}",
+    "server.error.lineTooLong": "! line too long (at most {max} bytes): closing the connection",
+    "server.error.flood": "! too many lines in a row: closing the connection",
+    "server.error.idle": "! idle for too long: closing the connection",
+    "server.error.full": "! the server is full, try again later",
+  },
+} as const satisfies Catalog<
+  | "server.guest"
+  | "server.private"
+  | "server.nick.set"
+  | "server.nick.changed"
+  | "server.join.you"
+  | "server.join.other"
+  | "server.leave.other"
+  | "server.rooms"
+  | "server.rooms.none"
+  | "server.who"
+  | "server.msg.sent"
+  | "server.bye"
+  | "server.shutdown"
+  | "server.help"
+  | "server.error.unknownCommand"
+  | "server.error.usage"
+  | "server.error.nickTaken"
+  | "server.error.nickInvalid"
+  | "server.error.roomInvalid"
+  | "server.error.noSuchUser"
+  | "server.error.lineTooLong"
+  | "server.error.flood"
+  | "server.error.idle"
+  | "server.error.full"
+>;

@@ -1,0 +1,32 @@
+/**
+ * Text made safe for another person's terminal (pure, no I/O).
+ * What one user types is shown on other users' terminals: no byte they send may move a cursor,
+ * change colours, set a window title, reorder text (bidi overrides) or start a new line.
+ */
+import { isUtf8 } from "node:buffer";
+
+// ESC sequences: CSI (ESC [ ... final), OSC / DCS / SOS / PM / APC strings (ended by BEL or ESC \ or
+// the end of the text), and two-character escapes (ESC + one char).
+const ESCAPE_SEQUENCE =
+  /\u001b\[[\u0030-\u003f]*[\u0020-\u002f]*[\u0040-\u007e]?|\u001b[\]PX^_][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[\s\S]?|\u009b[\u0030-\u003f]*[\u0020-\u002f]*[\u0040-\u007e]?/g;
+// Line breaks become one space so the text stays one line.
+const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/g;
+// C0 controls except tab, DEL, C1 controls, bidi embeddings/overrides/isolates.
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Decodes UTF-8, reporting whether it was valid (invalid sequences become U+FFFD). */
+export function decodeUtf8(bytes: Uint8Array): { text: string; valid: boolean } {
+  const buffer = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { text: buffer.toString("utf8"), valid: isUtf8(buffer) };
+}
+
+/**
+ * Text safe to show on another person's terminal: invalid UTF-8 becomes U+FFFD; ESC sequences,
+ * C0/C1 controls (tab is kept), DEL and bidi overrides are removed; line breaks become one space.
+ */
+export function sanitizeLine(text: string | Uint8Array): string {
+  const decoded = typeof text === "string" ? text : decodeUtf8(text).text;
+  return decoded.replace(LINE_BREAK, " ").replace(ESCAPE_SEQUENCE, "").replace(CONTROL, "");
+}

@@ -1,0 +1,308 @@
+/**
+ * The broker: every cross-session delivery goes through here. Nickname registry, text rooms,
+ * framed subscriptions (token trie + exact map), presence notices, fan-out, direct messages and
+ * request routing (server handlers first, then responder clients).
+ *
+ * This is the message-bus seam: publish(), direct() and request() are the only ways one session
+ * reaches another, so a cluster bus can later sit beneath them.
+ */
+import type { EventEmitter } from "node:events";
+import { type Lang, t } from "../i18n/index.js";
+import { type Headers, ReplyStatus } from "../protocol/frames.js";
+import { nickKey } from "../protocol/names.js";
+import { SubscriptionIndex } from "../protocol/subscriptions.js";
+import { Delivery } from "./delivery.js";
+import type { FramedSession } from "./framed-session.js";
+import type { HandlerRegistry, RequestResult } from "./handlers.js";
+import type { Session } from "./session.js";
+import type { TextSession } from "./text-session.js";
+
+/** A room and the nicknames of the text users in it (listRooms()). */
+export interface RoomInfo {
+  readonly name: string;
+  readonly members: readonly string[];
+}
+
+/** The `message` event's argument: a publish or direct message as it passed through the server. */
+export interface MessageEvent {
+  readonly topic: string;
+  readonly from: string;
+  readonly payload: Uint8Array;
+  readonly private: boolean;
+}
+
+interface PendingRequest {
+  readonly requester: FramedSession;
+  readonly reqId: number;
+  readonly responder: FramedSession;
+  readonly timer: NodeJS.Timeout;
+}
+
+const EMPTY_HEADERS: Headers = [];
+
+export class Broker {
+  readonly #lang: Lang;
+  readonly #events: EventEmitter;
+  readonly #handlers: HandlerRegistry;
+  readonly #defaultTimeoutMs: number;
+  readonly #maxTimeoutMs: number;
+  readonly #nicks = new Map<string, Session>();
+  readonly #rooms = new Map<string, Set<TextSession>>();
+  readonly #subscriptions = new SubscriptionIndex<FramedSession>();
+  readonly #responders = new SubscriptionIndex<FramedSession>();
+  readonly #pending = new Map<string, PendingRequest>();
+  readonly #privateLabel: string;
+  #guests = 0;
+  #tokens = 0;
+  #rotation = 0;
+
+  constructor(options: {
+    lang: Lang;
+    events: EventEmitter;
+    handlers: HandlerRegistry;
+    defaultRequestTimeoutMs: number;
+    maxRequestTimeoutMs: number;
+  }) {
+    this.#lang = options.lang;
+    this.#events = options.events;
+    this.#handlers = options.handlers;
+    this.#defaultTimeoutMs = options.defaultRequestTimeoutMs;
+    this.#maxTimeoutMs = options.maxRequestTimeoutMs;
+    this.#privateLabel = t(options.lang, "server.private");
+  }
+
+  // ---- nickname registry ----
+
+  /** Gives `session` the nickname `wanted` when free, else a fresh guest nickname. */
+  register(session: Session, wanted?: string): string {
+    if (wanted !== undefined && !this.#nicks.has(nickKey(wanted))) {
+      session.nick = wanted;
+    } else {
+      const prefix = t(this.#lang, "server.guest");
+      let nick: string;
+      do nick = `${prefix}-${++this.#guests}`;
+      while (this.#nicks.has(nickKey(nick)));
+      session.nick = nick;
+    }
+    this.#nicks.set(nickKey(session.nick), session);
+    return session.nick;
+  }
+
+  /** Changes a nickname (the caller checked its rule). False when another session holds it. */
+  rename(session: Session, nick: string): boolean {
+    const key = nickKey(nick);
+    const holder = this.#nicks.get(key);
+    if (holder !== undefined && holder !== session) return false;
+    this.#nicks.delete(nickKey(session.nick));
+    session.nick = nick;
+    this.#nicks.set(key, session);
+    return true;
+  }
+
+  unregister(session: Session): void {
+    const key = nickKey(session.nick);
+    if (this.#nicks.get(key) === session) this.#nicks.delete(key);
+  }
+
+  findByNick(nick: string): Session | undefined {
+    return this.#nicks.get(nickKey(nick));
+  }
+
+  // ---- text rooms and presence ----
+
+  /** Puts a text user in `room`; announces it to the others when `announce`. */
+  joinRoom(session: TextSession, room: string, announce: boolean): void {
+    let members = this.#rooms.get(room);
+    if (members === undefined) {
+      members = new Set();
+      this.#rooms.set(room, members);
+    }
+    if (announce)
+      this.notifyRoom(room, t(this.#lang, "server.join.other", { nick: session.nick, room }), session);
+    members.add(session);
+  }
+
+  /** Takes a text user out of `room`; announces it to the others when `announce`. */
+  leaveRoom(session: TextSession, room: string, announce: boolean): void {
+    const members = this.#rooms.get(room);
+    if (members === undefined || !members.delete(session)) return;
+    if (members.size === 0) this.#rooms.delete(room);
+    else if (announce)
+      this.notifyRoom(room, t(this.#lang, "server.leave.other", { nick: session.nick, room }));
+  }
+
+  /** Sends a notice line to every text user in `room` except `except`. */
+  notifyRoom(room: string, notice: string, except?: Session): void {
+    const members = this.#rooms.get(room);
+    if (members === undefined) return;
+    const bytes = Buffer.from(`${notice}\n`, "utf8");
+    for (const member of members) if (member !== except) member.write(bytes);
+  }
+
+  roomMembers(room: string): string[] {
+    const members = this.#rooms.get(room);
+    return members === undefined ? [] : [...members].map((member) => member.nick).sort();
+  }
+
+  listRooms(): RoomInfo[] {
+    return [...this.#rooms.keys()].sort().map((name) => ({ name, members: this.roomMembers(name) }));
+  }
+
+  // ---- subscriptions ----
+
+  subscribe(session: FramedSession, pattern: string, responder: boolean): void {
+    (responder ? this.#responders : this.#subscriptions).add(pattern, session);
+  }
+
+  unsubscribe(session: FramedSession, pattern: string, responder: boolean): void {
+    (responder ? this.#responders : this.#subscriptions).remove(pattern, session);
+  }
+
+  // ---- delivery ----
+
+  /**
+   * Publishes to `topic`: text users in the room of that name (except `sender`) get the text lines,
+   * framed subscribers the MSG frame (once per connection, the publisher included if subscribed).
+   */
+  publish(topic: string, from: string, headers: Headers, payload: Uint8Array, sender?: Session): void {
+    const delivery = new Delivery(topic, from, headers, payload, false, this.#privateLabel);
+    const members = this.#rooms.get(topic);
+    if (members !== undefined) {
+      for (const member of members) if (member !== sender) member.deliver(delivery);
+    }
+    for (const subscriber of this.#subscriptions.match(topic)) subscriber.deliver(delivery);
+    if (this.#events.listenerCount("message") > 0) this.#emitMessage(delivery);
+  }
+
+  /** A private message to the client named `target`; false when nobody has that nickname. */
+  direct(target: string, from: string, headers: Headers, payload: Uint8Array): boolean {
+    const recipient = this.#nicks.get(nickKey(target));
+    if (recipient === undefined) return false;
+    const delivery = new Delivery(recipient.nick, from, headers, payload, true, this.#privateLabel);
+    recipient.deliver(delivery);
+    if (this.#events.listenerCount("message") > 0) this.#emitMessage(delivery);
+    return true;
+  }
+
+  #emitMessage(delivery: Delivery): void {
+    const event: MessageEvent = {
+      topic: delivery.topic,
+      from: delivery.from,
+      payload: delivery.payload,
+      private: delivery.isPrivate,
+    };
+    this.#events.emit("message", event);
+  }
+
+  // ---- request / reply ----
+
+  /** Routes a request: a server handler, else one responder client (round robin), else NO_RESPONDERS. */
+  request(
+    requester: FramedSession,
+    reqId: number,
+    name: string,
+    timeoutMs: number,
+    headers: Headers,
+    payload: Uint8Array,
+  ): void {
+    const handler = this.#handlers.get(name);
+    if (handler !== undefined) {
+      let result: RequestResult | PromiseLike<RequestResult>;
+      try {
+        result = handler({ name, from: requester.nick, headers, payload });
+      } catch (error) {
+        requester.reply(reqId, ReplyStatus.HANDLER_ERROR, EMPTY_HEADERS, errorPayload(error));
+        return;
+      }
+      if (isThenable(result)) {
+        // Async handlers are rare (not the hot path): a closure per request is acceptable here.
+        result.then(
+          (value) => requester.reply(reqId, ReplyStatus.OK, EMPTY_HEADERS, toBytes(value)),
+          (error: unknown) =>
+            requester.reply(reqId, ReplyStatus.HANDLER_ERROR, EMPTY_HEADERS, errorPayload(error)),
+        );
+      } else {
+        requester.reply(reqId, ReplyStatus.OK, EMPTY_HEADERS, toBytes(result));
+      }
+      return;
+    }
+    const responders = this.#responders.match(name);
+    if (responders.size === 0) {
+      requester.reply(reqId, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD);
+      return;
+    }
+    let chosen: FramedSession | undefined;
+    let index = this.#rotation++ % responders.size;
+    for (const responder of responders) {
+      chosen = responder;
+      if (index-- === 0) break;
+    }
+    const responder = chosen!;
+    const token = (++this.#tokens).toString(36);
+    const wait = timeoutMs > 0 ? Math.min(timeoutMs, this.#maxTimeoutMs) : this.#defaultTimeoutMs;
+    const timer = setTimeout(expireRequest, wait, this, token);
+    timer.unref();
+    this.#pending.set(token, { requester, reqId, responder, timer });
+    responder.deliverRequest(token, name, requester.nick, headers, payload);
+  }
+
+  /** A responder's answer: routed back to the requester as REPLY. False when the token is unknown or expired. */
+  respond(
+    responder: FramedSession,
+    token: string,
+    status: number,
+    headers: Headers,
+    payload: Uint8Array,
+  ): boolean {
+    const pending = this.#pending.get(token);
+    if (pending === undefined || pending.responder !== responder) return false;
+    this.#pending.delete(token);
+    clearTimeout(pending.timer);
+    pending.requester.reply(pending.reqId, status, headers, payload);
+    return true;
+  }
+
+  /** Called by the request timer. */
+  expire(token: string): void {
+    const pending = this.#pending.get(token);
+    if (pending === undefined) return;
+    this.#pending.delete(token);
+    pending.requester.reply(pending.reqId, ReplyStatus.TIMEOUT, EMPTY_HEADERS, EMPTY_PAYLOAD);
+  }
+
+  /** A responder left: its unanswered requests are answered NO_RESPONDERS at once instead of waiting for the timeout. */
+  responderGone(responder: FramedSession): void {
+    for (const [token, pending] of this.#pending) {
+      if (pending.responder !== responder) continue;
+      this.#pending.delete(token);
+      clearTimeout(pending.timer);
+      pending.requester.reply(pending.reqId, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD);
+    }
+  }
+
+  /** Stops every request timer (shutdown). */
+  clearPending(): void {
+    for (const pending of this.#pending.values()) clearTimeout(pending.timer);
+    this.#pending.clear();
+  }
+}
+
+const EMPTY_PAYLOAD = new Uint8Array(0);
+
+function expireRequest(broker: Broker, token: string): void {
+  broker.expire(token);
+}
+
+function isThenable(value: unknown): value is PromiseLike<RequestResult> {
+  return (
+    typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+function toBytes(value: RequestResult): Uint8Array {
+  return typeof value === "string" ? Buffer.from(value, "utf8") : value;
+}
+
+function errorPayload(error: unknown): Uint8Array {
+  return Buffer.from(error instanceof Error ? error.message : String(error), "utf8");
+}

@@ -1,0 +1,344 @@
+/**
+ * A program speaking binary frames (docs/PROTOCOL.md §2). States: PREFACE (collecting the 4-byte
+ * preface) -> HANDSHAKE (waiting for HELLO) -> READY -> CLOSED.
+ */
+import type { Socket } from "node:net";
+import { isEnchufeError } from "../errors.js";
+import {
+  CloseReason,
+  ErrCode,
+  encodeFrame,
+  type Frame,
+  FrameDecoder,
+  type Headers,
+  PREFACE,
+  PROTOCOL_VERSION,
+} from "../protocol/frames.js";
+import { nickProblem } from "../protocol/names.js";
+import { isValidPattern, isValidTopic } from "../protocol/topics.js";
+import type { Broker } from "./broker.js";
+import type { Delivery } from "./delivery.js";
+import { FRAME_OVERHEAD_BYTES, type MessagingOptions, pingIntervalMs } from "./limits.js";
+import { type DisconnectReason, Session, type SessionOwner } from "./session.js";
+
+type FramedState = "PREFACE" | "HANDSHAKE" | "READY" | "CLOSED";
+
+interface Subscription {
+  readonly pattern: string;
+  readonly responder: boolean;
+}
+
+const PING_FRAME = encodeFrame({ type: "PING" });
+const PONG_FRAME = encodeFrame({ type: "PONG" });
+
+export class FramedSession extends Session {
+  readonly mode = "framed" as const;
+  readonly #broker: Broker;
+  readonly #options: MessagingOptions;
+  readonly #decoder: FrameDecoder;
+  readonly #subscriptions = new Map<number, Subscription>();
+  #state: FramedState = "PREFACE";
+  #preface: Buffer = Buffer.alloc(0);
+  #handshakeTimer: NodeJS.Timeout | undefined;
+  clientName = "";
+
+  constructor(
+    socket: Socket,
+    info: { id: string; remoteAddress?: string | undefined; remotePort?: number | undefined },
+    broker: Broker,
+    options: MessagingOptions,
+    owner: SessionOwner,
+  ) {
+    super(socket, info, options.maxPendingBytes, owner);
+    this.#broker = broker;
+    this.#options = options;
+    this.#decoder = new FrameDecoder({
+      maxFrameBytes: options.maxPayloadBytes + FRAME_OVERHEAD_BYTES,
+      onFrame: this.#onFrame.bind(this),
+    });
+    if (options.handshakeTimeoutMs > 0) {
+      this.#handshakeTimer = setTimeout(handshakeExpired, options.handshakeTimeoutMs, this);
+      this.#handshakeTimer.unref();
+    }
+  }
+
+  get room(): string | undefined {
+    return undefined;
+  }
+
+  get state(): FramedState {
+    return this.#state;
+  }
+
+  /** Bytes from the client (the first chunk starts with the preface). */
+  receive(chunk: Buffer): void {
+    if (!this.isOpen) return;
+    if (this.#state === "PREFACE") {
+      this.#preface = Buffer.concat([this.#preface, chunk]);
+      if (this.#preface.length < PREFACE.length) return;
+      if (!this.#preface.subarray(0, PREFACE.length).equals(PREFACE)) {
+        this.endReason = "protocol-error";
+        this.socket.destroy();
+        return;
+      }
+      chunk = this.#preface.subarray(PREFACE.length);
+      this.#preface = Buffer.alloc(0);
+      this.#state = "HANDSHAKE";
+      this.write(PREFACE);
+      if (chunk.length === 0) return;
+    }
+    try {
+      this.#decoder.push(chunk);
+    } catch (error) {
+      if (isEnchufeError(error, "ETOOLARGE"))
+        this.fail(ErrCode.TOO_LARGE, CloseReason.TOO_LARGE, error.message);
+      else if (isEnchufeError(error, "EPROTOCOL"))
+        this.fail(ErrCode.PROTOCOL, CloseReason.PROTOCOL_ERROR, error.message);
+      else throw error;
+    }
+  }
+
+  /** Sends ERR then CLOSE and ends the session (a broken rule or limit). */
+  fail(code: number, reason: number, message: string, ref = 0): void {
+    if (!this.isOpen) return;
+    this.write(encodeFrame({ type: "ERR", code, ref, message }));
+    this.close(reason, message);
+  }
+
+  /** Sends CLOSE with `reason` and ends the session. */
+  close(reason: number, message: string): void {
+    this.#state = "CLOSED";
+    this.#clearHandshakeTimer();
+    this.finish(disconnectReasonOf(reason), encodeFrame({ type: "CLOSE", reason, message }));
+  }
+
+  deliver(delivery: Delivery): void {
+    if (this.#state === "READY") this.write(delivery.frame());
+  }
+
+  /** A request routed to this responder. */
+  deliverRequest(token: string, name: string, from: string, headers: Headers, payload: Uint8Array): void {
+    this.write(encodeFrame({ type: "REQMSG", token, name, from, headers, payload }));
+  }
+
+  /** The answer to this client's request `reqId`. */
+  reply(reqId: number, status: number, headers: Headers, payload: Uint8Array): void {
+    this.write(encodeFrame({ type: "REPLY", reqId, status, headers, payload }));
+  }
+
+  shutdown(): void {
+    this.close(CloseReason.SHUTDOWN, "server shutting down");
+  }
+
+  checkIdle(now: number, idleTimeoutMs: number, pingEveryMs: number): void {
+    const silence = now - this.lastSeen;
+    if (silence >= idleTimeoutMs) this.close(CloseReason.IDLE, "idle timeout");
+    else if (this.#state === "READY" && silence >= pingEveryMs && !this.pinged) {
+      this.pinged = true;
+      this.write(PING_FRAME);
+    }
+  }
+
+  /** Leaves every subscription and the nickname registry (on close). */
+  detach(): void {
+    this.#clearHandshakeTimer();
+    this.#state = "CLOSED";
+    for (const subscription of this.#subscriptions.values()) {
+      this.#broker.unsubscribe(this, subscription.pattern, subscription.responder);
+    }
+    this.#subscriptions.clear();
+    this.#broker.responderGone(this);
+    if (this.nick !== "") this.#broker.unregister(this);
+  }
+
+  handshakeExpired(): void {
+    this.#handshakeTimer = undefined;
+    if (this.#state === "HANDSHAKE" || this.#state === "PREFACE") {
+      this.close(CloseReason.HANDSHAKE_TIMEOUT, "no HELLO in time");
+    }
+  }
+
+  #clearHandshakeTimer(): void {
+    if (this.#handshakeTimer !== undefined) clearTimeout(this.#handshakeTimer);
+    this.#handshakeTimer = undefined;
+  }
+
+  #onFrame(frame: Frame): void {
+    if (this.#state === "CLOSED" || !this.isOpen) return;
+    if (this.#state === "HANDSHAKE") {
+      if (frame.type === "HELLO") {
+        this.#hello(frame);
+        return;
+      }
+      if (frame.type === "CLOSE") {
+        this.#peerClosed();
+        return;
+      }
+      this.fail(ErrCode.NOT_READY, CloseReason.PROTOCOL_ERROR, `${frame.type} before HELLO`);
+      return;
+    }
+    switch (frame.type) {
+      case "PUB":
+        if (frame.payload.length > this.#options.maxPayloadBytes) {
+          this.#tooLarge();
+          return;
+        }
+        if (!isValidTopic(frame.topic)) {
+          this.#invalidTopic(frame.topic, 0);
+          return;
+        }
+        this.#broker.publish(frame.topic, this.nick, frame.headers, frame.payload, this);
+        return;
+      case "SUB": {
+        this.#subscribe(frame.sid, frame.pattern, frame.responder);
+        return;
+      }
+      case "UNSUB": {
+        const subscription = this.#subscriptions.get(frame.sid);
+        if (subscription === undefined) return;
+        this.#subscriptions.delete(frame.sid);
+        this.#broker.unsubscribe(this, subscription.pattern, subscription.responder);
+        return;
+      }
+      case "REQ":
+        if (frame.payload.length > this.#options.maxPayloadBytes) {
+          this.#tooLarge();
+          return;
+        }
+        if (!isValidTopic(frame.name)) {
+          this.#invalidTopic(frame.name, frame.reqId);
+          return;
+        }
+        this.#broker.request(this, frame.reqId, frame.name, frame.timeoutMs, frame.headers, frame.payload);
+        return;
+      case "RESPOND":
+        if (frame.payload.length > this.#options.maxPayloadBytes) {
+          this.#tooLarge();
+          return;
+        }
+        this.#broker.respond(this, frame.token, frame.status, frame.headers, frame.payload);
+        return;
+      case "DIRECT":
+        if (frame.payload.length > this.#options.maxPayloadBytes) {
+          this.#tooLarge();
+          return;
+        }
+        if (!this.#broker.direct(frame.target, this.nick, frame.headers, frame.payload)) {
+          this.write(
+            encodeFrame({
+              type: "ERR",
+              code: ErrCode.NO_SUCH_USER,
+              ref: 0,
+              message: `no client named ${frame.target}`,
+            }),
+          );
+        }
+        return;
+      case "PING":
+        this.write(PONG_FRAME);
+        return;
+      case "PONG":
+        return;
+      case "CLOSE": {
+        this.#peerClosed();
+        return;
+      }
+      default: {
+        this.fail(ErrCode.PROTOCOL, CloseReason.PROTOCOL_ERROR, `unexpected ${frame.type} from a client`);
+        return;
+      }
+    }
+  }
+
+  #hello(frame: Extract<Frame, { type: "HELLO" }>): void {
+    if (frame.version !== PROTOCOL_VERSION) {
+      this.fail(
+        ErrCode.PROTOCOL,
+        CloseReason.PROTOCOL_ERROR,
+        `unsupported protocol version ${frame.version}`,
+      );
+      return;
+    }
+    this.#clearHandshakeTimer();
+    this.clientName = frame.clientName;
+    this.#broker.register(this, nickProblem(frame.clientName) === undefined ? frame.clientName : undefined);
+    this.#state = "READY";
+    this.write(
+      encodeFrame({
+        type: "WELCOME",
+        version: PROTOCOL_VERSION,
+        clientId: this.id,
+        nick: this.nick,
+        serverName: this.#options.serverName,
+        maxPayload: this.#options.maxPayloadBytes,
+        maxPending: this.#options.maxPendingBytes,
+        pingIntervalMs: pingIntervalMs(this.#options),
+        idleTimeoutMs: this.#options.idleTimeoutMs,
+      }),
+    );
+  }
+
+  #subscribe(sid: number, pattern: string, responder: boolean): void {
+    if (!isValidPattern(pattern)) {
+      this.#invalidTopic(pattern, sid);
+      return;
+    }
+    if (this.#subscriptions.has(sid)) {
+      this.write(
+        encodeFrame({ type: "ERR", code: ErrCode.DUPLICATE_SID, ref: sid, message: `sid ${sid} is in use` }),
+      );
+      return;
+    }
+    this.#subscriptions.set(sid, { pattern, responder });
+    this.#broker.subscribe(this, pattern, responder);
+  }
+
+  #invalidTopic(topic: string, ref: number): void {
+    this.write(
+      encodeFrame({
+        type: "ERR",
+        code: ErrCode.INVALID_TOPIC,
+        ref,
+        message: `invalid topic or pattern '${topic}'`,
+      }),
+    );
+  }
+
+  #tooLarge(): void {
+    this.fail(
+      ErrCode.TOO_LARGE,
+      CloseReason.TOO_LARGE,
+      `payload over ${this.#options.maxPayloadBytes} bytes`,
+    );
+  }
+
+  #peerClosed(): void {
+    this.#state = "CLOSED";
+    this.finish("closed", undefined);
+  }
+}
+
+function handshakeExpired(session: FramedSession): void {
+  session.handshakeExpired();
+}
+
+function disconnectReasonOf(reason: number): DisconnectReason {
+  switch (reason) {
+    case CloseReason.SHUTDOWN:
+      return "shutdown";
+    case CloseReason.IDLE:
+      return "idle";
+    case CloseReason.SLOW_CONSUMER:
+      return "slow-consumer";
+    case CloseReason.TOO_LARGE:
+      return "too-large";
+    case CloseReason.HANDSHAKE_TIMEOUT:
+      return "handshake-timeout";
+    case CloseReason.SERVER_FULL:
+      return "server-full";
+    case CloseReason.PROTOCOL_ERROR:
+      return "protocol-error";
+    default:
+      return "closed";
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The messaging server's limits and settings: one typed options interface, one DEFAULT set,
+ * validated at the boundary (EOPTION) and frozen. Framed clients learn the limits in WELCOME.
+ */
+import { EnchufeError } from "../errors.js";
+import type { Lang } from "../i18n/index.js";
+
+export interface MessagingOptions {
+  /** The greeting line sent on connect (without "\n"). */
+  readonly greeting: string;
+  /** Language of text-mode notices and errors. */
+  readonly lang: Lang;
+  /** Server name announced in WELCOME. */
+  readonly serverName: string;
+  /** Longest text line, in bytes, before "! line too long" and close. */
+  readonly maxLineBytes: number;
+  /** Largest payload of a framed message; larger frames get ERR TOO_LARGE and CLOSE TOO_LARGE. */
+  readonly maxPayloadBytes: number;
+  /** Output buffered for one client before it is cut off as a slow consumer. */
+  readonly maxPendingBytes: number;
+  /** Time for a framed client to send HELLO after the preface (0 = no limit). */
+  readonly handshakeTimeoutMs: number;
+  /** Silence from a client after which it is closed (0 = off). Framed clients are pinged at half of it. */
+  readonly idleTimeoutMs: number;
+  /** Most simultaneous connections (0 = no limit); extra ones are told and closed. */
+  readonly maxConnections: number;
+  /** Flood guard for text users: lines allowed at once (token bucket size; 0 = guard off). */
+  readonly floodBurstLines: number;
+  /** Flood guard: lines per second refilled into the bucket. */
+  readonly floodLinesPerSecond: number;
+  /** Request timeout used when a REQ says 0, and the most a REQ may ask for. */
+  readonly defaultRequestTimeoutMs: number;
+  readonly maxRequestTimeoutMs: number;
+}
+
+export const DEFAULT_MESSAGING_OPTIONS: MessagingOptions = Object.freeze({
+  greeting: "Hola desde enchufe",
+  lang: "es",
+  serverName: "enchufe",
+  maxLineBytes: 64 * 1024,
+  maxPayloadBytes: 1024 * 1024,
+  maxPendingBytes: 8 * 1024 * 1024,
+  handshakeTimeoutMs: 10_000,
+  idleTimeoutMs: 0,
+  maxConnections: 10_000,
+  floodBurstLines: 2000,
+  floodLinesPerSecond: 500,
+  defaultRequestTimeoutMs: 5000,
+  maxRequestTimeoutMs: 60_000,
+});
+
+/** Room every text user starts in. */
+export const DEFAULT_ROOM = "general";
+/** Bytes a frame may carry beyond its payload (topic, headers, names). */
+export const FRAME_OVERHEAD_BYTES = 64 * 1024;
+
+const NUMERIC_KEYS = [
+  "maxLineBytes",
+  "maxPayloadBytes",
+  "maxPendingBytes",
+  "handshakeTimeoutMs",
+  "idleTimeoutMs",
+  "maxConnections",
+  "floodBurstLines",
+  "floodLinesPerSecond",
+  "defaultRequestTimeoutMs",
+  "maxRequestTimeoutMs",
+] as const;
+const POSITIVE_KEYS = new Set(["maxLineBytes", "maxPayloadBytes", "maxPendingBytes", "maxRequestTimeoutMs"]);
+
+/** Fills defaults, validates (throws EnchufeError EOPTION) and freezes. */
+export function resolveMessagingOptions(options: Partial<MessagingOptions> = {}): MessagingOptions {
+  const resolved: MessagingOptions = { ...DEFAULT_MESSAGING_OPTIONS, ...withoutUndefined(options) };
+  for (const key of NUMERIC_KEYS) {
+    const value = resolved[key];
+    const minimum = POSITIVE_KEYS.has(key) ? 1 : 0;
+    if (!Number.isSafeInteger(value) || value < minimum) {
+      throw new EnchufeError(
+        "EOPTION",
+        `options.${key} should be an integer >= ${minimum}. Received ${typeof value} (${String(value)}).`,
+        { details: { option: key, value: String(value) } },
+      );
+    }
+  }
+  if (resolved.maxPayloadBytes > 0xffff_ffff - FRAME_OVERHEAD_BYTES) {
+    throw new EnchufeError(
+      "EOPTION",
+      `options.maxPayloadBytes should be < 4 GiB. Received ${resolved.maxPayloadBytes}.`,
+      {
+        details: { option: "maxPayloadBytes", value: resolved.maxPayloadBytes },
+      },
+    );
+  }
+  if (resolved.lang !== "es" && resolved.lang !== "en") {
+    throw new EnchufeError(
+      "EOPTION",
+      `options.lang should be "es" or "en". Received ${String(resolved.lang)}.`,
+      {
+        details: { option: "lang", value: String(resolved.lang) },
+      },
+    );
+  }
+  if (resolved.greeting.includes("\n")) {
+    throw new EnchufeError("EOPTION", "options.greeting should be one line. Received a line break.", {
+      details: { option: "greeting" },
+    });
+  }
+  return Object.freeze(resolved);
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The ping interval announced to framed clients: half the idle timeout (0 when idle checks are off). */
+export function pingIntervalMs(options: MessagingOptions): number {
+  return options.idleTimeoutMs > 0 ? Math.max(1, Math.floor(options.idleTimeoutMs / 2)) : 0;
+}

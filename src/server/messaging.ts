@@ -1,0 +1,255 @@
+/**
+ * The messaging ConnectionHandler: greets each connection, makes it a text user in `general`, and turns
+ * it into a framed session when the first byte the client sends is 0x00 (docs/PROTOCOL.md §1).
+ * Plug it into the server: `createServer({ ..., handler: new MessagingHandler(options) })`.
+ *
+ * Events: `connect` (ClientInfo), `disconnect` (ClientInfo, DisconnectReason), `message` (MessageEvent),
+ * `slowConsumer` (ClientInfo), `clientError` (ClientInfo, error: a bug while handling that client; it is dropped). Listing: listRooms(), listClients(). Requests: handleRequest(name, fn).
+ */
+import { EventEmitter } from "node:events";
+import type { Socket } from "node:net";
+import { t } from "../i18n/index.js";
+import { detectMode } from "../protocol/detect.js";
+import { Broker, type RoomInfo } from "./broker.js";
+import { FramedSession } from "./framed-session.js";
+import { HandlerRegistry, type RequestHandler } from "./handlers.js";
+import { type MessagingOptions, pingIntervalMs, resolveMessagingOptions } from "./limits.js";
+import type { ClientInfo, Session, SessionOwner } from "./session.js";
+import { TextSession } from "./text-session.js";
+
+/** What the server passes to handle() for each accepted connection. */
+export interface ConnectionInfo {
+  readonly remoteAddress?: string | undefined;
+  readonly remotePort?: number | undefined;
+  readonly id: string | number;
+}
+
+/** The per-connection state that links a socket to its current session. */
+class Connection {
+  session: TextSession | FramedSession;
+  detected = false;
+  readonly owner: MessagingHandler;
+
+  constructor(owner: MessagingHandler, session: TextSession) {
+    this.owner = owner;
+    this.session = session;
+  }
+
+  onData(chunk: Buffer): void {
+    const session = this.session;
+    session.lastSeen = Date.now();
+    session.pinged = false;
+    if (!this.detected) {
+      this.detected = true;
+      if (chunk.length > 0 && detectMode(chunk[0]!) === "framed") {
+        this.session = this.owner.becomeFramed(session as TextSession);
+      }
+    }
+    try {
+      this.session.receive(chunk);
+    } catch (error) {
+      // A bug in a session must cost one connection, never the server.
+      this.owner.sessionFailed(this.session, error);
+    }
+  }
+
+  onClose(): void {
+    this.owner.closed(this.session);
+  }
+}
+
+function onSocketData(this: Socket & { enchufeConnection?: Connection }, chunk: Buffer): void {
+  this.enchufeConnection?.onData(chunk);
+}
+
+function onSocketClose(this: Socket & { enchufeConnection?: Connection }): void {
+  const connection = this.enchufeConnection;
+  this.enchufeConnection = undefined;
+  connection?.onClose();
+}
+
+function onSocketError(): void {
+  // A reset or broken pipe: 'close' follows and does the cleanup.
+}
+
+function uncorkAll(handler: MessagingHandler): void {
+  handler.uncorkAll();
+}
+
+function sweepIdle(handler: MessagingHandler): void {
+  handler.checkIdle();
+}
+
+export class MessagingHandler extends EventEmitter implements SessionOwner {
+  readonly options: MessagingOptions;
+  readonly #handlers = new HandlerRegistry();
+  readonly #broker: Broker;
+  readonly #sessions = new Set<TextSession | FramedSession>();
+  readonly #greeting: Buffer;
+  #idleTimer: NodeJS.Timeout | undefined;
+  /** Sessions whose sockets are corked until the end of this event-loop turn (write batching). */
+  #corked: Session[] = [];
+  #shuttingDown = false;
+  #connections = 0;
+  #nextId = 0;
+
+  constructor(options: Partial<MessagingOptions> = {}) {
+    super();
+    this.options = resolveMessagingOptions(options);
+    this.#greeting = Buffer.from(`${this.options.greeting}\n`, "utf8");
+    this.#broker = new Broker({
+      lang: this.options.lang,
+      events: this,
+      handlers: this.#handlers,
+      defaultRequestTimeoutMs: this.options.defaultRequestTimeoutMs,
+      maxRequestTimeoutMs: this.options.maxRequestTimeoutMs,
+    });
+  }
+
+  /** The broker (rooms, subscriptions, fan-out): the seam for a cluster bus. */
+  get broker(): Broker {
+    return this.#broker;
+  }
+
+  /** Registers a server-side request handler (replaces a built-in of the same name). */
+  handleRequest(name: string, handler: RequestHandler): this {
+    this.#handlers.set(name, handler);
+    return this;
+  }
+
+  /** Names of the server-side request handlers. */
+  requestHandlers(): string[] {
+    return this.#handlers.names();
+  }
+
+  listRooms(): RoomInfo[] {
+    return this.#broker.listRooms();
+  }
+
+  listClients(): ClientInfo[] {
+    return [...this.#sessions].map((session) => session.info());
+  }
+
+  /** ConnectionHandler: takes over an accepted socket. */
+  handle(socket: Socket, info: ConnectionInfo): void {
+    const id = String(info.id ?? ++this.#nextId);
+    const max = this.options.maxConnections;
+    if (this.#shuttingDown || (max > 0 && this.#connections >= max)) {
+      socket.on("error", onSocketError);
+      socket.end(`${t(this.options.lang, this.#shuttingDown ? "server.shutdown" : "server.error.full")}\n`);
+      setTimeout(destroy, 2000, socket).unref();
+      return;
+    }
+    this.#connections++;
+    socket.setNoDelay(true);
+    socket.write(this.#greeting);
+    const session = new TextSession(
+      socket,
+      { id, remoteAddress: info.remoteAddress, remotePort: info.remotePort },
+      this.#broker,
+      this.options,
+      this,
+    );
+    this.#sessions.add(session);
+    const connection = new Connection(this, session);
+    (socket as Socket & { enchufeConnection?: Connection }).enchufeConnection = connection;
+    socket.on("data", onSocketData);
+    socket.on("close", onSocketClose);
+    socket.on("error", onSocketError);
+    if (this.options.idleTimeoutMs > 0 && this.#idleTimer === undefined) {
+      const every = Math.max(10, Math.min(1000, Math.floor(pingIntervalMs(this.options) / 2)));
+      this.#idleTimer = setInterval(sweepIdle, every, this);
+      this.#idleTimer.unref();
+    }
+    if (this.listenerCount("connect") > 0) this.emit("connect", session.info());
+  }
+
+  /** Called by a connection whose first byte was 0x00: the text user leaves silently. */
+  becomeFramed(text: TextSession): FramedSession {
+    text.detach(false);
+    this.#sessions.delete(text);
+    const framed = new FramedSession(
+      text.socket,
+      { id: text.id, remoteAddress: text.remoteAddress, remotePort: text.remotePort },
+      this.#broker,
+      this.options,
+      this,
+    );
+    this.#sessions.add(framed);
+    return framed;
+  }
+
+  /** Called when a socket closed: cleanup and the disconnect event. */
+  closed(session: TextSession | FramedSession): void {
+    if (!this.#sessions.delete(session)) return;
+    this.#connections--;
+    session.endReason ??= "closed";
+    if (session.mode === "text") session.detach(true);
+    else session.detach();
+    if (this.listenerCount("disconnect") > 0) this.emit("disconnect", session.info(), session.endReason);
+    if (this.#sessions.size === 0 && this.#shutdownDone !== undefined) this.#shutdownDone();
+  }
+
+  /** An unexpected error while handling a client's bytes: that client is dropped, `clientError` emitted. */
+  sessionFailed(session: Session, error: unknown): void {
+    session.endReason ??= "protocol-error";
+    session.socket.destroy();
+    if (this.listenerCount("clientError") > 0) this.emit("clientError", session.info(), error);
+  }
+
+  slowConsumer(session: Session): void {
+    if (this.listenerCount("slowConsumer") > 0) this.emit("slowConsumer", session.info());
+  }
+
+  corked(session: Session): void {
+    if (this.#corked.length === 0) process.nextTick(uncorkAll, this);
+    this.#corked.push(session);
+  }
+
+  /** Flushes every batched socket (once per event-loop turn). */
+  uncorkAll(): void {
+    const corked = this.#corked;
+    this.#corked = [];
+    for (const session of corked) session.uncork();
+  }
+
+  /** Idle sweep (runs only when idleTimeoutMs > 0). */
+  checkIdle(): void {
+    const now = Date.now();
+    const idle = this.options.idleTimeoutMs;
+    const ping = pingIntervalMs(this.options);
+    for (const session of this.#sessions) session.checkIdle(now, idle, ping);
+  }
+
+  #shutdownDone: (() => void) | undefined;
+
+  /**
+   * ConnectionHandler: tells every client (text notice / CLOSE SHUTDOWN), lets output flush, and resolves
+   * when every connection closed or after `deadlineMs` milliseconds (then the rest are destroyed).
+   * A value above 1e12 is read as an absolute Date.now() deadline.
+   */
+  shutdown(deadlineMs: number): Promise<void> {
+    this.#shuttingDown = true;
+    if (this.#idleTimer !== undefined) clearInterval(this.#idleTimer);
+    this.#idleTimer = undefined;
+    this.#broker.clearPending();
+    const wait = deadlineMs > 1e12 ? Math.max(0, deadlineMs - Date.now()) : Math.max(0, deadlineMs);
+    for (const session of this.#sessions) session.shutdown();
+    if (this.#sessions.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        for (const session of this.#sessions) session.socket.destroy();
+        resolve();
+      }, wait);
+      this.#shutdownDone = () => {
+        clearTimeout(timer);
+        this.#shutdownDone = undefined;
+        resolve();
+      };
+    });
+  }
+}
+
+function destroy(socket: Socket): void {
+  socket.destroy();
+}

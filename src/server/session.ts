@@ -1,0 +1,134 @@
+/**
+ * What text and framed sessions share: the socket, identity, bounded output (slow consumer cut-off)
+ * and the last time the client sent anything (idle checks).
+ */
+import type { Socket } from "node:net";
+import type { Delivery } from "./delivery.js";
+
+export type SessionMode = "text" | "framed";
+
+/** A connected client as the library shows it (listClients(), connect/disconnect events). */
+export interface ClientInfo {
+  readonly id: string;
+  readonly remoteAddress: string | undefined;
+  readonly remotePort: number | undefined;
+  readonly mode: SessionMode;
+  readonly nick: string;
+  /** The text user's room; undefined for framed clients. */
+  readonly room: string | undefined;
+}
+
+/** Why a session ended (the disconnect event's second argument). */
+export type DisconnectReason =
+  | "closed"
+  | "quit"
+  | "shutdown"
+  | "idle"
+  | "slow-consumer"
+  | "protocol-error"
+  | "too-large"
+  | "line-too-long"
+  | "flood"
+  | "handshake-timeout"
+  | "server-full";
+
+/** Callbacks a session uses to tell its owner about its life (implemented by MessagingHandler). */
+export interface SessionOwner {
+  slowConsumer(session: Session): void;
+  /** Called when a session corked its socket: the owner uncorks it once this event-loop turn ends. */
+  corked(session: Session): void;
+}
+
+export abstract class Session {
+  abstract readonly mode: SessionMode;
+  readonly id: string;
+  readonly socket: Socket;
+  readonly remoteAddress: string | undefined;
+  readonly remotePort: number | undefined;
+  nick = "";
+  /** Date.now() of the last bytes received (idle checks). */
+  lastSeen = Date.now();
+  /** Set once the client was sent a keepalive PING during the current silence. */
+  pinged = false;
+  /** Why the session is ending; set by the first close decision. */
+  endReason: DisconnectReason | undefined;
+  /** True while writes are being batched (socket.cork) until the end of this turn. */
+  isCorked = false;
+  readonly #maxPending: number;
+  protected readonly owner: SessionOwner;
+
+  constructor(
+    socket: Socket,
+    info: { id: string; remoteAddress?: string | undefined; remotePort?: number | undefined },
+    maxPending: number,
+    owner: SessionOwner,
+  ) {
+    this.socket = socket;
+    this.id = info.id;
+    this.remoteAddress = info.remoteAddress;
+    this.remotePort = info.remotePort;
+    this.#maxPending = maxPending;
+    this.owner = owner;
+  }
+
+  get isOpen(): boolean {
+    return this.endReason === undefined && !this.socket.destroyed;
+  }
+
+  /** Writes `bytes` unless that would exceed the pending-output bound; then the client is cut off. */
+  write(bytes: Buffer): void {
+    if (!this.isOpen) return;
+    if (this.socket.writableLength + bytes.length > this.#maxPending) {
+      this.endReason = "slow-consumer";
+      this.owner.slowConsumer(this);
+      this.socket.destroy();
+      return;
+    }
+    if (!this.isCorked) {
+      this.isCorked = true;
+      this.socket.cork();
+      this.owner.corked(this);
+    }
+    this.socket.write(bytes);
+  }
+
+  /** Ends this turn's write batch (called by the owner). */
+  uncork(): void {
+    if (!this.isCorked) return;
+    this.isCorked = false;
+    this.socket.uncork();
+  }
+
+  /** Writes `last` (if any) and closes gracefully; destroys after `graceMs` if the peer does not read. */
+  finish(reason: DisconnectReason, last: Buffer | undefined, graceMs = 2000): void {
+    if (this.endReason !== undefined) return;
+    this.endReason = reason;
+    if (this.socket.destroyed) return;
+    if (last !== undefined) this.socket.write(last);
+    this.socket.end();
+    setTimeout(destroySocket, graceMs, this.socket).unref();
+  }
+
+  info(): ClientInfo {
+    return {
+      id: this.id,
+      remoteAddress: this.remoteAddress,
+      remotePort: this.remotePort,
+      mode: this.mode,
+      nick: this.nick,
+      room: this.room,
+    };
+  }
+
+  abstract get room(): string | undefined;
+  /** A room or direct message for this client. */
+  abstract deliver(delivery: Delivery): void;
+  /** Tells the client the server is shutting down and closes. */
+  abstract shutdown(): void;
+  /** Idle check, called periodically when idle timeouts are on. */
+  abstract checkIdle(now: number, idleTimeoutMs: number, pingIntervalMs: number): void;
+}
+
+function destroySocket(socket: Socket): void {
+  socket.destroy();
+}

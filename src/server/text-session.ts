@@ -1,0 +1,238 @@
+/**
+ * A person on nc / telnet / `enchufe chat`: UTF-8 lines in, notices and room lines out.
+ * Commands: /nick /join /rooms /who /msg /help /quit; any other line goes to the current room.
+ * Presence rule: joins and leaves are announced only for "visible" users, those who have spoken,
+ * set a nickname or used /join; silent one-shot clients (read the greeting, close) make no noise.
+ */
+import type { Socket } from "node:net";
+import { isEnchufeError } from "../errors.js";
+import { type Lang, type MessageKey, t } from "../i18n/index.js";
+import type { Headers } from "../protocol/frames.js";
+import { LineDecoder } from "../protocol/lines.js";
+import { nickProblem, roomProblem } from "../protocol/names.js";
+import { sanitizeLine } from "../protocol/sanitize.js";
+import type { Broker } from "./broker.js";
+import type { Delivery } from "./delivery.js";
+import { DEFAULT_ROOM, type MessagingOptions } from "./limits.js";
+import { Session, type SessionOwner } from "./session.js";
+
+const NO_HEADERS: Headers = [];
+
+export class TextSession extends Session {
+  readonly mode = "text" as const;
+  readonly #broker: Broker;
+  readonly #lang: Lang;
+  readonly #options: MessagingOptions;
+  readonly #lines: LineDecoder;
+  #room: string | undefined;
+  /** Has spoken, set a nick or joined on purpose: presence changes are announced. */
+  #visible = false;
+  #floodTokens: number;
+  #floodRefilledAt = Date.now();
+
+  constructor(
+    socket: Socket,
+    info: { id: string; remoteAddress?: string | undefined; remotePort?: number | undefined },
+    broker: Broker,
+    options: MessagingOptions,
+    owner: SessionOwner,
+  ) {
+    super(socket, info, options.maxPendingBytes, owner);
+    this.#broker = broker;
+    this.#lang = options.lang;
+    this.#options = options;
+    this.#floodTokens = options.floodBurstLines;
+    this.#lines = new LineDecoder({ maxLineBytes: options.maxLineBytes, onLine: this.#onLine.bind(this) });
+    broker.register(this);
+    this.#room = DEFAULT_ROOM;
+    broker.joinRoom(this, DEFAULT_ROOM, false);
+  }
+
+  get room(): string | undefined {
+    return this.#room;
+  }
+
+  /** Bytes from the client. */
+  receive(chunk: Buffer): void {
+    if (!this.isOpen) return;
+    try {
+      this.#lines.push(chunk);
+    } catch (error) {
+      if (isEnchufeError(error, "ELINETOOLONG")) {
+        this.finish(
+          "line-too-long",
+          this.#line("server.error.lineTooLong", { max: this.#options.maxLineBytes }),
+        );
+        return;
+      }
+      throw error;
+    }
+  }
+
+  /** Leaves rooms and the nickname registry (on close, or silently when the client turns out to be framed). */
+  detach(announce: boolean): void {
+    if (this.#room !== undefined) this.#broker.leaveRoom(this, this.#room, announce && this.#visible);
+    this.#room = undefined;
+    this.#broker.unregister(this);
+  }
+
+  deliver(delivery: Delivery): void {
+    const text = delivery.text();
+    if (text !== null) this.write(text);
+  }
+
+  shutdown(): void {
+    this.finish("shutdown", this.#line("server.shutdown"));
+  }
+
+  checkIdle(now: number, idleTimeoutMs: number): void {
+    if (now - this.lastSeen >= idleTimeoutMs) this.finish("idle", this.#line("server.error.idle"));
+  }
+
+  #line(key: MessageKey, params: Readonly<Record<string, string | number>> = {}): Buffer {
+    return Buffer.from(`${t(this.#lang, key, params)}\n`, "utf8");
+  }
+
+  #say(key: MessageKey, params: Readonly<Record<string, string | number>> = {}): void {
+    this.write(this.#line(key, params));
+  }
+
+  /** Token bucket: false (and the session closed) when the client floods. */
+  #withinFloodLimit(): boolean {
+    const burst = this.#options.floodBurstLines;
+    if (burst === 0) return true;
+    const now = Date.now();
+    const refill = ((now - this.#floodRefilledAt) * this.#options.floodLinesPerSecond) / 1000;
+    this.#floodRefilledAt = now;
+    this.#floodTokens = Math.min(burst, this.#floodTokens + refill);
+    if (this.#floodTokens < 1) {
+      this.finish("flood", this.#line("server.error.flood"));
+      return false;
+    }
+    this.#floodTokens -= 1;
+    return true;
+  }
+
+  #onLine(line: Buffer): void {
+    if (!this.isOpen || !this.#withinFloodLimit()) return;
+    if (line.length === 0) return;
+    if (line[0] === 0x2f /* "/" */) {
+      this.#command(line.toString("utf8"));
+      return;
+    }
+    this.#speak(line);
+  }
+
+  #speak(line: Uint8Array): void {
+    const room = this.#room;
+    if (room === undefined) return;
+    this.#visible = true;
+    this.#broker.publish(room, this.nick, NO_HEADERS, line, this);
+  }
+
+  #command(text: string): void {
+    const match = /^\/(\S*)\s*([\s\S]*)$/.exec(text.trimEnd());
+    const command = (match?.[1] ?? "").toLowerCase();
+    const rest = match?.[2] ?? "";
+    switch (command) {
+      case "nick": {
+        this.#nick(rest.trim());
+        return;
+      }
+      case "join": {
+        this.#join(rest.trim());
+        return;
+      }
+      case "rooms": {
+        this.#rooms();
+        return;
+      }
+      case "who": {
+        this.#who();
+        return;
+      }
+      case "msg": {
+        this.#msg(rest);
+        return;
+      }
+      case "help": {
+        this.#say("server.help");
+        return;
+      }
+      case "quit":
+        this.finish("quit", this.#line("server.bye"));
+        return;
+      default:
+        this.#say("server.error.unknownCommand", { command: sanitizeLine(`/${command}`) });
+    }
+  }
+
+  #nick(nick: string): void {
+    if (nick === "") {
+      this.#say("server.error.usage", { usage: "/nick NAME" });
+      return;
+    }
+    if (nickProblem(nick) !== undefined) {
+      this.#say("server.error.nickInvalid", { nick: sanitizeLine(nick) });
+      return;
+    }
+    const old = this.nick;
+    if (!this.#broker.rename(this, nick)) {
+      this.#say("server.error.nickTaken", { nick });
+      return;
+    }
+    this.#visible = true;
+    this.#say("server.nick.set", { nick });
+    if (this.#room !== undefined && old !== nick) {
+      this.#broker.notifyRoom(this.#room, t(this.#lang, "server.nick.changed", { old, nick }), this);
+    }
+  }
+
+  #join(room: string): void {
+    if (room === "") {
+      this.#say("server.error.usage", { usage: "/join ROOM" });
+      return;
+    }
+    if (roomProblem(room) !== undefined) {
+      this.#say("server.error.roomInvalid", { room: sanitizeLine(room) });
+      return;
+    }
+    if (room !== this.#room) {
+      if (this.#room !== undefined) this.#broker.leaveRoom(this, this.#room, this.#visible);
+      this.#visible = true;
+      this.#room = room;
+      this.#broker.joinRoom(this, room, true);
+    }
+    this.#say("server.join.you", { room });
+  }
+
+  #rooms(): void {
+    const rooms = this.#broker.listRooms();
+    if (rooms.length === 0) {
+      this.#say("server.rooms.none");
+      return;
+    }
+    const list = rooms.map((room) => `${room.name} (${room.members.length})`).join(", ");
+    this.#say("server.rooms", { list });
+  }
+
+  #who(): void {
+    const room = this.#room ?? DEFAULT_ROOM;
+    this.#say("server.who", { room, list: this.#broker.roomMembers(room).join(", ") });
+  }
+
+  #msg(rest: string): void {
+    const match = /^(\S+)\s+([\s\S]+)$/.exec(rest.trim());
+    if (match === null) {
+      this.#say("server.error.usage", { usage: "/msg NICK TEXT" });
+      return;
+    }
+    const target = match[1]!;
+    const text = match[2]!;
+    if (!this.#broker.direct(target, this.nick, NO_HEADERS, Buffer.from(text, "utf8"))) {
+      this.#say("server.error.noSuchUser", { nick: sanitizeLine(target) });
+      return;
+    }
+    this.#say("server.msg.sent", { nick: this.#broker.findByNick(target)?.nick ?? target });
+  }
+}
