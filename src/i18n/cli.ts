@@ -21,6 +21,7 @@ type Key =
   | "help.main"
   | "help.server"
   | "help.client"
+  | "help.serverLimits"
   | "trace.create"
   | "trace.bind"
   | "trace.listen"
@@ -89,6 +90,15 @@ Se conecta al servidor, muestra el saludo y cierra, como el cliente.py original.
   --trace                muestra cada paso del ciclo de vida del socket
   --debug                muestra los detalles técnicos de los errores
 {extra}`,
+    "help.serverLimits": `
+Límites de la sesión de mensajería (docs/PROTOCOL.md):
+  --max-line BYTES           línea de texto más larga (por defecto 65536)
+  --max-payload BYTES        mensaje binario más grande (por defecto 1048576)
+  --max-pending BYTES        salida pendiente por cliente antes de cortarlo por lento (por defecto 8388608)
+  --handshake-timeout SEG    tiempo para el saludo de un cliente de programa (por defecto 10)
+  --idle-timeout SEG         cierra clientes en silencio tras SEG (por defecto 0 = nunca)
+  --max-connections N        conexiones simultáneas como máximo (por defecto 10000)
+  --shutdown-timeout SEG     tiempo para vaciar las colas al detenerse (por defecto 5)`,
     "trace.create": "[traza] crear socket ({role})",
     "trace.bind": "[traza] bind: vincular a {address}",
     "trace.listen": "[traza] listen: escuchando en {address} (cola de {backlog})",
@@ -155,6 +165,15 @@ Connects to the server, prints the greeting and closes, like the original client
   --trace                show every step of the socket lifecycle
   --debug                show the technical details of errors
 {extra}`,
+    "help.serverLimits": `
+Messaging session limits (docs/PROTOCOL.md):
+  --max-line BYTES           longest text line (default 65536)
+  --max-payload BYTES        largest binary message (default 1048576)
+  --max-pending BYTES        output pending per client before it is cut off as slow (default 8388608)
+  --handshake-timeout SEC    time for a program client's handshake (default 10)
+  --idle-timeout SEC         close clients silent for SEC (default 0 = never)
+  --max-connections N        most simultaneous connections (default 10000)
+  --shutdown-timeout SEC     time to flush queues when stopping (default 5)`,
     "trace.create": "[trace] create socket ({role})",
     "trace.bind": "[trace] bind to {address}",
     "trace.listen": "[trace] listen on {address} (backlog {backlog})",

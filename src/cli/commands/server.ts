@@ -2,11 +2,21 @@
 import { readFile } from "node:fs/promises";
 import { EnchufeError } from "../../errors.js";
 import { type Lang, t } from "../../i18n/index.js";
-import type { ServerMode, ServerOptions } from "../../server/options.js";
+import { resolveMessagingOptions } from "../../server/limits.js";
+import { MessagingHandler } from "../../server/messaging.js";
+import { ORIGINAL_GREETING, type ServerMode, type ServerOptions } from "../../server/options.js";
 import { createServer } from "../../server/server.js";
 import { formatAddress } from "../../transport/address.js";
 import type { TraceEvent } from "../../transport/trace.js";
-import { COMMON_OPTIONS, detectLang, langValue, parseCommandArgs, portValue, usageError } from "../args.js";
+import {
+  COMMON_OPTIONS,
+  detectLang,
+  langValue,
+  numberValue,
+  parseCommandArgs,
+  portValue,
+  usageError,
+} from "../args.js";
 import { type CliContext, type Command, EXIT_OK } from "../context.js";
 import { reportError, traceLine } from "../output.js";
 
@@ -18,6 +28,13 @@ const OPTIONS = {
   "message-file": { type: "string" },
   once: { type: "boolean" },
   "greet-only": { type: "boolean" },
+  "max-line": { type: "string" },
+  "max-payload": { type: "string" },
+  "max-pending": { type: "string" },
+  "handshake-timeout": { type: "string" },
+  "idle-timeout": { type: "string" },
+  "max-connections": { type: "string" },
+  "shutdown-timeout": { type: "string" },
 } as const;
 
 async function readMessageFile(path: string): Promise<Buffer> {
@@ -53,7 +70,7 @@ export const run: Command = async (argv, ctx) => {
     lang = langValue(values.lang, lang);
     debug = values.debug === true;
     if (values.help === true) {
-      ctx.stdout.write(`${t(lang, "help.server", { extra: "" })}\n`);
+      ctx.stdout.write(`${t(lang, "help.server", { extra: t(lang, "help.serverLimits") })}\n`);
       return EXIT_OK;
     }
     if (values.once === true && values["greet-only"] === true) {
@@ -66,12 +83,68 @@ export const run: Command = async (argv, ctx) => {
       values.once === true ? "once" : values["greet-only"] === true ? "greet-only" : "session";
     const message =
       values["message-file"] !== undefined ? await readMessageFile(values["message-file"]) : values.message;
+    const int = { integer: true };
+    const shutdownTimeoutMs = numberValue("shutdown-timeout", values["shutdown-timeout"], 5, lang) * 1000;
     const options: Partial<ServerOptions> = {
       host: values.host ?? "127.0.0.1",
       port: portValue(values.port, 5000, lang),
       mode,
+      shutdownTimeoutMs,
       ...(message === undefined ? {} : { message }),
     };
+    if (mode === "session") {
+      const defaults = resolveMessagingOptions();
+      const greeting =
+        message === undefined
+          ? ORIGINAL_GREETING
+          : typeof message === "string"
+            ? message
+            : message.toString("utf8");
+      const messaging = resolveMessagingOptions({
+        greeting,
+        lang,
+        maxLineBytes: numberValue("max-line", values["max-line"], defaults.maxLineBytes, lang, {
+          ...int,
+          min: 16,
+        }),
+        maxPayloadBytes: numberValue(
+          "max-payload",
+          values["max-payload"],
+          defaults.maxPayloadBytes,
+          lang,
+          int,
+        ),
+        maxPendingBytes: numberValue(
+          "max-pending",
+          values["max-pending"],
+          defaults.maxPendingBytes,
+          lang,
+          int,
+        ),
+        handshakeTimeoutMs:
+          numberValue(
+            "handshake-timeout",
+            values["handshake-timeout"],
+            defaults.handshakeTimeoutMs / 1000,
+            lang,
+          ) * 1000,
+        idleTimeoutMs:
+          numberValue("idle-timeout", values["idle-timeout"], defaults.idleTimeoutMs / 1000, lang) * 1000,
+        maxConnections: numberValue(
+          "max-connections",
+          values["max-connections"],
+          defaults.maxConnections,
+          lang,
+          int,
+        ),
+      });
+      return await serve(
+        ctx,
+        lang,
+        { ...options, handler: new MessagingHandler(messaging) },
+        values.trace === true,
+      );
+    }
     return await serve(ctx, lang, options, values.trace === true);
   } catch (error) {
     return reportError(ctx, lang, error, debug);

@@ -1,0 +1,2 @@
+// hola.py, in TypeScript. Run: npx tsx examples/hola.ts
+console.log("Hola, mundo");
