@@ -1,4 +1,11 @@
 /** enchufe's public library API. */
+
+export {
+  DEFAULT_GREETING_TIMEOUT_MS,
+  type FetchGreetingOptions,
+  fetchGreeting,
+  type Greeting,
+} from "./client/greet.js";
 export { EnchufeError, ERROR_CODES, type ErrorCode, type ErrorDetails, isEnchufeError } from "./errors.js";
 export { type Lang, parseLang, t } from "./i18n/index.js";
 export type { MessageEvent, RoomInfo } from "./server/broker.js";
@@ -8,5 +15,16 @@ export {
   type MessagingOptions,
   resolveMessagingOptions,
 } from "./server/limits.js";
-export { type ConnectionInfo, MessagingHandler } from "./server/messaging.js";
+export { MessagingHandler } from "./server/messaging.js";
+export {
+  type ConnectionHandler,
+  type ConnectionInfo,
+  DEFAULT_SERVER_OPTIONS,
+  ORIGINAL_GREETING,
+  type ServerMode,
+  type ServerOptions,
+} from "./server/options.js";
+export { type BoundAddress, createServer, EnchufeServer } from "./server/server.js";
 export type { ClientInfo, DisconnectReason } from "./server/session.js";
+export { formatAddress, isLoopback, normalizeHost } from "./transport/address.js";
+export type { TraceEvent } from "./transport/trace.js";

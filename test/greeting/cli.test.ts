@@ -75,6 +75,7 @@ describe("enchufe server / client (the original, faithfully)", () => {
   test("--lang en and ENCHUFE_LANG switch the language", async () => {
     const server = enchufe(["server", "--port", "0", "--once", "--lang", "en"]);
     const port = await server.port();
+    await server.waitFor(/patient/);
     assert.match(server.stdout, /Listening on 127\.0\.0\.1:\d+\nServer waiting for a connection/);
     const client = await runEnchufe(["client", "--port", String(port)], { env: { ENCHUFE_LANG: "en" } });
     assert.match(client.stdout, /^Message from the server: Hola, Julian/);
@@ -164,8 +165,7 @@ describe("enchufe errors (the seed's Errores Comunes)", () => {
 
   test("connection reset mid-read: ECONNRESET", async () => {
     const port = await rawServer((socket) => {
-      socket.write("partial greeting without newline");
-      setImmediate(() => socket.resetAndDestroy());
+      socket.resetAndDestroy();
     });
     const client = await runEnchufe(["client", "--port", String(port), "--lang", "en"]);
     assert.equal(client.code, 1);
