@@ -1,13 +1,23 @@
 /** enchufe's public library API. */
 
+export { connect, EnchufeClient, type Reply, type ServerInfo } from "./client/client.js";
 export {
   DEFAULT_GREETING_TIMEOUT_MS,
   type FetchGreetingOptions,
   fetchGreeting,
   type Greeting,
 } from "./client/greet.js";
+export {
+  backoffDelay,
+  type ClientOptions,
+  DEFAULT_CLIENT_OPTIONS,
+  type ReconnectOptions,
+} from "./client/options.js";
+export { type IncomingRequest as ClientRequest, type Message, Subscription } from "./client/subscription.js";
 export { EnchufeError, ERROR_CODES, type ErrorCode, type ErrorDetails, isEnchufeError } from "./errors.js";
 export { type Lang, parseLang, t } from "./i18n/index.js";
+export { CloseReason, ErrCode, type Frame, type Headers, ReplyStatus } from "./protocol/frames.js";
+export { matchTopic } from "./protocol/topics.js";
 export type { MessageEvent, RoomInfo } from "./server/broker.js";
 export type { IncomingRequest, RequestHandler, RequestResult } from "./server/handlers.js";
 export {
