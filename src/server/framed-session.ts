@@ -177,12 +177,12 @@ export class FramedSession extends Session {
       this.fail(ErrCode.NOT_READY, CloseReason.PROTOCOL_ERROR, `${frame.type} before HELLO`);
       return;
     }
+    if ("payload" in frame && frame.payload.length > this.#options.maxPayloadBytes) {
+      this.#tooLarge();
+      return;
+    }
     switch (frame.type) {
       case "PUB":
-        if (frame.payload.length > this.#options.maxPayloadBytes) {
-          this.#tooLarge();
-          return;
-        }
         if (!isValidTopic(frame.topic)) {
           this.#invalidTopic(frame.topic, 0);
           return;
@@ -201,10 +201,6 @@ export class FramedSession extends Session {
         return;
       }
       case "REQ":
-        if (frame.payload.length > this.#options.maxPayloadBytes) {
-          this.#tooLarge();
-          return;
-        }
         if (!isValidTopic(frame.name)) {
           this.#invalidTopic(frame.name, frame.reqId);
           return;
@@ -212,17 +208,9 @@ export class FramedSession extends Session {
         this.#broker.request(this, frame.reqId, frame.name, frame.timeoutMs, frame.headers, frame.payload);
         return;
       case "RESPOND":
-        if (frame.payload.length > this.#options.maxPayloadBytes) {
-          this.#tooLarge();
-          return;
-        }
         this.#broker.respond(this, frame.token, frame.status, frame.headers, frame.payload);
         return;
       case "DIRECT":
-        if (frame.payload.length > this.#options.maxPayloadBytes) {
-          this.#tooLarge();
-          return;
-        }
         if (!this.#broker.direct(frame.target, this.nick, frame.headers, frame.payload)) {
           this.write(
             encodeFrame({

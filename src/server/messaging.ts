@@ -90,6 +90,8 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
   /** Sessions whose sockets are corked until the end of this event-loop turn (write batching). */
   #corked: Session[] = [];
   #shuttingDown = false;
+  /** Resolves the pending shutdown() once the last session closed. */
+  #shutdownDone: (() => void) | undefined;
   #connections = 0;
   #nextId = 0;
 
@@ -220,8 +222,6 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
     const ping = pingIntervalMs(this.options);
     for (const session of this.#sessions) session.checkIdle(now, idle, ping);
   }
-
-  #shutdownDone: (() => void) | undefined;
 
   /**
    * ConnectionHandler: tells every client (text notice / CLOSE SHUTDOWN), lets output flush, and resolves
