@@ -22,6 +22,14 @@ type Key =
   | "help.server"
   | "help.client"
   | "help.serverLimits"
+  | "help.chat"
+  | "help.pub"
+  | "help.sub"
+  | "help.request"
+  | "cli.missingArgument"
+  | "cli.reconnecting"
+  | "cli.reconnected"
+  | "cli.subscribed"
   | "trace.create"
   | "trace.bind"
   | "trace.listen"
@@ -99,6 +107,46 @@ Límites de la sesión de mensajería (docs/PROTOCOL.md):
   --idle-timeout SEG         cierra clientes en silencio tras SEG (por defecto 0 = nunca)
   --max-connections N        conexiones simultáneas como máximo (por defecto 10000)
   --shutdown-timeout SEG     tiempo para vaciar las colas al detenerse (por defecto 5)`,
+    "help.chat": `Uso: enchufe chat [--nick APODO] [--room SALA] [opciones]
+
+Chatea con el servidor en modo texto (como nc o telnet). Escribe /help para ver los comandos.
+Con la entrada redirigida (un archivo o una tubería), envía cada línea y termina al acabar.
+
+  --host HOST            servidor (por defecto 127.0.0.1)
+  --port PUERTO          puerto (por defecto 5000)
+  --timeout SEGUNDOS     límite para conectar (por defecto 10)
+  --lang es|en, --trace, --debug`,
+    "help.pub": `Uso: enchufe pub TEMA [MENSAJE] [opciones]
+
+Publica MENSAJE en TEMA; sin MENSAJE, publica cada línea de la entrada estándar, en orden.
+
+  --host HOST            servidor (por defecto 127.0.0.1)
+  --port PUERTO          puerto (por defecto 5000)
+  --timeout SEGUNDOS     límite para conectar (por defecto 10)
+  --lang es|en, --trace, --debug`,
+    "help.sub": `Uso: enchufe sub TEMA [--count N] [--raw] [opciones]
+
+Muestra cada mensaje de TEMA (se admiten los comodines * y >) como [tema] mensaje.
+Se reconecta solo si el servidor se reinicia.
+
+  --count N              termina tras N mensajes
+  --raw                  escribe solo los bytes de cada mensaje
+  --host HOST            servidor (por defecto 127.0.0.1)
+  --port PUERTO          puerto (por defecto 5000)
+  --timeout SEGUNDOS     límite para conectar (por defecto 10)
+  --lang es|en, --trace, --debug`,
+    "help.request": `Uso: enchufe request NOMBRE [DATOS] [--timeout SEGUNDOS] [opciones]
+
+Envía una petición (por ejemplo 'time' o 'echo') y muestra la respuesta.
+
+  --host HOST            servidor (por defecto 127.0.0.1)
+  --port PUERTO          puerto (por defecto 5000)
+  --timeout SEGUNDOS     límite para conectar (por defecto 10)
+  --lang es|en, --trace, --debug`,
+    "cli.missingArgument": "Falta el argumento {name}.",
+    "cli.reconnecting": "Conexión perdida; reconectando...",
+    "cli.reconnected": "Reconectado.",
+    "cli.subscribed": "Suscrito a {topic}",
     "trace.create": "[traza] crear socket ({role})",
     "trace.bind": "[traza] bind: vincular a {address}",
     "trace.listen": "[traza] listen: escuchando en {address} (cola de {backlog})",
@@ -174,6 +222,46 @@ Messaging session limits (docs/PROTOCOL.md):
   --idle-timeout SEC         close clients silent for SEC (default 0 = never)
   --max-connections N        most simultaneous connections (default 10000)
   --shutdown-timeout SEC     time to flush queues when stopping (default 5)`,
+    "help.chat": `Usage: enchufe chat [--nick NICK] [--room ROOM] [options]
+
+Chat with the server in text mode (like nc or telnet). Type /help for the commands.
+With redirected input (a file or a pipe) it sends every line and exits at the end.
+
+  --host HOST            server (default 127.0.0.1)
+  --port PORT            port (default 5000)
+  --timeout SECONDS      limit for connecting (default 10)
+  --lang es|en, --trace, --debug`,
+    "help.pub": `Usage: enchufe pub TOPIC [MESSAGE] [options]
+
+Publishes MESSAGE to TOPIC; without MESSAGE, publishes each standard-input line, in order.
+
+  --host HOST            server (default 127.0.0.1)
+  --port PORT            port (default 5000)
+  --timeout SECONDS      limit for connecting (default 10)
+  --lang es|en, --trace, --debug`,
+    "help.sub": `Usage: enchufe sub TOPIC [--count N] [--raw] [options]
+
+Prints each message of TOPIC (wildcards * and > allowed) as [topic] message.
+Reconnects by itself when the server restarts.
+
+  --count N              exit after N messages
+  --raw                  write only each message's bytes
+  --host HOST            server (default 127.0.0.1)
+  --port PORT            port (default 5000)
+  --timeout SECONDS      limit for connecting (default 10)
+  --lang es|en, --trace, --debug`,
+    "help.request": `Usage: enchufe request NAME [DATA] [--timeout SECONDS] [options]
+
+Sends a request (for example 'time' or 'echo') and prints the reply.
+
+  --host HOST            server (default 127.0.0.1)
+  --port PORT            port (default 5000)
+  --timeout SECONDS      limit for connecting (default 10)
+  --lang es|en, --trace, --debug`,
+    "cli.missingArgument": "Missing argument {name}.",
+    "cli.reconnecting": "Connection lost; reconnecting...",
+    "cli.reconnected": "Reconnected.",
+    "cli.subscribed": "Subscribed to {topic}",
     "trace.create": "[trace] create socket ({role})",
     "trace.bind": "[trace] bind to {address}",
     "trace.listen": "[trace] listen on {address} (backlog {backlog})",

@@ -9,6 +9,10 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   servidor: async () => (await import("./server.js")).run,
   client: async () => (await import("./client.js")).run,
   cliente: async () => (await import("./client.js")).run,
+  chat: async () => (await import("./chat.js")).run,
+  pub: async () => (await import("./pub.js")).run,
+  sub: async () => (await import("./sub.js")).run,
+  request: async () => (await import("./request.js")).run,
 };
 
 /** The commands shown by `enchufe --help`, with a one-line summary in each language. */

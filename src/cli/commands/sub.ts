@@ -1,0 +1,59 @@
+/** `enchufe sub TOPIC [--count N] [--raw]`: prints each message as `[<topic>] <payload>`, like `nats sub`. */
+import { connect } from "../../client/client.js";
+import { t } from "../../i18n/index.js";
+import { sanitizeLine } from "../../protocol/sanitize.js";
+import { COMMON_OPTIONS, detectLang, langValue, numberValue, parseCommandArgs, usageError } from "../args.js";
+import { CONNECTION_OPTIONS, clientOptionsFrom } from "../connection.js";
+import { type Command, EXIT_OK } from "../context.js";
+import { reportError } from "../output.js";
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  ...CONNECTION_OPTIONS,
+  count: { type: "string", short: "n" },
+  raw: { type: "boolean" },
+} as const;
+
+export const run: Command = async (argv, ctx) => {
+  let lang = detectLang(argv, ctx);
+  let debug = argv.includes("--debug");
+  try {
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS, lang, { allowPositionals: true });
+    lang = langValue(values.lang, lang);
+    debug = values.debug === true;
+    if (values.help === true) {
+      ctx.stdout.write(`${t(lang, "help.sub")}\n`);
+      return EXIT_OK;
+    }
+    const [topic, ...extra] = positionals;
+    if (topic === undefined) throw usageError(t(lang, "cli.missingArgument", { name: "TOPIC" }));
+    if (extra.length > 0) throw usageError(t(lang, "cli.unexpectedArgument", { value: extra[0] }));
+    const count = numberValue("count", values.count, 0, lang, { integer: true });
+    const client = await connect(clientOptionsFrom(values, ctx, lang, "enchufe-sub"));
+    client.on("disconnected", () => ctx.stderr.write(`${t(lang, "cli.reconnecting")}\n`));
+    client.on("reconnected", () => ctx.stderr.write(`${t(lang, "cli.reconnected")}\n`));
+    client.on("error", (error: Error) => ctx.stderr.write(`enchufe: ${error.message}\n`));
+    const subscription = client.subscribe(topic);
+    await client.flush();
+    ctx.stderr.write(`${t(lang, "cli.subscribed", { topic })}\n`);
+    const stop = () => subscription.unsubscribe();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    let received = 0;
+    try {
+      for await (const message of subscription) {
+        if (values.raw === true) ctx.stdout.write(message.payload);
+        else ctx.stdout.write(`[${message.topic}] ${sanitizeLine(message.payload)}\n`);
+        received++;
+        if (count > 0 && received >= count) break;
+      }
+    } finally {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      await client.close();
+    }
+    return EXIT_OK;
+  } catch (error) {
+    return reportError(ctx, lang, error, debug);
+  }
+};
