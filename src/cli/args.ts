@@ -17,13 +17,6 @@ export const COMMON_OPTIONS = {
   debug: { type: "boolean" },
 } as const satisfies OptionsConfig;
 
-/** Options of every command that connects to a server. */
-export const CONNECTION_OPTIONS = {
-  host: { type: "string" },
-  port: { type: "string", short: "p" },
-  timeout: { type: "string" },
-} as const satisfies OptionsConfig;
-
 /** A usage error: the message is already in the user's language. */
 export function usageError(message: string): EnchufeError {
   return new EnchufeError("EUSAGE", message, { details: { message } });

@@ -1,27 +1,85 @@
-/** Turns the connection flags every messaging command shares into client options. */
-import type { ClientOptionsInput } from "../client/options.js";
+/** Turns the connection flags every client command shares (address, timeout, TLS) into client options. */
+import type { Socket } from "node:net";
+import type { ConnectionOptions } from "node:tls";
 import type { Lang } from "../i18n/index.js";
+import { t } from "../i18n/index.js";
+import { dial } from "../transport/tcp.js";
+import { tlsDialOptions } from "../transport/tls.js";
+import { mapTlsError } from "../transport/tls-errors.js";
 import type { TraceEvent } from "../transport/trace.js";
-import { CONNECTION_OPTIONS, numberValue, type ParsedOptions, portValue } from "./args.js";
+import { numberValue, type ParsedOptions, portValue } from "./args.js";
 import type { CliContext } from "./context.js";
+import { readCliFile } from "./files.js";
 import { traceLine } from "./output.js";
 
-export { CONNECTION_OPTIONS };
+/** Options of every command that connects to a server. */
+export const CONNECTION_OPTIONS = {
+  host: { type: "string" },
+  port: { type: "string", short: "p" },
+  timeout: { type: "string" },
+  tls: { type: "boolean" },
+  ca: { type: "string" },
+  servername: { type: "string" },
+  cert: { type: "string" },
+  key: { type: "string" },
+  insecure: { type: "boolean" },
+} as const;
 
-/** Client options from --host, --port, --timeout and --trace. */
-export function clientOptionsFrom(
+export interface CliConnection {
+  readonly host: string;
+  readonly port: number;
+  readonly timeoutMs: number;
+  readonly tls: ConnectionOptions | undefined;
+  readonly trace: ((event: TraceEvent) => void) | undefined;
+}
+
+/** Connection settings from the flags; any TLS flag implies --tls. `--insecure` warns loudly. */
+export async function connectionFrom(
   values: ParsedOptions<typeof CONNECTION_OPTIONS> & { trace?: boolean | undefined },
   ctx: CliContext,
   lang: Lang,
-  name: string,
-): ClientOptionsInput {
+): Promise<CliConnection> {
+  const wantsTls =
+    values.tls === true ||
+    values.ca !== undefined ||
+    values.servername !== undefined ||
+    values.cert !== undefined ||
+    values.insecure === true;
+  let tls: ConnectionOptions | undefined;
+  if (wantsTls) {
+    tls = {
+      ...(values.ca === undefined ? {} : { ca: await readCliFile(values.ca) }),
+      ...(values.servername === undefined ? {} : { servername: values.servername }),
+      ...(values.cert === undefined ? {} : { cert: await readCliFile(values.cert) }),
+      ...(values.key === undefined ? {} : { key: await readCliFile(values.key) }),
+      ...(values.insecure === true ? { rejectUnauthorized: false } : {}),
+    };
+    if (values.insecure === true) ctx.stderr.write(`${t(lang, "cli.insecure")}\n`);
+  }
   return {
     host: values.host ?? "127.0.0.1",
     port: portValue(values.port, 5000, lang),
     timeoutMs: numberValue("timeout", values.timeout, 10, lang) * 1000,
-    name,
-    ...(values.trace === true
-      ? { trace: (event: TraceEvent) => ctx.stderr.write(`${traceLine(lang, event)}\n`) }
-      : {}),
+    tls,
+    trace:
+      values.trace === true
+        ? (event: TraceEvent) => ctx.stderr.write(`${traceLine(lang, event)}\n`)
+        : undefined,
   };
+}
+
+/** Opens a plain or TLS socket to the server (for text-mode commands such as chat). */
+export async function dialServer(connection: CliConnection): Promise<Socket> {
+  const { host, port, timeoutMs, tls, trace } = connection;
+  try {
+    return await dial({
+      host,
+      port,
+      timeoutMs,
+      trace,
+      ...(tls === undefined ? {} : tlsDialOptions(tls, host)),
+    });
+  } catch (error) {
+    throw tls === undefined ? error : mapTlsError(error, { host, port, step: "connect" });
+  }
 }

@@ -7,7 +7,6 @@
  */
 import { EventEmitter } from "node:events";
 import type { Socket } from "node:net";
-import { connect as tlsConnect } from "node:tls";
 import { EnchufeError, type ErrorCode } from "../errors.js";
 import { findPrefaceEnd } from "../protocol/detect.js";
 import {
@@ -25,6 +24,7 @@ import {
 import { isValidPattern, isValidTopic, matchTopic, topicProblem } from "../protocol/topics.js";
 import { normalizeHost } from "../transport/address.js";
 import { dial, mapSocketError, timeoutError } from "../transport/tcp.js";
+import { TLS_REQUIRED_LINE, tlsDialOptions } from "../transport/tls.js";
 import { mapTlsError } from "../transport/tls-errors.js";
 import {
   backoffDelay,
@@ -55,6 +55,7 @@ interface PendingRequest {
 type State = "connecting" | "connected" | "reconnecting" | "closed";
 
 const EMPTY: Headers = [];
+const TLS_REQUIRED_MARKER = Buffer.from(TLS_REQUIRED_LINE.trim());
 const HEADROOM_BYTES = 64 * 1024;
 
 function toBytes(data: string | Uint8Array | undefined): Uint8Array {
@@ -133,7 +134,6 @@ export class EnchufeClient extends EventEmitter {
 
   async #open(): Promise<void> {
     const { host, port, timeoutMs, signal, tls } = this.options;
-    const servername = normalizeHost(host);
     let socket: Socket;
     try {
       socket = await dial({
@@ -142,18 +142,7 @@ export class EnchufeClient extends EventEmitter {
         timeoutMs,
         signal,
         trace: this.options.trace,
-        ...(tls === undefined
-          ? {}
-          : {
-              open: (h: string, p: number) =>
-                tlsConnect({
-                  host: h,
-                  port: p,
-                  servername: /^[\d.:]+$/.test(servername) ? undefined : servername,
-                  ...tls,
-                }),
-              connectEvent: "secureConnect",
-            }),
+        ...(tls === undefined ? {} : tlsDialOptions(tls, normalizeHost(host))),
       });
     } catch (error) {
       throw tls === undefined ? error : mapTlsError(error, { host, port, step: "connect" });
@@ -205,6 +194,15 @@ export class EnchufeClient extends EventEmitter {
       // Skip the greeting line and any text sent before the server switched to frames.
       const data = this.#beforePreface.length > 0 ? Buffer.concat([this.#beforePreface, chunk]) : chunk;
       const end = findPrefaceEnd(data);
+      if (end === -1 && data.includes(TLS_REQUIRED_MARKER)) {
+        this.#handshake?.reject(
+          new EnchufeError("ETLSPLAIN", "The server speaks TLS: connect with tls options", {
+            details: { address: `${this.options.host}:${this.options.port}`, message: "TLS required" },
+          }),
+        );
+        this.#socket?.destroy();
+        return;
+      }
       if (end === -1) {
         this.#beforePreface = data.length > HEADROOM_BYTES ? data.subarray(data.length - 8) : data;
         return;

@@ -1,7 +1,11 @@
 /** The original cliente.py as one call: connect, read the greeting, close. */
+import type { Socket } from "node:net";
+import type { ConnectionOptions } from "node:tls";
 import { EnchufeError } from "../errors.js";
 import { formatAddress, normalizeHost } from "../transport/address.js";
 import { abortError, dial, mapSocketError, timeoutError } from "../transport/tcp.js";
+import { TLS_REQUIRED_LINE, tlsDialOptions } from "../transport/tls.js";
+import { mapTlsError } from "../transport/tls-errors.js";
 import type { TraceSink } from "../transport/trace.js";
 
 export interface FetchGreetingOptions {
@@ -13,6 +17,8 @@ export interface FetchGreetingOptions {
   /** Largest greeting accepted (default 64 KiB): more is EGREETINGTOOLARGE, never unbounded memory. */
   readonly maxBytes?: number;
   readonly trace?: TraceSink;
+  /** TLS options (node:tls); plain TCP when undefined. */
+  readonly tls?: ConnectionOptions | undefined;
 }
 
 export interface Greeting {
@@ -50,7 +56,20 @@ export async function fetchGreeting(options: FetchGreetingOptions = {}): Promise
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_GREETING_BYTES;
   const signal = options.signal;
   const trace = options.trace;
-  const socket = await dial({ host, port, timeoutMs, signal, trace });
+  const tls = options.tls;
+  let socket: Socket;
+  try {
+    socket = await dial({
+      host,
+      port,
+      timeoutMs,
+      signal,
+      trace,
+      ...(tls === undefined ? {} : tlsDialOptions(tls, host)),
+    });
+  } catch (error) {
+    throw tls === undefined ? error : mapTlsError(error, { host, port, step: "connect" });
+  }
   const peer = formatAddress(socket.remoteAddress ?? host, socket.remotePort ?? port);
 
   const bytes = await new Promise<Buffer>((resolve, reject) => {
@@ -94,7 +113,12 @@ export async function fetchGreeting(options: FetchGreetingOptions = {}): Promise
       trace?.({ step: "end", peer });
       finish(undefined);
     };
-    const onError = (error: Error) => finish(mapSocketError(error, { host, port, step: "read" }));
+    const onError = (error: Error) =>
+      finish(
+        tls === undefined
+          ? mapSocketError(error, { host, port, step: "read" })
+          : mapTlsError(error, { host, port, step: "read" }),
+      );
     const onAbort = () => finish(abortError(signal!));
     socket.on("data", onData);
     socket.once("end", onEnd);
@@ -105,5 +129,10 @@ export async function fetchGreeting(options: FetchGreetingOptions = {}): Promise
 
   const withoutCr = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.subarray(0, -1) : bytes;
   const { text, validUtf8 } = decodeGreeting(withoutCr);
+  if (tls === undefined && `${text}\n` === TLS_REQUIRED_LINE) {
+    throw new EnchufeError("ETLSPLAIN", `${formatAddress(host, port)} speaks TLS`, {
+      details: { host, port, address: formatAddress(host, port), message: text },
+    });
+  }
   return { text, bytes: withoutCr, validUtf8 };
 }

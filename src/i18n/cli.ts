@@ -27,6 +27,11 @@ type Key =
   | "help.sub"
   | "help.request"
   | "cli.missingArgument"
+  | "cli.insecure"
+  | "cli.together"
+  | "cli.reloaded"
+  | "help.tlsClient"
+  | "help.tlsServer"
   | "cli.reconnecting"
   | "cli.reconnected"
   | "cli.subscribed"
@@ -115,7 +120,8 @@ Con la entrada redirigida (un archivo o una tubería), envía cada línea y term
   --host HOST            servidor (por defecto 127.0.0.1)
   --port PUERTO          puerto (por defecto 5000)
   --timeout SEGUNDOS     límite para conectar (por defecto 10)
-  --lang es|en, --trace, --debug`,
+  --lang es|en, --trace, --debug
+{tls}`,
     "help.pub": `Uso: enchufe pub TEMA [MENSAJE] [opciones]
 
 Publica MENSAJE en TEMA; sin MENSAJE, publica cada línea de la entrada estándar, en orden.
@@ -123,7 +129,8 @@ Publica MENSAJE en TEMA; sin MENSAJE, publica cada línea de la entrada estánda
   --host HOST            servidor (por defecto 127.0.0.1)
   --port PUERTO          puerto (por defecto 5000)
   --timeout SEGUNDOS     límite para conectar (por defecto 10)
-  --lang es|en, --trace, --debug`,
+  --lang es|en, --trace, --debug
+{tls}`,
     "help.sub": `Uso: enchufe sub TEMA [--count N] [--raw] [opciones]
 
 Muestra cada mensaje de TEMA (se admiten los comodines * y >) como [tema] mensaje.
@@ -134,7 +141,8 @@ Se reconecta solo si el servidor se reinicia.
   --host HOST            servidor (por defecto 127.0.0.1)
   --port PUERTO          puerto (por defecto 5000)
   --timeout SEGUNDOS     límite para conectar (por defecto 10)
-  --lang es|en, --trace, --debug`,
+  --lang es|en, --trace, --debug
+{tls}`,
     "help.request": `Uso: enchufe request NOMBRE [DATOS] [--timeout SEGUNDOS] [opciones]
 
 Envía una petición (por ejemplo 'time' o 'echo') y muestra la respuesta.
@@ -142,8 +150,23 @@ Envía una petición (por ejemplo 'time' o 'echo') y muestra la respuesta.
   --host HOST            servidor (por defecto 127.0.0.1)
   --port PUERTO          puerto (por defecto 5000)
   --timeout SEGUNDOS     límite para conectar (por defecto 10)
-  --lang es|en, --trace, --debug`,
+  --lang es|en, --trace, --debug
+{tls}`,
     "cli.missingArgument": "Falta el argumento {name}.",
+    "cli.together": "La opción {a} necesita también {b}.",
+    "cli.insecure":
+      "AVISO: --insecure desactiva la verificación del certificado TLS: cualquiera en la red podría hacerse pasar por el servidor. Úsalo solo para pruebas.",
+    "cli.reloaded": "Recargados el archivo de usuarios y el certificado TLS (SIGHUP).",
+    "help.tlsClient": `  --tls                  conexión cifrada con TLS (verifica el certificado del servidor)
+  --ca ARCHIVO           CA de confianza para el certificado del servidor (PEM)
+  --servername NOMBRE    nombre esperado en el certificado del servidor
+  --cert ARCHIVO --key ARCHIVO   certificado de cliente (TLS mutuo)
+  --insecure             NO verifica el certificado (solo para pruebas)`,
+    "help.tlsServer": `
+TLS y autenticación (docs/SECURITY.md):
+  --tls-cert ARCHIVO --tls-key ARCHIVO   el puerto habla solo TLS (PEM; enchufe cert los crea)
+  --tls-client-ca ARCHIVO                exige certificados de cliente de esta CA (TLS mutuo)
+  SIGHUP recarga el certificado sin cortar las sesiones.`,
     "cli.reconnecting": "Conexión perdida; reconectando...",
     "cli.reconnected": "Reconectado.",
     "cli.subscribed": "Suscrito a {topic}",
@@ -230,7 +253,8 @@ With redirected input (a file or a pipe) it sends every line and exits at the en
   --host HOST            server (default 127.0.0.1)
   --port PORT            port (default 5000)
   --timeout SECONDS      limit for connecting (default 10)
-  --lang es|en, --trace, --debug`,
+  --lang es|en, --trace, --debug
+{tls}`,
     "help.pub": `Usage: enchufe pub TOPIC [MESSAGE] [options]
 
 Publishes MESSAGE to TOPIC; without MESSAGE, publishes each standard-input line, in order.
@@ -238,7 +262,8 @@ Publishes MESSAGE to TOPIC; without MESSAGE, publishes each standard-input line,
   --host HOST            server (default 127.0.0.1)
   --port PORT            port (default 5000)
   --timeout SECONDS      limit for connecting (default 10)
-  --lang es|en, --trace, --debug`,
+  --lang es|en, --trace, --debug
+{tls}`,
     "help.sub": `Usage: enchufe sub TOPIC [--count N] [--raw] [options]
 
 Prints each message of TOPIC (wildcards * and > allowed) as [topic] message.
@@ -249,7 +274,8 @@ Reconnects by itself when the server restarts.
   --host HOST            server (default 127.0.0.1)
   --port PORT            port (default 5000)
   --timeout SECONDS      limit for connecting (default 10)
-  --lang es|en, --trace, --debug`,
+  --lang es|en, --trace, --debug
+{tls}`,
     "help.request": `Usage: enchufe request NAME [DATA] [--timeout SECONDS] [options]
 
 Sends a request (for example 'time' or 'echo') and prints the reply.
@@ -257,8 +283,23 @@ Sends a request (for example 'time' or 'echo') and prints the reply.
   --host HOST            server (default 127.0.0.1)
   --port PORT            port (default 5000)
   --timeout SECONDS      limit for connecting (default 10)
-  --lang es|en, --trace, --debug`,
+  --lang es|en, --trace, --debug
+{tls}`,
     "cli.missingArgument": "Missing argument {name}.",
+    "cli.together": "Option {a} also needs {b}.",
+    "cli.insecure":
+      "WARNING: --insecure turns off TLS certificate verification: anyone on the network could pretend to be the server. Use it for tests only.",
+    "cli.reloaded": "Reloaded the users file and the TLS certificate (SIGHUP).",
+    "help.tlsClient": `  --tls                  encrypt with TLS (verifies the server's certificate)
+  --ca FILE              trusted CA for the server's certificate (PEM)
+  --servername NAME      name expected in the server's certificate
+  --cert FILE --key FILE client certificate (mutual TLS)
+  --insecure             does NOT verify the certificate (tests only)`,
+    "help.tlsServer": `
+TLS and authentication (docs/SECURITY.md):
+  --tls-cert FILE --tls-key FILE   the port speaks only TLS (PEM; enchufe cert creates them)
+  --tls-client-ca FILE             require client certificates from this CA (mutual TLS)
+  SIGHUP reloads the certificate without dropping sessions.`,
     "cli.reconnecting": "Connection lost; reconnecting...",
     "cli.reconnected": "Reconnected.",
     "cli.subscribed": "Subscribed to {topic}",

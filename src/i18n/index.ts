@@ -6,6 +6,7 @@
 import { cli } from "./cli.js";
 import { common } from "./common.js";
 import { errors } from "./errors.js";
+import { security } from "./security.js";
 import { server } from "./server.js";
 
 export type Lang = "es" | "en";
@@ -14,7 +15,7 @@ export const LANGS: readonly Lang[] = ["es", "en"];
 /** A catalogue: the same keys in both languages. */
 export type Catalog<K extends string> = Readonly<Record<Lang, Readonly<Record<K, string>>>>;
 
-const catalogs = [common, cli, errors, server] as const;
+const catalogs = [common, cli, errors, server, security] as const;
 
 type KeysOf<C> = C extends Catalog<infer K> ? K : never;
 export type MessageKey = KeysOf<(typeof catalogs)[number]>;

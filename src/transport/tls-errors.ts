@@ -36,6 +36,7 @@ export function mapTlsError(error: unknown, where: { host: string; port: number;
   if (code === undefined) {
     // A TLS client hanging up on a plain server (or the reverse) often looks like a reset or an early close.
     if (systemCode === "ECONNRESET" && where.step === "connect") code = "ETLSPLAIN";
+    else if (systemCode === "ECONNRESET" && where.step === "read") code = "ETLSCLIENTCERT";
     else return error instanceof EnchufeError ? error : mapSocketError(cause, where);
   }
   const address = formatAddress(where.host, where.port);

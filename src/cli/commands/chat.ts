@@ -8,9 +8,8 @@ import { clearLine, createInterface, cursorTo, type Interface } from "node:readl
 import { t } from "../../i18n/index.js";
 import { LineDecoder } from "../../protocol/lines.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
-import { dial } from "../../transport/tcp.js";
 import { COMMON_OPTIONS, detectLang, langValue, parseCommandArgs } from "../args.js";
-import { CONNECTION_OPTIONS, clientOptionsFrom } from "../connection.js";
+import { CONNECTION_OPTIONS, connectionFrom, dialServer } from "../connection.js";
 import { type CliContext, type Command, EXIT_OK } from "../context.js";
 import { reportError } from "../output.js";
 
@@ -42,16 +41,11 @@ export const run: Command = async (argv, ctx) => {
     lang = langValue(values.lang, lang);
     debug = values.debug === true;
     if (values.help === true) {
-      ctx.stdout.write(`${t(lang, "help.chat")}\n`);
+      ctx.stdout.write(`${t(lang, "help.chat", { tls: t(lang, "help.tlsClient") })}\n`);
       return EXIT_OK;
     }
-    const options = clientOptionsFrom(values, ctx, lang, "enchufe-chat");
-    const socket = await dial({
-      host: options.host!,
-      port: options.port!,
-      timeoutMs: options.timeoutMs,
-      trace: options.trace,
-    });
+    const options = await connectionFrom(values, ctx, lang);
+    const socket = await dialServer(options);
     socket.setNoDelay(true);
     const interactive = ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
     const rl = createInterface({

@@ -1,17 +1,10 @@
 /** `enchufe client`: the original cliente.py — connect, print the greeting, close. */
 import { fetchGreeting } from "../../client/greet.js";
 import { t } from "../../i18n/index.js";
-import {
-  COMMON_OPTIONS,
-  CONNECTION_OPTIONS,
-  detectLang,
-  langValue,
-  numberValue,
-  parseCommandArgs,
-  portValue,
-} from "../args.js";
+import { COMMON_OPTIONS, detectLang, langValue, parseCommandArgs } from "../args.js";
+import { CONNECTION_OPTIONS, connectionFrom } from "../connection.js";
 import { type Command, EXIT_OK } from "../context.js";
-import { reportError, traceLine } from "../output.js";
+import { reportError } from "../output.js";
 
 const OPTIONS = { ...COMMON_OPTIONS, ...CONNECTION_OPTIONS } as const;
 
@@ -23,19 +16,10 @@ export const run: Command = async (argv, ctx) => {
     lang = langValue(values.lang, lang);
     debug = values.debug === true;
     if (values.help === true) {
-      ctx.stdout.write(`${t(lang, "help.client", { extra: "" })}\n`);
+      ctx.stdout.write(`${t(lang, "help.client", { extra: t(lang, "help.tlsClient") })}\n`);
       return EXIT_OK;
     }
-    const host = values.host ?? "127.0.0.1";
-    const port = portValue(values.port, 5000, lang);
-    const timeoutMs = numberValue("timeout", values.timeout, 10, lang) * 1000;
-    const trace =
-      values.trace === true
-        ? (event: Parameters<typeof traceLine>[1]) => {
-            ctx.stderr.write(`${traceLine(lang, event)}\n`);
-          }
-        : undefined;
-    const greeting = await fetchGreeting({ host, port, timeoutMs, trace });
+    const greeting = await fetchGreeting(await connectionFrom(values, ctx, lang));
     if (!greeting.validUtf8) ctx.stderr.write(`${t(lang, "cli.invalidUtf8")}\n`);
     ctx.stdout.write(`${t(lang, "cli.message", { text: greeting.text })}\n`);
     return EXIT_OK;

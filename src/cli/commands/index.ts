@@ -13,6 +13,7 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   pub: async () => (await import("./pub.js")).run,
   sub: async () => (await import("./sub.js")).run,
   request: async () => (await import("./request.js")).run,
+  cert: async () => (await import("./cert.js")).run,
 };
 
 /** The commands shown by `enchufe --help`, with a one-line summary in each language. */

@@ -3,7 +3,7 @@ import { createInterface } from "node:readline";
 import { connect } from "../../client/client.js";
 import { t } from "../../i18n/index.js";
 import { COMMON_OPTIONS, detectLang, langValue, parseCommandArgs, usageError } from "../args.js";
-import { CONNECTION_OPTIONS, clientOptionsFrom } from "../connection.js";
+import { CONNECTION_OPTIONS, connectionFrom } from "../connection.js";
 import { type Command, EXIT_OK } from "../context.js";
 import { reportError } from "../output.js";
 
@@ -17,14 +17,14 @@ export const run: Command = async (argv, ctx) => {
     lang = langValue(values.lang, lang);
     debug = values.debug === true;
     if (values.help === true) {
-      ctx.stdout.write(`${t(lang, "help.pub")}\n`);
+      ctx.stdout.write(`${t(lang, "help.pub", { tls: t(lang, "help.tlsClient") })}\n`);
       return EXIT_OK;
     }
     const [topic, message, ...extra] = positionals;
     if (topic === undefined) throw usageError(t(lang, "cli.missingArgument", { name: "TOPIC" }));
     if (extra.length > 0) throw usageError(t(lang, "cli.unexpectedArgument", { value: extra[0] }));
     const client = await connect({
-      ...clientOptionsFrom(values, ctx, lang, "enchufe-pub"),
+      ...{ ...(await connectionFrom(values, ctx, lang)), name: "enchufe-pub" },
       reconnect: false,
     });
     try {

@@ -2,7 +2,7 @@
 import { connect } from "../../client/client.js";
 import { t } from "../../i18n/index.js";
 import { COMMON_OPTIONS, detectLang, langValue, numberValue, parseCommandArgs, usageError } from "../args.js";
-import { CONNECTION_OPTIONS, clientOptionsFrom } from "../connection.js";
+import { CONNECTION_OPTIONS, connectionFrom } from "../connection.js";
 import { type Command, EXIT_OK } from "../context.js";
 import { reportError } from "../output.js";
 
@@ -16,7 +16,7 @@ export const run: Command = async (argv, ctx) => {
     lang = langValue(values.lang, lang);
     debug = values.debug === true;
     if (values.help === true) {
-      ctx.stdout.write(`${t(lang, "help.request")}\n`);
+      ctx.stdout.write(`${t(lang, "help.request", { tls: t(lang, "help.tlsClient") })}\n`);
       return EXIT_OK;
     }
     const [name, data, ...extra] = positionals;
@@ -24,7 +24,7 @@ export const run: Command = async (argv, ctx) => {
     if (extra.length > 0) throw usageError(t(lang, "cli.unexpectedArgument", { value: extra[0] }));
     const timeoutMs = numberValue("timeout", values.timeout, 10, lang) * 1000;
     const client = await connect({
-      ...clientOptionsFrom(values, ctx, lang, "enchufe-request"),
+      ...{ ...(await connectionFrom(values, ctx, lang)), name: "enchufe-request" },
       reconnect: false,
     });
     try {

@@ -1,12 +1,11 @@
 /** `enchufe server`: listens, greets, serves sessions until SIGINT/SIGTERM; `--once` is the original. */
-import { readFile } from "node:fs/promises";
-import { EnchufeError } from "../../errors.js";
 import { type Lang, t } from "../../i18n/index.js";
 import { resolveMessagingOptions } from "../../server/limits.js";
 import { MessagingHandler } from "../../server/messaging.js";
 import { ORIGINAL_GREETING, type ServerMode, type ServerOptions } from "../../server/options.js";
 import { createServer } from "../../server/server.js";
-import { formatAddress } from "../../transport/address.js";
+import { formatAddress, isPublicBind } from "../../transport/address.js";
+import { TlsListener, type TlsServerOptions } from "../../transport/tls.js";
 import type { TraceEvent } from "../../transport/trace.js";
 import {
   COMMON_OPTIONS,
@@ -18,6 +17,7 @@ import {
   usageError,
 } from "../args.js";
 import { type CliContext, type Command, EXIT_OK } from "../context.js";
+import { readCliFile } from "../files.js";
 import { reportError, traceLine } from "../output.js";
 
 const OPTIONS = {
@@ -35,18 +35,22 @@ const OPTIONS = {
   "idle-timeout": { type: "string" },
   "max-connections": { type: "string" },
   "shutdown-timeout": { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
+  "tls-client-ca": { type: "string" },
 } as const;
 
-async function readMessageFile(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new EnchufeError("EFILE", `Cannot read ${path}: ${reason}`, {
-      details: { path, reason },
-      cause: error,
-    });
-  }
+/** The TLS settings read from --tls-cert, --tls-key and --tls-client-ca (read again on SIGHUP). */
+async function readTls(paths: {
+  cert: string;
+  key: string;
+  clientCa: string | undefined;
+}): Promise<TlsServerOptions> {
+  return {
+    cert: await readCliFile(paths.cert),
+    key: await readCliFile(paths.key),
+    clientCa: paths.clientCa === undefined ? undefined : await readCliFile(paths.clientCa),
+  };
 }
 
 /** Resolves when the process receives SIGINT or SIGTERM, with the signal's name. */
@@ -70,7 +74,9 @@ export const run: Command = async (argv, ctx) => {
     lang = langValue(values.lang, lang);
     debug = values.debug === true;
     if (values.help === true) {
-      ctx.stdout.write(`${t(lang, "help.server", { extra: t(lang, "help.serverLimits") })}\n`);
+      ctx.stdout.write(
+        `${t(lang, "help.server", { extra: t(lang, "help.serverLimits") + t(lang, "help.tlsServer") })}\n`,
+      );
       return EXIT_OK;
     }
     if (values.once === true && values["greet-only"] === true) {
@@ -79,10 +85,26 @@ export const run: Command = async (argv, ctx) => {
     if (values.message !== undefined && values["message-file"] !== undefined) {
       throw usageError(t(lang, "cli.conflict", { a: "--message", b: "--message-file" }));
     }
+    const certPath = values["tls-cert"];
+    const keyPath = values["tls-key"];
+    if ((certPath === undefined) !== (keyPath === undefined)) {
+      throw usageError(t(lang, "cli.together", { a: "--tls-cert", b: "--tls-key" }));
+    }
+    if (values["tls-client-ca"] !== undefined && certPath === undefined) {
+      throw usageError(t(lang, "cli.together", { a: "--tls-client-ca", b: "--tls-cert" }));
+    }
+    const tlsPaths =
+      certPath === undefined || keyPath === undefined
+        ? undefined
+        : { cert: certPath, key: keyPath, clientCa: values["tls-client-ca"] };
+    const tls = tlsPaths === undefined ? undefined : new TlsListener(await readTls(tlsPaths));
+    const reload = async () => {
+      if (tls !== undefined && tlsPaths !== undefined) tls.reload(await readTls(tlsPaths));
+    };
     const mode: ServerMode =
       values.once === true ? "once" : values["greet-only"] === true ? "greet-only" : "session";
     const message =
-      values["message-file"] !== undefined ? await readMessageFile(values["message-file"]) : values.message;
+      values["message-file"] !== undefined ? await readCliFile(values["message-file"]) : values.message;
     const int = { integer: true };
     const shutdownTimeoutMs = numberValue("shutdown-timeout", values["shutdown-timeout"], 5, lang) * 1000;
     const options: Partial<ServerOptions> = {
@@ -91,6 +113,7 @@ export const run: Command = async (argv, ctx) => {
       mode,
       shutdownTimeoutMs,
       ...(message === undefined ? {} : { message }),
+      ...(tls === undefined ? {} : { createServer: () => tls.createServer() }),
     };
     if (mode === "session") {
       const defaults = resolveMessagingOptions();
@@ -143,9 +166,10 @@ export const run: Command = async (argv, ctx) => {
         lang,
         { ...options, handler: new MessagingHandler(messaging) },
         values.trace === true,
+        reload,
       );
     }
-    return await serve(ctx, lang, options, values.trace === true);
+    return await serve(ctx, lang, options, values.trace === true, reload);
   } catch (error) {
     return reportError(ctx, lang, error, debug);
   }
@@ -156,8 +180,20 @@ async function serve(
   lang: Lang,
   options: Partial<ServerOptions>,
   trace: boolean,
+  reload: () => Promise<void>,
 ): Promise<number> {
   const server = createServer(options);
+  const host = server.options.host;
+  if (isPublicBind(host) && options.createServer === undefined) {
+    ctx.stderr.write(`${t(lang, "cli.publicBind", { host, missing: "TLS" })}\n`);
+  }
+  const onHangup = () => {
+    reload().then(
+      () => ctx.stderr.write(`${t(lang, "cli.reloaded")}\n`),
+      (error: unknown) => reportError(ctx, lang, error, false),
+    );
+  };
+  process.on("SIGHUP", onHangup);
   if (trace) server.on("trace", (event: TraceEvent) => ctx.stderr.write(`${traceLine(lang, event)}\n`));
   server.on("connection", (info: { address: string }) => {
     ctx.stdout.write(`${t(lang, "cli.connection", { address: info.address })}\n`);
@@ -170,10 +206,12 @@ async function serve(
     const done = new Promise<string>((resolve) => server.once("done", () => resolve("done")));
     const how = await Promise.race([done, stop]);
     if (how !== "done") ctx.stderr.write(`${t(lang, "cli.stopping", { signal: how })}\n`);
+    process.off("SIGHUP", onHangup);
     await server.close();
     return EXIT_OK;
   }
   const signal = await stop;
+  process.off("SIGHUP", onHangup);
   ctx.stderr.write(`${t(lang, "cli.stopping", { signal })}\n`);
   await server.close();
   ctx.stderr.write(`${t(lang, "cli.stopped")}\n`);

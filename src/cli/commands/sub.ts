@@ -3,7 +3,7 @@ import { connect } from "../../client/client.js";
 import { t } from "../../i18n/index.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import { COMMON_OPTIONS, detectLang, langValue, numberValue, parseCommandArgs, usageError } from "../args.js";
-import { CONNECTION_OPTIONS, clientOptionsFrom } from "../connection.js";
+import { CONNECTION_OPTIONS, connectionFrom } from "../connection.js";
 import { type Command, EXIT_OK } from "../context.js";
 import { reportError } from "../output.js";
 
@@ -22,14 +22,14 @@ export const run: Command = async (argv, ctx) => {
     lang = langValue(values.lang, lang);
     debug = values.debug === true;
     if (values.help === true) {
-      ctx.stdout.write(`${t(lang, "help.sub")}\n`);
+      ctx.stdout.write(`${t(lang, "help.sub", { tls: t(lang, "help.tlsClient") })}\n`);
       return EXIT_OK;
     }
     const [topic, ...extra] = positionals;
     if (topic === undefined) throw usageError(t(lang, "cli.missingArgument", { name: "TOPIC" }));
     if (extra.length > 0) throw usageError(t(lang, "cli.unexpectedArgument", { value: extra[0] }));
     const count = numberValue("count", values.count, 0, lang, { integer: true });
-    const client = await connect(clientOptionsFrom(values, ctx, lang, "enchufe-sub"));
+    const client = await connect({ ...(await connectionFrom(values, ctx, lang)), name: "enchufe-sub" });
     client.on("disconnected", () => ctx.stderr.write(`${t(lang, "cli.reconnecting")}\n`));
     client.on("reconnected", () => ctx.stderr.write(`${t(lang, "cli.reconnected")}\n`));
     client.on("error", (error: Error) => ctx.stderr.write(`enchufe: ${error.message}\n`));
