@@ -1,4 +1,7 @@
-// TEMPORARY stand-in written by the server engineer until the codec branch lands (take the codec's version on merge).
+/**
+ * The framed protocol's codec (docs/PROTOCOL.md §2): pure, no I/O. One field schema per frame type
+ * drives both the encoder and the decoder, so there is exactly one definition of every frame's layout.
+ */
 import { isUtf8 } from "node:buffer";
 import { EnchufeError } from "../errors.js";
 
@@ -61,7 +64,8 @@ export type Frame =
   | { type: "CLOSE"; reason: number; message: string };
 export type FrameOf<T extends Frame["type"]> = Extract<Frame, { type: T }>;
 
-const TYPES = [
+/** Frame type numbers on the wire, in order (index = type byte). */
+export const FRAME_TYPES = [
   "",
   "HELLO",
   "WELCOME",
@@ -80,303 +84,369 @@ const TYPES = [
   "CLOSE",
 ] as const;
 
-class Writer {
-  parts: Buffer[] = [];
-  u8(v: number): void {
-    this.parts.push(Buffer.from([v]));
-  }
-  u16(v: number): void {
-    const b = Buffer.alloc(2);
-    b.writeUInt16BE(v);
-    this.parts.push(b);
-  }
-  u32(v: number): void {
-    const b = Buffer.alloc(4);
-    b.writeUInt32BE(v);
-    this.parts.push(b);
-  }
-  str(s: string): void {
-    const b = Buffer.from(s, "utf8");
-    this.u16(b.length);
-    this.parts.push(b);
-  }
-  headers(h: Headers): void {
-    this.u16(h.length);
-    for (const [k, v] of h) {
-      this.str(k);
-      this.str(v);
+type FieldKind = "u8" | "u16" | "u32" | "str" | "headers" | "payload";
+type Field = readonly [name: string, kind: FieldKind];
+
+/** Each frame type's body fields in wire order, and the boolean its flag bit 0 carries (if any). */
+export const FRAME_SCHEMA: Readonly<Record<Frame["type"], { fields: readonly Field[]; flag?: string }>> = {
+  HELLO: {
+    fields: [
+      ["version", "u8"],
+      ["clientName", "str"],
+      ["user", "str"],
+      ["password", "str"],
+      ["token", "str"],
+    ],
+  },
+  WELCOME: {
+    fields: [
+      ["version", "u8"],
+      ["clientId", "str"],
+      ["nick", "str"],
+      ["serverName", "str"],
+      ["maxPayload", "u32"],
+      ["maxPending", "u32"],
+      ["pingIntervalMs", "u32"],
+      ["idleTimeoutMs", "u32"],
+    ],
+  },
+  PUB: {
+    fields: [
+      ["topic", "str"],
+      ["headers", "headers"],
+      ["payload", "payload"],
+    ],
+  },
+  MSG: {
+    flag: "private",
+    fields: [
+      ["topic", "str"],
+      ["from", "str"],
+      ["headers", "headers"],
+      ["payload", "payload"],
+    ],
+  },
+  SUB: {
+    flag: "responder",
+    fields: [
+      ["sid", "u32"],
+      ["pattern", "str"],
+    ],
+  },
+  UNSUB: { fields: [["sid", "u32"]] },
+  REQ: {
+    fields: [
+      ["reqId", "u32"],
+      ["name", "str"],
+      ["timeoutMs", "u32"],
+      ["headers", "headers"],
+      ["payload", "payload"],
+    ],
+  },
+  REQMSG: {
+    fields: [
+      ["token", "str"],
+      ["name", "str"],
+      ["from", "str"],
+      ["headers", "headers"],
+      ["payload", "payload"],
+    ],
+  },
+  RESPOND: {
+    fields: [
+      ["token", "str"],
+      ["status", "u8"],
+      ["headers", "headers"],
+      ["payload", "payload"],
+    ],
+  },
+  REPLY: {
+    fields: [
+      ["reqId", "u32"],
+      ["status", "u8"],
+      ["headers", "headers"],
+      ["payload", "payload"],
+    ],
+  },
+  DIRECT: {
+    fields: [
+      ["target", "str"],
+      ["headers", "headers"],
+      ["payload", "payload"],
+    ],
+  },
+  PING: { fields: [] },
+  PONG: { fields: [] },
+  ERR: {
+    fields: [
+      ["code", "u16"],
+      ["ref", "u32"],
+      ["message", "str"],
+    ],
+  },
+  CLOSE: {
+    fields: [
+      ["reason", "u8"],
+      ["message", "str"],
+    ],
+  },
+};
+
+// The schema reads and writes frames by field name; frames are plain objects of these field kinds.
+type FrameRecord = Record<string, unknown>;
+
+const MAX_U16 = 0xffff;
+
+function strBytes(value: unknown, type: string, name: string): number {
+  const bytes = Buffer.byteLength(value as string, "utf8");
+  if (bytes > MAX_U16) throw new EnchufeError("ETOOLARGE", `${type}.${name} is longer than ${MAX_U16} bytes`);
+  return bytes;
+}
+
+/** The one encoder: a frame to its exact bytes, in one allocation. */
+export function encodeFrame(frame: Frame): Buffer {
+  const schema = FRAME_SCHEMA[frame.type];
+  const record = frame as unknown as FrameRecord;
+  let size = FRAME_HEADER_BYTES;
+  for (const [name, kind] of schema.fields) {
+    const value = record[name];
+    switch (kind) {
+      case "u8":
+        size += 1;
+        break;
+      case "u16":
+        size += 2;
+        break;
+      case "u32":
+        size += 4;
+        break;
+      case "str":
+        size += 2 + strBytes(value, frame.type, name);
+        break;
+      case "headers":
+        size += 2;
+        for (const [key, headerValue] of value as Headers) {
+          size += 4 + strBytes(key, frame.type, "header") + strBytes(headerValue, frame.type, "header");
+        }
+        break;
+      case "payload":
+        size += (value as Uint8Array).byteLength;
+        break;
     }
   }
-  bytes(p: Uint8Array): void {
-    this.parts.push(Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+  const out = Buffer.allocUnsafe(size);
+  out[0] = FRAME_TYPES.indexOf(frame.type);
+  out[1] = schema.flag !== undefined && record[schema.flag] === true ? 1 : 0;
+  out.writeUInt32BE(size - FRAME_HEADER_BYTES, 2);
+  let offset = FRAME_HEADER_BYTES;
+  const writeStr = (text: string) => {
+    const length = out.write(text, offset + 2, "utf8");
+    out.writeUInt16BE(length, offset);
+    offset += 2 + length;
+  };
+  for (const [name, kind] of schema.fields) {
+    const value = record[name];
+    switch (kind) {
+      case "u8":
+        out[offset++] = value as number;
+        break;
+      case "u16":
+        out.writeUInt16BE(value as number, offset);
+        offset += 2;
+        break;
+      case "u32":
+        out.writeUInt32BE(value as number, offset);
+        offset += 4;
+        break;
+      case "str":
+        writeStr(value as string);
+        break;
+      case "headers":
+        out.writeUInt16BE((value as Headers).length, offset);
+        offset += 2;
+        for (const [key, headerValue] of value as Headers) {
+          writeStr(key);
+          writeStr(headerValue);
+        }
+        break;
+      case "payload":
+        out.set(value as Uint8Array, offset);
+        offset += (value as Uint8Array).byteLength;
+        break;
+    }
   }
+  return out;
 }
 
-export function encodeFrame(frame: Frame): Buffer {
-  const w = new Writer();
-  let flags = 0;
-  switch (frame.type) {
-    case "HELLO":
-      w.u8(frame.version);
-      w.str(frame.clientName);
-      w.str(frame.user);
-      w.str(frame.password);
-      w.str(frame.token);
-      break;
-    case "WELCOME":
-      w.u8(frame.version);
-      w.str(frame.clientId);
-      w.str(frame.nick);
-      w.str(frame.serverName);
-      w.u32(frame.maxPayload);
-      w.u32(frame.maxPending);
-      w.u32(frame.pingIntervalMs);
-      w.u32(frame.idleTimeoutMs);
-      break;
-    case "PUB":
-      w.str(frame.topic);
-      w.headers(frame.headers);
-      w.bytes(frame.payload);
-      break;
-    case "MSG":
-      flags = frame.private ? 1 : 0;
-      w.str(frame.topic);
-      w.str(frame.from);
-      w.headers(frame.headers);
-      w.bytes(frame.payload);
-      break;
-    case "SUB":
-      flags = frame.responder ? 1 : 0;
-      w.u32(frame.sid);
-      w.str(frame.pattern);
-      break;
-    case "UNSUB":
-      w.u32(frame.sid);
-      break;
-    case "REQ":
-      w.u32(frame.reqId);
-      w.str(frame.name);
-      w.u32(frame.timeoutMs);
-      w.headers(frame.headers);
-      w.bytes(frame.payload);
-      break;
-    case "REQMSG":
-      w.str(frame.token);
-      w.str(frame.name);
-      w.str(frame.from);
-      w.headers(frame.headers);
-      w.bytes(frame.payload);
-      break;
-    case "RESPOND":
-      w.str(frame.token);
-      w.u8(frame.status);
-      w.headers(frame.headers);
-      w.bytes(frame.payload);
-      break;
-    case "REPLY":
-      w.u32(frame.reqId);
-      w.u8(frame.status);
-      w.headers(frame.headers);
-      w.bytes(frame.payload);
-      break;
-    case "DIRECT":
-      w.str(frame.target);
-      w.headers(frame.headers);
-      w.bytes(frame.payload);
-      break;
-    case "PING":
-    case "PONG":
-      break;
-    case "ERR":
-      w.u16(frame.code);
-      w.u32(frame.ref);
-      w.str(frame.message);
-      break;
-    case "CLOSE":
-      w.u8(frame.reason);
-      w.str(frame.message);
-      break;
-  }
-  const body = Buffer.concat(w.parts);
-  const header = Buffer.alloc(6);
-  header[0] = TYPES.indexOf(frame.type);
-  header[1] = flags;
-  header.writeUInt32BE(body.length, 2);
-  return Buffer.concat([header, body]);
-}
-
-class Reader {
+/** Reads a frame body field by field, with bounds checks. */
+class BodyReader {
   offset = 0;
-  constructor(readonly body: Buffer) {}
-  need(n: number): void {
-    if (this.offset + n > this.body.length) throw new EnchufeError("EPROTOCOL", "truncated body");
+  readonly body: Buffer;
+  readonly type: string;
+  constructor(body: Buffer, type: string) {
+    this.body = body;
+    this.type = type;
   }
-  u8(): number {
-    this.need(1);
+  need(bytes: number, name: string): void {
+    if (this.offset + bytes > this.body.length) {
+      throw new EnchufeError("EPROTOCOL", `${this.type} frame is truncated in field '${name}'`);
+    }
+  }
+  u8(name: string): number {
+    this.need(1, name);
     return this.body[this.offset++]!;
   }
-  u16(): number {
-    this.need(2);
-    const v = this.body.readUInt16BE(this.offset);
+  u16(name: string): number {
+    this.need(2, name);
+    const value = this.body.readUInt16BE(this.offset);
     this.offset += 2;
-    return v;
+    return value;
   }
-  u32(): number {
-    this.need(4);
-    const v = this.body.readUInt32BE(this.offset);
+  u32(name: string): number {
+    this.need(4, name);
+    const value = this.body.readUInt32BE(this.offset);
     this.offset += 4;
-    return v;
+    return value;
   }
-  str(): string {
-    const n = this.u16();
-    this.need(n);
-    if (!isUtf8(this.body.subarray(this.offset, this.offset + n)))
-      throw new EnchufeError("EPROTOCOL", "invalid UTF-8 in a string field");
-    const s = this.body.toString("utf8", this.offset, this.offset + n);
-    this.offset += n;
-    return s;
+  str(name: string): string {
+    const length = this.u16(name);
+    this.need(length, name);
+    const bytes = this.body.subarray(this.offset, this.offset + length);
+    if (!isUtf8(bytes))
+      throw new EnchufeError("EPROTOCOL", `${this.type} frame has invalid UTF-8 in field '${name}'`);
+    this.offset += length;
+    return bytes.toString("utf8");
   }
-  headers(): Headers {
-    const n = this.u16();
-    const out: [string, string][] = [];
-    for (let i = 0; i < n; i++) out.push([this.str(), this.str()]);
-    return out;
+  headers(name: string): Headers {
+    const count = this.u16(name);
+    const headers: Array<readonly [string, string]> = [];
+    for (let i = 0; i < count; i++) headers.push([this.str(name), this.str(name)]);
+    return headers;
   }
   rest(): Uint8Array {
-    const p = this.body.subarray(this.offset);
+    const payload = this.body.subarray(this.offset);
     this.offset = this.body.length;
-    return p;
-  }
-  end(): void {
-    if (this.offset !== this.body.length) throw new EnchufeError("EPROTOCOL", "trailing bytes");
+    return payload;
   }
 }
 
-function decodeBody(type: number, flags: number, body: Buffer): Frame {
-  const allowedFlags = type === 4 || type === 5 ? 1 : 0;
-  if ((flags & ~allowedFlags) !== 0)
-    throw new EnchufeError("EPROTOCOL", `unknown flag bits ${flags} for type ${type}`);
-  const r = new Reader(body);
-  let frame: Frame;
-  switch (TYPES[type]) {
-    case "HELLO":
-      frame = {
-        type: "HELLO",
-        version: r.u8(),
-        clientName: r.str(),
-        user: r.str(),
-        password: r.str(),
-        token: r.str(),
-      };
-      break;
-    case "WELCOME":
-      frame = {
-        type: "WELCOME",
-        version: r.u8(),
-        clientId: r.str(),
-        nick: r.str(),
-        serverName: r.str(),
-        maxPayload: r.u32(),
-        maxPending: r.u32(),
-        pingIntervalMs: r.u32(),
-        idleTimeoutMs: r.u32(),
-      };
-      break;
-    case "PUB":
-      frame = { type: "PUB", topic: r.str(), headers: r.headers(), payload: r.rest() };
-      break;
-    case "MSG":
-      frame = {
-        type: "MSG",
-        private: (flags & 1) === 1,
-        topic: r.str(),
-        from: r.str(),
-        headers: r.headers(),
-        payload: r.rest(),
-      };
-      break;
-    case "SUB":
-      frame = { type: "SUB", responder: (flags & 1) === 1, sid: r.u32(), pattern: r.str() };
-      break;
-    case "UNSUB":
-      frame = { type: "UNSUB", sid: r.u32() };
-      break;
-    case "REQ":
-      frame = {
-        type: "REQ",
-        reqId: r.u32(),
-        name: r.str(),
-        timeoutMs: r.u32(),
-        headers: r.headers(),
-        payload: r.rest(),
-      };
-      break;
-    case "REQMSG":
-      frame = {
-        type: "REQMSG",
-        token: r.str(),
-        name: r.str(),
-        from: r.str(),
-        headers: r.headers(),
-        payload: r.rest(),
-      };
-      break;
-    case "RESPOND":
-      frame = { type: "RESPOND", token: r.str(), status: r.u8(), headers: r.headers(), payload: r.rest() };
-      break;
-    case "REPLY":
-      frame = { type: "REPLY", reqId: r.u32(), status: r.u8(), headers: r.headers(), payload: r.rest() };
-      break;
-    case "DIRECT":
-      frame = { type: "DIRECT", target: r.str(), headers: r.headers(), payload: r.rest() };
-      break;
-    case "PING":
-      frame = { type: "PING" };
-      break;
-    case "PONG":
-      frame = { type: "PONG" };
-      break;
-    case "ERR":
-      frame = { type: "ERR", code: r.u16(), ref: r.u32(), message: r.str() };
-      break;
-    case "CLOSE":
-      frame = { type: "CLOSE", reason: r.u8(), message: r.str() };
-      break;
-    default:
-      throw new EnchufeError("EPROTOCOL", `unknown frame type ${type}`);
+/** Decodes one frame body (the header already read). Throws EPROTOCOL on any malformed field. */
+export function decodeFrameBody(typeByte: number, flags: number, body: Buffer): Frame {
+  const type = FRAME_TYPES[typeByte];
+  if (type === undefined || type === "")
+    throw new EnchufeError("EPROTOCOL", `unknown frame type 0x${typeByte.toString(16)}`);
+  const schema = FRAME_SCHEMA[type];
+  if ((flags & ~(schema.flag === undefined ? 0 : 1)) !== 0) {
+    throw new EnchufeError("EPROTOCOL", `${type} frame has unknown flag bits 0x${flags.toString(16)}`);
   }
-  r.end();
-  return frame;
+  const reader = new BodyReader(body, type);
+  const frame: FrameRecord = { type };
+  if (schema.flag !== undefined) frame[schema.flag] = (flags & 1) === 1;
+  for (const [name, kind] of schema.fields) {
+    switch (kind) {
+      case "u8":
+        frame[name] = reader.u8(name);
+        break;
+      case "u16":
+        frame[name] = reader.u16(name);
+        break;
+      case "u32":
+        frame[name] = reader.u32(name);
+        break;
+      case "str":
+        frame[name] = reader.str(name);
+        break;
+      case "headers":
+        frame[name] = reader.headers(name);
+        break;
+      case "payload":
+        frame[name] = reader.rest();
+        break;
+    }
+  }
+  if (reader.offset !== body.length) {
+    throw new EnchufeError("EPROTOCOL", `${type} frame has ${body.length - reader.offset} trailing bytes`);
+  }
+  return frame as unknown as Frame;
 }
 
+/**
+ * The streaming decoder. States: HEADER (waiting for 6 header bytes) and BODY (waiting for `length`
+ * body bytes). Partial input is normal; bytes are buffered as a list of chunks and joined once, when
+ * the unit they belong to is complete (never re-copied per push). Frames inside one chunk are parsed
+ * in place: their payloads are views into the chunk, so callers must not reuse pushed buffers.
+ */
 export class FrameDecoder {
-  readonly #max: number;
+  readonly #maxFrameBytes: number;
   readonly #onFrame: (frame: Frame) => void;
-  #pending: Buffer = Buffer.alloc(0);
-  #failed = false;
+  #state: "HEADER" | "BODY" | "FAILED" = "HEADER";
+  #type = 0;
+  #flags = 0;
+  #length = 0;
+  #chunks: Buffer[] = [];
+  #buffered = 0;
+
   constructor(options: { maxFrameBytes: number; onFrame: (frame: Frame) => void }) {
-    this.#max = options.maxFrameBytes;
+    this.#maxFrameBytes = options.maxFrameBytes;
     this.#onFrame = options.onFrame;
   }
+
+  /** Bytes held waiting for the rest of a header or body. */
   get buffered(): number {
-    return this.#pending.length;
+    return this.#buffered;
   }
+
   push(chunk: Buffer): void {
-    if (this.#failed) throw new EnchufeError("EPROTOCOL", "decoder failed");
-    let data = this.#pending.length > 0 ? Buffer.concat([this.#pending, chunk]) : chunk;
+    if (this.#state === "FAILED") throw new EnchufeError("EPROTOCOL", "the decoder failed earlier");
+    let data = chunk;
+    if (this.#buffered > 0) {
+      this.#chunks.push(chunk);
+      this.#buffered += chunk.length;
+      if (this.#buffered < (this.#state === "HEADER" ? FRAME_HEADER_BYTES : this.#length)) return;
+      data = Buffer.concat(this.#chunks, this.#buffered);
+      this.#chunks = [];
+      this.#buffered = 0;
+    }
+    let offset = 0;
     try {
-      while (data.length >= 6) {
-        const length = data.readUInt32BE(2);
-        if (length > this.#max) throw new EnchufeError("ETOOLARGE", `frame of ${length} bytes`);
-        if (data.length < 6 + length) break;
-        const frame = decodeBody(data[0]!, data[1]!, data.subarray(6, 6 + length));
-        data = data.subarray(6 + length);
-        this.#onFrame(frame);
+      for (;;) {
+        const remaining = data.length - offset;
+        if (this.#state === "HEADER") {
+          if (remaining < FRAME_HEADER_BYTES) break;
+          this.#type = data[offset]!;
+          this.#flags = data[offset + 1]!;
+          this.#length = data.readUInt32BE(offset + 2);
+          if (this.#type === 0 || this.#type >= FRAME_TYPES.length) {
+            throw new EnchufeError("EPROTOCOL", `unknown frame type 0x${this.#type.toString(16)}`);
+          }
+          if (this.#length > this.#maxFrameBytes) {
+            throw new EnchufeError(
+              "ETOOLARGE",
+              `a ${FRAME_TYPES[this.#type]} frame of ${this.#length} bytes is over the limit of ${this.#maxFrameBytes}`,
+              {
+                details: { limit: this.#maxFrameBytes },
+              },
+            );
+          }
+          offset += FRAME_HEADER_BYTES;
+          this.#state = "BODY";
+        } else {
+          if (remaining < this.#length) break;
+          const body = data.subarray(offset, offset + this.#length);
+          offset += this.#length;
+          this.#state = "HEADER";
+          this.#onFrame(decodeFrameBody(this.#type, this.#flags, body));
+        }
       }
     } catch (error) {
-      this.#failed = true;
+      this.#state = "FAILED";
+      this.#chunks = [];
+      this.#buffered = 0;
       throw error;
     }
-    this.#pending = data;
+    if (offset < data.length) {
+      this.#chunks.push(data.subarray(offset));
+      this.#buffered = data.length - offset;
+    }
   }
 }
