@@ -17,7 +17,7 @@ export const server = {
     "server.bye": "* adiós",
     "server.shutdown": "* el servidor se está cerrando",
     "server.help":
-      "* comandos: /nick NOMBRE, /join SALA, /rooms, /who, /msg NICK TEXTO, /help, /quit; cualquier otra línea va a tu sala",
+      "* comandos: /nick NOMBRE, /join SALA, /rooms, /who, /msg NICK TEXTO, /login USUARIO CONTRASEÑA, /help, /quit; cualquier otra línea va a tu sala",
     "server.error.unknownCommand": "! comando desconocido: {command} (prueba /help)",
     "server.error.usage": "! uso: {usage}",
     "server.error.nickTaken": "! el nick {nick} ya está en uso",
@@ -29,6 +29,17 @@ export const server = {
     "server.error.lineTooLong": "! línea demasiado larga (máximo {max} bytes): se cierra la conexión",
     "server.error.flood": "! demasiadas líneas seguidas: se cierra la conexión",
     "server.error.idle": "! sin actividad durante demasiado tiempo: se cierra la conexión",
+    "server.error.tooManyFromAddress":
+      "! demasiadas conexiones desde tu dirección; cierra alguna e inténtalo de nuevo",
+    "server.error.tooFast": "! demasiadas conexiones nuevas desde tu dirección; espera un momento",
+    "server.login.ok": "* sesión iniciada como {user}",
+    "server.error.loginFailed": "! inicio de sesión fallido: usuario o contraseña incorrectos",
+    "server.error.loginRequired": "! este servidor exige iniciar sesión: /login USUARIO CONTRASEÑA",
+    "server.error.plaintextAuth": "! no se aceptan credenciales sin cifrar: conéctate con TLS",
+    "server.error.loginThrottled":
+      "! demasiados intentos fallidos: espera un poco antes de volver a intentarlo",
+    "server.error.denyJoin": "! permiso denegado: no puedes entrar en la sala {room}",
+    "server.error.denyTalk": "! permiso denegado: no puedes hablar en la sala {room}",
     "server.error.full": "! el servidor está lleno, inténtalo más tarde",
   },
   en: {
@@ -46,7 +57,7 @@ export const server = {
     "server.bye": "* bye",
     "server.shutdown": "* the server is shutting down",
     "server.help":
-      "* commands: /nick NAME, /join ROOM, /rooms, /who, /msg NICK TEXT, /help, /quit; any other line goes to your room",
+      "* commands: /nick NAME, /join ROOM, /rooms, /who, /msg NICK TEXT, /login USER PASSWORD, /help, /quit; any other line goes to your room",
     "server.error.unknownCommand": "! unknown command: {command} (try /help)",
     "server.error.usage": "! usage: {usage}",
     "server.error.nickTaken": "! the nick {nick} is already taken",
@@ -57,6 +68,15 @@ export const server = {
     "server.error.lineTooLong": "! line too long (at most {max} bytes): closing the connection",
     "server.error.flood": "! too many lines in a row: closing the connection",
     "server.error.idle": "! idle for too long: closing the connection",
+    "server.error.tooManyFromAddress": "! too many connections from your address; close some and try again",
+    "server.error.tooFast": "! too many new connections from your address; wait a moment",
+    "server.login.ok": "* logged in as {user}",
+    "server.error.loginFailed": "! login failed: wrong user or password",
+    "server.error.loginRequired": "! this server requires a login: /login USER PASSWORD",
+    "server.error.plaintextAuth": "! credentials are refused on an unencrypted connection: connect with TLS",
+    "server.error.loginThrottled": "! too many failed logins: wait a little before trying again",
+    "server.error.denyJoin": "! permission denied: you may not join room {room}",
+    "server.error.denyTalk": "! permission denied: you may not talk in room {room}",
     "server.error.full": "! the server is full, try again later",
   },
 } as const satisfies Catalog<
@@ -83,5 +103,14 @@ export const server = {
   | "server.error.lineTooLong"
   | "server.error.flood"
   | "server.error.idle"
+  | "server.error.tooManyFromAddress"
+  | "server.error.tooFast"
+  | "server.login.ok"
+  | "server.error.loginFailed"
+  | "server.error.loginRequired"
+  | "server.error.plaintextAuth"
+  | "server.error.loginThrottled"
+  | "server.error.denyJoin"
+  | "server.error.denyTalk"
   | "server.error.full"
 >;

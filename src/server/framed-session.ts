@@ -2,7 +2,10 @@
  * A program speaking binary frames (docs/PROTOCOL.md §2). States: PREFACE (collecting the 4-byte
  * preface) -> HANDSHAKE (waiting for HELLO) -> READY -> CLOSED.
  */
+
 import type { Socket } from "node:net";
+import { canPublish, canSubscribe } from "../auth/permissions.js";
+import type { RateLimiter } from "../auth/throttle.js";
 import { isEnchufeError } from "../errors.js";
 import {
   CloseReason,
@@ -13,6 +16,7 @@ import {
   type Headers,
   PREFACE,
   PROTOCOL_VERSION,
+  ReplyStatus,
 } from "../protocol/frames.js";
 import { nickProblem } from "../protocol/names.js";
 import { isValidPattern, isValidTopic } from "../protocol/topics.js";
@@ -21,7 +25,7 @@ import type { Delivery } from "./delivery.js";
 import { FRAME_OVERHEAD_BYTES, type MessagingOptions, pingIntervalMs } from "./limits.js";
 import { type DisconnectReason, Session, type SessionOwner } from "./session.js";
 
-type FramedState = "PREFACE" | "HANDSHAKE" | "READY" | "CLOSED";
+type FramedState = "PREFACE" | "HANDSHAKE" | "AUTHENTICATING" | "READY" | "CLOSED";
 
 interface Subscription {
   readonly pattern: string;
@@ -41,6 +45,9 @@ export class FramedSession extends Session {
   #preface: Buffer = Buffer.alloc(0);
   #handshakeTimer: NodeJS.Timeout | undefined;
   clientName = "";
+  /** Frames received while HELLO's credentials are checked; processed in order afterwards. */
+  #queued: Frame[] = [];
+  readonly #rate: RateLimiter | undefined;
 
   constructor(
     socket: Socket,
@@ -56,6 +63,7 @@ export class FramedSession extends Session {
       maxFrameBytes: options.maxPayloadBytes + FRAME_OVERHEAD_BYTES,
       onFrame: this.#onFrame.bind(this),
     });
+    this.#rate = options.security?.messageLimiter();
     if (options.handshakeTimeoutMs > 0) {
       this.#handshakeTimer = setTimeout(handshakeExpired, options.handshakeTimeoutMs, this);
       this.#handshakeTimer.unref();
@@ -165,6 +173,22 @@ export class FramedSession extends Session {
 
   #onFrame(frame: Frame): void {
     if (this.#state === "CLOSED" || !this.isOpen) return;
+    if (this.#state === "AUTHENTICATING") {
+      if (this.#queued.length >= 1024) {
+        this.fail(
+          ErrCode.RATE_LIMIT,
+          CloseReason.RATE_LIMIT,
+          "too many frames before the handshake finished",
+        );
+        return;
+      }
+      this.#queued.push(frame);
+      return;
+    }
+    if (this.#rate !== undefined && !this.#rate.take("")) {
+      this.fail(ErrCode.RATE_LIMIT, CloseReason.RATE_LIMIT, "too many messages: slow down");
+      return;
+    }
     if (this.#state === "HANDSHAKE") {
       if (frame.type === "HELLO") {
         this.#hello(frame);
@@ -187,6 +211,10 @@ export class FramedSession extends Session {
           this.#invalidTopic(frame.topic, 0);
           return;
         }
+        if (!canPublish(this.permissions, frame.topic)) {
+          this.#denied(`may not publish to ${frame.topic}`, 0);
+          return;
+        }
         this.#broker.publish(frame.topic, this.nick, frame.headers, frame.payload, this);
         return;
       case "SUB": {
@@ -203,6 +231,10 @@ export class FramedSession extends Session {
       case "REQ":
         if (!isValidTopic(frame.name)) {
           this.#invalidTopic(frame.name, frame.reqId);
+          return;
+        }
+        if (!canPublish(this.permissions, frame.name)) {
+          this.reply(frame.reqId, ReplyStatus.DENIED, [], Buffer.from(`may not request ${frame.name}`));
           return;
         }
         this.#broker.request(this, frame.reqId, frame.name, frame.timeoutMs, frame.headers, frame.payload);
@@ -249,7 +281,55 @@ export class FramedSession extends Session {
     }
     this.#clearHandshakeTimer();
     this.clientName = frame.clientName;
-    this.#broker.register(this, nickProblem(frame.clientName) === undefined ? frame.clientName : undefined);
+    const security = this.#options.security;
+    const identity = security?.certificateIdentity(this.socket);
+    if (identity !== undefined) {
+      this.user = identity.user;
+      this.permissions = identity.permissions;
+    } else if (security !== undefined) {
+      this.permissions = security.guest;
+    }
+    const hasCredentials = frame.token !== "" || frame.user !== "" || frame.password !== "";
+    if (
+      security === undefined ||
+      (!hasCredentials && (identity !== undefined || !security.options.requireAuth))
+    ) {
+      this.#welcome();
+      return;
+    }
+    if (!hasCredentials) {
+      this.fail(ErrCode.AUTH_REQUIRED, CloseReason.AUTH_FAILED, "this server requires authentication");
+      return;
+    }
+    this.#state = "AUTHENTICATING";
+    const credentials = { user: frame.user, password: frame.password, token: frame.token };
+    security.login(credentials, this.socket, this.remoteAddress).then(
+      (outcome) => {
+        if (!this.isOpen) return;
+        if (!outcome.ok) {
+          const message =
+            outcome.code === "EPLAINTEXTAUTH"
+              ? "credentials are refused on an unencrypted connection: use TLS"
+              : outcome.code === "ERATELIMIT"
+                ? "too many failed logins from your address: wait and try again"
+                : "authentication failed";
+          const code = outcome.code === "ERATELIMIT" ? ErrCode.RATE_LIMIT : ErrCode.AUTH_FAILED;
+          this.fail(code, CloseReason.AUTH_FAILED, message);
+          return;
+        }
+        this.user = outcome.user;
+        this.permissions = outcome.permissions;
+        this.#welcome();
+        const queued = this.#queued;
+        this.#queued = [];
+        for (const next of queued) this.#onFrame(next);
+      },
+      (error: unknown) => this.owner.sessionFailed(this, error),
+    );
+  }
+
+  #welcome(): void {
+    this.#broker.register(this, nickProblem(this.clientName) === undefined ? this.clientName : undefined);
     this.#state = "READY";
     this.write(
       encodeFrame({
@@ -271,6 +351,10 @@ export class FramedSession extends Session {
       this.#invalidTopic(pattern, sid);
       return;
     }
+    if (!canSubscribe(this.permissions, pattern)) {
+      this.#denied(`may not subscribe to ${pattern}`, sid);
+      return;
+    }
     if (this.#subscriptions.has(sid)) {
       this.write(
         encodeFrame({ type: "ERR", code: ErrCode.DUPLICATE_SID, ref: sid, message: `sid ${sid} is in use` }),
@@ -279,6 +363,10 @@ export class FramedSession extends Session {
     }
     this.#subscriptions.set(sid, { pattern, responder });
     this.#broker.subscribe(this, pattern, responder);
+  }
+
+  #denied(message: string, ref: number): void {
+    this.write(encodeFrame({ type: "ERR", code: ErrCode.DENIED, ref, message }));
   }
 
   #invalidTopic(topic: string, ref: number): void {

@@ -4,6 +4,7 @@
  */
 import { EnchufeError } from "../errors.js";
 import type { Lang } from "../i18n/index.js";
+import type { SecurityPolicy } from "./security.js";
 
 export interface MessagingOptions {
   /** The greeting line sent on connect (without "\n"). */
@@ -31,6 +32,8 @@ export interface MessagingOptions {
   /** Request timeout used when a REQ says 0, and the most a REQ may ask for. */
   readonly defaultRequestTimeoutMs: number;
   readonly maxRequestTimeoutMs: number;
+  /** Authentication, permissions and per-address limits (docs/SECURITY.md); a permissive default when undefined. */
+  readonly security?: SecurityPolicy | undefined;
 }
 
 export const DEFAULT_MESSAGING_OPTIONS: MessagingOptions = Object.freeze({

@@ -14,6 +14,7 @@ import { Broker, type RoomInfo } from "./broker.js";
 import { FramedSession } from "./framed-session.js";
 import { HandlerRegistry, type RequestHandler } from "./handlers.js";
 import { type MessagingOptions, pingIntervalMs, resolveMessagingOptions } from "./limits.js";
+import { SecurityPolicy } from "./security.js";
 import type { ClientInfo, Session, SessionOwner } from "./session.js";
 import { TextSession } from "./text-session.js";
 
@@ -97,7 +98,10 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
 
   constructor(options: Partial<MessagingOptions> = {}) {
     super();
-    this.options = resolveMessagingOptions(options);
+    this.options = resolveMessagingOptions({
+      ...options,
+      security: options.security ?? new SecurityPolicy(),
+    });
     this.#greeting = Buffer.from(`${this.options.greeting}\n`, "utf8");
     this.#broker = new Broker({
       lang: this.options.lang,
@@ -142,6 +146,20 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
       setTimeout(destroy, 2000, socket).unref();
       return;
     }
+    const security = this.options.security!;
+    const address = info.remoteAddress ?? "?";
+    const admitted = security.admit(address);
+    if (admitted !== "ok") {
+      socket.on("error", onSocketError);
+      socket.end(
+        `${t(this.options.lang, admitted === "too-many" ? "server.error.tooManyFromAddress" : "server.error.tooFast")}\n`,
+      );
+      setTimeout(destroy, 2000, socket).unref();
+      if (this.listenerCount("rejected") > 0)
+        this.emit("rejected", { remoteAddress: address, reason: admitted });
+      return;
+    }
+    socket.once("close", () => security.release(address));
     this.#connections++;
     socket.setNoDelay(true);
     socket.write(this.#greeting);

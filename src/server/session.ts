@@ -3,6 +3,7 @@
  * and the last time the client sent anything (idle checks).
  */
 import type { Socket } from "node:net";
+import { ALLOW_ALL, type Permissions } from "../auth/permissions.js";
 import type { Delivery } from "./delivery.js";
 
 export type SessionMode = "text" | "framed";
@@ -14,6 +15,8 @@ export interface ClientInfo {
   readonly remotePort: number | undefined;
   readonly mode: SessionMode;
   readonly nick: string;
+  /** The authenticated user (login, token or client certificate); undefined for guests. */
+  readonly user: string | undefined;
   /** The text user's room; undefined for framed clients. */
   readonly room: string | undefined;
 }
@@ -37,6 +40,8 @@ export interface SessionOwner {
   slowConsumer(session: Session): void;
   /** Called when a session corked its socket: the owner uncorks it once this event-loop turn ends. */
   corked(session: Session): void;
+  /** An unexpected error while serving `session`: it is dropped, the server goes on. */
+  sessionFailed(session: Session, error: unknown): void;
 }
 
 export abstract class Session {
@@ -46,6 +51,10 @@ export abstract class Session {
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
   nick = "";
+  /** The authenticated user; undefined for a guest. */
+  user: string | undefined;
+  /** What this client may publish and subscribe to (guest rights until it logs in). */
+  permissions: Permissions = ALLOW_ALL;
   /** Date.now() of the last bytes received (idle checks). */
   lastSeen = Date.now();
   /** Set once the client was sent a keepalive PING during the current silence. */
@@ -116,6 +125,7 @@ export abstract class Session {
       remotePort: this.remotePort,
       mode: this.mode,
       nick: this.nick,
+      user: this.user,
       room: this.room,
     };
   }

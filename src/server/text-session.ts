@@ -4,7 +4,9 @@
  * Presence rule: joins and leaves are announced only for "visible" users, those who have spoken,
  * set a nickname or used /join; silent one-shot clients (read the greeting, close) make no noise.
  */
+
 import type { Socket } from "node:net";
+import { canPublish, canSubscribe } from "../auth/permissions.js";
 import { isEnchufeError } from "../errors.js";
 import { type Lang, type MessageKey, t } from "../i18n/index.js";
 import type { Headers } from "../protocol/frames.js";
@@ -28,6 +30,10 @@ export class TextSession extends Session {
   /** Has spoken, set a nick or joined on purpose: presence changes are announced. */
   #visible = false;
   #floodTokens: number;
+  /** The server requires a login and this user has not logged in yet. */
+  #needsLogin = false;
+  /** A /login is being checked (lines that arrive meanwhile wait for it). */
+  #pendingLines: Buffer[] | undefined;
   #floodRefilledAt = Date.now();
 
   constructor(
@@ -44,8 +50,19 @@ export class TextSession extends Session {
     this.#floodTokens = options.floodBurstLines;
     this.#lines = new LineDecoder({ maxLineBytes: options.maxLineBytes, onLine: this.#onLine.bind(this) });
     broker.register(this);
-    this.#room = DEFAULT_ROOM;
-    broker.joinRoom(this, DEFAULT_ROOM, false);
+    const security = options.security;
+    const identity = security?.certificateIdentity(socket);
+    if (identity !== undefined) {
+      this.user = identity.user;
+      this.permissions = identity.permissions;
+    } else if (security !== undefined) {
+      this.permissions = security.guest;
+      this.#needsLogin = security.options.requireAuth;
+    }
+    if (!this.#needsLogin && canSubscribe(this.permissions, DEFAULT_ROOM)) {
+      this.#room = DEFAULT_ROOM;
+      broker.joinRoom(this, DEFAULT_ROOM, false);
+    }
   }
 
   get room(): string | undefined {
@@ -114,18 +131,80 @@ export class TextSession extends Session {
   }
 
   #onLine(line: Buffer): void {
+    if (this.#pendingLines !== undefined) {
+      // Keep order: lines typed while a /login is checked run after it (copied: the chunk may be reused).
+      this.#pendingLines.push(Buffer.from(line));
+      return;
+    }
     if (!this.isOpen || !this.#withinFloodLimit()) return;
     if (line.length === 0) return;
     if (line[0] === 0x2f /* "/" */) {
-      this.#command(line.toString("utf8"));
+      const text = line.toString("utf8");
+      if (this.#needsLogin && !/^\/(login|help|quit)(\s|$)/i.test(text)) {
+        this.#say("server.error.loginRequired");
+        return;
+      }
+      this.#command(text);
+      return;
+    }
+    if (this.#needsLogin) {
+      this.#say("server.error.loginRequired");
       return;
     }
     this.#speak(line);
   }
 
+  /** `/login USER PASSWORD`: checked asynchronously (scrypt); later lines wait for the answer. */
+  #login(rest: string): void {
+    const security = this.#options.security;
+    const [user, ...passwordParts] = rest.trim().split(/\s+/);
+    const password = passwordParts.join(" ");
+    if (security === undefined || user === undefined || user === "" || password === "") {
+      this.#say("server.error.usage", { usage: "/login USER PASSWORD" });
+      return;
+    }
+    this.#pendingLines = [];
+    security.login({ user, password }, this.socket, this.remoteAddress).then(
+      (outcome) => {
+        if (!this.isOpen) return;
+        if (outcome.ok) {
+          this.user = outcome.user;
+          this.permissions = outcome.permissions;
+          const wasWaiting = this.#needsLogin;
+          this.#needsLogin = false;
+          this.#say("server.login.ok", { user: outcome.user });
+          if (wasWaiting && this.#room === undefined && canSubscribe(this.permissions, DEFAULT_ROOM)) {
+            this.#room = DEFAULT_ROOM;
+            this.#broker.joinRoom(this, DEFAULT_ROOM, false);
+          }
+        } else {
+          this.#say(
+            outcome.code === "EPLAINTEXTAUTH"
+              ? "server.error.plaintextAuth"
+              : outcome.code === "ERATELIMIT"
+                ? "server.error.loginThrottled"
+                : "server.error.loginFailed",
+          );
+        }
+        this.#drainPending();
+      },
+      () => this.#drainPending(),
+    );
+  }
+
+  #drainPending(): void {
+    const pending = this.#pendingLines ?? [];
+    this.#pendingLines = undefined;
+    for (const line of pending) this.#onLine(line);
+  }
+
   #speak(line: Uint8Array): void {
     const room = this.#room;
     if (room === undefined) return;
+    if (!canPublish(this.permissions, room)) {
+      this.#say("server.error.denyTalk", { room });
+      return;
+    }
     this.#visible = true;
     this.#broker.publish(room, this.nick, NO_HEADERS, line, this);
   }
@@ -153,6 +232,10 @@ export class TextSession extends Session {
       }
       case "msg": {
         this.#msg(rest);
+        return;
+      }
+      case "login": {
+        this.#login(rest);
         return;
       }
       case "help": {
@@ -195,6 +278,10 @@ export class TextSession extends Session {
     }
     if (roomProblem(room) !== undefined) {
       this.#say("server.error.roomInvalid", { room: sanitizeLine(room) });
+      return;
+    }
+    if (!canSubscribe(this.permissions, room)) {
+      this.#say("server.error.denyJoin", { room });
       return;
     }
     if (room !== this.#room) {
