@@ -23,10 +23,25 @@ if (files.length === 0) {
 const concurrency = process.env.TEST_CONCURRENCY ?? "2";
 const result = spawnSync(
   process.execPath,
-  ["--test", "--test-reporter=spec", `--test-concurrency=${concurrency}`, "--import", "tsx", ...files],
-  { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
+  // A test that hangs fails after 2 minutes; the whole run is bounded at 20 minutes.
+  [
+    "--test",
+    "--test-reporter=spec",
+    `--test-concurrency=${concurrency}`,
+    "--test-timeout=120000",
+    "--import",
+    "tsx",
+    ...files,
+  ],
+  {
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 20 * 60 * 1000,
+  },
 );
 process.stdout.write(result.stdout ?? "");
+if (result.error !== undefined) console.error(`run-tests: ${result.error.message}`);
 const passMatch = /ℹ pass (\d+)/.exec(result.stdout ?? "");
 const passed = passMatch ? Number(passMatch[1]) : 0;
 if (result.status === 0 && passed === 0) {

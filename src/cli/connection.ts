@@ -11,6 +11,7 @@ import { numberValue, type ParsedOptions, portValue } from "./args.js";
 import type { CliContext } from "./context.js";
 import { readCliFile } from "./files.js";
 import { traceLine } from "./output.js";
+import { readSecret } from "./prompt.js";
 
 /** Options of every command that connects to a server. */
 export const CONNECTION_OPTIONS = {
@@ -23,6 +24,9 @@ export const CONNECTION_OPTIONS = {
   cert: { type: "string" },
   key: { type: "string" },
   insecure: { type: "boolean" },
+  user: { type: "string", short: "u" },
+  "password-file": { type: "string" },
+  token: { type: "string" },
 } as const;
 
 export interface CliConnection {
@@ -31,6 +35,9 @@ export interface CliConnection {
   readonly timeoutMs: number;
   readonly tls: ConnectionOptions | undefined;
   readonly trace: ((event: TraceEvent) => void) | undefined;
+  readonly user: string | undefined;
+  readonly password: string | undefined;
+  readonly token: string | undefined;
 }
 
 /** Connection settings from the flags; any TLS flag implies --tls. `--insecure` warns loudly. */
@@ -56,7 +63,14 @@ export async function connectionFrom(
     };
     if (values.insecure === true) ctx.stderr.write(`${t(lang, "cli.insecure")}\n`);
   }
+  const password =
+    values.user === undefined
+      ? undefined
+      : await readSecret(ctx, values["password-file"], t(lang, "user.prompt", { name: values.user }));
   return {
+    user: values.user,
+    password,
+    token: values.token,
     host: values.host ?? "127.0.0.1",
     port: portValue(values.port, 5000, lang),
     timeoutMs: numberValue("timeout", values.timeout, 10, lang) * 1000,

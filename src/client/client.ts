@@ -74,6 +74,7 @@ function errFrameError(frame: FrameOf<"ERR">): EnchufeError {
     [ErrCode.AUTH_REQUIRED]: "EAUTHREQUIRED",
     [ErrCode.NO_SUCH_USER]: "ENORESPONDERS",
     [ErrCode.RATE_LIMIT]: "ERATELIMIT",
+    [ErrCode.PLAINTEXT_AUTH]: "EPLAINTEXTAUTH",
   };
   const code = byCode[frame.code] ?? "EPROTOCOL";
   return new EnchufeError(code, `The server answered: ${frame.message}`, {
@@ -249,7 +250,14 @@ export class EnchufeClient extends EventEmitter {
       case "ERR": {
         const error = errFrameError(frame);
         const pending = this.#pending.get(frame.ref);
-        if (frame.ref !== 0 && pending !== undefined) {
+        const subscription = this.#subscriptions.get(frame.ref);
+        const aboutSubscription =
+          frame.code === ErrCode.DENIED || frame.code === ErrCode.DUPLICATE_SID || pending === undefined;
+        if (frame.ref !== 0 && subscription !== undefined && aboutSubscription) {
+          this.#subscriptions.delete(frame.ref);
+          subscription.fail(error);
+          this.emit("error", error);
+        } else if (frame.ref !== 0 && pending !== undefined) {
           this.#pending.delete(frame.ref);
           clearTimeout(pending.timer);
           pending.reject(error);

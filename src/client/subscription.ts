@@ -92,6 +92,7 @@ export class Subscription<T = Message> implements AsyncIterable<T> {
   readonly queue: AsyncQueue<T>;
   readonly #unsubscribe: (subscription: Subscription<T>) => void;
   #closed = false;
+  #error: Error | undefined;
 
   constructor(
     sid: number,
@@ -109,6 +110,18 @@ export class Subscription<T = Message> implements AsyncIterable<T> {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Why the server refused or ended this subscription (e.g. EDENIED), if it did. */
+  get error(): Error | undefined {
+    return this.#error;
+  }
+
+  /** @internal The server refused the subscription: iteration ends, `error` tells why. */
+  fail(error: Error): void {
+    this.#error = error;
+    this.#closed = true;
+    this.queue.end();
   }
 
   /** Stops the subscription on the server and ends the iteration after queued messages. */

@@ -29,6 +29,7 @@ type Key =
   | "cli.missingArgument"
   | "cli.insecure"
   | "cli.together"
+  | "cli.authWord"
   | "cli.reloaded"
   | "help.tlsClient"
   | "help.tlsServer"
@@ -154,6 +155,7 @@ Envía una petición (por ejemplo 'time' o 'echo') y muestra la respuesta.
 {tls}`,
     "cli.missingArgument": "Falta el argumento {name}.",
     "cli.together": "La opción {a} necesita también {b}.",
+    "cli.authWord": "autenticación (--users y --require-auth)",
     "cli.insecure":
       "AVISO: --insecure desactiva la verificación del certificado TLS: cualquiera en la red podría hacerse pasar por el servidor. Úsalo solo para pruebas.",
     "cli.reloaded": "Recargados el archivo de usuarios y el certificado TLS (SIGHUP).",
@@ -161,12 +163,20 @@ Envía una petición (por ejemplo 'time' o 'echo') y muestra la respuesta.
   --ca ARCHIVO           CA de confianza para el certificado del servidor (PEM)
   --servername NOMBRE    nombre esperado en el certificado del servidor
   --cert ARCHIVO --key ARCHIVO   certificado de cliente (TLS mutuo)
-  --insecure             NO verifica el certificado (solo para pruebas)`,
+  --insecure             NO verifica el certificado (solo para pruebas)
+  --user NOMBRE          inicia sesión (la contraseña se pide, o --password-file ARCHIVO)
+  --token TOKEN          inicia sesión con un token (enchufe user token)`,
     "help.tlsServer": `
 TLS y autenticación (docs/SECURITY.md):
   --tls-cert ARCHIVO --tls-key ARCHIVO   el puerto habla solo TLS (PEM; enchufe cert los crea)
   --tls-client-ca ARCHIVO                exige certificados de cliente de esta CA (TLS mutuo)
-  SIGHUP recarga el certificado sin cortar las sesiones.`,
+  --users ARCHIVO                        usuarios, contraseñas, tokens y permisos (enchufe user)
+  --require-auth                         rechaza a los clientes anónimos
+  --allow-plaintext-auth                 acepta credenciales sin TLS desde otras máquinas (no recomendado)
+  --max-per-ip N                         conexiones simultáneas por dirección (por defecto 1000; 0 = sin límite)
+  --connections-per-second N             conexiones nuevas por segundo por dirección (por defecto 200)
+  --message-rate N                       mensajes por segundo por conexión (por defecto 50000)
+  SIGHUP recarga el certificado y el archivo de usuarios sin cortar las sesiones.`,
     "cli.reconnecting": "Conexión perdida; reconectando...",
     "cli.reconnected": "Reconectado.",
     "cli.subscribed": "Suscrito a {topic}",
@@ -287,6 +297,7 @@ Sends a request (for example 'time' or 'echo') and prints the reply.
 {tls}`,
     "cli.missingArgument": "Missing argument {name}.",
     "cli.together": "Option {a} also needs {b}.",
+    "cli.authWord": "authentication (--users and --require-auth)",
     "cli.insecure":
       "WARNING: --insecure turns off TLS certificate verification: anyone on the network could pretend to be the server. Use it for tests only.",
     "cli.reloaded": "Reloaded the users file and the TLS certificate (SIGHUP).",
@@ -294,12 +305,20 @@ Sends a request (for example 'time' or 'echo') and prints the reply.
   --ca FILE              trusted CA for the server's certificate (PEM)
   --servername NAME      name expected in the server's certificate
   --cert FILE --key FILE client certificate (mutual TLS)
-  --insecure             does NOT verify the certificate (tests only)`,
+  --insecure             does NOT verify the certificate (tests only)
+  --user NAME            log in (the password is asked, or --password-file FILE)
+  --token TOKEN          log in with a token (enchufe user token)`,
     "help.tlsServer": `
 TLS and authentication (docs/SECURITY.md):
   --tls-cert FILE --tls-key FILE   the port speaks only TLS (PEM; enchufe cert creates them)
   --tls-client-ca FILE             require client certificates from this CA (mutual TLS)
-  SIGHUP reloads the certificate without dropping sessions.`,
+  --users FILE                     users, passwords, tokens and permissions (enchufe user)
+  --require-auth                   refuse anonymous clients
+  --allow-plaintext-auth           accept credentials without TLS from other machines (not advised)
+  --max-per-ip N                   simultaneous connections per address (default 1000; 0 = no limit)
+  --connections-per-second N       new connections per second per address (default 200)
+  --message-rate N                 messages per second per connection (default 50000)
+  SIGHUP reloads the certificate and the users file without dropping sessions.`,
     "cli.reconnecting": "Connection lost; reconnecting...",
     "cli.reconnected": "Reconnected.",
     "cli.subscribed": "Subscribed to {topic}",

@@ -31,6 +31,7 @@ export const ErrCode = {
   NOT_READY: 9,
   DUPLICATE_SID: 10,
   INVALID_NICK: 11,
+  PLAINTEXT_AUTH: 12,
 } as const;
 export const PROTOCOL_VERSION = 1;
 export const PREFACE: Buffer = Buffer.from([0x00, 0x45, 0x4e, 0x43]);

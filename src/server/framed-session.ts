@@ -313,7 +313,12 @@ export class FramedSession extends Session {
               : outcome.code === "ERATELIMIT"
                 ? "too many failed logins from your address: wait and try again"
                 : "authentication failed";
-          const code = outcome.code === "ERATELIMIT" ? ErrCode.RATE_LIMIT : ErrCode.AUTH_FAILED;
+          const code =
+            outcome.code === "ERATELIMIT"
+              ? ErrCode.RATE_LIMIT
+              : outcome.code === "EPLAINTEXTAUTH"
+                ? ErrCode.PLAINTEXT_AUTH
+                : ErrCode.AUTH_FAILED;
           this.fail(code, CloseReason.AUTH_FAILED, message);
           return;
         }

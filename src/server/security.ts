@@ -22,10 +22,10 @@ export interface SecurityOptions {
   readonly maxConnectionsPerAddress: number;
   /** New connections per second from one address, and the burst allowed (0 = no limit). */
   readonly connectionsPerSecond: number;
-  readonly connectionBurst: number;
+  connectionBurst: number;
   /** Frames or lines per second one connection may send, and the burst (0 = no limit). */
   readonly messagesPerSecond: number;
-  readonly messageBurst: number;
+  messageBurst: number;
   readonly now?: Clock | undefined;
 }
 
@@ -60,7 +60,11 @@ export class SecurityPolicy {
   readonly #throttle: LoginThrottle;
 
   constructor(options: Partial<SecurityOptions> = {}) {
-    this.options = Object.freeze({ ...DEFAULT_SECURITY_OPTIONS, ...options });
+    const merged = { ...DEFAULT_SECURITY_OPTIONS, ...options };
+    // A burst of 0 means "twice the rate": room for reconnect storms and bursts of typing.
+    if (merged.connectionBurst <= 0) merged.connectionBurst = Math.max(1, merged.connectionsPerSecond * 2);
+    if (merged.messageBurst <= 0) merged.messageBurst = Math.max(1, merged.messagesPerSecond * 2);
+    this.options = Object.freeze(merged);
     const { connectionsPerSecond, connectionBurst, now } = this.options;
     this.#connectionRate =
       connectionsPerSecond > 0

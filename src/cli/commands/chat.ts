@@ -70,6 +70,7 @@ export const run: Command = async (argv, ctx) => {
       socket.on("error", () => {});
       socket.once("close", () => resolve());
     });
+    if (options.user !== undefined) socket.write(`/login ${options.user} ${options.password ?? ""}\n`);
     if (values.nick !== undefined) socket.write(`/nick ${values.nick}\n`);
     if (values.room !== undefined) socket.write(`/join ${values.room}\n`);
     rl.on("line", (line) => {

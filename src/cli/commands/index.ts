@@ -14,6 +14,7 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   sub: async () => (await import("./sub.js")).run,
   request: async () => (await import("./request.js")).run,
   cert: async () => (await import("./cert.js")).run,
+  user: async () => (await import("./user.js")).run,
 };
 
 /** The commands shown by `enchufe --help`, with a one-line summary in each language. */

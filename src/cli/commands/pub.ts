@@ -27,6 +27,10 @@ export const run: Command = async (argv, ctx) => {
       ...{ ...(await connectionFrom(values, ctx, lang)), name: "enchufe-pub" },
       reconnect: false,
     });
+    let failure: unknown;
+    client.on("error", (error: unknown) => {
+      failure ??= error;
+    });
     try {
       if (message !== undefined) {
         client.publish(topic, message);
@@ -35,6 +39,7 @@ export const run: Command = async (argv, ctx) => {
         for await (const line of lines) client.publish(topic, line);
       }
       await client.flush();
+      if (failure !== undefined) throw failure;
     } finally {
       await client.close();
     }

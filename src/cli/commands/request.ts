@@ -27,8 +27,13 @@ export const run: Command = async (argv, ctx) => {
       ...{ ...(await connectionFrom(values, ctx, lang)), name: "enchufe-request" },
       reconnect: false,
     });
+    let failure: unknown;
+    client.on("error", (error: unknown) => {
+      failure ??= error;
+    });
     try {
       const reply = await client.request(name, data ?? "", { timeoutMs });
+      if (failure !== undefined) throw failure;
       ctx.stdout.write(reply.payload);
       ctx.stdout.write("\n");
     } finally {

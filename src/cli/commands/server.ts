@@ -1,8 +1,12 @@
 /** `enchufe server`: listens, greets, serves sessions until SIGINT/SIGTERM; `--once` is the original. */
+
+import { Authenticator } from "../../auth/authenticator.js";
+import { emptyUsersFile, loadUsersFile } from "../../auth/users.js";
 import { type Lang, t } from "../../i18n/index.js";
 import { resolveMessagingOptions } from "../../server/limits.js";
 import { MessagingHandler } from "../../server/messaging.js";
 import { ORIGINAL_GREETING, type ServerMode, type ServerOptions } from "../../server/options.js";
+import { CLI_SECURITY_LIMITS, SecurityPolicy } from "../../server/security.js";
 import { createServer } from "../../server/server.js";
 import { formatAddress, isPublicBind } from "../../transport/address.js";
 import { TlsListener, type TlsServerOptions } from "../../transport/tls.js";
@@ -38,6 +42,12 @@ const OPTIONS = {
   "tls-cert": { type: "string" },
   "tls-key": { type: "string" },
   "tls-client-ca": { type: "string" },
+  users: { type: "string" },
+  "require-auth": { type: "boolean" },
+  "allow-plaintext-auth": { type: "boolean" },
+  "max-per-ip": { type: "string" },
+  "connections-per-second": { type: "string" },
+  "message-rate": { type: "string" },
 } as const;
 
 /** The TLS settings read from --tls-cert, --tls-key and --tls-client-ca (read again on SIGHUP). */
@@ -97,10 +107,56 @@ export const run: Command = async (argv, ctx) => {
       certPath === undefined || keyPath === undefined
         ? undefined
         : { cert: certPath, key: keyPath, clientCa: values["tls-client-ca"] };
-    const tls = tlsPaths === undefined ? undefined : new TlsListener(await readTls(tlsPaths));
+    const handshakeSeconds = numberValue("handshake-timeout", values["handshake-timeout"], 10, lang);
+    const tls =
+      tlsPaths === undefined
+        ? undefined
+        : new TlsListener({ ...(await readTls(tlsPaths)), handshakeTimeoutMs: handshakeSeconds * 1000 });
+    if (
+      values["require-auth"] === true &&
+      values.users === undefined &&
+      values["tls-client-ca"] === undefined
+    ) {
+      throw usageError(t(lang, "cli.together", { a: "--require-auth", b: "--users" }));
+    }
+    const usersPath = values.users;
+    const authenticator =
+      usersPath === undefined
+        ? undefined
+        : new Authenticator((await loadUsersFile(usersPath)) ?? emptyUsersFile());
     const reload = async () => {
       if (tls !== undefined && tlsPaths !== undefined) tls.reload(await readTls(tlsPaths));
+      if (authenticator !== undefined && usersPath !== undefined) {
+        authenticator.reload((await loadUsersFile(usersPath)) ?? emptyUsersFile());
+      }
     };
+    const security = new SecurityPolicy({
+      authenticator,
+      requireAuth: values["require-auth"] === true,
+      allowPlaintextAuth: values["allow-plaintext-auth"] === true,
+      maxConnectionsPerAddress: numberValue(
+        "max-per-ip",
+        values["max-per-ip"],
+        CLI_SECURITY_LIMITS.maxConnectionsPerAddress,
+        lang,
+        { integer: true },
+      ),
+      connectionsPerSecond: numberValue(
+        "connections-per-second",
+        values["connections-per-second"],
+        CLI_SECURITY_LIMITS.connectionsPerSecond,
+        lang,
+      ),
+      connectionBurst: 0,
+      messagesPerSecond: numberValue(
+        "message-rate",
+        values["message-rate"],
+        CLI_SECURITY_LIMITS.messagesPerSecond,
+        lang,
+      ),
+      messageBurst: 0,
+    });
+    const authenticated = authenticator !== undefined && values["require-auth"] === true;
     const mode: ServerMode =
       values.once === true ? "once" : values["greet-only"] === true ? "greet-only" : "session";
     const message =
@@ -126,6 +182,7 @@ export const run: Command = async (argv, ctx) => {
       const messaging = resolveMessagingOptions({
         greeting,
         lang,
+        security,
         maxLineBytes: numberValue("max-line", values["max-line"], defaults.maxLineBytes, lang, {
           ...int,
           min: 16,
@@ -167,9 +224,10 @@ export const run: Command = async (argv, ctx) => {
         { ...options, handler: new MessagingHandler(messaging) },
         values.trace === true,
         reload,
+        authenticated,
       );
     }
-    return await serve(ctx, lang, options, values.trace === true, reload);
+    return await serve(ctx, lang, options, values.trace === true, reload, authenticated);
   } catch (error) {
     return reportError(ctx, lang, error, debug);
   }
@@ -181,11 +239,16 @@ async function serve(
   options: Partial<ServerOptions>,
   trace: boolean,
   reload: () => Promise<void>,
+  authenticated: boolean,
 ): Promise<number> {
   const server = createServer(options);
   const host = server.options.host;
-  if (isPublicBind(host) && options.createServer === undefined) {
-    ctx.stderr.write(`${t(lang, "cli.publicBind", { host, missing: "TLS" })}\n`);
+  const missing = [
+    ...(options.createServer === undefined ? ["TLS"] : []),
+    ...(authenticated ? [] : [t(lang, "cli.authWord")]),
+  ];
+  if (isPublicBind(host) && missing.length > 0) {
+    ctx.stderr.write(`${t(lang, "cli.publicBind", { host, missing: missing.join(" / ") })}\n`);
   }
   const onHangup = () => {
     reload().then(

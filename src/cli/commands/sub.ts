@@ -32,21 +32,25 @@ export const run: Command = async (argv, ctx) => {
     const client = await connect({ ...(await connectionFrom(values, ctx, lang)), name: "enchufe-sub" });
     client.on("disconnected", () => ctx.stderr.write(`${t(lang, "cli.reconnecting")}\n`));
     client.on("reconnected", () => ctx.stderr.write(`${t(lang, "cli.reconnected")}\n`));
-    client.on("error", (error: Error) => ctx.stderr.write(`enchufe: ${error.message}\n`));
+    client.on("error", (error: unknown) => {
+      if (!subscription.closed) reportError(ctx, lang, error, debug);
+    });
     const subscription = client.subscribe(topic);
-    await client.flush();
-    ctx.stderr.write(`${t(lang, "cli.subscribed", { topic })}\n`);
     const stop = () => subscription.unsubscribe();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
     let received = 0;
     try {
+      await client.flush();
+      if (subscription.error !== undefined) throw subscription.error;
+      ctx.stderr.write(`${t(lang, "cli.subscribed", { topic })}\n`);
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
       for await (const message of subscription) {
         if (values.raw === true) ctx.stdout.write(message.payload);
         else ctx.stdout.write(`[${message.topic}] ${sanitizeLine(message.payload)}\n`);
         received++;
         if (count > 0 && received >= count) break;
       }
+      if (subscription.error !== undefined) throw subscription.error;
     } finally {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
