@@ -25,6 +25,7 @@ describe("enchufe server / client (the original, faithfully)", () => {
   test("server prints its address and the original waiting line; client prints the greeting", async () => {
     const server = enchufe(["server", "--port", "0"]);
     const port = await server.port();
+    await server.waitFor(/paciencia/);
     assert.match(
       server.stdout,
       /^Escuchando en 127\.0\.0\.1:\d+\nServidor esperando conexion tenga paciencia\.\.\.\n/,

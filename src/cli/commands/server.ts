@@ -263,8 +263,9 @@ async function serve(
   });
   const stop = nextStopSignal();
   const bound = await server.listen();
-  ctx.stdout.write(`${t(lang, "cli.listening", { address: formatAddress(bound.address, bound.port) })}\n`);
-  ctx.stdout.write(`${t(lang, "cli.waiting")}\n`);
+  ctx.stdout.write(
+    `${t(lang, "cli.listening", { address: formatAddress(bound.address, bound.port) })}\n${t(lang, "cli.waiting")}\n`,
+  );
   if (server.options.mode === "once") {
     const done = new Promise<string>((resolve) => server.once("done", () => resolve("done")));
     const how = await Promise.race([done, stop]);
