@@ -3,6 +3,7 @@
  * in Spanish and English. Each area has its own catalogue file; this module merges them.
  * Placeholders are written {name} and filled from `params`.
  */
+import { cluster } from "./cluster.js";
 import { common } from "./common.js";
 
 export type Lang = "es" | "en";
@@ -11,7 +12,7 @@ export const LANGS: readonly Lang[] = ["es", "en"];
 /** A catalogue: the same keys in both languages. */
 export type Catalog<K extends string> = Readonly<Record<Lang, Readonly<Record<K, string>>>>;
 
-const catalogs = [common] as const;
+const catalogs = [common, cluster] as const;
 
 type KeysOf<C> = C extends Catalog<infer K> ? K : never;
 export type MessageKey = KeysOf<(typeof catalogs)[number]>;
