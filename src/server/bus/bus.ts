@@ -80,6 +80,12 @@ export interface MessageBus {
    * refcounts its clients: `on` when the first local subscriber of a pattern appears, `off` when the last goes.
    */
   interest(pattern: string, on: boolean): void;
+  /**
+   * Resolves once every interest, responder, nickname and presence change made so far has reached
+   * Redis (a round trip on both connections). A broker can await it before acknowledging a
+   * subscription, so that a publish on another node right after the ack is not missed.
+   */
+  sync(): Promise<void>;
   /** Sends an encoded MSG frame for `topic` to the other nodes with matching interest. */
   publish(topic: string, frame: Buffer): void;
   /** Claims a nickname cluster-wide (case-insensitive, atomic). False when another live node holds it. */

@@ -26,6 +26,8 @@ export class MemoryBus implements MessageBus {
     else this.#local.interest.delete(pattern);
   }
 
+  async sync(): Promise<void> {}
+
   publish(_topic: string, _frame: Buffer): void {}
 
   async claimNick(nick: string): Promise<boolean> {

@@ -388,6 +388,11 @@ export class RedisBus implements MessageBus {
     }
   }
 
+  async sync(): Promise<void> {
+    if (!this.#ready || this.#sub?.status !== "ready") return;
+    await Promise.all([this.#cmd!.ping(), this.#sub.ping()]).catch(ignore);
+  }
+
   publish(topic: string, frame: Buffer): void {
     if (!this.#ready) return; // at most once: dropped while Redis is away
     this.#cmd!.publish(this.#topicChannel(topic), encodeTopicMessage(this.#nodeIdBytes, frame)).catch(ignore);
