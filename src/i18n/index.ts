@@ -4,6 +4,7 @@
  * Placeholders are written {name} and filled from `params`.
  */
 import { cli } from "./cli.js";
+import { cluster } from "./cluster.js";
 import { common } from "./common.js";
 import { errors } from "./errors.js";
 import { security } from "./security.js";
@@ -15,7 +16,7 @@ export const LANGS: readonly Lang[] = ["es", "en"];
 /** A catalogue: the same keys in both languages. */
 export type Catalog<K extends string> = Readonly<Record<Lang, Readonly<Record<K, string>>>>;
 
-const catalogs = [common, cli, errors, server, security] as const;
+const catalogs = [common, cli, errors, server, security, cluster] as const;
 
 type KeysOf<C> = C extends Catalog<infer K> ? K : never;
 export type MessageKey = KeysOf<(typeof catalogs)[number]>;

@@ -1,0 +1,113 @@
+/**
+ * The message-bus seam: what one server node needs from the others.
+ *
+ * Contract (the same for every implementation, so the broker has one code path):
+ * - **Local delivery is the broker's job.** The bus only carries things to and from *other* nodes;
+ *   it never echoes a node's own publish, direct or presence change back to it. With the
+ *   MemoryBus (one process) every "other node" call is therefore a no-op or a local answer.
+ * - **Frames are encoded once.** `publish` and `direct` take the already-encoded MSG frame and
+ *   hand the same bytes to every node; the bus does no per-subscriber work.
+ * - **Fire-and-forget, at most once.** While Redis is away, publishes, directs and presence
+ *   broadcasts to other nodes are dropped (never buffered without bound); local delivery goes on.
+ * - **Order per publisher.** Messages from one node arrive at every other node in publish order.
+ * - **Cluster-wide views** (`who`, `rooms`, `claimNick`) include this node. While Redis is down
+ *   they fall back to this node's own knowledge, and the bus re-registers everything on reconnect.
+ */
+
+/** One header pair, as in the framed protocol. */
+export type Header = readonly [string, string];
+export type Headers = ReadonlyArray<Header>;
+
+/** A request on its way to some node's responder. */
+export interface BusRequest {
+  /** Opaque, cluster-unique id chosen by the node that forwarded the request (used to match the reply). */
+  readonly token: string;
+  /** The request name (a concrete topic). */
+  readonly name: string;
+  /** The nickname (or client name) that made the request. */
+  readonly from: string;
+  readonly headers: Headers;
+  readonly payload: Buffer;
+}
+
+/** A request that arrived for a responder on this node; answer it with `bus.reply(replyNode, token, ...)`. */
+export interface IncomingRequest extends BusRequest {
+  /** The node waiting for the reply. */
+  readonly replyNode: string;
+}
+
+/** A presence change made on another node. */
+export interface PresenceChange {
+  readonly kind: "join" | "leave" | "nick";
+  readonly room: string;
+  /** The (new) nickname. */
+  readonly nick: string;
+  /** For kind "nick": the nickname before the change. */
+  readonly oldNick?: string;
+  /** The node where the change happened (for a node that died: the dead node). */
+  readonly node: string;
+}
+
+/** Bus state: "down" = Redis lost (local delivery goes on), "resynced" = back and re-registered. */
+export type BusState = "up" | "down" | "resynced";
+
+/** What the bus tells the node. Called only for things coming from other nodes. */
+export interface BusEvents {
+  /** A message published on another node to `topic`, which matches a pattern this node has interest in. */
+  onPublish(topic: string, frame: Buffer): void;
+  /** A direct message for a nickname owned by this node, sent from another node. */
+  onDirect(nick: string, frame: Buffer): void;
+  /** A request routed to a responder on this node: deliver it, then call `bus.reply()`. */
+  onRequest(req: IncomingRequest): void;
+  /** The reply to a request this node routed with `routeRequest`. */
+  onReply(token: string, status: number, headers: Headers, payload: Buffer): void;
+  /** Presence changed on another node (or a node died and its users left), within about 2 s. */
+  onPresence?(change: PresenceChange): void;
+  /** Bus state changes; "down" is reported once per outage. */
+  onState?(state: BusState): void;
+}
+
+/** The seam between one server node and the others. See the module comment for the contract. */
+export interface MessageBus {
+  /** This node's id, unique in the cluster. */
+  readonly nodeId: string;
+  /** Connects and registers the node. Redis unreachable: rejects with EnchufeError ECLUSTER. */
+  start(events: BusEvents): Promise<void>;
+  /** Leaves the cluster (its users leave presence on the other nodes) and disconnects. */
+  close(): Promise<void>;
+  /**
+   * Interest: the patterns (wildcards allowed) that this node's clients subscribe to. The caller
+   * refcounts its clients: `on` when the first local subscriber of a pattern appears, `off` when the last goes.
+   */
+  interest(pattern: string, on: boolean): void;
+  /**
+   * Resolves once every interest, responder, nickname and presence change made so far has reached
+   * Redis (a round trip on both connections). A broker can await it before acknowledging a
+   * subscription, so that a publish on another node right after the ack is not missed.
+   */
+  sync(): Promise<void>;
+  /** Sends an encoded MSG frame for `topic` to the other nodes with matching interest. */
+  publish(topic: string, frame: Buffer): void;
+  /** Claims a nickname cluster-wide (case-insensitive, atomic). False when another live node holds it. */
+  claimNick(nick: string): Promise<boolean>;
+  releaseNick(nick: string): void;
+  /**
+   * Renames a local user: claims `newNick`, moves its presence in every room it is in, releases
+   * `oldNick` and tells the other nodes (kind "nick"). False (and nothing changed) when `newNick` is taken.
+   */
+  changeNick(oldNick: string, newNick: string): Promise<boolean>;
+  /** Sends a direct message to the node owning `nick`. False when no other node owns it. */
+  direct(nick: string, frame: Buffer): Promise<boolean>;
+  /** Records that a local user joined (`present` true) or left a room, and tells the other nodes. */
+  setPresence(room: string, nick: string, present: boolean): void;
+  /** The nicknames in `room` on every live node, sorted. */
+  who(room: string): Promise<string[]>;
+  /** Every room with at least one member on a live node, with its member count, sorted by name. */
+  rooms(): Promise<Array<{ room: string; members: number }>>;
+  /** Registers (or removes) a responder pattern served by this node. */
+  responder(pattern: string, on: boolean): void;
+  /** Routes a request to another node with a matching responder. False when there is none. */
+  routeRequest(req: BusRequest): Promise<boolean>;
+  /** Sends a responder's answer back to the node that routed the request. */
+  reply(replyNode: string, token: string, status: number, headers: Headers, payload: Buffer): void;
+}

@@ -1,0 +1,22 @@
+/** The message-bus seam (see bus.ts for the contract) and a factory for the server's `--cluster` option. */
+export type {
+  BusEvents,
+  BusRequest,
+  BusState,
+  Header,
+  Headers,
+  IncomingRequest,
+  MessageBus,
+  PresenceChange,
+} from "./bus.js";
+export { MemoryBus } from "./memory.js";
+export { DEFAULT_REDIS_BUS_OPTIONS, RedisBus, type RedisBusOptions, redactUrl } from "./redis.js";
+
+import type { MessageBus } from "./bus.js";
+import { MemoryBus } from "./memory.js";
+import { RedisBus, type RedisBusOptions } from "./redis.js";
+
+/** The bus for a server: Redis when `cluster` options are given, else the in-memory bus. */
+export function createBus(cluster?: RedisBusOptions): MessageBus {
+  return cluster === undefined ? new MemoryBus() : new RedisBus(cluster);
+}

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import {
+  decodeNodeMessage,
+  decodeTopicMessage,
+  encodeDirect,
+  encodeReply,
+  encodeRequest,
+  encodeTopicMessage,
+  KIND_DIRECT,
+  KIND_REPLY,
+  KIND_REQUEST,
+} from "../../src/server/bus/codec.js";
+
+const binary = Buffer.from([0, 1, 2, 255, 13, 10, 0]);
+
+describe("bus codec", () => {
+  test("topic message - round-trips node id and binary frame", () => {
+    const decoded = decodeTopicMessage(encodeTopicMessage(Buffer.from("node-1"), binary));
+    assert.equal(decoded?.nodeId.toString(), "node-1");
+    assert.deepEqual(decoded?.frame, binary);
+  });
+
+  test("node messages - direct, request and reply round-trip with UTF-8 and binary payloads", () => {
+    assert.deepEqual(decodeNodeMessage(encodeDirect("Zoë", binary)), {
+      kind: KIND_DIRECT,
+      nick: "Zoë",
+      frame: binary,
+    });
+    const request = {
+      token: "t-1",
+      name: "math.sum",
+      from: "ana",
+      replyNode: "node-a",
+      headers: [["content-type", "application/json"] as const, ["ñ", "ü"] as const],
+      payload: binary,
+    };
+    assert.deepEqual(decodeNodeMessage(encodeRequest(request)), { kind: KIND_REQUEST, request });
+    assert.deepEqual(decodeNodeMessage(encodeReply("t-1", 3, [["x", "y"]], binary)), {
+      kind: KIND_REPLY,
+      token: "t-1",
+      status: 3,
+      headers: [["x", "y"]],
+      payload: binary,
+    });
+  });
+
+  test("node messages - truncated or unknown input decodes to undefined, never throws", () => {
+    const whole = encodeRequest({
+      token: "t",
+      name: "n",
+      from: "f",
+      replyNode: "r",
+      headers: [["a", "b"]],
+      payload: binary,
+    });
+    for (let cut = 0; cut < whole.length - binary.length; cut++) {
+      assert.equal(decodeNodeMessage(whole.subarray(0, cut)), undefined, `cut at ${cut}`);
+    }
+    assert.equal(decodeNodeMessage(Buffer.from([99, 0, 0])), undefined);
+    assert.equal(decodeTopicMessage(Buffer.from([5, 1])), undefined);
+  });
+});
