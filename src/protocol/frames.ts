@@ -204,8 +204,8 @@ function strBytes(value: unknown, type: string, name: string): number {
   return bytes;
 }
 
-/** The one encoder: a frame to its exact bytes, in one allocation. */
-export function encodeFrame(frame: Frame): Buffer {
+/** The exact number of bytes `frame` takes on the wire, header included. */
+export function encodedFrameSize(frame: Frame): number {
   const schema = FRAME_SCHEMA[frame.type];
   const record = frame as unknown as FrameRecord;
   let size = FRAME_HEADER_BYTES;
@@ -235,16 +235,25 @@ export function encodeFrame(frame: Frame): Buffer {
         break;
     }
   }
-  const out = Buffer.allocUnsafe(size);
-  out[0] = FRAME_TYPES.indexOf(frame.type);
-  out[1] = schema.flag !== undefined && record[schema.flag] === true ? 1 : 0;
-  out.writeUInt32BE(size - FRAME_HEADER_BYTES, 2);
-  let offset = FRAME_HEADER_BYTES;
-  const writeStr = (text: string) => {
-    const length = out.write(text, offset + 2, "utf8");
-    out.writeUInt16BE(length, offset);
-    offset += 2 + length;
-  };
+  return size;
+}
+
+function writeStr(out: Buffer, offset: number, text: string): number {
+  const length = out.write(text, offset + 2, "utf8");
+  out.writeUInt16BE(length, offset);
+  return offset + 2 + length;
+}
+
+/**
+ * The one encoder: writes `frame` into `out` at `offset` (which must have encodedFrameSize(frame)
+ * bytes free) and returns the offset just past it. Many frames can so share one allocation.
+ */
+export function encodeFrameInto(frame: Frame, out: Buffer, start: number): number {
+  const schema = FRAME_SCHEMA[frame.type];
+  const record = frame as unknown as FrameRecord;
+  out[start] = FRAME_TYPES.indexOf(frame.type);
+  out[start + 1] = schema.flag !== undefined && record[schema.flag] === true ? 1 : 0;
+  let offset = start + FRAME_HEADER_BYTES;
   for (const [name, kind] of schema.fields) {
     const value = record[name];
     switch (kind) {
@@ -260,14 +269,14 @@ export function encodeFrame(frame: Frame): Buffer {
         offset += 4;
         break;
       case "str":
-        writeStr(value as string);
+        offset = writeStr(out, offset, value as string);
         break;
       case "headers":
         out.writeUInt16BE((value as Headers).length, offset);
         offset += 2;
         for (const [key, headerValue] of value as Headers) {
-          writeStr(key);
-          writeStr(headerValue);
+          offset = writeStr(out, offset, key);
+          offset = writeStr(out, offset, headerValue);
         }
         break;
       case "payload":
@@ -276,6 +285,14 @@ export function encodeFrame(frame: Frame): Buffer {
         break;
     }
   }
+  out.writeUInt32BE(offset - start - FRAME_HEADER_BYTES, start + 2);
+  return offset;
+}
+
+/** A frame to its exact bytes, in one allocation (encodeFrameInto on a buffer of the right size). */
+export function encodeFrame(frame: Frame): Buffer {
+  const out = Buffer.allocUnsafe(encodedFrameSize(frame));
+  encodeFrameInto(frame, out, 0);
   return out;
 }
 

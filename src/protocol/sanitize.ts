@@ -23,6 +23,18 @@ export function decodeUtf8(bytes: Uint8Array): { text: string; valid: boolean } 
 }
 
 /**
+ * True when every byte is printable ASCII or a tab: such text needs no decoding or sanitizing to be
+ * shown on a terminal (the fast path for chat lines).
+ */
+export function isPlainText(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    if ((byte < 0x20 && byte !== 0x09) || byte > 0x7e) return false;
+  }
+  return true;
+}
+
+/**
  * Text safe to show on another person's terminal: invalid UTF-8 becomes U+FFFD; ESC sequences,
  * C0/C1 controls (tab is kept), DEL and bidi overrides are removed; line breaks become one space.
  */

@@ -5,6 +5,11 @@
  *
  * This is the message-bus seam: publish(), direct() and request() are the only ways one session
  * reaches another, so a cluster bus can later sit beneath them.
+ *
+ * Write batching: while a client's chunk is read (beginRead/endRead), consecutive publishes from that
+ * client to one topic collect in one Delivery, delivered when the read ends or before anything else
+ * happens (any other broker call, or any other write to a session). Each recipient gets one write per
+ * chunk instead of one per message, in the same order as before.
  */
 import type { EventEmitter } from "node:events";
 import { type Lang, t } from "../i18n/index.js";
@@ -52,6 +57,9 @@ export class Broker {
   readonly #responders = new SubscriptionIndex<FramedSession>();
   readonly #pending = new Map<string, PendingRequest>();
   readonly #privateLabel: string;
+  /** The batch being filled during a read (see beginRead). */
+  #open: Delivery | undefined;
+  #reading = false;
   #guests = 0;
   #tokens = 0;
   #rotation = 0;
@@ -112,6 +120,7 @@ export class Broker {
 
   /** Puts a text user in `room`; announces it to the others when `announce`. */
   joinRoom(session: TextSession, room: string, announce: boolean): void {
+    this.flush();
     let members = this.#rooms.get(room);
     if (members === undefined) {
       members = new Set();
@@ -124,6 +133,7 @@ export class Broker {
 
   /** Takes a text user out of `room`; announces it to the others when `announce`. */
   leaveRoom(session: TextSession, room: string, announce: boolean): void {
+    this.flush();
     const members = this.#rooms.get(room);
     if (members === undefined || !members.delete(session)) return;
     if (members.size === 0) this.#rooms.delete(room);
@@ -151,47 +161,91 @@ export class Broker {
   // ---- subscriptions ----
 
   subscribe(session: FramedSession, pattern: string, responder: boolean): void {
+    this.flush();
     (responder ? this.#responders : this.#subscriptions).add(pattern, session);
   }
 
   unsubscribe(session: FramedSession, pattern: string, responder: boolean): void {
+    this.flush();
     (responder ? this.#responders : this.#subscriptions).remove(pattern, session);
   }
 
   // ---- delivery ----
 
   /**
+   * Starts reading one chunk from a client: publishes are batched (consecutive publishes from one
+   * session to one topic become one Delivery, one write per recipient) until endRead().
+   */
+  beginRead(): void {
+    this.#reading = true;
+  }
+
+  /** Ends the read: the open batch is delivered. */
+  endRead(): void {
+    this.#reading = false;
+    this.flush();
+  }
+
+  /** True while a batch waits to be delivered (sessions flush it before any other write). */
+  get hasOpenBatch(): boolean {
+    return this.#open !== undefined;
+  }
+
+  /** Delivers the open batch, if any. Runs before anything that writes or changes who receives. */
+  flush(): void {
+    const delivery = this.#open;
+    if (delivery === undefined) return;
+    this.#open = undefined;
+    this.#deliver(delivery);
+  }
+
+  /**
    * Publishes to `topic`: text users in the room of that name (except `sender`) get the text lines,
    * framed subscribers the MSG frame (once per connection, the publisher included if subscribed).
+   * Inside a read the message joins the open batch; outside one it is delivered at once.
    */
   publish(topic: string, from: string, headers: Headers, payload: Uint8Array, sender?: Session): void {
-    const delivery = new Delivery(topic, from, headers, payload, false, this.#privateLabel);
-    const members = this.#rooms.get(topic);
-    if (members !== undefined) {
-      for (const member of members) if (member !== sender) member.deliver(delivery);
+    let open = this.#open;
+    if (open === undefined || open.topic !== topic || open.sender !== sender || open.from !== from) {
+      this.flush();
+      open = new Delivery(topic, from, false, this.#privateLabel, sender);
+      this.#open = open;
     }
-    for (const subscriber of this.#subscriptions.match(topic)) subscriber.deliver(delivery);
-    if (this.#events.listenerCount("message") > 0) this.#emitMessage(delivery);
+    open.add(headers, payload);
+    if (!this.#reading) this.flush();
+  }
+
+  #deliver(delivery: Delivery): void {
+    const members = this.#rooms.get(delivery.topic);
+    if (members !== undefined) {
+      for (const member of members) if (member !== delivery.sender) member.deliver(delivery);
+    }
+    for (const subscriber of this.#subscriptions.match(delivery.topic)) subscriber.deliver(delivery);
+    if (this.#events.listenerCount("message") > 0) this.#emitMessages(delivery);
   }
 
   /** A private message to the client named `target`; false when nobody has that nickname. */
   direct(target: string, from: string, headers: Headers, payload: Uint8Array): boolean {
+    this.flush();
     const recipient = this.#nicks.get(nickKey(target));
     if (recipient === undefined) return false;
-    const delivery = new Delivery(recipient.nick, from, headers, payload, true, this.#privateLabel);
+    const delivery = new Delivery(recipient.nick, from, true, this.#privateLabel, undefined);
+    delivery.add(headers, payload);
     recipient.deliver(delivery);
-    if (this.#events.listenerCount("message") > 0) this.#emitMessage(delivery);
+    if (this.#events.listenerCount("message") > 0) this.#emitMessages(delivery);
     return true;
   }
 
-  #emitMessage(delivery: Delivery): void {
-    const event: MessageEvent = {
-      topic: delivery.topic,
-      from: delivery.from,
-      payload: delivery.payload,
-      private: delivery.isPrivate,
-    };
-    this.#events.emit("message", event);
+  #emitMessages(delivery: Delivery): void {
+    for (let i = 0; i < delivery.count; i++) {
+      const event: MessageEvent = {
+        topic: delivery.topic,
+        from: delivery.from,
+        payload: delivery.payload(i),
+        private: delivery.isPrivate,
+      };
+      this.#events.emit("message", event);
+    }
   }
 
   // ---- request / reply ----

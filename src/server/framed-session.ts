@@ -4,7 +4,7 @@
  */
 
 import type { Socket } from "node:net";
-import { canPublish, canSubscribe } from "../auth/permissions.js";
+import { canSubscribe } from "../auth/permissions.js";
 import type { RateLimiter } from "../auth/throttle.js";
 import { isEnchufeError } from "../errors.js";
 import {
@@ -47,6 +47,8 @@ export class FramedSession extends Session {
   clientName = "";
   /** Frames received while HELLO's credentials are checked; processed in order afterwards. */
   #queued: Frame[] = [];
+  /** The last PUB topic found valid (publishers repeat topics: the check runs once per change). */
+  #lastValidTopic = "";
   readonly #rate: RateLimiter | undefined;
 
   constructor(
@@ -56,7 +58,7 @@ export class FramedSession extends Session {
     options: MessagingOptions,
     owner: SessionOwner,
   ) {
-    super(socket, info, options.maxPendingBytes, owner);
+    super(socket, info, options.maxPendingBytes, owner, broker);
     this.#broker = broker;
     this.#options = options;
     this.#decoder = new FrameDecoder({
@@ -207,11 +209,14 @@ export class FramedSession extends Session {
     }
     switch (frame.type) {
       case "PUB":
-        if (!isValidTopic(frame.topic)) {
-          this.#invalidTopic(frame.topic, 0);
-          return;
+        if (frame.topic !== this.#lastValidTopic) {
+          if (!isValidTopic(frame.topic)) {
+            this.#invalidTopic(frame.topic, 0);
+            return;
+          }
+          this.#lastValidTopic = frame.topic;
         }
-        if (!canPublish(this.permissions, frame.topic)) {
+        if (!this.mayPublish(frame.topic)) {
           this.#denied(`may not publish to ${frame.topic}`, 0);
           return;
         }
@@ -233,7 +238,7 @@ export class FramedSession extends Session {
           this.#invalidTopic(frame.name, frame.reqId);
           return;
         }
-        if (!canPublish(this.permissions, frame.name)) {
+        if (!this.mayPublish(frame.name)) {
           this.reply(frame.reqId, ReplyStatus.DENIED, [], Buffer.from(`may not request ${frame.name}`));
           return;
         }

@@ -46,11 +46,15 @@ class Connection {
         this.session = this.owner.becomeFramed(session as TextSession);
       }
     }
+    const broker = this.owner.broker;
+    broker.beginRead();
     try {
       this.session.receive(chunk);
     } catch (error) {
       // A bug in a session must cost one connection, never the server.
       this.owner.sessionFailed(this.session, error);
+    } finally {
+      broker.endRead();
     }
   }
 

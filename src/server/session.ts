@@ -3,7 +3,7 @@
  * and the last time the client sent anything (idle checks).
  */
 import type { Socket } from "node:net";
-import { ALLOW_ALL, type Permissions } from "../auth/permissions.js";
+import { ALLOW_ALL, canPublish, type Permissions } from "../auth/permissions.js";
 import type { Delivery } from "./delivery.js";
 
 export type SessionMode = "text" | "framed";
@@ -44,6 +44,12 @@ export interface SessionOwner {
   sessionFailed(session: Session, error: unknown): void;
 }
 
+/** What a session needs of the broker's write batching. */
+export interface PublishBatches {
+  readonly hasOpenBatch: boolean;
+  flush(): void;
+}
+
 export abstract class Session {
   abstract readonly mode: SessionMode;
   readonly id: string;
@@ -53,8 +59,10 @@ export abstract class Session {
   nick = "";
   /** The authenticated user; undefined for a guest. */
   user: string | undefined;
-  /** What this client may publish and subscribe to (guest rights until it logs in). */
-  permissions: Permissions = ALLOW_ALL;
+  #permissions: Permissions = ALLOW_ALL;
+  /** mayPublish()'s memo: the last topic asked about and the answer ("" = none). */
+  #lastTopic = "";
+  #lastTopicAllowed = false;
   /** Date.now() of the last bytes received (idle checks). */
   lastSeen = Date.now();
   /** Set once the client was sent a keepalive PING during the current silence. */
@@ -65,12 +73,15 @@ export abstract class Session {
   isCorked = false;
   readonly #maxPending: number;
   protected readonly owner: SessionOwner;
+  /** The broker's write batching (see Broker.beginRead). */
+  protected readonly batches: PublishBatches;
 
   constructor(
     socket: Socket,
     info: { id: string; remoteAddress?: string | undefined; remotePort?: number | undefined },
     maxPending: number,
     owner: SessionOwner,
+    batches: PublishBatches,
   ) {
     this.socket = socket;
     this.id = info.id;
@@ -78,14 +89,38 @@ export abstract class Session {
     this.remotePort = info.remotePort;
     this.#maxPending = maxPending;
     this.owner = owner;
+    this.batches = batches;
+  }
+
+  /** What this client may publish and subscribe to (guest rights until it logs in). */
+  get permissions(): Permissions {
+    return this.#permissions;
+  }
+
+  set permissions(permissions: Permissions) {
+    this.#permissions = permissions;
+    this.#lastTopic = "";
+  }
+
+  /** canPublish() for this client, remembering the last topic: a publisher usually repeats one. */
+  mayPublish(topic: string): boolean {
+    if (topic !== this.#lastTopic) {
+      this.#lastTopicAllowed = canPublish(this.#permissions, topic);
+      this.#lastTopic = topic;
+    }
+    return this.#lastTopicAllowed;
   }
 
   get isOpen(): boolean {
     return this.endReason === undefined && !this.socket.destroyed;
   }
 
-  /** Writes `bytes` unless that would exceed the pending-output bound; then the client is cut off. */
+  /**
+   * Writes `bytes` unless that would exceed the pending-output bound; then the client is cut off.
+   * A batch of publishes still open is delivered first, so every client sees everything in order.
+   */
   write(bytes: Buffer): void {
+    if (this.batches.hasOpenBatch) this.batches.flush();
     if (!this.isOpen) return;
     if (this.socket.writableLength + bytes.length > this.#maxPending) {
       this.endReason = "slow-consumer";

@@ -6,7 +6,7 @@
  */
 
 import type { Socket } from "node:net";
-import { canPublish, canSubscribe } from "../auth/permissions.js";
+import { canSubscribe } from "../auth/permissions.js";
 import { isEnchufeError } from "../errors.js";
 import { type Lang, type MessageKey, t } from "../i18n/index.js";
 import type { Headers } from "../protocol/frames.js";
@@ -43,7 +43,7 @@ export class TextSession extends Session {
     options: MessagingOptions,
     owner: SessionOwner,
   ) {
-    super(socket, info, options.maxPendingBytes, owner);
+    super(socket, info, options.maxPendingBytes, owner, broker);
     this.#broker = broker;
     this.#lang = options.lang;
     this.#options = options;
@@ -201,7 +201,7 @@ export class TextSession extends Session {
   #speak(line: Uint8Array): void {
     const room = this.#room;
     if (room === undefined) return;
-    if (!canPublish(this.permissions, room)) {
+    if (!this.mayPublish(room)) {
       this.#say("server.error.denyTalk", { room });
       return;
     }

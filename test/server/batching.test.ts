@@ -1,0 +1,166 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { encodeFrame, type Frame, FrameDecoder, type Headers } from "../../src/protocol/frames.js";
+import { Delivery } from "../../src/server/delivery.js";
+import { FramedClient, startTestServer, type TestServer, TextClient, text } from "../helpers/framed.js";
+
+function decodeAll(bytes: Buffer): Frame[] {
+  const frames: Frame[] = [];
+  const decoder = new FrameDecoder({ maxFrameBytes: 1 << 20, onFrame: (frame) => frames.push(frame) });
+  decoder.push(bytes);
+  assert.equal(decoder.buffered, 0, "no bytes left over");
+  return frames;
+}
+
+describe("delivery batches", () => {
+  const messages: Array<[Headers, string | Buffer]> = [
+    [[], "hola"],
+    [[["k", "v"]], "línea\ncon dos"],
+    [[], Buffer.from([0xff, 0xfe])],
+    [[], "\u001b[31mrojo\u001b[0m"],
+    [[], ""],
+  ];
+  function batch(): Delivery {
+    const delivery = new Delivery("sala", "ana", false, "privado", undefined);
+    for (const [headers, payload] of messages)
+      delivery.add(headers, typeof payload === "string" ? Buffer.from(payload) : payload);
+    return delivery;
+  }
+
+  test("delivery - frame() holds every MSG frame back to back, as encodeFrame makes each", () => {
+    const delivery = batch();
+    const expected = Buffer.concat(
+      messages.map(([headers, payload]) =>
+        encodeFrame({
+          type: "MSG",
+          private: false,
+          topic: "sala",
+          from: "ana",
+          headers,
+          payload: typeof payload === "string" ? Buffer.from(payload) : payload,
+        }),
+      ),
+    );
+    assert.deepEqual(delivery.frame(), expected);
+    assert.equal(decodeAll(delivery.frame()).length, messages.length);
+    assert.equal(delivery.frame(), delivery.frame(), "encoded once");
+  });
+
+  test("delivery - text() shows each payload's lines sanitized and leaves out binary ones", () => {
+    const delivery = batch();
+    assert.equal(
+      delivery.text()?.toString("utf8"),
+      "[sala] ana: hola\n[sala] ana: línea\n[sala] ana: con dos\n[sala] ana: rojo\n[sala] ana: \n",
+    );
+  });
+
+  test("delivery - text() is null when no payload can be shown, and private messages say so", () => {
+    const binary = new Delivery("sala", "ana", false, "privado", undefined);
+    binary.add([], Buffer.from([0xc3]));
+    assert.equal(binary.text(), null);
+    const direct = new Delivery("beto", "ana", true, "privado", undefined);
+    direct.add([], Buffer.from("psst"));
+    assert.equal(direct.text()?.toString("utf8"), "[privado] ana: psst\n");
+    assert.equal((decodeAll(direct.frame())[0] as Extract<Frame, { type: "MSG" }>).private, true);
+  });
+});
+
+describe("write batching keeps every client's order", () => {
+  let server: TestServer;
+  const closers: { close(): void }[] = [];
+  before(async () => {
+    server = await startTestServer({ floodBurstLines: 0 });
+  });
+  after(async () => {
+    for (const client of closers) client.close();
+    await server.close();
+  });
+  async function framed(name: string): Promise<FramedClient> {
+    const client = await FramedClient.connect(server.port, name);
+    closers.push(client);
+    return client;
+  }
+  async function person(nick: string, room: string): Promise<TextClient> {
+    const { client } = await TextClient.connect(server.port);
+    closers.push(client);
+    client.send(`/nick ${nick}`);
+    client.send(`/join ${room}`);
+    await client.nextStarting("* ");
+    await client.nextStarting("* ");
+    return client;
+  }
+
+  test("batching - 500 publishes on two topics in one write arrive complete and in order", async () => {
+    const publisher = await framed("batch-pub");
+    const watcher = await framed("batch-watch");
+    const person1 = await person("batch-ana", "batch-a");
+    watcher.subscribe(1, "batch-a");
+    watcher.subscribe(2, "batch-b");
+    publisher.subscribe(3, "batch-a");
+    await watcher.flush();
+    await publisher.flush();
+    const frames: Buffer[] = [];
+    const expected: string[] = [];
+    for (let i = 0; i < 500; i++) {
+      const topic = i % 50 === 25 ? "batch-b" : "batch-a";
+      expected.push(`${topic}:${i}`);
+      frames.push(encodeFrame({ type: "PUB", topic, headers: [], payload: Buffer.from(String(i)) }));
+    }
+    frames.push(encodeFrame({ type: "PING" }));
+    publisher.socket.write(Buffer.concat(frames));
+    const got: string[] = [];
+    for (let i = 0; i < 500; i++) {
+      const message = await watcher.next("MSG");
+      got.push(`${message.topic}:${text(message.payload)}`);
+    }
+    assert.deepEqual(got, expected);
+    // The publisher, subscribed to batch-a, gets its own messages before the PONG that follows them.
+    const own: string[] = [];
+    for (;;) {
+      const frame = await publisher.frames.next((item) => item.type === "MSG" || item.type === "PONG");
+      if (frame.type === "PONG") break;
+      if (frame.type === "MSG") own.push(text(frame.payload));
+    }
+    assert.equal(own.length, expected.filter((item) => item.startsWith("batch-a")).length);
+    const lines: string[] = [];
+    for (let i = 0; i < 490; i++) lines.push(await person1.nextStarting("[batch-a]"));
+    assert.equal(lines[0], "[batch-a] batch-pub: 0");
+    assert.equal(lines[489], "[batch-a] batch-pub: 499");
+  });
+
+  test("batching - a text user's lines, commands and room changes in one write keep their order", async () => {
+    const speaker = await person("batch-beto", "batch-r1");
+    const inRoom1 = await person("batch-carla", "batch-r1");
+    const inRoom2 = await person("batch-dani", "batch-r2");
+    const bot = await framed("batch-bot");
+    bot.subscribe(1, "batch-r1");
+    await bot.flush();
+    speaker.socket.write("uno\ndos\n/who\ntres\n/join batch-r2\ncuatro\n");
+    assert.equal(await inRoom1.nextStarting("[batch-r1]"), "[batch-r1] batch-beto: uno");
+    assert.equal(await inRoom1.nextStarting("[batch-r1]"), "[batch-r1] batch-beto: dos");
+    assert.equal(await inRoom1.nextStarting("[batch-r1]"), "[batch-r1] batch-beto: tres");
+    assert.match(await inRoom1.nextStarting("* "), /batch-beto/);
+    assert.equal(await inRoom2.nextStarting("[batch-r2]"), "[batch-r2] batch-beto: cuatro");
+    const payloads: string[] = [];
+    for (let i = 0; i < 3; i++) payloads.push(text((await bot.next("MSG")).payload));
+    assert.deepEqual(payloads, ["uno", "dos", "tres"]);
+    const who = await speaker.nextStarting("* in batch-r1");
+    assert.match(who, /batch-beto/);
+  });
+
+  test("batching - a SUB after a PUB in the same write does not receive that earlier message", async () => {
+    const client = await framed("batch-late");
+    client.socket.write(
+      Buffer.concat([
+        encodeFrame({ type: "PUB", topic: "batch-late", headers: [], payload: Buffer.from("antes") }),
+        encodeFrame({ type: "SUB", sid: 1, pattern: "batch-late", responder: false }),
+        encodeFrame({ type: "PUB", topic: "batch-late", headers: [], payload: Buffer.from("después") }),
+        encodeFrame({ type: "PING" }),
+      ]),
+    );
+    const message = await client.next("MSG");
+    assert.equal(text(message.payload), "después");
+    await client.next("PONG");
+    assert.ok(!client.frames.items.some((frame) => frame.type === "MSG"));
+  });
+});
