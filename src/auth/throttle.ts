@@ -5,44 +5,60 @@
 
 export type Clock = () => number;
 
-interface Bucket {
+/** One token bucket: `burst` at once, refilled at `perSecond` (a connection's message rate). */
+export class TokenBucket {
   tokens: number;
   updated: number;
-}
-
-/** A token bucket per key: `burst` at once, refilled at `perSecond`. */
-export class RateLimiter {
-  readonly #buckets = new Map<string, Bucket>();
   readonly #burst: number;
   readonly #perSecond: number;
-  readonly #maxKeys: number;
   readonly #now: Clock;
 
-  constructor(options: { burst: number; perSecond: number; maxKeys?: number; now?: Clock }) {
+  constructor(options: { burst: number; perSecond: number; now?: Clock }) {
     this.#burst = options.burst;
     this.#perSecond = options.perSecond;
-    this.#maxKeys = options.maxKeys ?? 10_000;
     this.#now = options.now ?? Date.now;
+    this.tokens = options.burst;
+    this.updated = this.#now();
+  }
+
+  /** The tokens the bucket would hold at `now` (without taking any). */
+  available(now: number): number {
+    return Math.min(this.#burst, this.tokens + ((now - this.updated) / 1000) * this.#perSecond);
+  }
+
+  /** Takes one token; false when the bucket is empty (over the rate). */
+  take(): boolean {
+    const now = this.#now();
+    if (now !== this.updated) {
+      this.tokens = this.available(now);
+      this.updated = now;
+    }
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/** A token bucket per key (addresses): bounded in keys, so varying keys cannot grow memory. */
+export class RateLimiter {
+  readonly #buckets = new Map<string, TokenBucket>();
+  readonly #options: { burst: number; perSecond: number; now: Clock };
+  readonly #maxKeys: number;
+
+  constructor(options: { burst: number; perSecond: number; maxKeys?: number; now?: Clock }) {
+    this.#options = { burst: options.burst, perSecond: options.perSecond, now: options.now ?? Date.now };
+    this.#maxKeys = options.maxKeys ?? 10_000;
   }
 
   /** Takes one token for `key`; false when the key is over its rate. */
   take(key: string): boolean {
-    const now = this.#now();
     let bucket = this.#buckets.get(key);
     if (bucket === undefined) {
-      if (this.#buckets.size >= this.#maxKeys) this.#evict(now);
-      bucket = { tokens: this.#burst, updated: now };
+      if (this.#buckets.size >= this.#maxKeys) this.#evict(this.#options.now());
+      bucket = new TokenBucket(this.#options);
       this.#buckets.set(key, bucket);
-    } else {
-      bucket.tokens = Math.min(
-        this.#burst,
-        bucket.tokens + ((now - bucket.updated) / 1000) * this.#perSecond,
-      );
-      bucket.updated = now;
     }
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
+    return bucket.take();
   }
 
   get size(): number {
@@ -52,8 +68,7 @@ export class RateLimiter {
   #evict(now: number): void {
     // Drop buckets that are full again (idle keys); if none, the oldest.
     for (const [key, bucket] of this.#buckets) {
-      if (bucket.tokens + ((now - bucket.updated) / 1000) * this.#perSecond >= this.#burst)
-        this.#buckets.delete(key);
+      if (bucket.available(now) >= this.#options.burst) this.#buckets.delete(key);
     }
     if (this.#buckets.size >= this.#maxKeys) {
       const oldest = this.#buckets.keys().next().value;

@@ -176,6 +176,7 @@ TLS y autenticación (docs/SECURITY.md):
   --max-per-ip N                         conexiones simultáneas por dirección (por defecto 1000; 0 = sin límite)
   --connections-per-second N             conexiones nuevas por segundo por dirección (por defecto 200)
   --message-rate N                       mensajes por segundo por conexión (por defecto 50000)
+  --line-rate N                          líneas de texto por segundo por persona (por defecto 500, ráfaga 4 N; 0 = sin límite)
   SIGHUP recarga el certificado y el archivo de usuarios sin cortar las sesiones.`,
     "cli.reconnecting": "Conexión perdida; reconectando...",
     "cli.reconnected": "Reconectado.",
@@ -318,6 +319,7 @@ TLS and authentication (docs/SECURITY.md):
   --max-per-ip N                   simultaneous connections per address (default 1000; 0 = no limit)
   --connections-per-second N       new connections per second per address (default 200)
   --message-rate N                 messages per second per connection (default 50000)
+  --line-rate N                    text lines per second per person (default 500, burst 4 N; 0 = no limit)
   SIGHUP reloads the certificate and the users file without dropping sessions.`,
     "cli.reconnecting": "Connection lost; reconnecting...",
     "cli.reconnected": "Reconnected.",

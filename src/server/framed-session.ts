@@ -5,7 +5,7 @@
 
 import type { Socket } from "node:net";
 import { canSubscribe } from "../auth/permissions.js";
-import type { RateLimiter } from "../auth/throttle.js";
+import type { TokenBucket } from "../auth/throttle.js";
 import { isEnchufeError } from "../errors.js";
 import {
   CloseReason,
@@ -49,7 +49,7 @@ export class FramedSession extends Session {
   #queued: Frame[] = [];
   /** The last PUB topic found valid (publishers repeat topics: the check runs once per change). */
   #lastValidTopic = "";
-  readonly #rate: RateLimiter | undefined;
+  readonly #rate: TokenBucket | undefined;
 
   constructor(
     socket: Socket,
@@ -187,7 +187,7 @@ export class FramedSession extends Session {
       this.#queued.push(frame);
       return;
     }
-    if (this.#rate !== undefined && !this.#rate.take("")) {
+    if (this.#rate !== undefined && !this.#rate.take()) {
       this.fail(ErrCode.RATE_LIMIT, CloseReason.RATE_LIMIT, "too many messages: slow down");
       return;
     }

@@ -7,7 +7,7 @@ import type { Socket } from "node:net";
 import { TLSSocket } from "node:tls";
 import type { Authenticator } from "../auth/authenticator.js";
 import { ALLOW_ALL, type Permissions } from "../auth/permissions.js";
-import { type Clock, LoginThrottle, RateLimiter } from "../auth/throttle.js";
+import { type Clock, LoginThrottle, RateLimiter, TokenBucket } from "../auth/throttle.js";
 import { isLoopback } from "../transport/address.js";
 import { clientCertificateUser } from "../transport/tls.js";
 
@@ -95,15 +95,10 @@ export class SecurityPolicy {
   }
 
   /** A message-rate limiter for one connection, or undefined when unlimited. */
-  messageLimiter(): RateLimiter | undefined {
+  messageLimiter(): TokenBucket | undefined {
     const { messagesPerSecond, messageBurst, now } = this.options;
     return messagesPerSecond > 0
-      ? new RateLimiter({
-          perSecond: messagesPerSecond,
-          burst: messageBurst,
-          maxKeys: 1,
-          ...(now ? { now } : {}),
-        })
+      ? new TokenBucket({ perSecond: messagesPerSecond, burst: messageBurst, ...(now ? { now } : {}) })
       : undefined;
   }
 

@@ -7,6 +7,7 @@
 
 import type { Socket } from "node:net";
 import { canSubscribe } from "../auth/permissions.js";
+import { TokenBucket } from "../auth/throttle.js";
 import { isEnchufeError } from "../errors.js";
 import { type Lang, type MessageKey, t } from "../i18n/index.js";
 import type { Headers } from "../protocol/frames.js";
@@ -29,12 +30,12 @@ export class TextSession extends Session {
   #room: string | undefined;
   /** Has spoken, set a nick or joined on purpose: presence changes are announced. */
   #visible = false;
-  #floodTokens: number;
+  /** The flood guard (undefined when off). */
+  readonly #flood: TokenBucket | undefined;
   /** The server requires a login and this user has not logged in yet. */
   #needsLogin = false;
   /** A /login is being checked (lines that arrive meanwhile wait for it). */
   #pendingLines: Buffer[] | undefined;
-  #floodRefilledAt = Date.now();
 
   constructor(
     socket: Socket,
@@ -47,7 +48,10 @@ export class TextSession extends Session {
     this.#broker = broker;
     this.#lang = options.lang;
     this.#options = options;
-    this.#floodTokens = options.floodBurstLines;
+    this.#flood =
+      options.floodBurstLines > 0
+        ? new TokenBucket({ burst: options.floodBurstLines, perSecond: options.floodLinesPerSecond })
+        : undefined;
     this.#lines = new LineDecoder({ maxLineBytes: options.maxLineBytes, onLine: this.#onLine.bind(this) });
     broker.register(this);
     const security = options.security;
@@ -114,20 +118,11 @@ export class TextSession extends Session {
     this.write(this.#line(key, params));
   }
 
-  /** Token bucket: false (and the session closed) when the client floods. */
+  /** False (and the session closed) when the client floods. */
   #withinFloodLimit(): boolean {
-    const burst = this.#options.floodBurstLines;
-    if (burst === 0) return true;
-    const now = Date.now();
-    const refill = ((now - this.#floodRefilledAt) * this.#options.floodLinesPerSecond) / 1000;
-    this.#floodRefilledAt = now;
-    this.#floodTokens = Math.min(burst, this.#floodTokens + refill);
-    if (this.#floodTokens < 1) {
-      this.finish("flood", this.#line("server.error.flood"));
-      return false;
-    }
-    this.#floodTokens -= 1;
-    return true;
+    if (this.#flood === undefined || this.#flood.take()) return true;
+    this.finish("flood", this.#line("server.error.flood"));
+    return false;
   }
 
   #onLine(line: Buffer): void {

@@ -283,6 +283,31 @@ describe("authentication and permissions on the server", () => {
     await server.stop();
   });
 
+  test("--line-rate: a text flood is cut off at the rate, and 0 turns the guard off", async () => {
+    const floodFrom = async (args: string[]): Promise<string> => {
+      const server = enchufe(["server", "--port", "0", "--lang", "en", ...args]);
+      const port = await server.port();
+      const socket = connect(port, "127.0.0.1");
+      const lines = Array.from({ length: 3000 }, (_, i) => `l${i}`).join("\n");
+      socket.write(`${lines}\n/quit\n`);
+      const received = await new Promise<string>((resolve) => {
+        let text = "";
+        socket.setEncoding("utf8");
+        socket.on("data", (chunk: string) => {
+          text += chunk;
+        });
+        socket.on("error", () => {});
+        socket.on("close", () => resolve(text));
+      });
+      await server.stop();
+      return received;
+    };
+    assert.match(await floodFrom(["--line-rate", "2"]), /too many lines/i);
+    const unlimited = await floodFrom(["--line-rate", "0"]);
+    assert.doesNotMatch(unlimited, /too many lines/i);
+    assert.match(unlimited, /bye|adi/i);
+  });
+
   test("message rate limit per connection closes a flooding program", async () => {
     const server = enchufe(["server", "--port", "0", "--lang", "en", "--message-rate", "20"]);
     const port = String(await server.port());

@@ -48,6 +48,7 @@ const OPTIONS = {
   "max-per-ip": { type: "string" },
   "connections-per-second": { type: "string" },
   "message-rate": { type: "string" },
+  "line-rate": { type: "string" },
 } as const;
 
 /** The TLS settings read from --tls-cert, --tls-key and --tls-client-ca (read again on SIGHUP). */
@@ -217,6 +218,7 @@ export const run: Command = async (argv, ctx) => {
           lang,
           int,
         ),
+        ...lineRate(numberValue("line-rate", values["line-rate"], defaults.floodLinesPerSecond, lang)),
       });
       return await serve(
         ctx,
@@ -280,4 +282,9 @@ async function serve(
   await server.close();
   ctx.stderr.write(`${t(lang, "cli.stopped")}\n`);
   return EXIT_OK;
+}
+
+/** `--line-rate N`: the text flood guard refills N lines per second, with a burst of 4 N (0 = off). */
+function lineRate(perSecond: number): { floodLinesPerSecond: number; floodBurstLines: number } {
+  return { floodLinesPerSecond: perSecond, floodBurstLines: Math.ceil(perSecond * 4) };
 }
