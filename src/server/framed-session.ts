@@ -36,8 +36,6 @@ const PING_FRAME = encodeFrame({ type: "PING" });
 const PONG_FRAME = encodeFrame({ type: "PONG" });
 
 export class FramedSession extends Session {
-  readonly mode = "framed" as const;
-  readonly #broker: Broker;
   readonly #options: MessagingOptions;
   readonly #decoder: FrameDecoder;
   readonly #subscriptions = new Map<number, Subscription>();
@@ -59,7 +57,6 @@ export class FramedSession extends Session {
     owner: SessionOwner,
   ) {
     super(socket, info, options.maxPendingBytes, owner, broker);
-    this.#broker = broker;
     this.#options = options;
     this.#decoder = new FrameDecoder({
       maxFrameBytes: options.maxPayloadBytes + FRAME_OVERHEAD_BYTES,
@@ -70,6 +67,10 @@ export class FramedSession extends Session {
       this.#handshakeTimer = setTimeout(handshakeExpired, options.handshakeTimeoutMs, this);
       this.#handshakeTimer.unref();
     }
+  }
+
+  get mode(): "framed" {
+    return "framed";
   }
 
   get room(): string | undefined {
@@ -154,11 +155,11 @@ export class FramedSession extends Session {
     this.#clearHandshakeTimer();
     this.#state = "CLOSED";
     for (const subscription of this.#subscriptions.values()) {
-      this.#broker.unsubscribe(this, subscription.pattern, subscription.responder);
+      this.broker.unsubscribe(this, subscription.pattern, subscription.responder);
     }
     this.#subscriptions.clear();
-    this.#broker.responderGone(this);
-    if (this.nick !== "") this.#broker.unregister(this);
+    this.broker.responderGone(this);
+    if (this.nick !== "") this.broker.unregister(this);
   }
 
   handshakeExpired(): void {
@@ -220,7 +221,7 @@ export class FramedSession extends Session {
           this.#denied(`may not publish to ${frame.topic}`, 0);
           return;
         }
-        this.#broker.publish(frame.topic, this.nick, frame.headers, frame.payload, this);
+        this.broker.publish(frame.topic, this.nick, frame.headers, frame.payload, this);
         return;
       case "SUB": {
         this.#subscribe(frame.sid, frame.pattern, frame.responder);
@@ -230,7 +231,7 @@ export class FramedSession extends Session {
         const subscription = this.#subscriptions.get(frame.sid);
         if (subscription === undefined) return;
         this.#subscriptions.delete(frame.sid);
-        this.#broker.unsubscribe(this, subscription.pattern, subscription.responder);
+        this.broker.unsubscribe(this, subscription.pattern, subscription.responder);
         return;
       }
       case "REQ":
@@ -242,13 +243,13 @@ export class FramedSession extends Session {
           this.reply(frame.reqId, ReplyStatus.DENIED, [], Buffer.from(`may not request ${frame.name}`));
           return;
         }
-        this.#broker.request(this, frame.reqId, frame.name, frame.timeoutMs, frame.headers, frame.payload);
+        this.broker.request(this, frame.reqId, frame.name, frame.timeoutMs, frame.headers, frame.payload);
         return;
       case "RESPOND":
-        this.#broker.respond(this, frame.token, frame.status, frame.headers, frame.payload);
+        this.broker.respond(this, frame.token, frame.status, frame.headers, frame.payload);
         return;
       case "DIRECT":
-        if (!this.#broker.direct(frame.target, this.nick, frame.headers, frame.payload)) {
+        if (!this.broker.direct(frame.target, this.nick, frame.headers, frame.payload)) {
           this.write(
             encodeFrame({
               type: "ERR",
@@ -339,7 +340,7 @@ export class FramedSession extends Session {
   }
 
   #welcome(): void {
-    this.#broker.register(this, nickProblem(this.clientName) === undefined ? this.clientName : undefined);
+    this.broker.register(this, nickProblem(this.clientName) === undefined ? this.clientName : undefined);
     this.#state = "READY";
     this.write(
       encodeFrame({
@@ -372,7 +373,7 @@ export class FramedSession extends Session {
       return;
     }
     this.#subscriptions.set(sid, { pattern, responder });
-    this.#broker.subscribe(this, pattern, responder);
+    this.broker.subscribe(this, pattern, responder);
   }
 
   #denied(message: string, ref: number): void {

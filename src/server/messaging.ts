@@ -25,52 +25,19 @@ export interface ConnectionInfo {
   readonly id: string | number;
 }
 
-/** The per-connection state that links a socket to its current session. */
-class Connection {
-  session: TextSession | FramedSession;
-  detected = false;
-  readonly owner: MessagingHandler;
+/** A socket served by the handler: it points at its current session (text, or framed once detected). */
+type SessionSocket = Socket & { enchufeSession?: TextSession | FramedSession | undefined };
 
-  constructor(owner: MessagingHandler, session: TextSession) {
-    this.owner = owner;
-    this.session = session;
-  }
-
-  onData(chunk: Buffer): void {
-    const session = this.session;
-    session.lastSeen = Date.now();
-    session.pinged = false;
-    if (!this.detected) {
-      this.detected = true;
-      if (chunk.length > 0 && detectMode(chunk[0]!) === "framed") {
-        this.session = this.owner.becomeFramed(session as TextSession);
-      }
-    }
-    const broker = this.owner.broker;
-    broker.beginRead();
-    try {
-      this.session.receive(chunk);
-    } catch (error) {
-      // A bug in a session must cost one connection, never the server.
-      this.owner.sessionFailed(this.session, error);
-    } finally {
-      broker.endRead();
-    }
-  }
-
-  onClose(): void {
-    this.owner.closed(this.session);
-  }
+// Per-socket listeners are shared named functions, not closures: an idle connection costs less memory.
+function onSocketData(this: SessionSocket, chunk: Buffer): void {
+  const session = this.enchufeSession;
+  if (session !== undefined) session.owner.received(session, chunk);
 }
 
-function onSocketData(this: Socket & { enchufeConnection?: Connection }, chunk: Buffer): void {
-  this.enchufeConnection?.onData(chunk);
-}
-
-function onSocketClose(this: Socket & { enchufeConnection?: Connection }): void {
-  const connection = this.enchufeConnection;
-  this.enchufeConnection = undefined;
-  connection?.onClose();
+function onSocketClose(this: SessionSocket): void {
+  const session = this.enchufeSession;
+  this.enchufeSession = undefined;
+  if (session !== undefined) session.owner.closed(session);
 }
 
 function onSocketError(): void {
@@ -163,7 +130,6 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
         this.emit("rejected", { remoteAddress: address, reason: admitted });
       return;
     }
-    socket.once("close", () => security.release(address));
     this.#connections++;
     socket.setNoDelay(true);
     socket.write(this.#greeting);
@@ -175,11 +141,11 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
       this,
     );
     this.#sessions.add(session);
-    const connection = new Connection(this, session);
-    (socket as Socket & { enchufeConnection?: Connection }).enchufeConnection = connection;
+    (socket as SessionSocket).enchufeSession = session;
     socket.on("data", onSocketData);
     socket.on("close", onSocketClose);
-    socket.on("error", onSocketError);
+    // EnchufeServer already ignores socket errors ('close' follows); other servers may not.
+    if (socket.listenerCount("error") === 0) socket.on("error", onSocketError);
     if (this.options.idleTimeoutMs > 0 && this.#idleTimer === undefined) {
       const every = Math.max(10, Math.min(1000, Math.floor(pingIntervalMs(this.options) / 2)));
       this.#idleTimer = setInterval(sweepIdle, every, this);
@@ -188,8 +154,29 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
     if (this.listenerCount("connect") > 0) this.emit("connect", session.info());
   }
 
-  /** Called by a connection whose first byte was 0x00: the text user leaves silently. */
-  becomeFramed(text: TextSession): FramedSession {
+  /** Bytes from a client: mode detection on the first bytes, then the session reads them in one batch. */
+  received(current: TextSession | FramedSession, chunk: Buffer): void {
+    let session = current;
+    session.lastSeen = Date.now();
+    session.pinged = false;
+    if (session.mode === "text" && !session.started) {
+      session.started = true;
+      if (chunk.length > 0 && detectMode(chunk[0]!) === "framed") session = this.#becomeFramed(session);
+    }
+    const broker = this.#broker;
+    broker.beginRead();
+    try {
+      session.receive(chunk);
+    } catch (error) {
+      // A bug in a session must cost one connection, never the server.
+      this.sessionFailed(session, error);
+    } finally {
+      broker.endRead();
+    }
+  }
+
+  /** A connection whose first byte was 0x00: the text user leaves silently. */
+  #becomeFramed(text: TextSession): FramedSession {
     text.detach(false);
     this.#sessions.delete(text);
     const framed = new FramedSession(
@@ -200,6 +187,7 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
       this,
     );
     this.#sessions.add(framed);
+    (text.socket as SessionSocket).enchufeSession = framed;
     return framed;
   }
 
@@ -207,6 +195,7 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
   closed(session: TextSession | FramedSession): void {
     if (!this.#sessions.delete(session)) return;
     this.#connections--;
+    this.options.security!.release(session.remoteAddress ?? "?");
     session.endReason ??= "closed";
     if (session.mode === "text") session.detach(true);
     else session.detach();

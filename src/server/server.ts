@@ -78,46 +78,59 @@ export class EnchufeServer extends EventEmitter {
     const id = ++this.#nextId;
     const remoteAddress = socket.remoteAddress ?? "?";
     const remotePort = socket.remotePort ?? 0;
-    const peer = formatAddress(remoteAddress, remotePort);
     const info: ConnectionInfo = { remoteAddress, remotePort, id };
-    this.#sockets.add(socket);
-    const tracing = this.listenerCount("trace") > 0;
-    if (tracing) {
-      this.emit("trace", { step: "accept", peer, id } satisfies TraceEvent);
-      socket.on("data", (chunk: Buffer) =>
-        this.emit("trace", { step: "receive", bytes: chunk.length, peer } satisfies TraceEvent),
-      );
-      socket.on("end", () => this.emit("trace", { step: "end", peer } satisfies TraceEvent));
+    socket.on("error", ignoreSocketError);
+    const handler = this.options.mode === "session" ? this.options.handler : undefined;
+    if (this.listenerCount("trace") > 0) {
+      this.#traceSocket(socket, formatAddress(remoteAddress, remotePort), id);
+    } else if (handler === undefined) {
+      // In session mode the handler tracks its sockets; without one, close() waits for these.
+      this.#sockets.add(socket);
+      (socket as TrackedSocket)[SERVER] = this;
+      socket.on("close", untrackSocket);
     }
-    socket.on("error", () => {
-      // Resets and broken pipes end in 'close'; the session (if any) reports its own errors.
-    });
-    socket.on("close", () => {
-      this.#sockets.delete(socket);
-      if (tracing) {
-        this.emit("trace", {
-          step: "close",
-          peer,
-          sent: socket.bytesWritten,
-          received: socket.bytesRead,
-        } satisfies TraceEvent);
-      }
-    });
-    this.emit("connection", { ...info, address: peer });
+    if (this.listenerCount("connection") > 0)
+      this.emit("connection", { ...info, address: formatAddress(remoteAddress, remotePort) });
 
-    const mode = this.options.mode;
-    if (mode === "session" && this.options.handler !== undefined) {
-      this.options.handler.handle(socket, info);
+    if (handler !== undefined) {
+      handler.handle(socket, info);
       return;
     }
-    if (tracing)
+    const mode = this.options.mode;
+    if (this.listenerCount("trace") > 0) {
+      const peer = formatAddress(remoteAddress, remotePort);
       this.emit("trace", { step: "send", bytes: this.#greeting.length, peer } satisfies TraceEvent);
+    }
     socket.end(this.#greeting);
     if (mode === "once") {
       // The original accepts exactly one client: stop listening now, report done once the bytes are out.
       this.#server?.close();
       socket.once("close", () => this.emit("done"));
     }
+  }
+
+  /** Forgets a socket that closed (see untrackSocket). */
+  untrack(socket: Socket): void {
+    this.#sockets.delete(socket);
+  }
+
+  /** --trace: every step of this socket's life as `trace` events (closures are fine in a learning mode). */
+  #traceSocket(socket: Socket, peer: string, id: number): void {
+    this.#sockets.add(socket);
+    this.emit("trace", { step: "accept", peer, id } satisfies TraceEvent);
+    socket.on("data", (chunk: Buffer) =>
+      this.emit("trace", { step: "receive", bytes: chunk.length, peer } satisfies TraceEvent),
+    );
+    socket.on("end", () => this.emit("trace", { step: "end", peer } satisfies TraceEvent));
+    socket.on("close", () => {
+      this.#sockets.delete(socket);
+      this.emit("trace", {
+        step: "close",
+        peer,
+        sent: socket.bytesWritten,
+        received: socket.bytesRead,
+      } satisfies TraceEvent);
+    });
   }
 
   /**
@@ -154,6 +167,17 @@ export class EnchufeServer extends EventEmitter {
     await closed;
   }
 }
+
+const SERVER = Symbol("enchufe.server");
+type TrackedSocket = Socket & { [SERVER]?: EnchufeServer };
+
+// Per-socket listeners are shared named functions, not closures: an idle connection costs less memory.
+function untrackSocket(this: TrackedSocket): void {
+  this[SERVER]?.untrack(this);
+}
+
+/** Resets and broken pipes end in 'close'; the session (if any) reports its own errors. */
+export function ignoreSocketError(): void {}
 
 /** Creates a server (not yet listening): call `listen()`. */
 export function createServer(options: Partial<ServerOptions> = {}): EnchufeServer {

@@ -4,6 +4,7 @@
  */
 import type { Socket } from "node:net";
 import { ALLOW_ALL, canPublish, type Permissions } from "../auth/permissions.js";
+import type { Broker } from "./broker.js";
 import type { Delivery } from "./delivery.js";
 
 export type SessionMode = "text" | "framed";
@@ -37,17 +38,15 @@ export type DisconnectReason =
 
 /** Callbacks a session uses to tell its owner about its life (implemented by MessagingHandler). */
 export interface SessionOwner {
+  /** Bytes arrived for `session` (called by the socket's data listener). */
+  received(session: Session, chunk: Buffer): void;
+  /** The socket of `session` closed. */
+  closed(session: Session): void;
   slowConsumer(session: Session): void;
   /** Called when a session corked its socket: the owner uncorks it once this event-loop turn ends. */
   corked(session: Session): void;
   /** An unexpected error while serving `session`: it is dropped, the server goes on. */
   sessionFailed(session: Session, error: unknown): void;
-}
-
-/** What a session needs of the broker's write batching. */
-export interface PublishBatches {
-  readonly hasOpenBatch: boolean;
-  flush(): void;
 }
 
 export abstract class Session {
@@ -72,16 +71,16 @@ export abstract class Session {
   /** True while writes are being batched (socket.cork) until the end of this turn. */
   isCorked = false;
   readonly #maxPending: number;
-  protected readonly owner: SessionOwner;
-  /** The broker's write batching (see Broker.beginRead). */
-  protected readonly batches: PublishBatches;
+  readonly owner: SessionOwner;
+  /** Rooms, subscriptions and fan-out; also batches publishes (see Broker.beginRead). */
+  protected readonly broker: Broker;
 
   constructor(
     socket: Socket,
     info: { id: string; remoteAddress?: string | undefined; remotePort?: number | undefined },
     maxPending: number,
     owner: SessionOwner,
-    batches: PublishBatches,
+    broker: Broker,
   ) {
     this.socket = socket;
     this.id = info.id;
@@ -89,7 +88,7 @@ export abstract class Session {
     this.remotePort = info.remotePort;
     this.#maxPending = maxPending;
     this.owner = owner;
-    this.batches = batches;
+    this.broker = broker;
   }
 
   /** What this client may publish and subscribe to (guest rights until it logs in). */
@@ -120,7 +119,7 @@ export abstract class Session {
    * A batch of publishes still open is delivered first, so every client sees everything in order.
    */
   write(bytes: Buffer): void {
-    if (this.batches.hasOpenBatch) this.batches.flush();
+    if (this.broker.hasOpenBatch) this.broker.flush();
     if (!this.isOpen) return;
     if (this.socket.writableLength + bytes.length > this.#maxPending) {
       this.endReason = "slow-consumer";

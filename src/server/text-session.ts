@@ -9,7 +9,7 @@ import type { Socket } from "node:net";
 import { canSubscribe } from "../auth/permissions.js";
 import { TokenBucket } from "../auth/throttle.js";
 import { isEnchufeError } from "../errors.js";
-import { type Lang, type MessageKey, t } from "../i18n/index.js";
+import { type MessageKey, t } from "../i18n/index.js";
 import type { Headers } from "../protocol/frames.js";
 import { LineDecoder } from "../protocol/lines.js";
 import { nickProblem, roomProblem } from "../protocol/names.js";
@@ -22,16 +22,16 @@ import { Session, type SessionOwner } from "./session.js";
 const NO_HEADERS: Headers = [];
 
 export class TextSession extends Session {
-  readonly mode = "text" as const;
-  readonly #broker: Broker;
-  readonly #lang: Lang;
   readonly #options: MessagingOptions;
-  readonly #lines: LineDecoder;
+  /** Created with the first bytes (idle connections hold no decoder or flood bucket). */
+  #lines: LineDecoder<TextSession> | undefined;
+  /** Set once the client sent its first bytes (the handler checked them for the framed preface). */
+  started = false;
   #room: string | undefined;
   /** Has spoken, set a nick or joined on purpose: presence changes are announced. */
   #visible = false;
-  /** The flood guard (undefined when off). */
-  readonly #flood: TokenBucket | undefined;
+  /** The flood guard (undefined when off, or before the first line). */
+  #flood: TokenBucket | undefined;
   /** The server requires a login and this user has not logged in yet. */
   #needsLogin = false;
   /** A /login is being checked (lines that arrive meanwhile wait for it). */
@@ -45,14 +45,7 @@ export class TextSession extends Session {
     owner: SessionOwner,
   ) {
     super(socket, info, options.maxPendingBytes, owner, broker);
-    this.#broker = broker;
-    this.#lang = options.lang;
     this.#options = options;
-    this.#flood =
-      options.floodBurstLines > 0
-        ? new TokenBucket({ burst: options.floodBurstLines, perSecond: options.floodLinesPerSecond })
-        : undefined;
-    this.#lines = new LineDecoder({ maxLineBytes: options.maxLineBytes, onLine: this.#onLine.bind(this) });
     broker.register(this);
     const security = options.security;
     const identity = security?.certificateIdentity(socket);
@@ -69,6 +62,10 @@ export class TextSession extends Session {
     }
   }
 
+  get mode(): "text" {
+    return "text";
+  }
+
   get room(): string | undefined {
     return this.#room;
   }
@@ -76,6 +73,11 @@ export class TextSession extends Session {
   /** Bytes from the client. */
   receive(chunk: Buffer): void {
     if (!this.isOpen) return;
+    this.#lines ??= new LineDecoder<TextSession>({
+      maxLineBytes: this.#options.maxLineBytes,
+      onLine: this.#onLine as (this: TextSession, line: Buffer) => void,
+      target: this,
+    });
     try {
       this.#lines.push(chunk);
     } catch (error) {
@@ -92,9 +94,9 @@ export class TextSession extends Session {
 
   /** Leaves rooms and the nickname registry (on close, or silently when the client turns out to be framed). */
   detach(announce: boolean): void {
-    if (this.#room !== undefined) this.#broker.leaveRoom(this, this.#room, announce && this.#visible);
+    if (this.#room !== undefined) this.broker.leaveRoom(this, this.#room, announce && this.#visible);
     this.#room = undefined;
-    this.#broker.unregister(this);
+    this.broker.unregister(this);
   }
 
   deliver(delivery: Delivery): void {
@@ -111,7 +113,7 @@ export class TextSession extends Session {
   }
 
   #line(key: MessageKey, params: Readonly<Record<string, string | number>> = {}): Buffer {
-    return Buffer.from(`${t(this.#lang, key, params)}\n`, "utf8");
+    return Buffer.from(`${t(this.#options.lang, key, params)}\n`, "utf8");
   }
 
   #say(key: MessageKey, params: Readonly<Record<string, string | number>> = {}): void {
@@ -120,7 +122,10 @@ export class TextSession extends Session {
 
   /** False (and the session closed) when the client floods. */
   #withinFloodLimit(): boolean {
-    if (this.#flood === undefined || this.#flood.take()) return true;
+    const { floodBurstLines, floodLinesPerSecond } = this.#options;
+    if (floodBurstLines <= 0) return true;
+    this.#flood ??= new TokenBucket({ burst: floodBurstLines, perSecond: floodLinesPerSecond });
+    if (this.#flood.take()) return true;
     this.finish("flood", this.#line("server.error.flood"));
     return false;
   }
@@ -170,7 +175,7 @@ export class TextSession extends Session {
           this.#say("server.login.ok", { user: outcome.user });
           if (wasWaiting && this.#room === undefined && canSubscribe(this.permissions, DEFAULT_ROOM)) {
             this.#room = DEFAULT_ROOM;
-            this.#broker.joinRoom(this, DEFAULT_ROOM, false);
+            this.broker.joinRoom(this, DEFAULT_ROOM, false);
           }
         } else {
           this.#say(
@@ -201,7 +206,7 @@ export class TextSession extends Session {
       return;
     }
     this.#visible = true;
-    this.#broker.publish(room, this.nick, NO_HEADERS, line, this);
+    this.broker.publish(room, this.nick, NO_HEADERS, line, this);
   }
 
   #command(text: string): void {
@@ -255,14 +260,14 @@ export class TextSession extends Session {
       return;
     }
     const old = this.nick;
-    if (!this.#broker.rename(this, nick)) {
+    if (!this.broker.rename(this, nick)) {
       this.#say("server.error.nickTaken", { nick });
       return;
     }
     this.#visible = true;
     this.#say("server.nick.set", { nick });
     if (this.#room !== undefined && old !== nick) {
-      this.#broker.notifyRoom(this.#room, t(this.#lang, "server.nick.changed", { old, nick }), this);
+      this.broker.notifyRoom(this.#room, t(this.#options.lang, "server.nick.changed", { old, nick }), this);
     }
   }
 
@@ -280,16 +285,16 @@ export class TextSession extends Session {
       return;
     }
     if (room !== this.#room) {
-      if (this.#room !== undefined) this.#broker.leaveRoom(this, this.#room, this.#visible);
+      if (this.#room !== undefined) this.broker.leaveRoom(this, this.#room, this.#visible);
       this.#visible = true;
       this.#room = room;
-      this.#broker.joinRoom(this, room, true);
+      this.broker.joinRoom(this, room, true);
     }
     this.#say("server.join.you", { room });
   }
 
   #rooms(): void {
-    const rooms = this.#broker.listRooms();
+    const rooms = this.broker.listRooms();
     if (rooms.length === 0) {
       this.#say("server.rooms.none");
       return;
@@ -300,7 +305,7 @@ export class TextSession extends Session {
 
   #who(): void {
     const room = this.#room ?? DEFAULT_ROOM;
-    this.#say("server.who", { room, list: this.#broker.roomMembers(room).join(", ") });
+    this.#say("server.who", { room, list: this.broker.roomMembers(room).join(", ") });
   }
 
   #msg(rest: string): void {
@@ -311,10 +316,10 @@ export class TextSession extends Session {
     }
     const target = match[1]!;
     const text = match[2]!;
-    if (!this.#broker.direct(target, this.nick, NO_HEADERS, Buffer.from(text, "utf8"))) {
+    if (!this.broker.direct(target, this.nick, NO_HEADERS, Buffer.from(text, "utf8"))) {
       this.#say("server.error.noSuchUser", { nick: sanitizeLine(target) });
       return;
     }
-    this.#say("server.msg.sent", { nick: this.#broker.findByNick(target)?.nick ?? target });
+    this.#say("server.msg.sent", { nick: this.broker.findByNick(target)?.nick ?? target });
   }
 }
