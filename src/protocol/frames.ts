@@ -296,6 +296,56 @@ export function encodeFrame(frame: Frame): Buffer {
   return out;
 }
 
+const NO_PAYLOAD = new Uint8Array(0);
+
+/**
+ * MSG frames that share topic, sender and flag (one sender's messages to one topic), back to back in one
+ * Buffer. Each frame is what encodeFrame would make; the bytes before the payload are encoded once by
+ * encodeFrameInto and copied for every further message with the same (or no) headers.
+ */
+export function encodeMessages(
+  message: { readonly private: boolean; readonly topic: string; readonly from: string },
+  headers: readonly Headers[],
+  payloads: readonly Uint8Array[],
+): Buffer {
+  const head = {
+    type: "MSG" as const,
+    private: message.private,
+    topic: message.topic,
+    from: message.from,
+    headers: headers[0] ?? [],
+    payload: NO_PAYLOAD,
+  };
+  const firstHeaders = head.headers;
+  const headSize = encodedFrameSize(head);
+  const sameHead = (index: number) => {
+    const own = headers[index]!;
+    return own === firstHeaders || (own.length === 0 && firstHeaders.length === 0);
+  };
+  let size = 0;
+  for (let i = 0; i < payloads.length; i++) {
+    if (sameHead(i)) size += headSize;
+    else size += encodedFrameSize({ ...head, headers: headers[i]! });
+    size += payloads[i]!.byteLength;
+  }
+  const out = Buffer.allocUnsafe(size);
+  encodeFrameInto(head, out, 0);
+  let offset = 0;
+  for (let i = 0; i < payloads.length; i++) {
+    const payload = payloads[i]!;
+    if (sameHead(i)) {
+      if (offset > 0) out.copyWithin(offset, 0, headSize);
+      out.writeUInt32BE(headSize - FRAME_HEADER_BYTES + payload.byteLength, offset + 2);
+      offset += headSize;
+      out.set(payload, offset);
+      offset += payload.byteLength;
+    } else {
+      offset = encodeFrameInto({ ...head, headers: headers[i]!, payload }, out, offset);
+    }
+  }
+  return out;
+}
+
 /** Reads a frame body field by field, with bounds checks. */
 class BodyReader {
   offset = 0;

@@ -4,7 +4,7 @@
  * that same Buffer is written to every recipient: the MSG frames for programs and the text lines for
  * people. A batch of N messages therefore costs each recipient one write, not N.
  */
-import { encodedFrameSize, encodeFrameInto, type Headers } from "../protocol/frames.js";
+import { encodeMessages, type Headers } from "../protocol/frames.js";
 import { decodeUtf8, isPlainText, sanitizeLine } from "../protocol/sanitize.js";
 import type { Session } from "./session.js";
 
@@ -53,30 +53,12 @@ export class Delivery {
 
   /** Every MSG frame of the batch, encoded once, back to back in one Buffer. */
   frame(): Buffer {
-    if (this.#frame !== undefined) return this.#frame;
-    const fields = {
-      type: "MSG" as const,
-      private: this.isPrivate,
-      topic: this.topic,
-      from: this.from,
-      headers: this.#headers[0]!,
-      payload: this.#payloads[0]!,
-    };
-    let size = 0;
-    for (let i = 0; i < this.#payloads.length; i++) {
-      fields.headers = this.#headers[i]!;
-      fields.payload = this.#payloads[i]!;
-      size += encodedFrameSize(fields);
-    }
-    const out = Buffer.allocUnsafe(size);
-    let offset = 0;
-    for (let i = 0; i < this.#payloads.length; i++) {
-      fields.headers = this.#headers[i]!;
-      fields.payload = this.#payloads[i]!;
-      offset = encodeFrameInto(fields, out, offset);
-    }
-    this.#frame = out;
-    return out;
+    this.#frame ??= encodeMessages(
+      { private: this.isPrivate, topic: this.topic, from: this.from },
+      this.#headers,
+      this.#payloads,
+    );
+    return this.#frame;
   }
 
   /**

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
 import { EnchufeError, isEnchufeError } from "../../src/errors.js";
-import { encodeFrame, type Frame, FrameDecoder } from "../../src/protocol/frames.js";
+import { encodeFrame, encodeMessages, type Frame, FrameDecoder } from "../../src/protocol/frames.js";
 import { LineDecoder } from "../../src/protocol/lines.js";
 
 const bytes = (text: string) => Buffer.from(text, "utf8");
@@ -184,6 +184,29 @@ describe("FrameDecoder", () => {
             start = point;
           }
           sameFrames(decodeAll(chunks), frames);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test("encodeMessages - property: the same bytes as encodeFrame for each message, back to back", () => {
+    fc.assert(
+      fc.property(
+        fc.record({ private: fc.boolean(), topic: text, from: text }),
+        fc.array(fc.tuple(fc.oneof(fc.constant([]), headers), payload), { minLength: 1, maxLength: 6 }),
+        (message, items) => {
+          const expected = Buffer.concat(
+            items.map(([itemHeaders, itemPayload]) =>
+              encodeFrame({ type: "MSG", ...message, headers: itemHeaders, payload: itemPayload }),
+            ),
+          );
+          const got = encodeMessages(
+            message,
+            items.map(([itemHeaders]) => itemHeaders),
+            items.map(([, itemPayload]) => itemPayload),
+          );
+          assert.deepEqual(got, expected);
         },
       ),
       { numRuns: 300 },
