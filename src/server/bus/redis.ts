@@ -125,7 +125,8 @@ function isPresenceChange(value: unknown): value is PresenceChange {
     typeof change.room === "string" &&
     typeof change.nick === "string" &&
     typeof change.node === "string" &&
-    (change.oldNick === undefined || typeof change.oldNick === "string")
+    (change.oldNick === undefined || typeof change.oldNick === "string") &&
+    (change.silent === undefined || typeof change.silent === "boolean")
   );
 }
 
@@ -208,7 +209,7 @@ export class RedisBus implements MessageBus {
         "ECLUSTER",
         `Cannot reach the cluster bus at ${url}: ${reason}. Start Redis or fix --cluster.`,
         {
-          details: { url, step: "connect" },
+          details: { url, step: "connect", reason },
           cause,
         },
       );
@@ -325,7 +326,9 @@ export class RedisBus implements MessageBus {
     for (let i = 0; i + 2 < before.length; i += 3) had.add(`${before[i + 1]}\n${before[i + 2]}`);
     for (const [room, members] of this.#local.rooms) {
       for (const nick of members) {
-        if (!had.delete(`${room}\n${nick}`)) this.#announce({ kind: "join", room, nick, node: self });
+        // Silent: a re-registration, not someone arriving (after a Redis restart it would be everyone).
+        if (!had.delete(`${room}\n${nick}`))
+          this.#announce({ kind: "join", room, nick, node: self, silent: true });
       }
     }
     for (const entry of had) {
@@ -510,7 +513,7 @@ export class RedisBus implements MessageBus {
 
   // ---- presence ----------------------------------------------------------------------------
 
-  setPresence(room: string, nick: string, present: boolean): void {
+  setPresence(room: string, nick: string, present: boolean, announce = true): void {
     if (!this.#local.setPresence(room, nick, present)) return;
     if (!this.#ready) return; // re-registered and announced on resync
     this.#cmd!.eval(
@@ -522,7 +525,13 @@ export class RedisBus implements MessageBus {
       nick,
       present ? "1" : "0",
     ).catch(ignore);
-    this.#announce({ kind: present ? "join" : "leave", room, nick, node: this.nodeId });
+    this.#announce({
+      kind: present ? "join" : "leave",
+      room,
+      nick,
+      node: this.nodeId,
+      ...(announce ? {} : { silent: true }),
+    });
   }
 
   #announce(change: PresenceChange): void {
