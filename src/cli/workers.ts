@@ -31,6 +31,15 @@ export function isWorker(): boolean {
   return cluster.isWorker;
 }
 
+/**
+ * Ends a worker's IPC channel (which would keep it alive) so that it exits with `code`; through
+ * cluster.worker.disconnect(), so that node:cluster does not read it as the primary vanishing (exit 0).
+ */
+export function leavePrimary(code: number): void {
+  process.exitCode = code;
+  if (process.connected) cluster.worker?.disconnect();
+}
+
 /** Forks `count` workers and supervises them; resolves with the exit code. */
 export function runWorkers(ctx: CliContext, lang: Lang, count: number): Promise<number> {
   const workers = new Set<Worker>();

@@ -24,7 +24,7 @@ import { CLUSTER_OPTIONS, clusterBus, workerCount } from "../cluster-options.js"
 import { type CliContext, type Command, EXIT_OK } from "../context.js";
 import { readCliFile } from "../files.js";
 import { reportError, traceLine } from "../output.js";
-import { isWorker, type ListeningMessage, runWorkers } from "../workers.js";
+import { isWorker, type ListeningMessage, leavePrimary, runWorkers } from "../workers.js";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -92,6 +92,13 @@ function nextStopSignal(worker: boolean): Promise<NodeJS.Signals> {
 function ignoreSignal(): void {}
 
 export const run: Command = async (argv, ctx) => {
+  const code = await runServer(argv, ctx);
+  // A worker's IPC channel would keep it alive after it stopped (or failed to start).
+  if (isWorker()) leavePrimary(code);
+  return code;
+};
+
+const runServer: Command = async (argv, ctx) => {
   let lang = detectLang(argv, ctx);
   let debug = argv.includes("--debug");
   try {
@@ -305,10 +312,6 @@ async function serve(
   process.off("SIGHUP", onHangup);
   if (!worker) ctx.stderr.write(`${t(lang, "cli.stopping", { signal })}\n`);
   await server.close();
-  if (worker) {
-    if (process.connected) process.disconnect(); // the IPC channel would keep the worker alive
-  } else {
-    ctx.stderr.write(`${t(lang, "cli.stopped")}\n`);
-  }
+  if (!worker) ctx.stderr.write(`${t(lang, "cli.stopped")}\n`);
   return EXIT_OK;
 }

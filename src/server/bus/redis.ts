@@ -153,6 +153,7 @@ export class RedisBus implements MessageBus {
   #phase: Phase = "idle";
   #heartbeat: NodeJS.Timeout | undefined;
   #resyncing = false;
+  #lastError: Error | undefined;
 
   constructor(options: RedisBusOptions) {
     this.#options = resolveOptions(options);
@@ -201,10 +202,13 @@ export class RedisBus implements MessageBus {
       await this.#register();
     } catch (cause) {
       this.#phase = "closed";
-      this.#cmd.disconnect();
-      this.#sub.disconnect();
+      // A connection that already ended would hold the process for ioredis's disconnectTimeout.
+      if (this.#cmd.status !== "end") this.#cmd.disconnect();
+      if (this.#sub.status !== "end") this.#sub.disconnect();
       const url = redactUrl(this.#options.url);
-      const reason = cause instanceof Error ? cause.message : String(cause);
+      // ioredis rejects with "Connection is closed."; the socket's own error says why.
+      const error = this.#lastError ?? cause;
+      const reason = (error instanceof Error ? error.message : String(error)).replace(/\.+$/, "");
       throw new EnchufeError(
         "ECLUSTER",
         `Cannot reach the cluster bus at ${url}: ${reason}. Start Redis or fix --cluster.`,
@@ -261,7 +265,10 @@ export class RedisBus implements MessageBus {
     if (password !== undefined) options.password = password;
     if (tls !== undefined && tls !== false) options.tls = tls === true ? {} : tls;
     const connection = new Redis(url, options);
-    connection.on("error", ignore); // reported through close/ready and onState
+    // Reported through close/ready and onState; the last one explains a failed start.
+    connection.on("error", (error: Error) => {
+      this.#lastError = error;
+    });
     connection.on("close", () => this.#onConnectionLost());
     connection.on("ready", () => this.#onConnectionReady());
     return connection;
