@@ -5,7 +5,7 @@
 import { availableParallelism } from "node:os";
 import { isEnchufeError } from "../errors.js";
 import { type Lang, t } from "../i18n/index.js";
-import { type MessageBus, RedisBus, type RedisBusOptions, redactUrl } from "../server/bus/index.js";
+import { createBus, type MessageBus, type RedisBusOptions, redactUrl } from "../server/bus/index.js";
 import { numberValue, usageError } from "./args.js";
 import { readCliFile } from "./files.js";
 
@@ -59,7 +59,7 @@ export async function clusterBus(values: ClusterValues, lang: Lang): Promise<Mes
   const caFile = values["cluster-ca"];
   if (caFile !== undefined) options.tls = { ca: await readCliFile(caFile) };
   try {
-    return new RedisBus(options);
+    return createBus(options);
   } catch (error) {
     if (isEnchufeError(error, "EOPTION"))
       throw usageError(t(lang, "cluster.badOption", { message: error.message }));

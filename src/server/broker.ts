@@ -27,7 +27,7 @@ export interface RoomInfo {
   readonly members: readonly string[];
 }
 
-/** The `message` event's argument: a publish or direct message as it passed through the server. */
+/** The `message` event's argument: a publish or direct message as it passed through the server (in a cluster: the node where it was sent). */
 export interface MessageEvent {
   readonly topic: string;
   readonly from: string;
