@@ -43,9 +43,11 @@ describe("cluster - three server processes on one Redis", () => {
     ana.send("/join team");
     await ana.next((line) => line === "* you are now in room team");
     const carla = track(await textUser(c.port, "carla"));
+    const joinedAt = Date.now();
     carla.send("/join team");
     await carla.next((line) => line === "* you are now in room team");
     assert.equal(await ana.next((line) => line.includes("carla joined")), "* carla joined team");
+    assert.ok(Date.now() - joinedAt < 2000, "presence shows on the other nodes within 2 s");
     assert.deepEqual(await who(carla), ["ana", "carla"]);
     beto.send("/rooms");
     assert.equal(await beto.nextStarting("* rooms:"), "* rooms: general (1), team (2)");
