@@ -18,6 +18,11 @@ after(async () => {
   await redis.stop();
 });
 
+/** `enchufe server --port 0 --lang en ...extra` */
+function serverArgs(...extra: string[]): string[] {
+  return ["server", "--port", "0", "--lang", "en", ...extra];
+}
+
 /** Connects framed guests until two come from different workers (the node tag in the guest name differs). */
 async function oneOnEachWorker(port: number): Promise<[FramedClient, FramedClient]> {
   const byTag = new Map<string, FramedClient>();
@@ -34,7 +39,7 @@ async function oneOnEachWorker(port: number): Promise<[FramedClient, FramedClien
 
 describe("enchufe server --cluster / --workers", () => {
   test("--workers without --cluster exits 2 and says what it needs; bad values are usage errors", async () => {
-    const lonely = await runEnchufe(["server", "--port", "0", "--workers", "2", "--lang", "en"]);
+    const lonely = await runEnchufe(serverArgs("--workers", "2"));
     assert.equal(lonely.code, 2);
     assert.match(lonely.stderr, /--workers needs --cluster redis:\/\/HOST:PORT/);
     const spanish = await runEnchufe(["server", "--port", "0", "--workers", "auto"]);
@@ -49,7 +54,7 @@ describe("enchufe server --cluster / --workers", () => {
       ["--cluster", redis.url, "--cluster-heartbeat", "5", "--cluster-ttl", "6"],
       ["--cluster", redis.url, "--once"],
     ]) {
-      const result = await runEnchufe(["server", "--port", "0", "--lang", "en", ...args]);
+      const result = await runEnchufe(serverArgs(...args));
       assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
       assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
     }
@@ -60,15 +65,7 @@ describe("enchufe server --cluster / --workers", () => {
 
   test("Redis down at start: a clear ECLUSTER line, exit 1, no stack trace", async () => {
     const port = await freePort();
-    const result = await runEnchufe([
-      "server",
-      "--port",
-      "0",
-      "--lang",
-      "en",
-      "--cluster",
-      `redis://127.0.0.1:${port}`,
-    ]);
+    const result = await runEnchufe(serverArgs("--cluster", `redis://127.0.0.1:${port}`));
     assert.equal(result.code, 1);
     assert.match(
       result.stderr,
@@ -76,48 +73,20 @@ describe("enchufe server --cluster / --workers", () => {
     );
     assert.doesNotMatch(result.stderr, /\n\s+at /);
     assert.doesNotMatch(result.stdout, /Listening/);
-    const workers = await runEnchufe([
-      "server",
-      "--port",
-      "0",
-      "--lang",
-      "en",
-      "--workers",
-      "2",
-      "--cluster",
-      `redis://127.0.0.1:${port}`,
-    ]);
+    const workers = await runEnchufe(serverArgs("--workers", "2", "--cluster", `redis://127.0.0.1:${port}`));
     assert.equal(workers.code, 1);
     assert.match(workers.stderr, /Cannot reach Redis at/);
   });
 
   test("a password in the URL is never printed", async () => {
     const port = await freePort();
-    const result = await runEnchufe([
-      "server",
-      "--port",
-      "0",
-      "--lang",
-      "en",
-      "--cluster",
-      `redis://user:s3cret@127.0.0.1:${port}`,
-    ]);
+    const result = await runEnchufe(serverArgs("--cluster", `redis://user:s3cret@127.0.0.1:${port}`));
     assert.equal(result.code, 1);
     assert.doesNotMatch(result.stderr, /s3cret/);
   });
 
   test("--workers 2: one port, the listening line once, clients on both workers see each other, SIGTERM stops all", async () => {
-    const server = enchufe([
-      "server",
-      "--port",
-      "0",
-      "--lang",
-      "en",
-      "--cluster",
-      redis.url,
-      "--workers",
-      "2",
-    ]);
+    const server = enchufe(serverArgs("--cluster", redis.url, "--workers", "2"));
     const port = await server.port();
     const [first, second] = await oneOnEachWorker(port);
     first.subscribe(1, "across");
@@ -139,17 +108,7 @@ describe("enchufe server --cluster / --workers", () => {
   });
 
   test("--workers: a worker that crashes is reported and the server exits 1", async () => {
-    const server = enchufe([
-      "server",
-      "--port",
-      "0",
-      "--lang",
-      "en",
-      "--cluster",
-      redis.url,
-      "--workers",
-      "2",
-    ]);
+    const server = enchufe(serverArgs("--cluster", redis.url, "--workers", "2"));
     await server.port();
     const children = execFileSync("pgrep", ["-P", String(server.child.pid)], { encoding: "utf8" })
       .trim()
