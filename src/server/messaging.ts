@@ -138,9 +138,12 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
     return this.#broker;
   }
 
-  /** Registers a server-side request handler (replaces a built-in of the same name). */
+  /** Registers a server-side request handler (replaces a built-in of the same name); in a cluster, for every node. */
   handleRequest(name: string, handler: RequestHandler): this {
+    const isNew = this.#handlers.get(name) === undefined;
     this.#handlers.set(name, handler);
+    // In a cluster the other nodes route requests for this name here (as to a responder).
+    if (isNew) this.#broker.cluster?.subscribed(name, true, true);
     return this;
   }
 
