@@ -2,7 +2,8 @@
  * `enchufe server --workers N`: the primary process. It forks N copies of the same command line
  * (each one a normal cluster node that joins Redis); node:cluster's primary owns the port and hands
  * connections to the workers in turn (Node 20 has no SO_REUSEPORT). The primary prints the
- * listening lines once every worker listens, forwards SIGINT/SIGTERM, and exits when they are done.
+ * listening lines once every worker listens, forwards SIGINT/SIGTERM (and SIGHUP, the reload), and
+ * exits when they are done.
  *
  * A worker that dies unexpectedly is reported and the whole server stops with exit code 1, so that
  * a supervisor (systemd, a container runtime) restarts it cleanly instead of running short-handed.
@@ -47,17 +48,20 @@ export function runWorkers(ctx: CliContext, lang: Lang, count: number): Promise<
   let stopping = false;
   let failed = false;
   return new Promise((resolve) => {
-    const stopAll = (signal: NodeJS.Signals) => {
+    const signalAll = (signal: NodeJS.Signals) => {
       for (const worker of workers) worker.process.kill(signal);
     };
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
       ctx.stderr.write(`${t(lang, "cli.stopping", { signal })}\n`);
-      stopAll(signal);
+      signalAll(signal);
     };
+    // SIGHUP (reload TLS files and users) goes to every worker; unhandled it would kill the primary.
+    const onHangup = () => signalAll("SIGHUP");
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+    process.on("SIGHUP", onHangup);
     for (let i = 0; i < count; i++) {
       const worker = cluster.fork({ ENCHUFE_WORKER: String(i + 1) });
       workers.add(worker);
@@ -74,13 +78,14 @@ export function runWorkers(ctx: CliContext, lang: Lang, count: number): Promise<
           stopping = true;
           const how = signal ?? `exit ${code ?? "?"}`;
           ctx.stderr.write(`${t(lang, "cluster.workerDied", { pid: worker.process.pid ?? "?", how })}\n`);
-          stopAll("SIGTERM");
+          signalAll("SIGTERM");
         } else if (code !== 0 && code !== null) {
           failed = true;
         }
         if (workers.size > 0) return;
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);
+        process.off("SIGHUP", onHangup);
         if (!failed) ctx.stderr.write(`${t(lang, "cli.stopped")}\n`);
         resolve(failed ? EXIT_FAILURE : EXIT_OK);
       });

@@ -19,6 +19,7 @@ export const cluster = {
       "El proceso de trabajo {pid} terminó inesperadamente ({how}): se detienen los demás.",
     "cluster.joined": "Unido al clúster en {url} como el nodo {node}.",
     "help.serverCluster": `
+
 Clúster (varios procesos o máquinas compartiendo salas a través de Redis):
   --cluster URL              redis://HOST:PUERTO o rediss://HOST:PUERTO (TLS); todos los nodos usan el mismo
   --cluster-password-file F  contraseña de Redis, leída de un archivo (mejor que ponerla en la URL)
@@ -42,6 +43,7 @@ Clúster (varios procesos o máquinas compartiendo salas a través de Redis):
     "cluster.workerDied": "Worker process {pid} ended unexpectedly ({how}): stopping the others.",
     "cluster.joined": "Joined the cluster at {url} as node {node}.",
     "help.serverCluster": `
+
 Cluster (several processes or machines sharing rooms through Redis):
   --cluster URL              redis://HOST:PORT or rediss://HOST:PORT (TLS); every node uses the same one
   --cluster-password-file F  the Redis password, read from a file (better than putting it in the URL)
