@@ -112,10 +112,10 @@ export class Broker {
 
   async #registerClaimed(session: Session, wanted: string, cluster: ClusterLink): Promise<string> {
     const claimed = await cluster.claimNick(wanted);
-    if (!claimed || !session.isOpen || this.#nicks.has(nickKey(wanted))) {
-      if (claimed) cluster.releaseNick(wanted);
-      return this.#registerGuest(session);
-    }
+    const usable = claimed && !this.#nicks.has(nickKey(wanted));
+    if (claimed && (!usable || !session.isOpen)) cluster.releaseNick(wanted);
+    if (!session.isOpen) return session.nick; // gone meanwhile: nothing to register (or unregister)
+    if (!usable) return this.#registerGuest(session);
     session.nick = wanted;
     this.#nicks.set(nickKey(wanted), session);
     return wanted;
