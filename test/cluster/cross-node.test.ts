@@ -53,6 +53,15 @@ describe("cluster - three server processes on one Redis", () => {
     assert.equal(await beto.nextStarting("* rooms:"), "* rooms: general (1), team (2)");
     carla.send("hi team");
     assert.equal(await ana.nextStarting("[team]"), "[team] carla: hi team");
+    carla.send("/nick carlota");
+    await carla.next((line) => line === "* you are now carlota");
+    assert.equal(
+      await ana.next((line) => line.includes("known as carlota")),
+      "* carla is now known as carlota",
+    );
+    assert.deepEqual(await who(ana), ["ana", "carlota"]);
+    carla.send("/join general");
+    assert.equal(await ana.next((line) => line.includes(" left ")), "* carlota left team");
   });
 
   test("private messages by nickname cross nodes (text and framed); nicknames are unique cluster-wide", async () => {
