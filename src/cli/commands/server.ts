@@ -3,6 +3,7 @@
 import { Authenticator } from "../../auth/authenticator.js";
 import { emptyUsersFile, loadUsersFile } from "../../auth/users.js";
 import { type Lang, t } from "../../i18n/index.js";
+import { redactUrl } from "../../server/bus/index.js";
 import { resolveMessagingOptions } from "../../server/limits.js";
 import { MessagingHandler } from "../../server/messaging.js";
 import { ORIGINAL_GREETING, type ServerMode, type ServerOptions } from "../../server/options.js";
@@ -254,6 +255,11 @@ const runServer: Command = async (argv, ctx) => {
         if (state === "down" || state === "resynced") ctx.stderr.write(`${t(lang, `cluster.${state}`)}\n`);
       });
       await handler.start();
+      if (bus !== undefined && values.cluster !== undefined) {
+        ctx.stderr.write(
+          `${t(lang, "cluster.joined", { url: redactUrl(values.cluster), node: bus.nodeId })}\n`,
+        );
+      }
       return await serve(ctx, lang, { ...options, handler }, values.trace === true, reload, authenticated);
     }
     return await serve(ctx, lang, options, values.trace === true, reload, authenticated);
