@@ -43,16 +43,3 @@ export async function who(client: TextClient): Promise<string[]> {
   const list = line.slice(line.indexOf(":") + 1).trim();
   return list === "" ? [] : list.split(", ");
 }
-
-/** Repeats `attempt` (each try waits on output with a short timeout) until it succeeds or `tries` run out. */
-export async function eventually<T>(attempt: () => Promise<T>, tries = 20): Promise<T> {
-  let last: unknown;
-  for (let i = 0; i < tries; i++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      last = error;
-    }
-  }
-  throw last;
-}
