@@ -19,6 +19,14 @@ export { type Lang, parseLang, t } from "./i18n/index.js";
 export { CloseReason, ErrCode, type Frame, type Headers, ReplyStatus } from "./protocol/frames.js";
 export { matchTopic } from "./protocol/topics.js";
 export type { MessageEvent, RoomInfo } from "./server/broker.js";
+export {
+  type BusState,
+  createBus,
+  MemoryBus,
+  type MessageBus,
+  RedisBus,
+  type RedisBusOptions,
+} from "./server/bus/index.js";
 export type { IncomingRequest, RequestHandler, RequestResult } from "./server/handlers.js";
 export {
   DEFAULT_MESSAGING_OPTIONS,

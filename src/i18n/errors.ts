@@ -60,8 +60,7 @@ export const errors = {
       "El servidor exige un certificado de cliente o rechazó el tuyo. Usa --cert y --key con un certificado de su CA.",
     "error.ETLS": "Falló el saludo TLS con {address}: {message}",
     "error.EUSERS": "Problema con el archivo de usuarios '{path}': {message}",
-    "error.ECLUSTER":
-      "No se pudo usar el bus del clúster (Redis) en {url}: {message}. ¿Está corriendo redis-server?",
+    "error.ECLUSTER": "No se puede conectar con Redis en {url}: {reason}. Arranca Redis o corrige --cluster.",
   },
   en: {
     "error.ECONNREFUSED":
@@ -115,6 +114,6 @@ export const errors = {
       "The server requires a client certificate or refused yours. Use --cert and --key with a certificate from its CA.",
     "error.ETLS": "The TLS handshake with {address} failed: {message}",
     "error.EUSERS": "Problem with the users file '{path}': {message}",
-    "error.ECLUSTER": "Could not use the cluster bus (Redis) at {url}: {message}. Is redis-server running?",
+    "error.ECLUSTER": "Cannot reach Redis at {url}: {reason}. Start Redis or fix --cluster.",
   },
 } as const satisfies Catalog<`error.${ErrorCode}`>;

@@ -4,7 +4,9 @@
  * request routing (server handlers first, then responder clients).
  *
  * This is the message-bus seam: publish(), direct() and request() are the only ways one session
- * reaches another, so a cluster bus can later sit beneath them.
+ * reaches another. With a `bus` (a cluster), the remote half lives in cluster.ts (ClusterLink) and
+ * the calls that may need another node (nicknames, /who, /rooms, directs) can answer with a Promise;
+ * without one, everything stays synchronous and local, exactly as in a single process.
  *
  * Write batching: while a client's chunk is read (beginRead/endRead), consecutive publishes from that
  * client to one topic collect in one Delivery, delivered when the read ends or before anything else
@@ -16,6 +18,8 @@ import { type Lang, t } from "../i18n/index.js";
 import { type Headers, ReplyStatus } from "../protocol/frames.js";
 import { nickKey } from "../protocol/names.js";
 import { SubscriptionIndex } from "../protocol/subscriptions.js";
+import type { BusState, MessageBus } from "./bus/index.js";
+import { ClusterLink, type Requester } from "./cluster.js";
 import { Delivery } from "./delivery.js";
 import type { FramedSession } from "./framed-session.js";
 import type { HandlerRegistry, RequestResult } from "./handlers.js";
@@ -28,7 +32,7 @@ export interface RoomInfo {
   readonly members: readonly string[];
 }
 
-/** The `message` event's argument: a publish or direct message as it passed through the server. */
+/** The `message` event's argument: a publish or direct message as it passed through the server (in a cluster: the node where it was sent). */
 export interface MessageEvent {
   readonly topic: string;
   readonly from: string;
@@ -37,7 +41,7 @@ export interface MessageEvent {
 }
 
 interface PendingRequest {
-  readonly requester: FramedSession;
+  readonly requester: Requester;
   readonly reqId: number;
   readonly responder: FramedSession;
   readonly timer: NodeJS.Timeout;
@@ -60,6 +64,8 @@ export class Broker {
   /** The batch being filled during a read (see beginRead). */
   #open: Delivery | undefined;
   #reading = false;
+  /** The remote half (cluster.ts); undefined in a single process. */
+  readonly #cluster: ClusterLink | undefined;
   #guests = 0;
   #tokens = 0;
   #rotation = 0;
@@ -70,6 +76,9 @@ export class Broker {
     handlers: HandlerRegistry;
     defaultRequestTimeoutMs: number;
     maxRequestTimeoutMs: number;
+    bus?: MessageBus | undefined;
+    maxFrameBytes?: number;
+    onClusterState?: (state: BusState) => void;
   }) {
     this.#lang = options.lang;
     this.#events = options.events;
@@ -77,39 +86,96 @@ export class Broker {
     this.#defaultTimeoutMs = options.defaultRequestTimeoutMs;
     this.#maxTimeoutMs = options.maxRequestTimeoutMs;
     this.#privateLabel = t(options.lang, "server.private");
+    this.#cluster =
+      options.bus === undefined
+        ? undefined
+        : new ClusterLink(options.bus, this, {
+            lang: options.lang,
+            privateLabel: this.#privateLabel,
+            maxFrameBytes: options.maxFrameBytes ?? 0xffff_ffff,
+            onState: options.onClusterState,
+          });
+  }
+
+  /** The link to the other nodes; undefined in a single process. */
+  get cluster(): ClusterLink | undefined {
+    return this.#cluster;
   }
 
   // ---- nickname registry ----
 
-  /** Gives `session` the nickname `wanted` when free, else a fresh guest nickname. */
-  register(session: Session, wanted?: string): string {
+  /**
+   * Gives `session` the nickname `wanted` when free, else a fresh guest nickname. In a cluster a
+   * wanted nickname is claimed cluster-wide, so the answer is a Promise.
+   */
+  register(session: Session, wanted?: string): string | Promise<string> {
     if (wanted !== undefined && !this.#nicks.has(nickKey(wanted))) {
+      if (this.#cluster !== undefined) return this.#registerClaimed(session, wanted, this.#cluster);
       session.nick = wanted;
-    } else {
-      const prefix = t(this.#lang, "server.guest");
-      let nick: string;
-      do nick = `${prefix}-${++this.#guests}`;
-      while (this.#nicks.has(nickKey(nick)));
-      session.nick = nick;
+      this.#nicks.set(nickKey(session.nick), session);
+      return session.nick;
     }
+    return this.#registerGuest(session);
+  }
+
+  async #registerClaimed(session: Session, wanted: string, cluster: ClusterLink): Promise<string> {
+    const claimed = await cluster.claimNick(wanted);
+    const usable = claimed && !this.#nicks.has(nickKey(wanted));
+    if (claimed && (!usable || !session.isOpen)) cluster.releaseNick(wanted);
+    if (!session.isOpen) return session.nick; // gone meanwhile: nothing to register (or unregister)
+    if (!usable) return this.#registerGuest(session);
+    session.nick = wanted;
+    this.#nicks.set(nickKey(wanted), session);
+    return wanted;
+  }
+
+  #registerGuest(session: Session): string {
+    const prefix = t(this.#lang, "server.guest");
+    // In a cluster the node's tag keeps guests unique without asking the others.
+    const tag = this.#cluster === undefined ? "" : `${this.#cluster.guestTag}-`;
+    let nick: string;
+    do nick = `${prefix}-${tag}${++this.#guests}`;
+    while (this.#nicks.has(nickKey(nick)));
+    session.nick = nick;
     this.#nicks.set(nickKey(session.nick), session);
+    this.#cluster?.claimGuest(nick);
     return session.nick;
   }
 
-  /** Changes a nickname (the caller checked its rule). False when another session holds it. */
-  rename(session: Session, nick: string): boolean {
+  /**
+   * Changes a nickname (the caller checked its rule). False when another session holds it; in a
+   * cluster, a Promise (the name is claimed cluster-wide and the presence moved).
+   */
+  rename(session: Session, nick: string): boolean | Promise<boolean> {
     const key = nickKey(nick);
     const holder = this.#nicks.get(key);
     if (holder !== undefined && holder !== session) return false;
+    if (this.#cluster !== undefined) return this.#renameClaimed(session, nick, this.#cluster);
     this.#nicks.delete(nickKey(session.nick));
     session.nick = nick;
     this.#nicks.set(key, session);
     return true;
   }
 
+  async #renameClaimed(session: Session, nick: string, cluster: ClusterLink): Promise<boolean> {
+    const old = session.nick;
+    if (!(await cluster.changeNick(old, nick))) return false;
+    const holder = this.#nicks.get(nickKey(nick));
+    if (!session.isOpen || (holder !== undefined && holder !== session)) {
+      if (nickKey(old) !== nickKey(nick)) cluster.releaseNick(nick);
+      return false;
+    }
+    if (this.#nicks.get(nickKey(old)) === session) this.#nicks.delete(nickKey(old));
+    session.nick = nick;
+    this.#nicks.set(nickKey(nick), session);
+    return true;
+  }
+
   unregister(session: Session): void {
     const key = nickKey(session.nick);
-    if (this.#nicks.get(key) === session) this.#nicks.delete(key);
+    if (this.#nicks.get(key) !== session) return;
+    this.#nicks.delete(key);
+    this.#cluster?.releaseNick(session.nick);
   }
 
   findByNick(nick: string): Session | undefined {
@@ -129,6 +195,7 @@ export class Broker {
     if (announce)
       this.notifyRoom(room, t(this.#lang, "server.join.other", { nick: session.nick, room }), session);
     members.add(session);
+    this.#cluster?.joined(room, session.nick, announce);
   }
 
   /** Takes a text user out of `room`; announces it to the others when `announce`. */
@@ -136,6 +203,7 @@ export class Broker {
     this.flush();
     const members = this.#rooms.get(room);
     if (members === undefined || !members.delete(session)) return;
+    this.#cluster?.left(room, session.nick, announce);
     if (members.size === 0) this.#rooms.delete(room);
     else if (announce)
       this.notifyRoom(room, t(this.#lang, "server.leave.other", { nick: session.nick, room }));
@@ -158,16 +226,37 @@ export class Broker {
     return [...this.#rooms.keys()].sort().map((name) => ({ name, members: this.roomMembers(name) }));
   }
 
+  /** The nicknames of the text users in `room` on every node (a Promise in a cluster), sorted. */
+  who(room: string): string[] | Promise<string[]> {
+    return this.#cluster === undefined ? this.roomMembers(room) : this.#cluster.bus.who(room);
+  }
+
+  /** Every room with text users on any node, with how many (a Promise in a cluster), sorted by name. */
+  roomCounts(): Array<{ room: string; members: number }> | Promise<Array<{ room: string; members: number }>> {
+    if (this.#cluster !== undefined) return this.#cluster.bus.rooms();
+    return this.listRooms().map((info) => ({ room: info.name, members: info.members.length }));
+  }
+
+  /**
+   * Resolves once this node's subscription and presence changes reached the other nodes; undefined
+   * when there is nothing to wait for (always, in a single process).
+   */
+  barrier(): Promise<void> | undefined {
+    return this.#cluster?.barrier();
+  }
+
   // ---- subscriptions ----
 
   subscribe(session: FramedSession, pattern: string, responder: boolean): void {
     this.flush();
     (responder ? this.#responders : this.#subscriptions).add(pattern, session);
+    this.#cluster?.subscribed(pattern, responder, true);
   }
 
   unsubscribe(session: FramedSession, pattern: string, responder: boolean): void {
     this.flush();
     (responder ? this.#responders : this.#subscriptions).remove(pattern, session);
+    this.#cluster?.subscribed(pattern, responder, false);
   }
 
   // ---- delivery ----
@@ -215,20 +304,30 @@ export class Broker {
     if (!this.#reading) this.flush();
   }
 
+  /** A batch leaves: local fan-out, then the other nodes (the same bytes, once), then `message` events. */
   #deliver(delivery: Delivery): void {
+    this.fanOut(delivery);
+    this.#cluster?.publish(delivery.topic, delivery);
+    if (this.#events.listenerCount("message") > 0) this.#emitMessages(delivery);
+  }
+
+  /** Local delivery: the room's text users (except the sender) and matching framed subscribers. */
+  fanOut(delivery: Delivery): void {
     const members = this.#rooms.get(delivery.topic);
     if (members !== undefined) {
       for (const member of members) if (member !== delivery.sender) member.deliver(delivery);
     }
     for (const subscriber of this.#subscriptions.match(delivery.topic)) subscriber.deliver(delivery);
-    if (this.#events.listenerCount("message") > 0) this.#emitMessages(delivery);
   }
 
-  /** A private message to the client named `target`; false when nobody has that nickname. */
-  direct(target: string, from: string, headers: Headers, payload: Uint8Array): boolean {
+  /**
+   * A private message to the client named `target`; false when nobody has that nickname (in a
+   * cluster, when it is not here: a Promise answering whether another node has it).
+   */
+  direct(target: string, from: string, headers: Headers, payload: Uint8Array): boolean | Promise<boolean> {
     this.flush();
     const recipient = this.#nicks.get(nickKey(target));
-    if (recipient === undefined) return false;
+    if (recipient === undefined) return this.#cluster?.direct(target, from, headers, payload) ?? false;
     const delivery = new Delivery(recipient.nick, from, true, this.#privateLabel, undefined);
     delivery.add(headers, payload);
     recipient.deliver(delivery);
@@ -252,7 +351,7 @@ export class Broker {
 
   /** Routes a request: a server handler, else one responder client (round robin), else NO_RESPONDERS. */
   request(
-    requester: FramedSession,
+    requester: Requester,
     reqId: number,
     name: string,
     timeoutMs: number,
@@ -281,7 +380,12 @@ export class Broker {
       return;
     }
     const responders = this.#responders.match(name);
+    const wait = timeoutMs > 0 ? Math.min(timeoutMs, this.#maxTimeoutMs) : this.#defaultTimeoutMs;
     if (responders.size === 0) {
+      if (this.#cluster !== undefined && requester.remote !== true) {
+        this.#cluster.request(requester, reqId, name, wait, headers, payload);
+        return;
+      }
       requester.reply(reqId, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD);
       return;
     }
@@ -293,7 +397,6 @@ export class Broker {
     }
     const responder = chosen!;
     const token = (++this.#tokens).toString(36);
-    const wait = timeoutMs > 0 ? Math.min(timeoutMs, this.#maxTimeoutMs) : this.#defaultTimeoutMs;
     const timer = setTimeout(expireRequest, wait, this, token);
     timer.unref();
     this.#pending.set(token, { requester, reqId, responder, timer });
@@ -338,6 +441,7 @@ export class Broker {
   clearPending(): void {
     for (const pending of this.#pending.values()) clearTimeout(pending.timer);
     this.#pending.clear();
+    this.#cluster?.clearPending();
   }
 }
 

@@ -248,21 +248,19 @@ export class FramedSession extends Session {
       case "RESPOND":
         this.broker.respond(this, frame.token, frame.status, frame.headers, frame.payload);
         return;
-      case "DIRECT":
-        if (!this.broker.direct(frame.target, this.nick, frame.headers, frame.payload)) {
-          this.write(
-            encodeFrame({
-              type: "ERR",
-              code: ErrCode.NO_SUCH_USER,
-              ref: 0,
-              message: `no client named ${frame.target}`,
-            }),
-          );
-        }
+      case "DIRECT": {
+        const sent = this.broker.direct(frame.target, this.nick, frame.headers, frame.payload);
+        if (sent === false) this.#noSuchUser(frame.target);
+        else if (sent !== true) sent.then((found) => found || this.#noSuchUser(frame.target));
         return;
-      case "PING":
-        this.write(PONG_FRAME);
+      }
+      case "PING": {
+        // In a cluster PONG also means the subscriptions before it reached the other nodes.
+        const barrier = this.broker.barrier();
+        if (barrier === undefined) this.write(PONG_FRAME);
+        else barrier.then(() => this.write(PONG_FRAME));
         return;
+      }
       case "PONG":
         return;
       case "CLOSE": {
@@ -331,16 +329,31 @@ export class FramedSession extends Session {
         this.user = outcome.user;
         this.permissions = outcome.permissions;
         this.#welcome();
-        const queued = this.#queued;
-        this.#queued = [];
-        for (const next of queued) this.#onFrame(next);
       },
       (error: unknown) => this.owner.sessionFailed(this, error),
     );
   }
 
   #welcome(): void {
-    this.broker.register(this, nickProblem(this.clientName) === undefined ? this.clientName : undefined);
+    const named = this.broker.register(
+      this,
+      nickProblem(this.clientName) === undefined ? this.clientName : undefined,
+    );
+    if (typeof named === "string") {
+      this.#ready();
+      return;
+    }
+    // A cluster claims the nickname on every node first; frames that arrive meanwhile wait in order.
+    this.#state = "AUTHENTICATING";
+    named.then(
+      () => {
+        if (this.isOpen) this.#ready();
+      },
+      (error: unknown) => this.owner.sessionFailed(this, error),
+    );
+  }
+
+  #ready(): void {
     this.#state = "READY";
     this.write(
       encodeFrame({
@@ -355,6 +368,9 @@ export class FramedSession extends Session {
         idleTimeoutMs: this.#options.idleTimeoutMs,
       }),
     );
+    const queued = this.#queued;
+    this.#queued = [];
+    for (const next of queued) this.#onFrame(next);
   }
 
   #subscribe(sid: number, pattern: string, responder: boolean): void {
@@ -374,6 +390,12 @@ export class FramedSession extends Session {
     }
     this.#subscriptions.set(sid, { pattern, responder });
     this.broker.subscribe(this, pattern, responder);
+  }
+
+  #noSuchUser(target: string): void {
+    this.write(
+      encodeFrame({ type: "ERR", code: ErrCode.NO_SUCH_USER, ref: 0, message: `no client named ${target}` }),
+    );
   }
 
   #denied(message: string, ref: number): void {

@@ -4,6 +4,7 @@
  */
 import { EnchufeError } from "../errors.js";
 import type { Lang } from "../i18n/index.js";
+import type { MessageBus } from "./bus/index.js";
 import type { SecurityPolicy } from "./security.js";
 
 export interface MessagingOptions {
@@ -34,6 +35,11 @@ export interface MessagingOptions {
   readonly maxRequestTimeoutMs: number;
   /** Authentication, permissions and per-address limits (docs/SECURITY.md); a permissive default when undefined. */
   readonly security?: SecurityPolicy | undefined;
+  /**
+   * The cluster bus (a RedisBus from `createBus({ url })`) shared with the other nodes; call
+   * `handler.start()` before listening. Undefined: one process, every room in memory.
+   */
+  readonly bus?: MessageBus | undefined;
 }
 
 export const DEFAULT_MESSAGING_OPTIONS: MessagingOptions = Object.freeze({

@@ -4,16 +4,24 @@
  * Plug it into the server: `createServer({ ..., handler: new MessagingHandler(options) })`.
  *
  * Events: `connect` (ClientInfo), `disconnect` (ClientInfo, DisconnectReason), `message` (MessageEvent),
- * `slowConsumer` (ClientInfo), `clientError` (ClientInfo, error: a bug while handling that client; it is dropped). Listing: listRooms(), listClients(). Requests: handleRequest(name, fn).
+ * `slowConsumer` (ClientInfo), `clientError` (ClientInfo, error: a bug while handling that client; it is dropped),
+ * `cluster` (BusState: "down" once when Redis is lost, "resynced" when it is back). Listing: listRooms(),
+ * listClients() (this node's). Requests: handleRequest(name, fn). With `options.bus`, `await start()` first.
  */
 import { EventEmitter } from "node:events";
 import type { Socket } from "node:net";
 import { t } from "../i18n/index.js";
 import { detectMode } from "../protocol/detect.js";
 import { Broker, type RoomInfo } from "./broker.js";
+import type { BusState } from "./bus/index.js";
 import { FramedSession } from "./framed-session.js";
 import { HandlerRegistry, type RequestHandler } from "./handlers.js";
-import { type MessagingOptions, pingIntervalMs, resolveMessagingOptions } from "./limits.js";
+import {
+  FRAME_OVERHEAD_BYTES,
+  type MessagingOptions,
+  pingIntervalMs,
+  resolveMessagingOptions,
+} from "./limits.js";
 import { SecurityPolicy } from "./security.js";
 import type { ClientInfo, Session, SessionOwner } from "./session.js";
 import { TextSession } from "./text-session.js";
@@ -80,7 +88,20 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
       handlers: this.#handlers,
       defaultRequestTimeoutMs: this.options.defaultRequestTimeoutMs,
       maxRequestTimeoutMs: this.options.maxRequestTimeoutMs,
+      bus: this.options.bus,
+      maxFrameBytes: this.options.maxPayloadBytes + FRAME_OVERHEAD_BYTES,
+      onClusterState: (state: BusState) => {
+        if (this.listenerCount("cluster") > 0) this.emit("cluster", state);
+      },
     });
+  }
+
+  /**
+   * Joins the cluster when `options.bus` is set (rejects with ECLUSTER when Redis is unreachable);
+   * resolves at once otherwise. Call it before the server listens.
+   */
+  async start(): Promise<void> {
+    await this.#broker.cluster?.start();
   }
 
   /** The broker (rooms, subscriptions, fan-out): the seam for a cluster bus. */
@@ -88,9 +109,12 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
     return this.#broker;
   }
 
-  /** Registers a server-side request handler (replaces a built-in of the same name). */
+  /** Registers a server-side request handler (replaces a built-in of the same name); in a cluster, for every node. */
   handleRequest(name: string, handler: RequestHandler): this {
+    const isNew = this.#handlers.get(name) === undefined;
     this.#handlers.set(name, handler);
+    // In a cluster the other nodes route requests for this name here (as to a responder).
+    if (isNew) this.#broker.cluster?.subscribed(name, true, true);
     return this;
   }
 
@@ -246,6 +270,13 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
     this.#broker.clearPending();
     const wait = deadlineMs > 1e12 ? Math.max(0, deadlineMs - Date.now()) : Math.max(0, deadlineMs);
     for (const session of this.#sessions) session.shutdown();
+    const cluster = this.#broker.cluster;
+    const drained = this.#drain(wait);
+    // Leave the cluster after the last session left its rooms (the others see them go at once).
+    return cluster === undefined ? drained : drained.then(() => cluster.close());
+  }
+
+  #drain(wait: number): Promise<void> {
     if (this.#sessions.size === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => {

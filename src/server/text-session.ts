@@ -198,6 +198,25 @@ export class TextSession extends Session {
     for (const line of pending) this.#onLine(line);
   }
 
+  /**
+   * Runs `then` with `value` at once, or when it resolves (a cluster answer); lines that arrive
+   * meanwhile wait, so commands keep their order.
+   */
+  #after<T>(value: T | Promise<T>, then: (result: T) => void): void {
+    if (!(value instanceof Promise)) {
+      then(value);
+      return;
+    }
+    this.#pendingLines = [];
+    value.then(
+      (result) => {
+        if (this.isOpen) then(result);
+        this.#drainPending();
+      },
+      (error: unknown) => this.owner.sessionFailed(this, error),
+    );
+  }
+
   #speak(line: Uint8Array): void {
     const room = this.#room;
     if (room === undefined) return;
@@ -260,15 +279,17 @@ export class TextSession extends Session {
       return;
     }
     const old = this.nick;
-    if (!this.broker.rename(this, nick)) {
-      this.#say("server.error.nickTaken", { nick });
-      return;
-    }
-    this.#visible = true;
-    this.#say("server.nick.set", { nick });
-    if (this.#room !== undefined && old !== nick) {
-      this.broker.notifyRoom(this.#room, t(this.#options.lang, "server.nick.changed", { old, nick }), this);
-    }
+    this.#after(this.broker.rename(this, nick), (renamed) => {
+      if (!renamed) {
+        this.#say("server.error.nickTaken", { nick });
+        return;
+      }
+      this.#visible = true;
+      this.#say("server.nick.set", { nick });
+      if (this.#room !== undefined && old !== nick) {
+        this.broker.notifyRoom(this.#room, t(this.#options.lang, "server.nick.changed", { old, nick }), this);
+      }
+    });
   }
 
   #join(room: string): void {
@@ -290,22 +311,28 @@ export class TextSession extends Session {
       this.#room = room;
       this.broker.joinRoom(this, room, true);
     }
-    this.#say("server.join.you", { room });
+    // In a cluster the answer waits until the other nodes route this room's messages here.
+    const barrier = this.broker.barrier();
+    if (barrier === undefined) this.#say("server.join.you", { room });
+    else this.#after(barrier, () => this.#say("server.join.you", { room }));
   }
 
   #rooms(): void {
-    const rooms = this.broker.listRooms();
-    if (rooms.length === 0) {
-      this.#say("server.rooms.none");
-      return;
-    }
-    const list = rooms.map((room) => `${room.name} (${room.members.length})`).join(", ");
-    this.#say("server.rooms", { list });
+    this.#after(this.broker.roomCounts(), (rooms) => {
+      if (rooms.length === 0) {
+        this.#say("server.rooms.none");
+        return;
+      }
+      const list = rooms.map((entry) => `${entry.room} (${entry.members})`).join(", ");
+      this.#say("server.rooms", { list });
+    });
   }
 
   #who(): void {
     const room = this.#room ?? DEFAULT_ROOM;
-    this.#say("server.who", { room, list: this.broker.roomMembers(room).join(", ") });
+    this.#after(this.broker.who(room), (members) => {
+      this.#say("server.who", { room, list: members.map(sanitizeLine).join(", ") });
+    });
   }
 
   #msg(rest: string): void {
@@ -316,10 +343,12 @@ export class TextSession extends Session {
     }
     const target = match[1]!;
     const text = match[2]!;
-    if (!this.broker.direct(target, this.nick, NO_HEADERS, Buffer.from(text, "utf8"))) {
-      this.#say("server.error.noSuchUser", { nick: sanitizeLine(target) });
-      return;
-    }
-    this.#say("server.msg.sent", { nick: this.broker.findByNick(target)?.nick ?? target });
+    this.#after(this.broker.direct(target, this.nick, NO_HEADERS, Buffer.from(text, "utf8")), (sent) => {
+      if (!sent) {
+        this.#say("server.error.noSuchUser", { nick: sanitizeLine(target) });
+        return;
+      }
+      this.#say("server.msg.sent", { nick: sanitizeLine(this.broker.findByNick(target)?.nick ?? target) });
+    });
   }
 }

@@ -29,32 +29,61 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Sends PING and resolves true on +PONG. */
-function ping(port: number): Promise<boolean> {
+/** What a private redis-server runs with besides its port. */
+export interface RedisSetup {
+  /** `--requirepass`: clients must AUTH. */
+  readonly password?: string;
+  /** More redis-server arguments (TLS ports and files, say). */
+  readonly args?: readonly string[];
+}
+
+/** Sends PING (after AUTH when there is a password) and resolves true on +PONG. */
+function ping(port: number, password: string | undefined): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
+    let answer = "";
     const done = (ok: boolean) => {
       socket.destroy();
       resolve(ok);
     };
     socket.setTimeout(500, () => done(false));
     socket.once("error", () => done(false));
-    socket.once("data", (data) => done(data.toString().startsWith("+PONG")));
-    socket.connect(port, "127.0.0.1", () => socket.write("PING\r\n"));
+    socket.on("data", (data) => {
+      answer += data.toString();
+      if (answer.includes("+PONG")) done(true);
+      else if (answer.includes("-")) done(false);
+    });
+    socket.connect(port, "127.0.0.1", () =>
+      socket.write(password === undefined ? "PING\r\n" : `AUTH ${password}\r\nPING\r\n`),
+    );
   });
 }
 
-function spawnRedis(port: number): ChildProcess {
+function spawnRedis(port: number, setup: RedisSetup): ChildProcess {
+  const auth = setup.password === undefined ? [] : ["--requirepass", setup.password];
   return spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"],
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--daemonize",
+      "no",
+      ...auth,
+      ...(setup.args ?? []),
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
 }
 
 /** Starts redis-server on `port`; resolves when it answers PING, rejects if it exits first. */
-async function launch(port: number, timeoutMs = 5000): Promise<ChildProcess> {
-  const child = spawnRedis(port);
+async function launch(port: number, setup: RedisSetup, timeoutMs = 5000): Promise<ChildProcess> {
+  const child = spawnRedis(port, setup);
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
@@ -72,7 +101,7 @@ async function launch(port: number, timeoutMs = 5000): Promise<ChildProcess> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exited) throw new Error(`redis-server exited on port ${port}: ${output.slice(-500)}`);
-    if (await ping(port)) return child;
+    if (await ping(port, setup.password)) return child;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   child.kill("SIGKILL");
@@ -87,13 +116,13 @@ async function killChild(child: ChildProcess | undefined): Promise<void> {
 }
 
 /** Starts a private redis-server (retries with another port if the chosen one was taken meanwhile). */
-export async function startRedis(): Promise<TestRedis> {
+export async function startRedis(setup: RedisSetup = {}): Promise<TestRedis> {
   let child: ChildProcess | undefined;
   let port = 0;
   for (let attempt = 0; child === undefined; attempt++) {
     port = await freePort();
     try {
-      child = await launch(port);
+      child = await launch(port, setup);
     } catch (error) {
       if (attempt >= 4) throw error;
     }
@@ -110,7 +139,7 @@ export async function startRedis(): Promise<TestRedis> {
       // The port was ours a moment ago; retry briefly in case the kernel has not released it.
       for (let attempt = 0; ; attempt++) {
         try {
-          child = await launch(fixedPort);
+          child = await launch(fixedPort, setup);
           return;
         } catch (error) {
           if (attempt >= 10) throw error;

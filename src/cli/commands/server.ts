@@ -3,6 +3,7 @@
 import { Authenticator } from "../../auth/authenticator.js";
 import { emptyUsersFile, loadUsersFile } from "../../auth/users.js";
 import { type Lang, t } from "../../i18n/index.js";
+import { redactUrl } from "../../server/bus/index.js";
 import { resolveMessagingOptions } from "../../server/limits.js";
 import { MessagingHandler } from "../../server/messaging.js";
 import { ORIGINAL_GREETING, type ServerMode, type ServerOptions } from "../../server/options.js";
@@ -20,9 +21,11 @@ import {
   portValue,
   usageError,
 } from "../args.js";
+import { CLUSTER_OPTIONS, clusterBus, workerCount } from "../cluster-options.js";
 import { type CliContext, type Command, EXIT_OK } from "../context.js";
 import { readCliFile } from "../files.js";
 import { reportError, traceLine } from "../output.js";
+import { isWorker, type ListeningMessage, leavePrimary, runWorkers } from "../workers.js";
 
 const OPTIONS = {
   ...COMMON_OPTIONS,
@@ -49,6 +52,7 @@ const OPTIONS = {
   "connections-per-second": { type: "string" },
   "message-rate": { type: "string" },
   "line-rate": { type: "string" },
+  ...CLUSTER_OPTIONS,
 } as const;
 
 /** The TLS settings read from --tls-cert, --tls-key and --tls-client-ca (read again on SIGHUP). */
@@ -64,20 +68,39 @@ async function readTls(paths: {
   };
 }
 
-/** Resolves when the process receives SIGINT or SIGTERM, with the signal's name. */
-function nextStopSignal(): Promise<NodeJS.Signals> {
+/**
+ * Resolves when the process receives SIGINT or SIGTERM, with the signal's name. A worker also stops
+ * when its primary is gone, and ignores the second signal (Ctrl+C reaches it and the primary forwards it).
+ */
+function nextStopSignal(worker: boolean): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
+      process.off("disconnect", onDisconnect);
+      if (worker) {
+        process.on("SIGINT", ignoreSignal);
+        process.on("SIGTERM", ignoreSignal);
+      }
       resolve(signal);
     };
+    const onDisconnect = () => onSignal("SIGTERM");
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+    if (worker) process.on("disconnect", onDisconnect);
   });
 }
 
+function ignoreSignal(): void {}
+
 export const run: Command = async (argv, ctx) => {
+  const code = await runServer(argv, ctx);
+  // A worker's IPC channel would keep it alive after it stopped (or failed to start).
+  if (isWorker()) leavePrimary(code);
+  return code;
+};
+
+const runServer: Command = async (argv, ctx) => {
   let lang = detectLang(argv, ctx);
   let debug = argv.includes("--debug");
   try {
@@ -86,7 +109,7 @@ export const run: Command = async (argv, ctx) => {
     debug = values.debug === true;
     if (values.help === true) {
       ctx.stdout.write(
-        `${t(lang, "help.server", { extra: t(lang, "help.serverLimits") + t(lang, "help.tlsServer") })}\n`,
+        `${t(lang, "help.server", { extra: t(lang, "help.serverLimits") + t(lang, "help.tlsServer") + t(lang, "help.serverCluster") })}\n`,
       );
       return EXIT_OK;
     }
@@ -160,6 +183,14 @@ export const run: Command = async (argv, ctx) => {
     const authenticated = authenticator !== undefined && values["require-auth"] === true;
     const mode: ServerMode =
       values.once === true ? "once" : values["greet-only"] === true ? "greet-only" : "session";
+    if (values.cluster !== undefined && mode !== "session") {
+      throw usageError(
+        t(lang, "cli.conflict", { a: "--cluster", b: mode === "once" ? "--once" : "--greet-only" }),
+      );
+    }
+    const workers = workerCount(values, lang);
+    const bus = await clusterBus(values, lang);
+    if (workers !== undefined && !isWorker()) return await runWorkers(ctx, lang, workers);
     const message =
       values["message-file"] !== undefined ? await readCliFile(values["message-file"]) : values.message;
     const int = { integer: true };
@@ -219,15 +250,19 @@ export const run: Command = async (argv, ctx) => {
           int,
         ),
         ...lineRate(numberValue("line-rate", values["line-rate"], defaults.floodLinesPerSecond, lang)),
+        bus,
       });
-      return await serve(
-        ctx,
-        lang,
-        { ...options, handler: new MessagingHandler(messaging) },
-        values.trace === true,
-        reload,
-        authenticated,
-      );
+      const handler = new MessagingHandler(messaging);
+      handler.on("cluster", (state: string) => {
+        if (state === "down" || state === "resynced") ctx.stderr.write(`${t(lang, `cluster.${state}`)}\n`);
+      });
+      await handler.start();
+      if (bus !== undefined && values.cluster !== undefined) {
+        ctx.stderr.write(
+          `${t(lang, "cluster.joined", { url: redactUrl(values.cluster), node: bus.nodeId })}\n`,
+        );
+      }
+      return await serve(ctx, lang, { ...options, handler }, values.trace === true, reload, authenticated);
     }
     return await serve(ctx, lang, options, values.trace === true, reload, authenticated);
   } catch (error) {
@@ -263,11 +298,16 @@ async function serve(
   server.on("connection", (info: { address: string }) => {
     ctx.stdout.write(`${t(lang, "cli.connection", { address: info.address })}\n`);
   });
-  const stop = nextStopSignal();
+  const worker = isWorker();
+  const stop = nextStopSignal(worker);
   const bound = await server.listen();
-  ctx.stdout.write(
-    `${t(lang, "cli.listening", { address: formatAddress(bound.address, bound.port) })}\n${t(lang, "cli.waiting")}\n`,
-  );
+  const address = formatAddress(bound.address, bound.port);
+  if (worker) {
+    // The primary prints the listening lines once, when every worker listens.
+    process.send?.({ type: "enchufe:listening", address } satisfies ListeningMessage);
+  } else {
+    ctx.stdout.write(`${t(lang, "cli.listening", { address })}\n${t(lang, "cli.waiting")}\n`);
+  }
   if (server.options.mode === "once") {
     const done = new Promise<string>((resolve) => server.once("done", () => resolve("done")));
     const how = await Promise.race([done, stop]);
@@ -278,9 +318,9 @@ async function serve(
   }
   const signal = await stop;
   process.off("SIGHUP", onHangup);
-  ctx.stderr.write(`${t(lang, "cli.stopping", { signal })}\n`);
+  if (!worker) ctx.stderr.write(`${t(lang, "cli.stopping", { signal })}\n`);
   await server.close();
-  ctx.stderr.write(`${t(lang, "cli.stopped")}\n`);
+  if (!worker) ctx.stderr.write(`${t(lang, "cli.stopped")}\n`);
   return EXIT_OK;
 }
 

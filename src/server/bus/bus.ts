@@ -46,6 +46,8 @@ export interface PresenceChange {
   readonly oldNick?: string;
   /** The node where the change happened (for a node that died: the dead node). */
   readonly node: string;
+  /** True when people should not be told (a guest arriving, a re-registration after an outage). */
+  readonly silent?: boolean;
 }
 
 /** Bus state: "down" = Redis lost (local delivery goes on), "resynced" = back and re-registered. */
@@ -98,8 +100,11 @@ export interface MessageBus {
   changeNick(oldNick: string, newNick: string): Promise<boolean>;
   /** Sends a direct message to the node owning `nick`. False when no other node owns it. */
   direct(nick: string, frame: Buffer): Promise<boolean>;
-  /** Records that a local user joined (`present` true) or left a room, and tells the other nodes. */
-  setPresence(room: string, nick: string, present: boolean): void;
+  /**
+   * Records that a local user joined (`present` true) or left a room, and tells the other nodes;
+   * `announce` false marks the change `silent` (the broker's presence rule: quiet guests make no noise).
+   */
+  setPresence(room: string, nick: string, present: boolean, announce?: boolean): void;
   /** The nicknames in `room` on every live node, sorted. */
   who(room: string): Promise<string[]>;
   /** Every room with at least one member on a live node, with its member count, sorted by name. */

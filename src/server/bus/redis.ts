@@ -125,7 +125,8 @@ function isPresenceChange(value: unknown): value is PresenceChange {
     typeof change.room === "string" &&
     typeof change.nick === "string" &&
     typeof change.node === "string" &&
-    (change.oldNick === undefined || typeof change.oldNick === "string")
+    (change.oldNick === undefined || typeof change.oldNick === "string") &&
+    (change.silent === undefined || typeof change.silent === "boolean")
   );
 }
 
@@ -152,6 +153,7 @@ export class RedisBus implements MessageBus {
   #phase: Phase = "idle";
   #heartbeat: NodeJS.Timeout | undefined;
   #resyncing = false;
+  #lastError: Error | undefined;
 
   constructor(options: RedisBusOptions) {
     this.#options = resolveOptions(options);
@@ -200,15 +202,18 @@ export class RedisBus implements MessageBus {
       await this.#register();
     } catch (cause) {
       this.#phase = "closed";
-      this.#cmd.disconnect();
-      this.#sub.disconnect();
+      // A connection that already ended would hold the process for ioredis's disconnectTimeout.
+      if (this.#cmd.status !== "end") this.#cmd.disconnect();
+      if (this.#sub.status !== "end") this.#sub.disconnect();
       const url = redactUrl(this.#options.url);
-      const reason = cause instanceof Error ? cause.message : String(cause);
+      // ioredis rejects with "Connection is closed."; the socket's own error says why.
+      const error = this.#lastError ?? cause;
+      const reason = (error instanceof Error ? error.message : String(error)).replace(/\.+$/, "");
       throw new EnchufeError(
         "ECLUSTER",
         `Cannot reach the cluster bus at ${url}: ${reason}. Start Redis or fix --cluster.`,
         {
-          details: { url, step: "connect" },
+          details: { url, step: "connect", reason },
           cause,
         },
       );
@@ -260,7 +265,10 @@ export class RedisBus implements MessageBus {
     if (password !== undefined) options.password = password;
     if (tls !== undefined && tls !== false) options.tls = tls === true ? {} : tls;
     const connection = new Redis(url, options);
-    connection.on("error", ignore); // reported through close/ready and onState
+    // Reported through close/ready and onState; the last one explains a failed start.
+    connection.on("error", (error: Error) => {
+      this.#lastError = error;
+    });
     connection.on("close", () => this.#onConnectionLost());
     connection.on("ready", () => this.#onConnectionReady());
     return connection;
@@ -325,7 +333,9 @@ export class RedisBus implements MessageBus {
     for (let i = 0; i + 2 < before.length; i += 3) had.add(`${before[i + 1]}\n${before[i + 2]}`);
     for (const [room, members] of this.#local.rooms) {
       for (const nick of members) {
-        if (!had.delete(`${room}\n${nick}`)) this.#announce({ kind: "join", room, nick, node: self });
+        // Silent: a re-registration, not someone arriving (after a Redis restart it would be everyone).
+        if (!had.delete(`${room}\n${nick}`))
+          this.#announce({ kind: "join", room, nick, node: self, silent: true });
       }
     }
     for (const entry of had) {
@@ -510,7 +520,7 @@ export class RedisBus implements MessageBus {
 
   // ---- presence ----------------------------------------------------------------------------
 
-  setPresence(room: string, nick: string, present: boolean): void {
+  setPresence(room: string, nick: string, present: boolean, announce = true): void {
     if (!this.#local.setPresence(room, nick, present)) return;
     if (!this.#ready) return; // re-registered and announced on resync
     this.#cmd!.eval(
@@ -522,7 +532,13 @@ export class RedisBus implements MessageBus {
       nick,
       present ? "1" : "0",
     ).catch(ignore);
-    this.#announce({ kind: present ? "join" : "leave", room, nick, node: this.nodeId });
+    this.#announce({
+      kind: present ? "join" : "leave",
+      room,
+      nick,
+      node: this.nodeId,
+      ...(announce ? {} : { silent: true }),
+    });
   }
 
   #announce(change: PresenceChange): void {
