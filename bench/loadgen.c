@@ -55,14 +55,14 @@ typedef struct conn {
 } conn;
 
 /* Options */
-static int o_mode = M_FANOUT, o_proto = P_TEXT, o_port = 0, o_subs = 1, o_pubs = 1, o_size = 64;
-static double o_warmup = 1, o_duration = 3, o_drain = 3, o_rate = 0, o_hold = 30;
+static int o_mode = M_FANOUT, o_proto = P_TEXT, o_port = 0, o_port2 = 0, o_subs = 1, o_pubs = 1, o_size = 64;
+static double o_warmup = 1, o_duration = 3, o_drain = 10, o_rate = 0, o_hold = 30;
 static int o_window = 0, o_conns = 1000, o_inflight = 1;
 static const char *o_host = "127.0.0.1", *o_topic = "bench";
 
 /* State */
 static int ep;
-static struct sockaddr_in addr;
+static struct sockaddr_in addr, addr2; /* addr2: odd subscribers with --sub-port2 (two-node runs) */
 static uint64_t t0;
 static int phase = PH_CONNECT;
 static uint64_t phase_at, run_start, measure_start, measure_end;
@@ -481,7 +481,8 @@ static int open_conn(conn *c) {
   c->carry_len = 0;
   c->out_len = c->out_off = 0;
   c->started_ns = rel_ns();
-  int r = connect(fd, (struct sockaddr *)&addr, sizeof addr);
+  struct sockaddr_in *to = o_port2 > 0 && c->role == R_SUB && c->index % 2 == 1 ? &addr2 : &addr;
+  int r = connect(fd, (struct sockaddr *)to, sizeof *to);
   if (r < 0 && errno != EINPROGRESS) {
     close(fd);
     c->closed = 1;
@@ -607,7 +608,7 @@ static void report(void) {
   const char *modes[] = {"fanout", "request", "greet", "idle"};
   const char *protos[] = {"text", "framed", "nats", "resp", "mqtt"};
   printf("{\"ok\":%s,", fail_reason ? "false" : "true");
-  if (fail_reason) printf("\"error\":\"%s\",", fail_reason);
+  if (fail_reason) printf("\"error\":\"%s\",\"synced_pairs\":%ld,", fail_reason, synced_pairs);
   printf("\"mode\":\"%s\",\"proto\":\"%s\",\"subs\":%d,\"pubs\":%d,\"size\":%d,", modes[o_mode], protos[o_proto],
          o_subs, o_pubs, o_size);
   printf("\"window_s\":%.6f,\"published\":%llu,\"delivered\":%llu,", window, (unsigned long long)m_published,
@@ -646,6 +647,7 @@ static void parse_args(int argc, char **argv) {
       if (o_proto < 0) die("unknown --proto");
     } else if (arg_is(a, "--host")) o_host = v;
     else if (arg_is(a, "--port")) o_port = atoi(v);
+    else if (arg_is(a, "--sub-port2")) o_port2 = atoi(v);
     else if (arg_is(a, "--subs")) o_subs = atoi(v);
     else if (arg_is(a, "--pubs")) o_pubs = atoi(v);
     else if (arg_is(a, "--size")) o_size = atoi(v);
@@ -666,8 +668,9 @@ static void parse_args(int argc, char **argv) {
   if (o_conns < 1 || o_conns > 100000 || o_inflight < 1 || o_inflight > 100000) die("--conns/--inflight out of range");
   if (strlen(o_topic) > 64) die("--topic too long");
   if (o_window <= 0) {
-    /* default window: about 32 MiB in flight in all, 16..1000 messages per publisher */
-    long w = (32L << 20) / ((long)o_size * o_subs * o_pubs);
+    /* default window: about 65536 deliveries (and at most 32 MiB) in flight, 16..1000 per publisher */
+    long w = 65536L / ((long)o_subs * o_pubs), wb = (32L << 20) / ((long)o_size * o_subs * o_pubs);
+    if (wb < w) w = wb;
     o_window = (int)(w < 16 ? 16 : w > 1000 ? 1000 : w);
   }
 }
@@ -702,6 +705,8 @@ int main(int argc, char **argv) {
   addr.sin_family = AF_INET;
   addr.sin_port = htons((uint16_t)o_port);
   if (inet_pton(AF_INET, o_host, &addr.sin_addr) != 1) die("--host must be an IPv4 address");
+  addr2 = addr;
+  addr2.sin_port = htons((uint16_t)o_port2);
 
   int S = o_mode == M_FANOUT ? o_subs : 0;
   int P = o_mode == M_FANOUT ? o_pubs : o_mode == M_REQUEST ? 1 : 0;
