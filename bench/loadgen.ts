@@ -9,8 +9,11 @@ export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const BUILD_DIR = join(BENCH_DIR, "build");
 const SOURCE = join(BENCH_DIR, "loadgen.c");
 
-/** Compiles bench/loadgen.c into bench/build/loadgen (when the source is newer) and returns its path. */
-export function buildLoadgen(compiler = process.env.CC ?? "cc"): string {
+/**
+ * Compiles bench/loadgen.c into bench/build/loadgen (when the source is newer, or always with `force`)
+ * and returns its path.
+ */
+export function buildLoadgen(compiler = process.env.CC ?? "cc", force = false): string {
   const output = join(BUILD_DIR, "loadgen");
   mkdirSync(BUILD_DIR, { recursive: true });
   const fresh = (() => {
@@ -20,7 +23,7 @@ export function buildLoadgen(compiler = process.env.CC ?? "cc"): string {
       return false;
     }
   })();
-  if (fresh) return output;
+  if (fresh && !force) return output;
   const result = spawnSync(compiler, ["-O2", "-Wall", "-o", output, SOURCE], { encoding: "utf8" });
   if (result.error !== undefined) {
     throw new Error(

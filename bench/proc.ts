@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
+import { createServer } from "node:net";
 import { join } from "node:path";
 
 /** Children still running, so that an error or SIGINT can stop them all. */
@@ -59,23 +59,25 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Resolves once something accepts a TCP connection on 127.0.0.1:port; rejects after timeoutMs. */
-export async function waitForPort(port: number, timeoutMs: number, alive: () => boolean): Promise<void> {
+/**
+ * Resolves once a socket listens on 127.0.0.1:port (read from /proc/net/tcp, without connecting: a probe
+ * connection that closes at once makes `ncat --chat` quit); rejects after timeoutMs.
+ */
+export async function waitForListen(port: number, timeoutMs: number, alive: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const wanted = `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
   while (Date.now() < deadline) {
-    if (!alive()) throw new Error("the server exited before accepting connections");
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ host: "127.0.0.1", port });
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
+    if (!alive()) throw new Error("the server exited before listening");
+    const table = readFileSync("/proc/net/tcp", "utf8");
+    // columns: sl local_address rem_address st ...; st 0A is LISTEN
+    const listening = table.split("\n").some((line) => {
+      const fields = line.trim().split(/\s+/);
+      return fields[1]?.endsWith(wanted) === true && fields[3] === "0A";
     });
-    if (ok) return;
-    await delay(25);
+    if (listening) return;
+    await delay(20);
   }
-  throw new Error(`nothing accepted connections on port ${port} within ${timeoutMs} ms`);
+  throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms`);
 }
 
 export function delay(ms: number): Promise<void> {
@@ -166,7 +168,7 @@ export async function startServer(
     let port: number;
     if (typeof spec.ready === "number") {
       port = spec.ready;
-      await waitForPort(port, timeoutMs, alive);
+      await waitForListen(port, timeoutMs, alive);
     } else {
       port = await waitForLog(spec.ready, log, alive, timeoutMs);
     }

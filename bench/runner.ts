@@ -78,7 +78,14 @@ export async function runOnce(benchCase: BenchCase, target: Target, ctx: RunCont
     const result = await runLoadgen(
       {
         binary: ctx.loadgen,
-        args: ["--proto", target.proto, "--port", String(server.port), ...benchCase.args],
+        args: [
+          "--proto",
+          target.proto,
+          "--port",
+          String(server.port),
+          ...(target.connectBurst === undefined ? [] : ["--connect-burst", String(target.connectBurst)]),
+          ...benchCase.args,
+        ],
         prefix: pinPrefix(1, ctx.canPin),
         onEvent,
         timeoutMs: benchCase.timeoutMs,

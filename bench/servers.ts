@@ -23,6 +23,8 @@ export interface Target {
   readonly needs: string;
   /** Most simultaneous connections it can hold, when it has a hard limit of its own. */
   readonly maxConnections?: number;
+  /** Connects the load generator may have in progress at once (default 200). */
+  readonly connectBurst?: number;
   readonly roles: readonly ServerRole[];
   /** The enchufe target this one is compared with ("vs enchufe" column). */
   readonly compareWith: string;
@@ -109,6 +111,9 @@ export const TARGETS: readonly Target[] = [
     needs: "ncat",
     // ncat --chat multiplexes with select(): at most FD_SETSIZE (1024) descriptors.
     maxConnections: 1000,
+    // A burst of connects overflows its accept queue, and an accepted socket that was already reset makes it
+    // quit ("getpeername failed"): connect one at a time.
+    connectBurst: 1,
     roles: ["session"],
     compareWith: "enchufe-text",
     spec: async (_role, pin) => {
