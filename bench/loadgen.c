@@ -43,6 +43,7 @@ typedef struct conn {
   int role;
   int index;
   int connected;
+  int settled; /* the server has answered (or, without --await-reply, the TCP handshake is done) */
   int closed;
   int want_out;
   char *out;
@@ -56,7 +57,7 @@ typedef struct conn {
 /* Options */
 static int o_mode = M_FANOUT, o_proto = P_TEXT, o_port = 0, o_port2 = 0, o_subs = 1, o_pubs = 1, o_size = 64;
 static double o_warmup = 1, o_duration = 3, o_drain = 10, o_rate = 0, o_hold = 30;
-static int o_connect_burst = 200, o_window = 0, o_conns = 1000, o_inflight = 1;
+static int o_await_reply = 0, o_connect_burst = 200, o_window = 0, o_conns = 1000, o_inflight = 1;
 static const char *o_host = "127.0.0.1", *o_topic = "bench";
 
 /* State */
@@ -71,7 +72,7 @@ static uint64_t *last_seq, *recv_count, *reorder_count, *gap_count; /* [sub * P 
 static unsigned char *synced;
 static long synced_pairs;
 static uint64_t *sent, *sum_last; /* per publisher */
-static uint64_t m_opened, m_published, m_delivered, m_errors, m_closed, m_connected, m_last_marker_ns;
+static uint64_t m_settled, m_opened, m_published, m_delivered, m_errors, m_closed, m_connected, m_last_marker_ns;
 static uint64_t req_inflight[1];
 static double rate_per_pub;
 static struct rusage ru_start, ru_end;
@@ -441,6 +442,10 @@ static void on_readable(conn *c) {
     size_t keep = c->carry_len;
     ssize_t n = read(c->fd, rbuf + keep, READ_BUF - keep);
     if (n > 0) {
+      if (!c->settled) {
+        c->settled = 1;
+        m_settled++;
+      }
       c->bytes_in += (uint64_t)n;
       if (c->role == R_SUB || c->role == R_REQ) scan(c, rbuf, keep + (size_t)n);
       if ((size_t)n < READ_BUF - keep) return;
@@ -475,6 +480,7 @@ static int open_conn(conn *c) {
   c->fd = fd;
   c->closed = 0;
   c->connected = 0;
+  c->settled = 0;
   c->want_out = 1;
   c->bytes_in = 0;
   c->carry_len = 0;
@@ -495,11 +501,16 @@ static int open_conn(conn *c) {
 static void on_connected(conn *c) {
   c->connected = 1;
   m_connected++;
+  if (!o_await_reply) {
+    c->settled = 1;
+    m_settled++;
+  }
   if (c->role == R_SUB) {
     put_hello(c, 's');
     put_subscribe(c);
   } else if (c->role == R_PUB || c->role == R_REQ) {
     put_hello(c, 'p');
+    if (o_proto == P_RESP) out_put(c, "PING\r\n", 6); /* an answer, for --await-reply */
   } else if (c->role == R_IDLE) {
     put_hello(c, 'i');
     if (o_proto == P_NATS || o_proto == P_RESP) out_put(c, "PING\r\n", 6);
@@ -659,6 +670,7 @@ static void parse_args(int argc, char **argv) {
     else if (arg_is(a, "--conns")) o_conns = atoi(v);
     else if (arg_is(a, "--inflight")) o_inflight = atoi(v);
     else if (arg_is(a, "--hold")) o_hold = atof(v);
+    else if (arg_is(a, "--await-reply")) o_await_reply = atoi(v) != 0;
     else if (arg_is(a, "--connect-burst")) o_connect_burst = atoi(v) > 0 ? atoi(v) : 1;
     else if (arg_is(a, "--topic")) o_topic = v;
     else die("unknown option");
@@ -684,9 +696,9 @@ static void raise_fd_limit(void) {
   }
 }
 
-/* Opens conns[from..to) keeping at most --connect-burst connects in progress; returns the next index to open. */
+/* Opens conns[from..to) keeping at most --connect-burst connections unsettled (not yet answered); returns the next index to open. */
 static int connect_some(conn *list, int next, int count) {
-  while (next < count && m_opened - m_connected - m_errors < (uint64_t)o_connect_burst) {
+  while (next < count && m_opened - m_settled - m_errors < (uint64_t)o_connect_burst) {
     if (open_conn(&list[next]) < 0) m_errors++;
     m_opened++;
     next++;
@@ -765,7 +777,7 @@ int main(int argc, char **argv) {
       if (next_sub < S) next_sub = connect_some(subs, next_sub, S);
       else if (next_pub < P) next_pub = connect_some(pubs, next_pub, P);
       else if (next_other < N) next_other = connect_some(others, next_other, N);
-      if (m_connected + m_errors >= (uint64_t)(S + P + N)) {
+      if (m_settled + m_errors >= (uint64_t)(S + P + N)) {
         if (m_errors > 0 || m_closed > 0) {
           fail_reason = "connections failed";
           break;
@@ -776,6 +788,7 @@ int main(int argc, char **argv) {
             fflush(stderr);
             ready_announced = 1;
             phase_at = now;
+            continue;
           }
         } else {
           set_phase(o_mode == M_FANOUT ? PH_SYNC : PH_WARMUP);

@@ -102,10 +102,11 @@ export function primaryMetric(kind: CaseKind): MetricName {
 /** Fills each row's ratio against the enchufe row of the same case it is compared with. */
 export function addRatios(rows: Row[]): void {
   for (const row of rows) {
-    const reference = rows.find(
-      (other) =>
-        other.workload === row.workload && other.label === row.label && other.target === row.compareWith,
-    );
+    const sameCase = rows.filter((other) => other.workload === row.workload && other.label === row.label);
+    // Fall back to any enchufe row of the case (idle has one enchufe row for every peer).
+    const reference =
+      sameCase.find((other) => other.target === row.compareWith) ??
+      sameCase.find((other) => other.target.startsWith("enchufe"));
     const metric = primaryMetric(row.kind);
     const mine = row.metrics[metric]?.median;
     const theirs = reference?.metrics[metric]?.median;

@@ -113,11 +113,13 @@ async function runAll(options: Options, registry: ProcessRegistry): Promise<void
       const failures: string[] = [];
       for (let rep = 1; rep <= repetitions && !unsupported; rep++) {
         const prefix = `[${benchCase.workload} ${benchCase.label}] ${target.name} #${rep}`;
+        const runStarted = Date.now();
         try {
           const sample = await runOnce(benchCase, target, ctx);
           if (!sample.result.ok) throw new Error(sample.result.error ?? "the load generator failed");
           samples.push(sample);
-          process.stderr.write(`${prefix}: ${summary(sample, benchCase)}\n`);
+          const took = ((Date.now() - runStarted) / 1000).toFixed(1);
+          process.stderr.write(`${prefix}: ${summary(sample, benchCase)} (${took} s)\n`);
         } catch (error) {
           if (error instanceof ClusterUnsupported) {
             notes.push(`fanout-cluster: skipped, ${error.message}`);

@@ -23,6 +23,12 @@ export interface Target {
   readonly needs: string;
   /** Most simultaneous connections it can hold, when it has a hard limit of its own. */
   readonly maxConnections?: number;
+  /**
+   * The server answers every new connection (greeting, INFO, preface echo, CONNACK, +PONG): the load generator
+   * then counts a connection as in progress until that answer, so that a burst of connects never overflows
+   * the server's accept queue (which would cost one-second SYN retransmits and measure the kernel, not the server).
+   */
+  readonly answersOnConnect: boolean;
   /** Connects the load generator may have in progress at once (default 200). */
   readonly connectBurst?: number;
   readonly roles: readonly ServerRole[];
@@ -66,6 +72,7 @@ const enchufeCli = (pin: readonly string[], extra: readonly string[]): StartSpec
 export const TARGETS: readonly Target[] = [
   {
     name: "enchufe-text",
+    answersOnConnect: true,
     server: "enchufe",
     proto: "text",
     needs: "node",
@@ -77,6 +84,7 @@ export const TARGETS: readonly Target[] = [
         ? enchufeCli(pin, ["--greet-only"])
         : {
             name: "enchufe-text",
+            answersOnConnect: true,
             argv: [...pin, NODE, join(BENCH_DIR, "enchufe-server.mjs"), "0"],
             ready: ENCHUFE_LISTENING,
             cwd: ROOT,
@@ -84,6 +92,7 @@ export const TARGETS: readonly Target[] = [
   },
   {
     name: "enchufe-framed",
+    answersOnConnect: true,
     server: "enchufe",
     proto: "framed",
     needs: "node",
@@ -93,6 +102,7 @@ export const TARGETS: readonly Target[] = [
   },
   {
     name: "ref",
+    answersOnConnect: false,
     server: "ref",
     proto: "text",
     needs: "node",
@@ -100,12 +110,14 @@ export const TARGETS: readonly Target[] = [
     compareWith: "enchufe-text",
     spec: async (role, pin) => ({
       name: "ref",
+      answersOnConnect: false,
       argv: [...pin, NODE, join(BENCH_DIR, "ref-server.mjs"), role === "greet" ? "greet" : "broadcast", "0"],
       ready: /listening 127\.0\.0\.1:(\d+)/,
     }),
   },
   {
     name: "ncat",
+    answersOnConnect: false,
     server: "ncat",
     proto: "text",
     needs: "ncat",
@@ -120,6 +132,7 @@ export const TARGETS: readonly Target[] = [
       const port = await freePort();
       return {
         name: "ncat",
+        answersOnConnect: false,
         argv: [...pin, "ncat", "--chat", "-l", "127.0.0.1", String(port), "--max-conns", "20000"],
         ready: port,
       };
@@ -127,6 +140,7 @@ export const TARGETS: readonly Target[] = [
   },
   {
     name: "nats",
+    answersOnConnect: true,
     server: "nats",
     proto: "nats",
     needs: "nats-server",
@@ -134,12 +148,14 @@ export const TARGETS: readonly Target[] = [
     compareWith: "enchufe-framed",
     spec: async (_role, pin) => ({
       name: "nats",
+      answersOnConnect: true,
       argv: [...pin, "nats-server", "-a", "127.0.0.1", "-p", "-1"],
       ready: /Listening for client connections on 127\.0\.0\.1:(\d+)/,
     }),
   },
   {
     name: "redis",
+    answersOnConnect: true,
     server: "redis",
     proto: "resp",
     needs: "redis-server",
@@ -149,6 +165,7 @@ export const TARGETS: readonly Target[] = [
       const port = await freePort();
       return {
         name: "redis",
+        answersOnConnect: true,
         argv: [
           ...pin,
           "redis-server",
@@ -171,6 +188,7 @@ export const TARGETS: readonly Target[] = [
   },
   {
     name: "mosquitto",
+    answersOnConnect: true,
     server: "mosquitto",
     proto: "mqtt",
     needs: "mosquitto",
