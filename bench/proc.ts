@@ -98,6 +98,19 @@ export function cpuSeconds(pid: number): number | undefined {
   }
 }
 
+/** Busy CPU seconds of the whole machine (all cores, everything but idle and iowait), from /proc/stat. */
+export function machineBusySeconds(): number {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
+    const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+    return (
+      ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / CLOCK_TICKS
+    );
+  } catch {
+    return 0;
+  }
+}
+
 /** Clock ticks per second for /proc/PID/stat (always 100 on Linux x86-64 and arm64). */
 const CLOCK_TICKS = 100;
 

@@ -21,6 +21,7 @@ export type MetricName =
   | "serverCpuPct"
   | "perServerCpuS"
   | "loadgenCpuPct"
+  | "otherCpuPct"
   | "rssPerConnection"
   | "rss"
   | "baselineRss"
@@ -73,6 +74,12 @@ function metricsOf(sample: Sample, kind: CaseKind): Partial<Record<MetricName, n
     serverCpuPct: cpuPct,
     perServerCpuS: sample.serverCpuS > 0 ? r.delivered / sample.serverCpuS : 0,
     loadgenCpuPct: r.loadgen_cpu_pct,
+    // CPU used by neither the server nor the load generator (the orchestrator, the kernel's softirq time
+    // not charged to them, and anything else running on the machine): high means the figures are disturbed.
+    otherCpuPct:
+      r.window_s > 0
+        ? Math.max(0, (100 * (sample.machineCpuS - sample.serverCpuS - r.loadgen_cpu_s)) / r.window_s)
+        : 0,
   };
 }
 
@@ -164,6 +171,7 @@ function columns(kind: CaseKind): Column[] {
     { title: "server CPU", render: (row) => cell(row, "serverCpuPct", percent) },
     { title: "per server CPU-s", render: (row) => cell(row, "perServerCpuS", formatCount) },
     { title: "loadgen CPU", render: (row) => cell(row, "loadgenCpuPct", percent) },
+    { title: "other CPU", render: (row) => cell(row, "otherCpuPct", percent) },
   ];
   const rate = (title: string): Column => ({
     title,

@@ -7,9 +7,10 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { BENCH_DIR, buildLoadgen } from "./loadgen.js";
+import { BENCH_DIR, BUILD_DIR, buildLoadgen } from "./loadgen.js";
 import { describeMachine, type Machine } from "./machine.js";
 import { hasCommand, ProcessRegistry } from "./proc.js";
+import { newestProfile, summarizeProfile } from "./profile.js";
 import { addRatios, formatCount, makeRow, type Row, renderTables } from "./report.js";
 import { ClusterUnsupported, type RunContext, runOnce, type Sample } from "./runner.js";
 import { selectTargets } from "./servers.js";
@@ -21,7 +22,8 @@ const USAGE = `npm run bench -- [options]
   --servers LIST        servers: enchufe,ref,ncat,nats,redis,mosquitto (or enchufe-text, enchufe-framed)
   --repetitions N       repetitions per case (default 3, 1 with --quick)
   --write-doc           also rewrite the results section of docs/PERFORMANCE.md
-  --no-pin              do not pin the server and the load generator to cores 0 and 1`;
+  --no-pin              do not pin the server and the load generator to cores 0 and 1
+  --profile             run enchufe under node --cpu-prof and print its top self-time functions per case`;
 
 const RESULTS_START = "<!-- bench:results:start -->";
 const RESULTS_END = "<!-- bench:results:end -->";
@@ -33,6 +35,7 @@ interface Options {
   readonly repetitions: number | undefined;
   readonly writeDoc: boolean;
   readonly pin: boolean;
+  readonly profile: boolean;
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -54,6 +57,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
       repetitions: { type: "string" },
       "write-doc": { type: "boolean" },
       "no-pin": { type: "boolean" },
+      profile: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -73,6 +77,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     repetitions,
     writeDoc: values["write-doc"] === true,
     pin: values["no-pin"] !== true,
+    profile: values.profile === true,
   };
 }
 
@@ -93,7 +98,11 @@ async function runAll(options: Options, registry: ProcessRegistry): Promise<void
   const { targets, notes } = selectTargets(options.servers);
   const canPin = options.pin && hasCommand("taskset") && cpus().length >= 2;
   if (!canPin) notes.push("server and load generator not pinned (no taskset, one core, or --no-pin)");
-  const ctx: RunContext = { loadgen, registry, canPin };
+  const profileDir = options.profile ? join(BUILD_DIR, "profiles") : undefined;
+  if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
+  const profiles: string[] = [];
+  const profileTexts: string[] = [];
+  const ctx: RunContext = { loadgen, registry, canPin, profileDir };
   const rows: Row[] = [];
   const started = Date.now();
   for (const benchCase of buildCases(profile, options.only)) {
@@ -118,6 +127,13 @@ async function runAll(options: Options, registry: ProcessRegistry): Promise<void
           const sample = await runOnce(benchCase, target, ctx);
           if (!sample.result.ok) throw new Error(sample.result.error ?? "the load generator failed");
           samples.push(sample);
+          const newest = profileDir === undefined ? undefined : newestProfile(profileDir);
+          if (newest !== undefined && target.server === "enchufe" && !profiles.includes(newest)) {
+            profiles.push(newest);
+            profileTexts.push(
+              `#### ${target.name}, ${benchCase.workload} ${benchCase.label}\n\n\`\`\`\n${summarizeProfile(newest)}\n\`\`\`\n`,
+            );
+          }
           const took = ((Date.now() - runStarted) / 1000).toFixed(1);
           process.stderr.write(`${prefix}: ${summary(sample, benchCase)} (${took} s)\n`);
         } catch (error) {
@@ -160,6 +176,9 @@ async function runAll(options: Options, registry: ProcessRegistry): Promise<void
     (Date.now() - started) / 1000,
   );
   process.stdout.write(`\n${header}\n\n${tables}\n${notes.map((note) => `- ${note}`).join("\n")}\n`);
+  if (profileTexts.length > 0) {
+    process.stdout.write(`\n### CPU profiles (node --cpu-prof)\n\n${profileTexts.join("\n")}`);
+  }
   const resultsDir = join(BENCH_DIR, "results");
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(

@@ -7,6 +7,7 @@ import { BUILD_DIR, type LoadgenEvent, type LoadgenResult, runLoadgen } from "./
 import {
   cpuSeconds,
   delay,
+  machineBusySeconds,
   type ProcessRegistry,
   pinPrefix,
   type RunningServer,
@@ -20,6 +21,8 @@ export interface RunContext {
   readonly loadgen: string;
   readonly registry: ProcessRegistry;
   readonly canPin: boolean;
+  /** With --profile: a directory for `node --cpu-prof` output of the enchufe servers. */
+  readonly profileDir?: string | undefined;
 }
 
 /** One run's figures. */
@@ -31,6 +34,8 @@ export interface Sample {
   readonly serverRss: number;
   /** Server RSS just after it started listening (idle workload). */
   readonly baselineRss: number;
+  /** Busy CPU seconds of the whole machine over the window (server, load generator, and anything else). */
+  readonly machineCpuS: number;
 }
 
 const LOG_DIR = join(BUILD_DIR, "logs");
@@ -39,13 +44,21 @@ const LOG_DIR = join(BUILD_DIR, "logs");
 class CpuWindow {
   #start = 0;
   #total = 0;
+  #machineStart = 0;
+  machineSeconds = 0;
   constructor(readonly pids: readonly number[]) {}
   #sum(): number {
     return this.pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
   }
   onEvent(event: LoadgenEvent): void {
-    if (event === "measure") this.#start = this.#sum();
-    if (event === "drain") this.#total = this.#sum() - this.#start;
+    if (event === "measure") {
+      this.#start = this.#sum();
+      this.#machineStart = machineBusySeconds();
+    }
+    if (event === "drain") {
+      this.#total = this.#sum() - this.#start;
+      this.machineSeconds = machineBusySeconds() - this.#machineStart;
+    }
   }
   get seconds(): number {
     return this.#total;
@@ -55,7 +68,11 @@ class CpuWindow {
 export async function runOnce(benchCase: BenchCase, target: Target, ctx: RunContext): Promise<Sample> {
   if (benchCase.kind === "cluster") return runCluster(benchCase, ctx);
   const server = await startServer(
-    await target.spec(benchCase.role, pinPrefix(0, ctx.canPin)),
+    await target.spec(
+      benchCase.role,
+      pinPrefix(0, ctx.canPin),
+      ctx.profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", ctx.profileDir],
+    ),
     ctx.registry,
     LOG_DIR,
   );
@@ -94,7 +111,7 @@ export async function runOnce(benchCase: BenchCase, target: Target, ctx: RunCont
       ctx.registry,
     );
     assertAlive(server);
-    return { result, serverCpuS: cpu.seconds, serverRss, baselineRss };
+    return { result, serverCpuS: cpu.seconds, serverRss, baselineRss, machineCpuS: cpu.machineSeconds };
   } finally {
     await server.stop();
   }
@@ -159,7 +176,7 @@ async function runCluster(benchCase: BenchCase, ctx: RunContext): Promise<Sample
       },
       ctx.registry,
     );
-    return { result, serverCpuS: cpu.seconds, serverRss, baselineRss: 0 };
+    return { result, serverCpuS: cpu.seconds, serverRss, baselineRss: 0, machineCpuS: cpu.machineSeconds };
   } finally {
     for (const server of started.reverse()) await server.stop();
   }

@@ -34,7 +34,8 @@ export interface Target {
   readonly roles: readonly ServerRole[];
   /** The enchufe target this one is compared with ("vs enchufe" column). */
   readonly compareWith: string;
-  spec(role: ServerRole, pin: readonly string[]): Promise<StartSpec>;
+  /** `nodeArgs` go before the script of Node servers (enchufe's only): `--cpu-prof` for `--profile`. */
+  spec(role: ServerRole, pin: readonly string[], nodeArgs?: readonly string[]): Promise<StartSpec>;
 }
 
 const ROOT = join(BENCH_DIR, "..");
@@ -62,9 +63,13 @@ export const ENCHUFE_BENCH_FLAGS = [
   "0",
 ] as const;
 
-const enchufeCli = (pin: readonly string[], extra: readonly string[]): StartSpec => ({
+const enchufeCli = (
+  pin: readonly string[],
+  extra: readonly string[],
+  nodeArgs: readonly string[] = [],
+): StartSpec => ({
   name: "enchufe",
-  argv: [...pin, NODE, ENCHUFE_BIN, "server", ...ENCHUFE_BENCH_FLAGS, ...extra],
+  argv: [...pin, NODE, ...nodeArgs, ENCHUFE_BIN, "server", ...ENCHUFE_BENCH_FLAGS, ...extra],
   ready: ENCHUFE_LISTENING,
   cwd: ROOT,
 });
@@ -79,13 +84,12 @@ export const TARGETS: readonly Target[] = [
     roles: ["session", "greet"],
     compareWith: "enchufe-text",
     // Text fan-out needs the flood guard off, which has no CLI flag: bench/enchufe-server.mjs.
-    spec: async (role, pin) =>
+    spec: async (role, pin, nodeArgs = []) =>
       role === "greet"
-        ? enchufeCli(pin, ["--greet-only"])
+        ? enchufeCli(pin, ["--greet-only"], nodeArgs)
         : {
             name: "enchufe-text",
-            answersOnConnect: true,
-            argv: [...pin, NODE, join(BENCH_DIR, "enchufe-server.mjs"), "0"],
+            argv: [...pin, NODE, ...nodeArgs, join(BENCH_DIR, "enchufe-server.mjs"), "0"],
             ready: ENCHUFE_LISTENING,
             cwd: ROOT,
           },
@@ -98,7 +102,7 @@ export const TARGETS: readonly Target[] = [
     needs: "node",
     roles: ["session"],
     compareWith: "enchufe-framed",
-    spec: async (_role, pin) => enchufeCli(pin, []),
+    spec: async (_role, pin, nodeArgs = []) => enchufeCli(pin, [], nodeArgs),
   },
   {
     name: "ref",
@@ -110,7 +114,6 @@ export const TARGETS: readonly Target[] = [
     compareWith: "enchufe-text",
     spec: async (role, pin) => ({
       name: "ref",
-      answersOnConnect: false,
       argv: [...pin, NODE, join(BENCH_DIR, "ref-server.mjs"), role === "greet" ? "greet" : "broadcast", "0"],
       ready: /listening 127\.0\.0\.1:(\d+)/,
     }),
@@ -132,7 +135,6 @@ export const TARGETS: readonly Target[] = [
       const port = await freePort();
       return {
         name: "ncat",
-        answersOnConnect: false,
         argv: [...pin, "ncat", "--chat", "-l", "127.0.0.1", String(port), "--max-conns", "20000"],
         ready: port,
       };
@@ -148,7 +150,6 @@ export const TARGETS: readonly Target[] = [
     compareWith: "enchufe-framed",
     spec: async (_role, pin) => ({
       name: "nats",
-      answersOnConnect: true,
       argv: [...pin, "nats-server", "-a", "127.0.0.1", "-p", "-1"],
       ready: /Listening for client connections on 127\.0\.0\.1:(\d+)/,
     }),
@@ -165,7 +166,6 @@ export const TARGETS: readonly Target[] = [
       const port = await freePort();
       return {
         name: "redis",
-        answersOnConnect: true,
         argv: [
           ...pin,
           "redis-server",
