@@ -3,10 +3,18 @@
 // docs/PROTOCOL.md §6.6) has no CLI flag, and a benchmark publisher sends far more than that. Everything else
 // is what `enchufe server --lang en --max-connections 0` with the per-address limits off would run: the same
 // createServer + MessagingHandler, no security policy (the library default: no per-address or rate limits).
+// Usage: node bench/enchufe-server.mjs PORT [DIST_INDEX] (default ../dist/index.js: this checkout's build).
 // Prints "Listening on 127.0.0.1:PORT" once bound (port 0 = a free port).
-import { createServer, MessagingHandler, ORIGINAL_GREETING, resolveMessagingOptions } from "../dist/index.js";
+import { pathToFileURL } from "node:url";
 
 const port = Number(process.argv[2] ?? "0");
+const distIndex =
+  process.argv[3] === undefined
+    ? new URL("../dist/index.js", import.meta.url)
+    : pathToFileURL(process.argv[3]);
+const { createServer, MessagingHandler, ORIGINAL_GREETING, resolveMessagingOptions } = await import(
+  distIndex.href
+);
 const messaging = resolveMessagingOptions({
   greeting: ORIGINAL_GREETING,
   lang: "en",

@@ -33,6 +33,8 @@ export interface Row {
   readonly label: string;
   readonly target: string;
   readonly compareWith: string;
+  /** The case of the enchufe row to compare with, when not this row's own (fanout-cluster vs fanout). */
+  readonly compareCase?: { readonly workload: WorkloadName; readonly label: string } | undefined;
   readonly runs: number;
   readonly failures: readonly string[];
   readonly metrics: Partial<Record<MetricName, Stat>>;
@@ -109,11 +111,12 @@ export function primaryMetric(kind: CaseKind): MetricName {
 /** Fills each row's ratio against the enchufe row of the same case it is compared with. */
 export function addRatios(rows: Row[]): void {
   for (const row of rows) {
-    const sameCase = rows.filter((other) => other.workload === row.workload && other.label === row.label);
-    // Fall back to any enchufe row of the case (idle has one enchufe row for every peer).
+    const { workload, label } = row.compareCase ?? row;
+    const sameCase = rows.filter((other) => other.workload === workload && other.label === label);
+    // Fall back to another enchufe row of the case (idle has one enchufe row for every peer).
     const reference =
       sameCase.find((other) => other.target === row.compareWith) ??
-      sameCase.find((other) => other.target.startsWith("enchufe"));
+      sameCase.find((other) => other !== row && other.target.startsWith("enchufe"));
     const metric = primaryMetric(row.kind);
     const mine = row.metrics[metric]?.median;
     const theirs = reference?.metrics[metric]?.median;

@@ -77,7 +77,7 @@ export async function runOnce(benchCase: BenchCase, target: Target, ctx: RunCont
     LOG_DIR,
   );
   try {
-    await delay(200); // let the runtime settle (JIT start-up, first GC) before the baseline
+    await delay(100); // let the runtime settle (JIT start-up, first GC) before the baseline
     const baselineRss = rssBytes(server.pid) ?? 0;
     const cpu = new CpuWindow([server.pid]);
     let serverRss = 0;
@@ -86,7 +86,7 @@ export async function runOnce(benchCase: BenchCase, target: Target, ctx: RunCont
       if (event === "drain") serverRss = rssBytes(server.pid) ?? 0;
       if (event === "ready") {
         // idle: every connection is open; give the server a moment to finish accepting, then sample twice
-        await delay(1000);
+        await delay(500);
         const first = rssBytes(server.pid) ?? 0;
         await delay(200);
         serverRss = Math.max(first, rssBytes(server.pid) ?? 0);

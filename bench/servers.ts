@@ -39,8 +39,10 @@ export interface Target {
 }
 
 const ROOT = join(BENCH_DIR, "..");
+/** The enchufe build to run: this checkout, or another built one (ENCHUFE_BENCH_ROOT=/path/to/checkout). */
+const ENCHUFE_ROOT = process.env.ENCHUFE_BENCH_ROOT ?? ROOT;
 const NODE = process.execPath;
-const ENCHUFE_BIN = join(ROOT, "bin", "enchufe.js");
+const ENCHUFE_BIN = join(ENCHUFE_ROOT, "bin", "enchufe.js");
 const ENCHUFE_LISTENING = /Listening on 127\.0\.0\.1:(\d+)/;
 
 /**
@@ -71,7 +73,7 @@ const enchufeCli = (
   name: "enchufe",
   argv: [...pin, NODE, ...nodeArgs, ENCHUFE_BIN, "server", ...ENCHUFE_BENCH_FLAGS, ...extra],
   ready: ENCHUFE_LISTENING,
-  cwd: ROOT,
+  cwd: ENCHUFE_ROOT,
 });
 
 export const TARGETS: readonly Target[] = [
@@ -89,7 +91,14 @@ export const TARGETS: readonly Target[] = [
         ? enchufeCli(pin, ["--greet-only"], nodeArgs)
         : {
             name: "enchufe-text",
-            argv: [...pin, NODE, ...nodeArgs, join(BENCH_DIR, "enchufe-server.mjs"), "0"],
+            argv: [
+              ...pin,
+              NODE,
+              ...nodeArgs,
+              join(BENCH_DIR, "enchufe-server.mjs"),
+              "0",
+              join(ENCHUFE_ROOT, "dist", "index.js"),
+            ],
             ready: ENCHUFE_LISTENING,
             cwd: ROOT,
           },

@@ -47,10 +47,9 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     fanout: [
       { subs: 1, size: 64 },
       { subs: 100, size: 64 },
-      { subs: 100, size: 1024 },
-      { subs: 1000, size: 64 },
+      { subs: 1000, size: 1024 },
     ],
-    rateDurationS: 2,
+    rateDurationS: 1,
     idleConnections: 10_000,
     greetConcurrency: 32,
   },
@@ -70,6 +69,8 @@ export interface BenchCase {
   readonly args: readonly string[];
   /** Upper bound for one run of the load generator, in ms. */
   readonly timeoutMs: number;
+  /** The case whose enchufe row the "vs enchufe" column uses, when not this one. */
+  readonly compareCase?: { readonly workload: WorkloadName; readonly label: string } | undefined;
   /** Targets that speak what this case needs. */
   readonly accepts: (target: Target) => boolean;
 }
@@ -182,6 +183,7 @@ export function buildCases(profile: Profile, only: readonly WorkloadName[]): Ben
       workload: "fanout-cluster",
       kind: "cluster",
       label: "S=100 64B, 2 nodes",
+      compareCase: { workload: "fanout", label: "S=100 64B" },
       role: "session",
       connections: 101,
       args: ["--mode", "fanout", "--subs", "100", "--pubs", "1", "--size", "64", ...timing(profile)],
