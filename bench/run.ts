@@ -20,6 +20,7 @@ const USAGE = `npm run bench -- [options]
   --quick               one repetition of a smaller matrix (under two minutes)
   --only LIST           workloads: ${WORKLOADS.join(",")}
   --servers LIST        servers: enchufe,ref,ncat,nats,redis,mosquitto (or enchufe-text, enchufe-framed)
+  --publishers N        publishers in each fanout case (default 1)
   --repetitions N       repetitions per case (default 3, 1 with --quick)
   --write-doc           also rewrite the results section of docs/PERFORMANCE.md
   --no-pin              do not pin the server and the load generator to cores 0 and 1
@@ -33,6 +34,7 @@ interface Options {
   readonly only: WorkloadName[];
   readonly servers: string[] | undefined;
   readonly repetitions: number | undefined;
+  readonly publishers: number;
   readonly writeDoc: boolean;
   readonly pin: boolean;
   readonly profile: boolean;
@@ -55,6 +57,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
       only: { type: "string" },
       servers: { type: "string" },
       repetitions: { type: "string" },
+      publishers: { type: "string" },
       "write-doc": { type: "boolean" },
       "no-pin": { type: "boolean" },
       profile: { type: "boolean" },
@@ -70,7 +73,12 @@ function parseOptions(argv: readonly string[]): Options | undefined {
   if (repetitions !== undefined && (!Number.isInteger(repetitions) || repetitions < 1 || repetitions > 20)) {
     throw new Error("--repetitions must be an integer from 1 to 20");
   }
+  const publishers = Number(values.publishers ?? "1");
+  if (!Number.isInteger(publishers) || publishers < 1 || publishers > 100) {
+    throw new Error("--publishers must be an integer from 1 to 100");
+  }
   return {
+    publishers,
     quick: values.quick === true,
     only: only as WorkloadName[],
     servers: list(values.servers),
@@ -105,7 +113,7 @@ async function runAll(options: Options, registry: ProcessRegistry): Promise<void
   const ctx: RunContext = { loadgen, registry, canPin, profileDir };
   const rows: Row[] = [];
   const started = Date.now();
-  for (const benchCase of buildCases(profile, options.only)) {
+  for (const benchCase of buildCases(profile, options.only, options.publishers)) {
     if (benchCase.kind === "cluster" && !hasCommand("redis-server")) {
       notes.push("fanout-cluster: skipped, redis-server (the bus) is not installed");
       continue;

@@ -75,7 +75,6 @@ export interface BenchCase {
   readonly accepts: (target: Target) => boolean;
 }
 
-const PUBLISHERS = 1;
 const RATE_SUBS = 100;
 const RATE_PER_S = 1000;
 
@@ -83,8 +82,11 @@ function timing(profile: Profile, durationS = profile.durationS): string[] {
   return ["--warmup", String(profile.warmupS), "--duration", String(durationS)];
 }
 
-/** Every case of the selected workloads, in run order. */
-export function buildCases(profile: Profile, only: readonly WorkloadName[]): BenchCase[] {
+/**
+ * Every case of the selected workloads, in run order. `publishers` > 1 adds publishers to `fanout`: in the line
+ * protocols (enchufe text, ref, ncat) publishers are room members too and also receive each other's messages.
+ */
+export function buildCases(profile: Profile, only: readonly WorkloadName[], publishers = 1): BenchCase[] {
   const cases: BenchCase[] = [];
   const budget = (seconds: number) => Math.round((seconds + 40) * 1000);
   const messaging = (target: Target) => target.roles.includes("session");
@@ -105,16 +107,16 @@ export function buildCases(profile: Profile, only: readonly WorkloadName[]): Ben
       cases.push({
         workload: "fanout",
         kind: "throughput",
-        label: `S=${subs} ${size}B`,
+        label: publishers === 1 ? `S=${subs} ${size}B` : `S=${subs} P=${publishers} ${size}B`,
         role: "session",
-        connections: subs + PUBLISHERS,
+        connections: subs + publishers,
         args: [
           "--mode",
           "fanout",
           "--subs",
           String(subs),
           "--pubs",
-          String(PUBLISHERS),
+          String(publishers),
           "--size",
           String(size),
           ...timing(profile),
