@@ -13,7 +13,7 @@ import { hasCommand, ProcessRegistry } from "./proc.js";
 import { newestProfile, summarizeProfile } from "./profile.js";
 import { addRatios, formatCount, makeRow, type Row, renderTables } from "./report.js";
 import { ClusterUnsupported, type RunContext, runOnce, type Sample } from "./runner.js";
-import { selectTargets } from "./servers.js";
+import { selectTargets, type Target } from "./servers.js";
 import { type BenchCase, buildCases, PROFILES, WORKLOADS, type WorkloadName } from "./workloads.js";
 
 const USAGE = `npm run bench -- [options]
@@ -99,6 +99,50 @@ function summary(sample: Sample, benchCase: BenchCase): string {
   return `${formatCount(r.delivered_rate)}/s p99 ${r.latency_us.p99.toFixed(0)} µs${loss} server CPU ${sample.serverCpuS.toFixed(2)} s, loadgen ${r.loadgen_cpu_pct.toFixed(0)}%`;
 }
 
+interface Collected {
+  readonly samples: Sample[];
+  readonly failures: string[];
+  readonly unsupported?: string | undefined;
+}
+
+/** Runs one case against one target `repetitions` times; stops early when the build cannot run the case. */
+async function repeat(
+  benchCase: BenchCase,
+  target: Target,
+  repetitions: number,
+  ctx: RunContext,
+  onProfile: (name: string, path: string) => void,
+): Promise<Collected> {
+  const samples: Sample[] = [];
+  const failures: string[] = [];
+  for (let rep = 1; rep <= repetitions; rep++) {
+    const prefix = `[${benchCase.workload} ${benchCase.label}] ${target.name} #${rep}`;
+    const runStarted = Date.now();
+    try {
+      const sample = await runOnce(benchCase, target, ctx);
+      if (!sample.result.ok) throw new Error(sample.result.error ?? "the load generator failed");
+      samples.push(sample);
+      const newest = ctx.profileDir === undefined ? undefined : newestProfile(ctx.profileDir);
+      if (newest !== undefined && target.server === "enchufe") onProfile(prefix, newest);
+      const took = ((Date.now() - runStarted) / 1000).toFixed(1);
+      process.stderr.write(`${prefix}: ${summary(sample, benchCase)} (${took} s)\n`);
+    } catch (error) {
+      if (error instanceof ClusterUnsupported) return { samples, failures, unsupported: error.message };
+      const reason = error instanceof Error ? error.message : String(error);
+      failures.push(reason);
+      process.stderr.write(`${prefix}: FAILED ${reason}\n`);
+    }
+  }
+  return { samples, failures };
+}
+
+/** Rows where something other than the server and the load generator used a lot of CPU. */
+function busyNote(rows: readonly Row[]): string | undefined {
+  const busy = rows.filter((row) => (row.metrics.otherCpuPct?.max ?? 0) > 25);
+  if (busy.length === 0) return undefined;
+  return `the machine was busy during ${busy.length} of ${rows.length} rows (other CPU above 25 % of a core): those figures are disturbed; run again on a quiet machine`;
+}
+
 async function runAll(options: Options, registry: ProcessRegistry): Promise<void> {
   const profile = PROFILES[options.quick ? "quick" : "full"];
   const repetitions = options.repetitions ?? profile.repetitions;
@@ -108,8 +152,10 @@ async function runAll(options: Options, registry: ProcessRegistry): Promise<void
   if (!canPin) notes.push("server and load generator not pinned (no taskset, one core, or --no-pin)");
   const profileDir = options.profile ? join(BUILD_DIR, "profiles") : undefined;
   if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
-  const profiles: string[] = [];
-  const profileTexts: string[] = [];
+  const profiles = new Map<string, string>();
+  const onProfile = (name: string, path: string) => {
+    if (![...profiles.values()].includes(path)) profiles.set(name, path);
+  };
   const ctx: RunContext = { loadgen, registry, canPin, profileDir };
   const rows: Row[] = [];
   const started = Date.now();
@@ -118,7 +164,6 @@ async function runAll(options: Options, registry: ProcessRegistry): Promise<void
       notes.push("fanout-cluster: skipped, redis-server (the bus) is not installed");
       continue;
     }
-    let unsupported = false;
     for (const target of targets.filter(benchCase.accepts)) {
       if (target.maxConnections !== undefined && benchCase.connections > target.maxConnections) {
         notes.push(
@@ -126,75 +171,56 @@ async function runAll(options: Options, registry: ProcessRegistry): Promise<void
         );
         continue;
       }
-      const samples: Sample[] = [];
-      const failures: string[] = [];
-      for (let rep = 1; rep <= repetitions && !unsupported; rep++) {
-        const prefix = `[${benchCase.workload} ${benchCase.label}] ${target.name} #${rep}`;
-        const runStarted = Date.now();
-        try {
-          const sample = await runOnce(benchCase, target, ctx);
-          if (!sample.result.ok) throw new Error(sample.result.error ?? "the load generator failed");
-          samples.push(sample);
-          const newest = profileDir === undefined ? undefined : newestProfile(profileDir);
-          if (newest !== undefined && target.server === "enchufe" && !profiles.includes(newest)) {
-            profiles.push(newest);
-            profileTexts.push(
-              `#### ${target.name}, ${benchCase.workload} ${benchCase.label}\n\n\`\`\`\n${summarizeProfile(newest)}\n\`\`\`\n`,
-            );
-          }
-          const took = ((Date.now() - runStarted) / 1000).toFixed(1);
-          process.stderr.write(`${prefix}: ${summary(sample, benchCase)} (${took} s)\n`);
-        } catch (error) {
-          if (error instanceof ClusterUnsupported) {
-            notes.push(`fanout-cluster: skipped, ${error.message}`);
-            unsupported = true;
-            break;
-          }
-          const reason = error instanceof Error ? error.message : String(error);
-          failures.push(reason);
-          process.stderr.write(`${prefix}: FAILED ${reason}\n`);
-        }
+      const { samples, failures, unsupported } = await repeat(benchCase, target, repetitions, ctx, onProfile);
+      if (unsupported !== undefined) {
+        notes.push(`${benchCase.workload}: skipped, ${unsupported}`);
+        break;
       }
-      if (unsupported) break;
-      rows.push(
-        makeRow(
-          {
-            workload: benchCase.workload,
-            kind: benchCase.kind,
-            label: benchCase.label,
-            target: benchCase.kind === "cluster" ? "enchufe ×2" : target.name,
-            compareWith: target.compareWith,
-            compareCase: benchCase.compareCase,
-            failures,
-          },
-          samples,
-        ),
+      const row = makeRow(
+        {
+          workload: benchCase.workload,
+          kind: benchCase.kind,
+          label: benchCase.label,
+          target: benchCase.kind === "cluster" ? "enchufe ×2" : target.name,
+          compareWith: target.compareWith,
+          compareCase: benchCase.compareCase,
+          failures,
+        },
+        samples,
       );
+      rows.push(row);
     }
   }
   addRatios(rows);
+  const busy = busyNote(rows);
+  if (busy !== undefined) notes.push(busy);
   const machine = describeMachine();
-  const command = `npm run bench --${process.argv.slice(2).length > 0 ? ` ${process.argv.slice(2).join(" ")}` : ""}`;
-  const tables = renderTables(rows);
-  const header = describeRun(
-    machine,
-    command,
-    profile.name,
-    repetitions,
-    canPin,
-    (Date.now() - started) / 1000,
-  );
-  process.stdout.write(`\n${header}\n\n${tables}\n${notes.map((note) => `- ${note}`).join("\n")}\n`);
-  if (profileTexts.length > 0) {
-    process.stdout.write(`\n### CPU profiles (node --cpu-prof)\n\n${profileTexts.join("\n")}`);
+  const args = process.argv.slice(2);
+  const command = `npm run bench --${args.length > 0 ? ` ${args.join(" ")}` : ""}`;
+  const seconds = (Date.now() - started) / 1000;
+  const header = describeRun(machine, command, profile.name, repetitions, canPin, seconds);
+  const section = `${header}\n\n${renderTables(rows)}\n${notes.map((note) => `- ${note}`).join("\n")}\n`;
+  process.stdout.write(`\n${section}`);
+  if (profiles.size > 0) {
+    const texts = [...profiles].map(
+      ([name, path]) => `#### ${name}\n\n\`\`\`\n${summarizeProfile(path)}\n\`\`\`\n`,
+    );
+    process.stdout.write(`\n### CPU profiles (node --cpu-prof)\n\n${texts.join("\n")}`);
   }
   const resultsDir = join(BENCH_DIR, "results");
   mkdirSync(resultsDir, { recursive: true });
+  const record = {
+    date: new Date().toISOString(),
+    command,
+    profile: profile.name,
+    repetitions,
+    pinned: canPin,
+  };
   writeFileSync(
     join(resultsDir, "latest.json"),
-    `${JSON.stringify({ date: new Date().toISOString(), command, profile: profile.name, repetitions, pinned: canPin, machine, notes, rows }, null, 2)}\n`,
+    `${JSON.stringify({ ...record, seconds, machine, notes, rows }, null, 2)}\n`,
   );
-  if (options.writeDoc) writeDoc(`${header}\n\n${tables}\n${notes.map((note) => `- ${note}`).join("\n")}\n`);
+  if (options.writeDoc) writeDoc(section);
 }
 
 function describeRun(
