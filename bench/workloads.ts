@@ -88,7 +88,8 @@ function timing(profile: Profile, durationS = profile.durationS): string[] {
  */
 export function buildCases(profile: Profile, only: readonly WorkloadName[], publishers = 1): BenchCase[] {
   const cases: BenchCase[] = [];
-  const budget = (seconds: number) => Math.round((seconds + 40) * 1000);
+  // connect (at most 30 s) + sync (20 s) + drain (10 s) + the windows, and a margin
+  const budget = (seconds: number) => Math.round((seconds + 70) * 1000);
   const messaging = (target: Target) => target.roles.includes("session");
   if (only.includes("greet")) {
     cases.push({
