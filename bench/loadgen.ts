@@ -10,12 +10,12 @@ export const BUILD_DIR = join(BENCH_DIR, "build");
 const SOURCE = join(BENCH_DIR, "loadgen.c");
 
 /**
- * Compiles bench/loadgen.c into bench/build/loadgen (when the source is newer, or always with `force`)
- * and returns its path.
+ * Compiles bench/loadgen.c into `output` (default bench/build/loadgen, rebuilt when the source is newer;
+ * any other path is always compiled) and returns its path.
  */
-export function buildLoadgen(compiler = process.env.CC ?? "cc", force = false): string {
-  const output = join(BUILD_DIR, "loadgen");
-  mkdirSync(BUILD_DIR, { recursive: true });
+export function buildLoadgen(compiler = process.env.CC ?? "cc", output = join(BUILD_DIR, "loadgen")): string {
+  const force = output !== join(BUILD_DIR, "loadgen");
+  mkdirSync(dirname(output), { recursive: true });
   const fresh = (() => {
     try {
       return statSync(output).mtimeMs >= statSync(SOURCE).mtimeMs;

@@ -3,7 +3,10 @@
  * nothing: it is run briefly against tiny in-test line servers that drop, reorder, or faithfully forward lines.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { buildLoadgen, type LoadgenResult, runLoadgen } from "../../bench/loadgen.js";
 import { ProcessRegistry } from "../../bench/proc.js";
@@ -72,15 +75,18 @@ describe("bench load generator", () => {
   const registry = new ProcessRegistry();
   const servers: LineServer[] = [];
   let binary = "";
+  let buildDir = "";
 
   before(() => {
     // Fails with "the load generator needs a C compiler ..." when cc is missing (CI has gcc).
-    binary = buildLoadgen(process.env.CC ?? "cc", true);
+    buildDir = mkdtempSync(join(tmpdir(), "enchufe-loadgen-"));
+    binary = buildLoadgen(process.env.CC ?? "cc", join(buildDir, "loadgen"));
   });
 
   after(async () => {
     await registry.stopAll(500);
     for (const server of servers) await server.close();
+    if (buildDir !== "") rmSync(buildDir, { recursive: true, force: true });
   });
 
   async function against(forward: Forward): Promise<LoadgenResult> {
