@@ -35,7 +35,7 @@
 
 enum proto { P_TEXT, P_FRAMED, P_NATS, P_RESP, P_MQTT };
 enum mode { M_FANOUT, M_REQUEST, M_GREET, M_IDLE };
-enum role { R_SUB, R_PUB, R_REQ, R_GREET, R_IDLE };
+enum role { R_SUB, R_PUB, R_REQ, R_GREET, R_IDLE, R_RESP };
 enum phase { PH_CONNECT, PH_SYNC, PH_WARMUP, PH_MEASURE, PH_DRAIN, PH_DONE };
 
 typedef struct conn {
@@ -57,7 +57,7 @@ typedef struct conn {
 /* Options */
 static int o_mode = M_FANOUT, o_proto = P_TEXT, o_port = 0, o_port2 = 0, o_subs = 1, o_pubs = 1, o_size = 64;
 static double o_warmup = 1, o_duration = 3, o_drain = 10, o_rate = 0, o_hold = 30;
-static int o_await_reply = 0, o_connect_burst = 200, o_window = 0, o_conns = 1000, o_inflight = 1;
+static int o_responder = 0, o_await_reply = 0, o_connect_burst = 200, o_window = 0, o_conns = 1000, o_inflight = 1;
 static const char *o_host = "127.0.0.1", *o_topic = "bench";
 
 /* State */
@@ -78,6 +78,12 @@ static double rate_per_pub;
 static struct rusage ru_start, ru_end;
 static char *rbuf;
 static const char *fail_reason;
+/* request --responder 1: the responder connection's unparsed input, and whether its subscription is in place */
+static char *resp_in;
+static size_t resp_in_len, resp_in_cap;
+static int resp_preface_seen, responder_ready;
+#define RESPONDER_SUBJECT "bench.echo"
+#define NATS_INBOX "_INBOX.bench"
 
 /* Latency histogram: 64 powers of two x 32 sub-buckets (about 3% resolution). */
 #define SUB_BITS 5
@@ -315,16 +321,19 @@ static void put_message(conn *c, int pub, uint64_t seq) {
   switch (o_proto) {
     case P_FRAMED:
       if (request) {
-        /* REQ: u32 reqId, str "echo", u32 timeout 0, headers 0, payload */
+        /* REQ: u32 reqId, str name ("echo": the server's handler; or the responder's subject), u32 timeout 0,
+           headers 0, payload */
+        const char *name = o_responder ? RESPONDER_SUBJECT : "echo";
+        size_t nl = strlen(name);
         head[0] = 0x07;
         head[1] = 0;
-        put_u32(head + 2, (uint32_t)(4 + 2 + 4 + 4 + 2 + size));
+        put_u32(head + 2, (uint32_t)(4 + 2 + nl + 4 + 2 + size));
         put_u32(head + 6, (uint32_t)seq);
-        put_u16(head + 10, 4);
-        memcpy(head + 12, "echo", 4);
-        put_u32(head + 16, 0);
-        put_u16(head + 20, 0);
-        h = 22;
+        put_u16(head + 10, (unsigned)nl);
+        memcpy(head + 12, name, nl);
+        put_u32(head + 12 + nl, 0);
+        put_u16(head + 16 + nl, 0);
+        h = 18 + nl;
       } else {
         head[0] = 0x03;
         head[1] = 0;
@@ -336,7 +345,10 @@ static void put_message(conn *c, int pub, uint64_t seq) {
       }
       break;
     case P_NATS:
-      h = (size_t)snprintf(head, sizeof head, "PUB %s %zu\r\n", o_topic, size);
+      if (request)
+        h = (size_t)snprintf(head, sizeof head, "PUB %s %s %zu\r\n", RESPONDER_SUBJECT, NATS_INBOX, size);
+      else
+        h = (size_t)snprintf(head, sizeof head, "PUB %s %zu\r\n", o_topic, size);
       break;
     case P_RESP:
       if (request)
@@ -436,6 +448,107 @@ static void scan(conn *c, char *buf, size_t n) {
   }
 }
 
+static unsigned get_u16(const char *p) { return ((unsigned)(unsigned char)p[0] << 8) | (unsigned char)p[1]; }
+static uint32_t get_u32(const char *p) { return ((uint32_t)get_u16(p) << 16) | get_u16(p + 2); }
+
+/* Framed responder: after the preface echo, answers every REQMSG with RESPOND (same payload), PING with PONG;
+   its PONG means its SUB is in place. Returns the bytes consumed. */
+static size_t responder_framed(conn *c, const char *b, size_t n) {
+  size_t off = 0;
+  if (!resp_preface_seen) {
+    const char *hit = memmem(b, n, "\0ENC", 4);
+    if (!hit) return n > 3 ? n - 3 : 0;
+    resp_preface_seen = 1;
+    off = (size_t)(hit - b) + 4;
+  }
+  while (n - off >= 6) {
+    unsigned char type = (unsigned char)b[off];
+    size_t len = get_u32(b + off + 2);
+    if (n - off - 6 < len) break;
+    const char *body = b + off + 6, *p = body, *end = body + len;
+    if (type == 0x0D) {
+      responder_ready = 1;
+    } else if (type == 0x0C) {
+      out_put(c, "\x0d\0\0\0\0\0", 6);
+    } else if (type == 0x08 && len >= 10) {
+      /* REQMSG: str token, str name, str from, headers, payload */
+      size_t tl = get_u16(p);
+      p += 2 + tl;
+      p += 2 + get_u16(p);
+      p += 2 + get_u16(p);
+      unsigned headers = get_u16(p);
+      p += 2;
+      for (unsigned i = 0; i < headers && p < end; i++) {
+        p += 2 + get_u16(p);
+        p += 2 + get_u16(p);
+      }
+      if (p <= end) {
+        size_t plen = (size_t)(end - p);
+        char head[16];
+        head[0] = 0x09;
+        head[1] = 0;
+        put_u32(head + 2, (uint32_t)(2 + tl + 1 + 2 + plen));
+        out_put(c, head, 6);
+        out_put(c, body, 2 + tl); /* the token, with its length */
+        out_put(c, "\0\0\0", 3);  /* status OK, no headers */
+        out_put(c, p, plen);
+      }
+    }
+    off += 6 + len;
+  }
+  return off;
+}
+
+/* NATS responder: answers every MSG that has a reply subject by publishing the same payload to it. */
+static size_t responder_nats(conn *c, const char *b, size_t n) {
+  size_t off = 0;
+  for (;;) {
+    const char *eol = memmem(b + off, n - off, "\r\n", 2);
+    if (!eol) break;
+    size_t line_len = (size_t)(eol - (b + off));
+    const char *line = b + off;
+    if (line_len > 4 && memcmp(line, "MSG ", 4) == 0) {
+      char tmp[512], *tok[6];
+      int count = 0;
+      if (line_len >= sizeof tmp) die("NATS MSG line too long");
+      memcpy(tmp, line, line_len);
+      tmp[line_len] = 0;
+      for (char *save = NULL, *t = strtok_r(tmp, " ", &save); t && count < 6; t = strtok_r(NULL, " ", &save))
+        tok[count++] = t;
+      size_t size = count >= 4 ? (size_t)strtoul(tok[count - 1], NULL, 10) : 0;
+      size_t need = line_len + 2 + size + 2;
+      if (n - off < need) break;
+      if (count == 5) {
+        char head[300];
+        int h = snprintf(head, sizeof head, "PUB %s %zu\r\n", tok[3], size);
+        out_put(c, head, (size_t)h);
+        out_put(c, eol + 2, size);
+        out_put(c, "\r\n", 2);
+      }
+      off += need;
+      continue;
+    }
+    if (line_len == 4 && memcmp(line, "PING", 4) == 0) out_put(c, "PONG\r\n", 6);
+    if (line_len == 4 && memcmp(line, "PONG", 4) == 0) responder_ready = 1;
+    off += line_len + 2;
+  }
+  return off;
+}
+
+static void responder_input(conn *c, const char *data, size_t n) {
+  if (resp_in_len + n > resp_in_cap) {
+    resp_in_cap = (resp_in_len + n) * 2;
+    resp_in = realloc(resp_in, resp_in_cap);
+    if (!resp_in) die("out of memory");
+  }
+  memcpy(resp_in + resp_in_len, data, n);
+  resp_in_len += n;
+  size_t used = o_proto == P_FRAMED ? responder_framed(c, resp_in, resp_in_len) : responder_nats(c, resp_in, resp_in_len);
+  memmove(resp_in, resp_in + used, resp_in_len - used);
+  resp_in_len -= used;
+  flush_out(c);
+}
+
 static void on_readable(conn *c) {
   for (;;) {
     memcpy(rbuf, c->carry, c->carry_len);
@@ -448,6 +561,7 @@ static void on_readable(conn *c) {
       }
       c->bytes_in += (uint64_t)n;
       if (c->role == R_SUB || c->role == R_REQ) scan(c, rbuf, keep + (size_t)n);
+      else if (c->role == R_RESP) responder_input(c, rbuf + keep, (size_t)n);
       if ((size_t)n < READ_BUF - keep) return;
       continue;
     }
@@ -511,6 +625,28 @@ static void on_connected(conn *c) {
   } else if (c->role == R_PUB || c->role == R_REQ) {
     put_hello(c, 'p');
     if (o_proto == P_RESP) out_put(c, "PING\r\n", 6); /* an answer, for --await-reply */
+    if (c->role == R_REQ && o_responder && o_proto == P_NATS) {
+      static const char inbox[] = "SUB " NATS_INBOX " 2\r\n";
+      out_put(c, inbox, sizeof inbox - 1);
+    }
+  } else if (c->role == R_RESP) {
+    put_hello(c, 'r');
+    if (o_proto == P_FRAMED) {
+      /* SUB with the RESPONDER flag, sid 1, then PING: its PONG means the subscription is in place */
+      char buf[64];
+      size_t sl = strlen(RESPONDER_SUBJECT);
+      buf[0] = 0x05;
+      buf[1] = 0x01;
+      put_u32(buf + 2, (uint32_t)(4 + 2 + sl));
+      put_u32(buf + 6, 1);
+      put_u16(buf + 10, (unsigned)sl);
+      memcpy(buf + 12, RESPONDER_SUBJECT, sl);
+      out_put(c, buf, 12 + sl);
+      out_put(c, "\x0c\0\0\0\0\0", 6);
+    } else {
+      static const char sub[] = "SUB " RESPONDER_SUBJECT " 1\r\nPING\r\n";
+      out_put(c, sub, sizeof sub - 1);
+    }
   } else if (c->role == R_IDLE) {
     put_hello(c, 'i');
     if (o_proto == P_NATS || o_proto == P_RESP) out_put(c, "PING\r\n", 6);
@@ -670,6 +806,7 @@ static void parse_args(int argc, char **argv) {
     else if (arg_is(a, "--conns")) o_conns = atoi(v);
     else if (arg_is(a, "--inflight")) o_inflight = atoi(v);
     else if (arg_is(a, "--hold")) o_hold = atof(v);
+    else if (arg_is(a, "--responder")) o_responder = atoi(v) != 0;
     else if (arg_is(a, "--await-reply")) o_await_reply = atoi(v) != 0;
     else if (arg_is(a, "--connect-burst")) o_connect_burst = atoi(v) > 0 ? atoi(v) : 1;
     else if (arg_is(a, "--topic")) o_topic = v;
@@ -721,7 +858,9 @@ int main(int argc, char **argv) {
   addr2 = addr;
   addr2.sin_port = htons((uint16_t)o_port2);
 
-  int S = o_mode == M_FANOUT ? o_subs : 0;
+  if (o_responder && (o_mode != M_REQUEST || (o_proto != P_FRAMED && o_proto != P_NATS)))
+    die("--responder needs --mode request and --proto framed or nats");
+  int S = o_mode == M_FANOUT ? o_subs : o_responder ? 1 : 0;
   int P = o_mode == M_FANOUT ? o_pubs : o_mode == M_REQUEST ? 1 : 0;
   int N = o_mode == M_GREET || o_mode == M_IDLE ? o_conns : 0;
   subs = calloc((size_t)S + 1, sizeof(conn));
@@ -738,7 +877,7 @@ int main(int argc, char **argv) {
   if (!subs || !pubs || !others || !last_seq || !recv_count || !reorder_count || !gap_count || !synced || !sent ||
       !sum_last)
     die("out of memory");
-  for (int i = 0; i < S; i++) subs[i] = (conn){.role = R_SUB, .index = i, .closed = 1};
+  for (int i = 0; i < S; i++) subs[i] = (conn){.role = o_mode == M_REQUEST ? R_RESP : R_SUB, .index = i, .closed = 1};
   for (int i = 0; i < P; i++) pubs[i] = (conn){.role = o_mode == M_REQUEST ? R_REQ : R_PUB, .index = i, .closed = 1};
   for (int i = 0; i < N; i++) others[i] = (conn){.role = o_mode == M_GREET ? R_GREET : R_IDLE, .index = i, .closed = 1};
   n_others = N;
@@ -789,6 +928,12 @@ int main(int argc, char **argv) {
             ready_announced = 1;
             phase_at = now;
             continue;
+          }
+        } else if (o_responder && !responder_ready) {
+          /* wait for the responder's subscription (its PONG) */
+          if (now > deadline_connect) {
+            fail_reason = "timeout while waiting for the responder's subscription";
+            break;
           }
         } else {
           set_phase(o_mode == M_FANOUT ? PH_SYNC : PH_WARMUP);

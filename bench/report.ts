@@ -226,7 +226,8 @@ const TITLES: Record<WorkloadName, string> = {
   greet: "greet: connect, read the greeting, server closes (connect-to-close latency)",
   fanout: "fanout: 1 publisher as fast as the window allows, S subscribers in one room",
   "fanout-rate": "fanout at a fixed rate: latency from the payload's timestamp",
-  request: "request: round trips (enchufe `echo` handler, redis ECHO)",
+  request:
+    "request: round trips, answered by the server (enchufe `echo` handler, redis ECHO) or by a responder client (enchufe, NATS)",
   idle: "idle: connections open and silent; server RSS over its baseline",
   "fanout-cluster": "fanout-cluster: two enchufe nodes on a Redis bus, subscribers alternating",
 };

@@ -154,18 +154,28 @@ export function buildCases(profile: Profile, only: readonly WorkloadName[], publ
     });
   }
   if (only.includes("request")) {
-    for (const inflight of [1, 64]) {
-      cases.push({
-        workload: "request",
-        kind: "request",
-        label: inflight === 1 ? "1 in flight" : `${inflight} pipelined`,
-        role: "session",
-        connections: 1,
-        args: ["--mode", "request", "--inflight", String(inflight), "--size", "64", ...timing(profile)],
-        timeoutMs: budget(profile.warmupS + profile.durationS),
-        // Round trips need a server-side answer: enchufe's `echo` handler, redis ECHO.
-        accepts: (target) => target.proto === "framed" || target.proto === "resp",
-      });
+    for (const via of ["server", "responder"] as const) {
+      for (const inflight of [1, 64]) {
+        cases.push({
+          workload: "request",
+          kind: "request",
+          label: `${inflight === 1 ? "1 in flight" : `${inflight} pipelined`}, ${via === "server" ? "server echo" : "via a responder"}`,
+          role: "session",
+          connections: via === "server" ? 1 : 2,
+          args: [
+            ...["--mode", "request", "--inflight", String(inflight), "--size", "64"],
+            ...(via === "responder" ? ["--responder", "1"] : []),
+            ...timing(profile),
+          ],
+          timeoutMs: budget(profile.warmupS + profile.durationS),
+          // Server echo: enchufe's built-in `echo` handler, redis ECHO. Via a responder: a second connection of
+          // the load generator answers (enchufe REQ -> REQMSG -> RESPOND -> REPLY; NATS request-reply with an inbox).
+          accepts: (target) =>
+            via === "server"
+              ? target.proto === "framed" || target.proto === "resp"
+              : target.proto === "framed" || target.proto === "nats",
+        });
+      }
     }
   }
   if (only.includes("idle")) {
