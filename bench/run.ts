@@ -3,7 +3,7 @@
  * Runs every selected workload against every selected, installed server, prints the tables and writes
  * bench/results/latest.json (and, with --write-doc, the results section of docs/PERFORMANCE.md).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -12,7 +12,7 @@ import { describeMachine, type Machine } from "./machine.js";
 import { hasCommand, ProcessRegistry } from "./proc.js";
 import { newestProfile, summarizeProfile } from "./profile.js";
 import { addRatios, formatCount, makeRow, type Row, renderTables } from "./report.js";
-import { ClusterUnsupported, type RunContext, runOnce, type Sample } from "./runner.js";
+import { ClusterUnsupported, LOG_DIR, type RunContext, runOnce, type Sample } from "./runner.js";
 import { selectTargets, type Target } from "./servers.js";
 import { type BenchCase, buildCases, PROFILES, WORKLOADS, type WorkloadName } from "./workloads.js";
 
@@ -147,6 +147,7 @@ async function runAll(options: Options, registry: ProcessRegistry): Promise<void
   const profile = PROFILES[options.quick ? "quick" : "full"];
   const repetitions = options.repetitions ?? profile.repetitions;
   const loadgen = buildLoadgen();
+  rmSync(LOG_DIR, { recursive: true, force: true });
   const { targets, notes } = selectTargets(options.servers);
   const canPin = options.pin && hasCommand("taskset") && cpus().length >= 2;
   if (!canPin) notes.push("server and load generator not pinned (no taskset, one core, or --no-pin)");

@@ -38,7 +38,8 @@ export interface Sample {
   readonly machineCpuS: number;
 }
 
-const LOG_DIR = join(BUILD_DIR, "logs");
+/** Servers' output, kept for the last run only (bench/run.ts empties it at start). */
+export const LOG_DIR = join(BUILD_DIR, "logs");
 
 /** Watches the CPU of a set of PIDs between the load generator's "measure" and "drain" lines. */
 class CpuWindow {
