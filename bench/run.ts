@@ -21,6 +21,8 @@ const USAGE = `npm run bench -- [options]
   --only LIST           workloads: ${WORKLOADS.join(",")}
   --servers LIST        servers: enchufe,ref,ncat,nats,redis,mosquitto (or enchufe-text, enchufe-framed)
   --publishers N        publishers in each fanout case (default 1)
+  --window N            fanout messages in flight per publisher and subscriber (default: 65536 / S, 16..1000)
+  --duration S          measurement window in seconds (default 5, 1 with --quick)
   --repetitions N       repetitions per case (default 3, 1 with --quick)
   --write-doc           also rewrite the results section of docs/PERFORMANCE.md
   --no-pin              do not pin the server and the load generator to cores 0 and 1
@@ -35,6 +37,8 @@ interface Options {
   readonly servers: string[] | undefined;
   readonly repetitions: number | undefined;
   readonly publishers: number;
+  readonly window: number | undefined;
+  readonly duration: number | undefined;
   readonly writeDoc: boolean;
   readonly pin: boolean;
   readonly profile: boolean;
@@ -58,6 +62,8 @@ function parseOptions(argv: readonly string[]): Options | undefined {
       servers: { type: "string" },
       repetitions: { type: "string" },
       publishers: { type: "string" },
+      window: { type: "string" },
+      duration: { type: "string" },
       "write-doc": { type: "boolean" },
       "no-pin": { type: "boolean" },
       profile: { type: "boolean" },
@@ -77,8 +83,18 @@ function parseOptions(argv: readonly string[]): Options | undefined {
   if (!Number.isInteger(publishers) || publishers < 1 || publishers > 100) {
     throw new Error("--publishers must be an integer from 1 to 100");
   }
+  const window = values.window === undefined ? undefined : Number(values.window);
+  if (window !== undefined && (!Number.isInteger(window) || window < 1 || window > 1_000_000)) {
+    throw new Error("--window must be an integer from 1 to 1000000");
+  }
+  const duration = values.duration === undefined ? undefined : Number(values.duration);
+  if (duration !== undefined && !(duration >= 0.2 && duration <= 600)) {
+    throw new Error("--duration must be a number of seconds from 0.2 to 600");
+  }
   return {
     publishers,
+    window,
+    duration,
     quick: values.quick === true,
     only: only as WorkloadName[],
     servers: list(values.servers),
@@ -144,7 +160,11 @@ function busyNote(rows: readonly Row[]): string | undefined {
 }
 
 async function runAll(options: Options, registry: ProcessRegistry): Promise<void> {
-  const profile = PROFILES[options.quick ? "quick" : "full"];
+  const base = PROFILES[options.quick ? "quick" : "full"];
+  const profile =
+    options.duration === undefined
+      ? base
+      : { ...base, durationS: options.duration, rateDurationS: options.duration };
   const repetitions = options.repetitions ?? profile.repetitions;
   const loadgen = buildLoadgen();
   rmSync(LOG_DIR, { recursive: true, force: true });
@@ -160,7 +180,10 @@ async function runAll(options: Options, registry: ProcessRegistry): Promise<void
   const ctx: RunContext = { loadgen, registry, canPin, profileDir };
   const rows: Row[] = [];
   const started = Date.now();
-  for (const benchCase of buildCases(profile, options.only, options.publishers)) {
+  for (const benchCase of buildCases(profile, options.only, {
+    publishers: options.publishers,
+    window: options.window,
+  })) {
     if (benchCase.kind === "cluster" && !hasCommand("redis-server")) {
       notes.push("fanout-cluster: skipped, redis-server (the bus) is not installed");
       continue;

@@ -82,11 +82,21 @@ function timing(profile: Profile, durationS = profile.durationS): string[] {
   return ["--warmup", String(profile.warmupS), "--duration", String(durationS)];
 }
 
-/**
- * Every case of the selected workloads, in run order. `publishers` > 1 adds publishers to `fanout`: in the line
- * protocols (enchufe text, ref, ncat) publishers are room members too and also receive each other's messages.
- */
-export function buildCases(profile: Profile, only: readonly WorkloadName[], publishers = 1): BenchCase[] {
+/** Knobs for `fanout` beyond the profile. */
+export interface FanoutTuning {
+  /** Publishers per case (> 1: in the line protocols publishers are room members and get each other's messages). */
+  readonly publishers: number;
+  /** Messages in flight per publisher and subscriber; undefined = the load generator's default. */
+  readonly window?: number | undefined;
+}
+
+/** Every case of the selected workloads, in run order. */
+export function buildCases(
+  profile: Profile,
+  only: readonly WorkloadName[],
+  tuning: FanoutTuning = { publishers: 1 },
+): BenchCase[] {
+  const { publishers, window } = tuning;
   const cases: BenchCase[] = [];
   // connect (at most 30 s) + sync (20 s) + drain (10 s) + the windows, and a margin
   const budget = (seconds: number) => Math.round((seconds + 70) * 1000);
@@ -120,6 +130,7 @@ export function buildCases(profile: Profile, only: readonly WorkloadName[], publ
           String(publishers),
           "--size",
           String(size),
+          ...(window === undefined ? [] : ["--window", String(window)]),
           ...timing(profile),
         ],
         timeoutMs: budget(profile.warmupS + profile.durationS),
