@@ -28,7 +28,7 @@ export interface RunContext {
 /** One run's figures. */
 export interface Sample {
   readonly result: LoadgenResult;
-  /** Server CPU seconds over the measurement window (utime + stime from /proc; both nodes in a cluster). */
+  /** Server CPU seconds over the window (utime + stime from /proc; a cluster: both nodes and its Redis bus). */
   readonly serverCpuS: number;
   /** Server RSS in bytes at the end of the window (or with every idle connection open). */
   readonly serverRss: number;
@@ -152,7 +152,8 @@ async function runCluster(benchCase: BenchCase, ctx: RunContext): Promise<Sample
     }
     const [first, second] = [started[1], started[2]];
     if (first === undefined || second === undefined) throw new Error("cluster nodes missing");
-    const cpu = new CpuWindow([first.pid, second.pid]);
+    // The cluster's CPU: both nodes and the Redis bus they need.
+    const cpu = new CpuWindow([first.pid, second.pid, bus.pid]);
     let serverRss = 0;
     const result = await runLoadgen(
       {
