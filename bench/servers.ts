@@ -1,0 +1,260 @@
+/**
+ * The servers the bench compares, each as a launch spec: the command (no persistence, loopback only,
+ * limits meant for hostile clients lifted), how it reports readiness, and the protocol the load generator
+ * speaks to it. Peers that are not installed are skipped with a note.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { BENCH_DIR, BUILD_DIR } from "./loadgen.js";
+import { freePort, hasCommand, type StartSpec } from "./proc.js";
+
+export type Proto = "text" | "framed" | "nats" | "resp" | "mqtt";
+
+/** What a workload needs the server to be: a messaging server, or a greet-and-close server. */
+export type ServerRole = "session" | "greet";
+
+export interface Target {
+  /** Row name in the tables, e.g. "enchufe-framed". */
+  readonly name: string;
+  /** Name used by --servers (several targets may share one, e.g. enchufe-text and enchufe-framed). */
+  readonly server: string;
+  readonly proto: Proto;
+  /** Command that must be installed (skipped with a note when missing). */
+  readonly needs: string;
+  /** Most simultaneous connections it can hold, when it has a hard limit of its own. */
+  readonly maxConnections?: number;
+  /**
+   * The server answers every new connection (greeting, INFO, preface echo, CONNACK, +PONG): the load generator
+   * then counts a connection as in progress until that answer, so that a burst of connects never overflows
+   * the server's accept queue (which would cost one-second SYN retransmits and measure the kernel, not the server).
+   */
+  readonly answersOnConnect: boolean;
+  /** Connects the load generator may have in progress at once (default 200). */
+  readonly connectBurst?: number;
+  readonly roles: readonly ServerRole[];
+  /** The enchufe target this one is compared with ("vs enchufe" column). */
+  readonly compareWith: string;
+  /** `nodeArgs` go before the script of Node servers (enchufe's only): `--cpu-prof` for `--profile`. */
+  spec(role: ServerRole, pin: readonly string[], nodeArgs?: readonly string[]): Promise<StartSpec>;
+}
+
+const ROOT = join(BENCH_DIR, "..");
+/** The enchufe build to run: this checkout, or another built one (ENCHUFE_BENCH_ROOT=/path/to/checkout). */
+const ENCHUFE_ROOT = process.env.ENCHUFE_BENCH_ROOT ?? ROOT;
+const NODE = process.execPath;
+const ENCHUFE_BIN = join(ENCHUFE_ROOT, "bin", "enchufe.js");
+const ENCHUFE_LISTENING = /Listening on 127\.0\.0\.1:(\d+)/;
+
+/**
+ * `enchufe server` flags that lift limits meant for hostile clients (docs/PERFORMANCE.md): the per-address
+ * connection limit and connection rate (every bench client comes from 127.0.0.1), the per-connection message
+ * rate, and the total connection limit (the idle workload holds 10,000).
+ */
+export const ENCHUFE_BENCH_FLAGS = [
+  "--port",
+  "0",
+  "--lang",
+  "en",
+  "--max-per-ip",
+  "0",
+  "--connections-per-second",
+  "0",
+  "--message-rate",
+  "0",
+  "--max-connections",
+  "0",
+] as const;
+
+const enchufeCli = (
+  pin: readonly string[],
+  extra: readonly string[],
+  nodeArgs: readonly string[] = [],
+): StartSpec => ({
+  name: "enchufe",
+  argv: [...pin, NODE, ...nodeArgs, ENCHUFE_BIN, "server", ...ENCHUFE_BENCH_FLAGS, ...extra],
+  ready: ENCHUFE_LISTENING,
+  cwd: ENCHUFE_ROOT,
+});
+
+export const TARGETS: readonly Target[] = [
+  {
+    name: "enchufe-text",
+    answersOnConnect: true,
+    server: "enchufe",
+    proto: "text",
+    needs: "node",
+    roles: ["session", "greet"],
+    compareWith: "enchufe-text",
+    // Text fan-out needs the flood guard off, which has no CLI flag: bench/enchufe-server.mjs.
+    spec: async (role, pin, nodeArgs = []) =>
+      role === "greet"
+        ? enchufeCli(pin, ["--greet-only"], nodeArgs)
+        : {
+            name: "enchufe-text",
+            argv: [
+              ...pin,
+              NODE,
+              ...nodeArgs,
+              join(BENCH_DIR, "enchufe-server.mjs"),
+              "0",
+              join(ENCHUFE_ROOT, "dist", "index.js"),
+            ],
+            ready: ENCHUFE_LISTENING,
+            cwd: ROOT,
+          },
+  },
+  {
+    name: "enchufe-framed",
+    answersOnConnect: true,
+    server: "enchufe",
+    proto: "framed",
+    needs: "node",
+    roles: ["session"],
+    compareWith: "enchufe-framed",
+    spec: async (_role, pin, nodeArgs = []) => enchufeCli(pin, [], nodeArgs),
+  },
+  {
+    name: "ref",
+    answersOnConnect: false,
+    server: "ref",
+    proto: "text",
+    needs: "node",
+    roles: ["session", "greet"],
+    compareWith: "enchufe-text",
+    spec: async (role, pin) => ({
+      name: "ref",
+      argv: [...pin, NODE, join(BENCH_DIR, "ref-server.mjs"), role === "greet" ? "greet" : "broadcast", "0"],
+      ready: /listening 127\.0\.0\.1:(\d+)/,
+    }),
+  },
+  {
+    name: "ncat",
+    answersOnConnect: false,
+    server: "ncat",
+    proto: "text",
+    needs: "ncat",
+    // ncat --chat multiplexes with select(): at most FD_SETSIZE (1024) descriptors.
+    maxConnections: 1000,
+    // A burst of connects overflows its accept queue, and an accepted socket that was already reset makes it
+    // quit ("getpeername failed"): connect one at a time.
+    connectBurst: 1,
+    roles: ["session"],
+    compareWith: "enchufe-text",
+    spec: async (_role, pin) => {
+      const port = await freePort();
+      return {
+        name: "ncat",
+        argv: [...pin, "ncat", "--chat", "-l", "127.0.0.1", String(port), "--max-conns", "20000"],
+        ready: port,
+      };
+    },
+  },
+  {
+    name: "nats",
+    answersOnConnect: true,
+    server: "nats",
+    proto: "nats",
+    needs: "nats-server",
+    roles: ["session"],
+    compareWith: "enchufe-framed",
+    spec: async (_role, pin) => ({
+      name: "nats",
+      argv: [...pin, "nats-server", "-a", "127.0.0.1", "-p", "-1"],
+      ready: /Listening for client connections on 127\.0\.0\.1:(\d+)/,
+    }),
+  },
+  {
+    name: "redis",
+    answersOnConnect: true,
+    server: "redis",
+    proto: "resp",
+    needs: "redis-server",
+    roles: ["session"],
+    compareWith: "enchufe-framed",
+    spec: async (_role, pin) => {
+      const port = await freePort();
+      return {
+        name: "redis",
+        argv: [
+          ...pin,
+          "redis-server",
+          "--port",
+          String(port),
+          "--bind",
+          "127.0.0.1",
+          "--save",
+          "",
+          "--appendonly",
+          "no",
+          "--maxclients",
+          "20000",
+          "--daemonize",
+          "no",
+        ],
+        ready: port,
+      };
+    },
+  },
+  {
+    name: "mosquitto",
+    answersOnConnect: true,
+    server: "mosquitto",
+    proto: "mqtt",
+    needs: "mosquitto",
+    roles: ["session"],
+    compareWith: "enchufe-framed",
+    spec: async (_role, pin) => {
+      const port = await freePort();
+      const config = join(BUILD_DIR, `mosquitto-${port}.conf`);
+      // No persistence; no per-client queue limits (QoS 0 messages beyond them would be dropped).
+      writeFileSync(
+        config,
+        [
+          `listener ${port} 127.0.0.1`,
+          "allow_anonymous true",
+          "persistence false",
+          "max_connections -1",
+          "max_queued_messages 0",
+          "max_inflight_messages 0",
+          "",
+        ].join("\n"),
+      );
+      return { name: "mosquitto", argv: [...pin, "mosquitto", "-c", config], ready: port };
+    },
+  },
+];
+
+/** Targets selected by --servers (names of servers or targets) and installed; notes for the others. */
+export function selectTargets(wanted: readonly string[] | undefined): {
+  targets: Target[];
+  notes: string[];
+} {
+  const notes: string[] = [];
+  const targets: Target[] = [];
+  for (const target of TARGETS) {
+    if (wanted !== undefined && !wanted.includes(target.server) && !wanted.includes(target.name)) continue;
+    if (!hasCommand(target.needs)) {
+      notes.push(
+        `${target.name}: skipped, \`${target.needs}\` is not installed (scripts/install-bench-deps.sh)`,
+      );
+      continue;
+    }
+    targets.push(target);
+  }
+  return { targets, notes };
+}
+
+/** Two enchufe servers sharing a Redis bus, for fanout-cluster (`--cluster`, being built on another branch). */
+export function enchufeClusterSpec(pin: readonly string[], redisPort: number, index: number): StartSpec {
+  return {
+    ...enchufeCli(pin, ["--cluster", `redis://127.0.0.1:${redisPort}`]),
+    name: `enchufe-node${index}`,
+  };
+}
+
+/** A private redis-server for the cluster bus (no persistence). */
+export async function redisBusSpec(pin: readonly string[]): Promise<StartSpec> {
+  const redis = TARGETS.find((target) => target.name === "redis");
+  if (redis === undefined) throw new Error("no redis target");
+  return { ...(await redis.spec("session", pin)), name: "redis-bus" };
+}

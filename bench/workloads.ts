@@ -1,0 +1,219 @@
+/**
+ * The workloads, as plain data: which cases each runs, with which load generator arguments, against which
+ * targets. bench/runner.ts executes them; nothing here starts a process.
+ */
+import type { ServerRole, Target } from "./servers.js";
+
+export type WorkloadName = "greet" | "fanout" | "fanout-rate" | "request" | "idle" | "fanout-cluster";
+export const WORKLOADS: readonly WorkloadName[] = [
+  "greet",
+  "fanout",
+  "fanout-rate",
+  "request",
+  "idle",
+  "fanout-cluster",
+];
+
+/** How long and how much: --quick and the full run differ only here. */
+export interface Profile {
+  readonly name: "quick" | "full";
+  readonly repetitions: number;
+  readonly warmupS: number;
+  readonly durationS: number;
+  readonly fanout: readonly { readonly subs: number; readonly size: number }[];
+  readonly rateDurationS: number;
+  readonly idleConnections: number;
+  readonly greetConcurrency: number;
+}
+
+const FULL_FANOUT = [1, 10, 100, 1000].flatMap((subs) => [64, 1024].map((size) => ({ subs, size })));
+
+export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
+  full: {
+    name: "full",
+    repetitions: 3,
+    warmupS: 1,
+    durationS: 5,
+    fanout: FULL_FANOUT,
+    rateDurationS: 5,
+    idleConnections: 10_000,
+    greetConcurrency: 32,
+  },
+  quick: {
+    name: "quick",
+    repetitions: 1,
+    warmupS: 0.3,
+    durationS: 1,
+    fanout: [
+      { subs: 1, size: 64 },
+      { subs: 100, size: 64 },
+      { subs: 1000, size: 1024 },
+    ],
+    rateDurationS: 1,
+    idleConnections: 10_000,
+    greetConcurrency: 32,
+  },
+};
+
+export type CaseKind = "throughput" | "latency" | "request" | "greet" | "idle" | "cluster";
+
+export interface BenchCase {
+  readonly workload: WorkloadName;
+  readonly kind: CaseKind;
+  /** Row label, e.g. "S=100 64B". */
+  readonly label: string;
+  readonly role: ServerRole;
+  /** Subscribers or connections the case opens (checked against a target's own limit). */
+  readonly connections: number;
+  /** Load generator arguments, without --port and --proto. */
+  readonly args: readonly string[];
+  /** Upper bound for one run of the load generator, in ms. */
+  readonly timeoutMs: number;
+  /** The case whose enchufe row the "vs enchufe" column uses, when not this one. */
+  readonly compareCase?: { readonly workload: WorkloadName; readonly label: string } | undefined;
+  /** Targets that speak what this case needs. */
+  readonly accepts: (target: Target) => boolean;
+}
+
+const RATE_SUBS = 100;
+const RATE_PER_S = 1000;
+
+function timing(profile: Profile, durationS = profile.durationS): string[] {
+  return ["--warmup", String(profile.warmupS), "--duration", String(durationS)];
+}
+
+/** Knobs for `fanout` beyond the profile. */
+export interface FanoutTuning {
+  /** Publishers per case (> 1: in the line protocols publishers are room members and get each other's messages). */
+  readonly publishers: number;
+  /** Messages in flight per publisher and subscriber; undefined = the load generator's default. */
+  readonly window?: number | undefined;
+}
+
+/** Every case of the selected workloads, in run order. */
+export function buildCases(
+  profile: Profile,
+  only: readonly WorkloadName[],
+  tuning: FanoutTuning = { publishers: 1 },
+): BenchCase[] {
+  const { publishers, window } = tuning;
+  const cases: BenchCase[] = [];
+  // connect (at most 30 s) + sync (20 s) + drain (10 s) + the windows, and a margin
+  const budget = (seconds: number) => Math.round((seconds + 70) * 1000);
+  const messaging = (target: Target) => target.roles.includes("session");
+  if (only.includes("greet")) {
+    cases.push({
+      workload: "greet",
+      kind: "greet",
+      label: `${profile.greetConcurrency} concurrent`,
+      role: "greet",
+      connections: profile.greetConcurrency,
+      args: ["--mode", "greet", "--conns", String(profile.greetConcurrency), ...timing(profile)],
+      timeoutMs: budget(profile.warmupS + profile.durationS),
+      accepts: (target) => target.roles.includes("greet"),
+    });
+  }
+  if (only.includes("fanout")) {
+    for (const { subs, size } of profile.fanout) {
+      cases.push({
+        workload: "fanout",
+        kind: "throughput",
+        label: publishers === 1 ? `S=${subs} ${size}B` : `S=${subs} P=${publishers} ${size}B`,
+        role: "session",
+        connections: subs + publishers,
+        args: [
+          "--mode",
+          "fanout",
+          "--subs",
+          String(subs),
+          "--pubs",
+          String(publishers),
+          "--size",
+          String(size),
+          ...(window === undefined ? [] : ["--window", String(window)]),
+          ...timing(profile),
+        ],
+        timeoutMs: budget(profile.warmupS + profile.durationS),
+        accepts: messaging,
+      });
+    }
+  }
+  if (only.includes("fanout-rate")) {
+    cases.push({
+      workload: "fanout-rate",
+      kind: "latency",
+      label: `S=${RATE_SUBS} 64B ${RATE_PER_S}/s`,
+      role: "session",
+      connections: RATE_SUBS + 1,
+      args: [
+        "--mode",
+        "fanout",
+        "--subs",
+        String(RATE_SUBS),
+        "--pubs",
+        "1",
+        "--size",
+        "64",
+        "--rate",
+        String(RATE_PER_S),
+        "--window",
+        "100000",
+        ...timing(profile, profile.rateDurationS),
+      ],
+      timeoutMs: budget(profile.warmupS + profile.rateDurationS),
+      accepts: messaging,
+    });
+  }
+  if (only.includes("request")) {
+    for (const via of ["server", "responder"] as const) {
+      for (const inflight of [1, 64]) {
+        cases.push({
+          workload: "request",
+          kind: "request",
+          label: `${inflight === 1 ? "1 in flight" : `${inflight} pipelined`}, ${via === "server" ? "server echo" : "via a responder"}`,
+          role: "session",
+          connections: via === "server" ? 1 : 2,
+          args: [
+            ...["--mode", "request", "--inflight", String(inflight), "--size", "64"],
+            ...(via === "responder" ? ["--responder", "1"] : []),
+            ...timing(profile),
+          ],
+          timeoutMs: budget(profile.warmupS + profile.durationS),
+          // Server echo: enchufe's built-in `echo` handler, redis ECHO. Via a responder: a second connection of
+          // the load generator answers (enchufe REQ -> REQMSG -> RESPOND -> REPLY; NATS request-reply with an inbox).
+          accepts: (target) =>
+            via === "server"
+              ? target.proto === "framed" || target.proto === "resp"
+              : target.proto === "framed" || target.proto === "nats",
+        });
+      }
+    }
+  }
+  if (only.includes("idle")) {
+    cases.push({
+      workload: "idle",
+      kind: "idle",
+      label: `${profile.idleConnections} connections`,
+      role: "session",
+      connections: profile.idleConnections,
+      args: ["--mode", "idle", "--conns", String(profile.idleConnections), "--hold", "60"],
+      timeoutMs: 90_000,
+      // One enchufe row: an idle connection is a text user until it sends its first byte.
+      accepts: (target) => messaging(target) && target.name !== "enchufe-framed",
+    });
+  }
+  if (only.includes("fanout-cluster")) {
+    cases.push({
+      workload: "fanout-cluster",
+      kind: "cluster",
+      label: "S=100 64B, 2 nodes",
+      compareCase: { workload: "fanout", label: "S=100 64B" },
+      role: "session",
+      connections: 101,
+      args: ["--mode", "fanout", "--subs", "100", "--pubs", "1", "--size", "64", ...timing(profile)],
+      timeoutMs: budget(profile.warmupS + profile.durationS),
+      accepts: (target) => target.name === "enchufe-framed",
+    });
+  }
+  return cases;
+}

@@ -1,0 +1,73 @@
+/** The bench's report: medians and min–max over repetitions, the "vs enchufe" ratio, failed rows. */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { LoadgenResult } from "../../bench/loadgen.js";
+import { addRatios, makeRow, renderTables } from "../../bench/report.js";
+import type { Sample } from "../../bench/runner.js";
+
+function sample(rate: number, serverCpuS = 1): Sample {
+  const result: LoadgenResult = {
+    ok: true,
+    mode: "fanout",
+    proto: "text",
+    subs: 10,
+    pubs: 1,
+    size: 64,
+    window_s: 1,
+    published: rate / 10,
+    delivered: rate,
+    publish_rate: rate / 10,
+    delivered_rate: rate,
+    latency_us: { count: rate, p50: 100, p99: 900, max: 2000, mean: 150 },
+    sent_total: rate / 10,
+    loss: 0,
+    reorder: 0,
+    gaps: 0,
+    subs_with_loss: 0,
+    subs_with_reorder: 0,
+    connected: 11,
+    closed_by_server: 0,
+    errors: 0,
+    loadgen_cpu_s: 0.5,
+    loadgen_cpu_pct: 50,
+  };
+  return { result, serverCpuS, serverRss: 0, baselineRss: 0, machineCpuS: serverCpuS + 0.5 };
+}
+
+const base = { workload: "fanout", kind: "throughput", label: "S=10 64B", failures: [] } as const;
+
+describe("bench report", () => {
+  test("report - a row holds the median and the range of its repetitions", () => {
+    const row = makeRow({ ...base, target: "nats", compareWith: "enchufe-framed" }, [
+      sample(300),
+      sample(100),
+      sample(200),
+    ]);
+    assert.deepEqual(row.metrics.rate, { median: 200, min: 100, max: 300 });
+    assert.equal(row.metrics.perServerCpuS?.median, 200);
+    assert.equal(row.runs, 3);
+  });
+
+  test("report - ratios divide by the enchufe row each server is compared with", () => {
+    const rows = [
+      makeRow({ ...base, target: "enchufe-text", compareWith: "enchufe-text" }, [sample(100)]),
+      makeRow({ ...base, target: "enchufe-framed", compareWith: "enchufe-framed" }, [sample(200)]),
+      makeRow({ ...base, target: "ref", compareWith: "enchufe-text" }, [sample(300)]),
+      makeRow({ ...base, target: "nats", compareWith: "enchufe-framed" }, [sample(300)]),
+    ];
+    addRatios(rows);
+    assert.deepEqual(
+      rows.map((row) => row.ratio),
+      [1, 1, 3, 1.5],
+    );
+  });
+
+  test("report - a case that failed every time shows why instead of numbers", () => {
+    const row = makeRow(
+      { ...base, target: "ncat", compareWith: "enchufe-text", failures: ["ncat exited"] },
+      [],
+    );
+    const table = renderTables([row]);
+    assert.match(table, /\| S=10 64B \| ncat \| failed: ncat exited \|/);
+  });
+});
