@@ -48,7 +48,8 @@ const ENCHUFE_LISTENING = /Listening on 127\.0\.0\.1:(\d+)/;
 /**
  * `enchufe server` flags that lift limits meant for hostile clients (docs/PERFORMANCE.md): the per-address
  * connection limit and connection rate (every bench client comes from 127.0.0.1), the per-connection message
- * rate, and the total connection limit (the idle workload holds 10,000).
+ * rate, the text flood guard (a bench publisher sends far more than 500 lines per second), and the total
+ * connection limit (the idle workload holds 10,000).
  */
 export const ENCHUFE_BENCH_FLAGS = [
   "--port",
@@ -60,6 +61,8 @@ export const ENCHUFE_BENCH_FLAGS = [
   "--connections-per-second",
   "0",
   "--message-rate",
+  "0",
+  "--line-rate",
   "0",
   "--max-connections",
   "0",
@@ -85,23 +88,8 @@ export const TARGETS: readonly Target[] = [
     needs: "node",
     roles: ["session", "greet"],
     compareWith: "enchufe-text",
-    // Text fan-out needs the flood guard off, which has no CLI flag: bench/enchufe-server.mjs.
     spec: async (role, pin, nodeArgs = []) =>
-      role === "greet"
-        ? enchufeCli(pin, ["--greet-only"], nodeArgs)
-        : {
-            name: "enchufe-text",
-            argv: [
-              ...pin,
-              NODE,
-              ...nodeArgs,
-              join(BENCH_DIR, "enchufe-server.mjs"),
-              "0",
-              join(ENCHUFE_ROOT, "dist", "index.js"),
-            ],
-            ready: ENCHUFE_LISTENING,
-            cwd: ROOT,
-          },
+      enchufeCli(pin, role === "greet" ? ["--greet-only"] : [], nodeArgs),
   },
   {
     name: "enchufe-framed",

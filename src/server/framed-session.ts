@@ -124,7 +124,7 @@ export class FramedSession extends Session {
   }
 
   deliver(delivery: Delivery): void {
-    if (this.#state === "READY") this.write(delivery.frame());
+    if (this.#state === "READY") this.write(delivery.frame(), true);
   }
 
   /** A request routed to this responder. */

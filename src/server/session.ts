@@ -117,8 +117,10 @@ export abstract class Session {
   /**
    * Writes `bytes` unless that would exceed the pending-output bound; then the client is cut off.
    * A batch of publishes still open is delivered first, so every client sees everything in order.
+   * Replies and notices are corked until the end of this event-loop turn (many small writes, one
+   * syscall); `batched` deliveries, already one buffer per read, go out at once.
    */
-  write(bytes: Buffer): void {
+  write(bytes: Buffer, batched = false): void {
     if (this.broker.hasOpenBatch) this.broker.flush();
     if (!this.isOpen) return;
     if (this.socket.writableLength + bytes.length > this.#maxPending) {
@@ -127,7 +129,7 @@ export abstract class Session {
       this.socket.destroy();
       return;
     }
-    if (!this.isCorked) {
+    if (!batched && !this.isCorked) {
       this.isCorked = true;
       this.socket.cork();
       this.owner.corked(this);

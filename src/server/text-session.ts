@@ -101,7 +101,7 @@ export class TextSession extends Session {
 
   deliver(delivery: Delivery): void {
     const text = delivery.text();
-    if (text !== null) this.write(text);
+    if (text !== null) this.write(text, true);
   }
 
   shutdown(): void {
