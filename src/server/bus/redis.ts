@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { ConnectionOptions } from "node:tls";
-import { Redis, type RedisOptions } from "ioredis";
+import type { Redis, RedisOptions } from "ioredis";
 import { EnchufeError } from "../../errors.js";
 import { hasWildcard, isValidPattern, matchTopic } from "../../protocol/topics.js";
 import type { BusEvents, BusRequest, Headers, MessageBus, PresenceChange } from "./bus.js";
@@ -191,8 +191,10 @@ export class RedisBus implements MessageBus {
     if (this.#phase !== "idle") throw new EnchufeError("EUSAGE", "RedisBus.start() was already called.");
     this.#events = events;
     this.#phase = "starting";
-    this.#cmd = this.#connection();
-    this.#sub = this.#connection();
+    // Loaded here, not at import: a server without --cluster never pays for the Redis client.
+    const { Redis: RedisClient } = await import("ioredis");
+    this.#cmd = this.#connection(RedisClient);
+    this.#sub = this.#connection(RedisClient);
     this.#sub.on("messageBuffer", (channel: Buffer, message: Buffer) => this.#onMessage(channel, message));
     this.#sub.on("pmessageBuffer", (glob: Buffer, channel: Buffer, message: Buffer) =>
       this.#onPatternMessage(glob, channel, message),
@@ -248,7 +250,7 @@ export class RedisBus implements MessageBus {
     sub.disconnect();
   }
 
-  #connection(): Redis {
+  #connection(RedisClient: typeof Redis): Redis {
     const { url, password, tls, connectTimeoutMs, reconnectMaxMs } = this.#options;
     const options: RedisOptions = {
       lazyConnect: true,
@@ -264,7 +266,7 @@ export class RedisBus implements MessageBus {
     };
     if (password !== undefined) options.password = password;
     if (tls !== undefined && tls !== false) options.tls = tls === true ? {} : tls;
-    const connection = new Redis(url, options);
+    const connection = new RedisClient(url, options);
     // Reported through close/ready and onState; the last one explains a failed start.
     connection.on("error", (error: Error) => {
       this.#lastError = error;
