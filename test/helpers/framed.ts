@@ -249,3 +249,40 @@ export class FramedClient {
 export function text(payload: Uint8Array): string {
   return Buffer.from(payload).toString("utf8");
 }
+
+/** The clients one test file opens on one server: a framed program or a person in a room; closeAll() in `after`. */
+export class TestClients {
+  readonly #open: { close(): void }[] = [];
+  readonly #port: () => number;
+
+  /** `port` is read when a client connects (the server may start in a `before` hook). */
+  constructor(port: () => number) {
+    this.#port = port;
+  }
+
+  /** A framed client past WELCOME. */
+  async framed(name: string): Promise<FramedClient> {
+    const client = await FramedClient.connect(this.#port(), name);
+    this.#open.push(client);
+    return client;
+  }
+
+  /** A text user with nickname `nick` in `room` (waits for the /join answer). */
+  async person(nick: string, room: string): Promise<TextClient> {
+    const { client } = await TextClient.connect(this.#port());
+    this.#open.push(client);
+    client.send(`/nick ${nick}`);
+    client.send(`/join ${room}`);
+    await client.nextStarting("* you are now in room");
+    return client;
+  }
+
+  /** Anything else the test opened, closed with the rest. */
+  track(closable: { close(): void }): void {
+    this.#open.push(closable);
+  }
+
+  closeAll(): void {
+    for (const client of this.#open.splice(0)) client.close();
+  }
+}

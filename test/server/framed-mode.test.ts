@@ -3,30 +3,19 @@ import { once } from "node:events";
 import net from "node:net";
 import { after, before, describe, test } from "node:test";
 import { CloseReason, ErrCode, encodeFrame, PREFACE, ReplyStatus } from "../../src/protocol/frames.js";
-import { FramedClient, startTestServer, type TestServer, TextClient, text } from "../helpers/framed.js";
+import { FramedClient, startTestServer, TestClients, type TestServer, text } from "../helpers/framed.js";
 
 describe("framed mode", () => {
   let server: TestServer;
-  const closers: { close(): void }[] = [];
-  async function framed(name: string): Promise<FramedClient> {
-    const client = await FramedClient.connect(server.port, name);
-    closers.push(client);
-    return client;
-  }
-  async function person(nick: string, room: string): Promise<TextClient> {
-    const { client } = await TextClient.connect(server.port);
-    closers.push(client);
-    client.send(`/nick ${nick}`);
-    client.send(`/join ${room}`);
-    await client.nextStarting("* you are now in room");
-    return client;
-  }
+  const clients = new TestClients(() => server.port);
+  const framed = (name: string) => clients.framed(name);
+  const person = (nick: string, room: string) => clients.person(nick, room);
 
   before(async () => {
     server = await startTestServer({ maxPayloadBytes: 4096, handshakeTimeoutMs: 300 });
   });
   after(async () => {
-    for (const client of closers) client.close();
+    clients.closeAll();
     await server.close();
   });
 
@@ -297,7 +286,7 @@ describe("framed mode", () => {
 
   test("a frame before HELLO is answered with ERR NOT_READY and CLOSE", async () => {
     const client = await FramedClient.connect(server.port, "x", false);
-    closers.push(client);
+    clients.track(client);
     client.publish("general", "too early");
     assert.equal((await client.next("ERR")).code, ErrCode.NOT_READY);
     assert.equal((await client.next("CLOSE")).reason, CloseReason.PROTOCOL_ERROR);
@@ -306,7 +295,7 @@ describe("framed mode", () => {
 
   test("an unsupported version, an unknown frame type and a server-only frame close with PROTOCOL_ERROR", async () => {
     const old = await FramedClient.connect(server.port, "x", false);
-    closers.push(old);
+    clients.track(old);
     old.send({ type: "HELLO", version: 9, clientName: "old", user: "", password: "", token: "" });
     assert.equal((await old.next("ERR")).code, ErrCode.PROTOCOL);
     assert.equal((await old.next("CLOSE")).reason, CloseReason.PROTOCOL_ERROR);
@@ -335,13 +324,13 @@ describe("framed mode", () => {
 
   test("no HELLO within the handshake timeout: CLOSE HANDSHAKE_TIMEOUT", async () => {
     const slow = await FramedClient.connect(server.port, "x", false);
-    closers.push(slow);
+    clients.track(slow);
     assert.equal((await slow.next("CLOSE")).reason, CloseReason.HANDSHAKE_TIMEOUT);
   });
 
   test("a 0x00 first byte with a wrong preface is closed", async () => {
     const socket = net.connect(server.port, "127.0.0.1");
-    closers.push({ close: () => socket.destroy() });
+    clients.track({ close: () => socket.destroy() });
     socket.on("error", () => {});
     socket.resume();
     socket.write(Buffer.from([0x00, 0x41, 0x42, 0x43]));
@@ -350,7 +339,7 @@ describe("framed mode", () => {
 
   test("preface and HELLO may arrive one byte at a time", async () => {
     const socket = net.connect(server.port, "127.0.0.1");
-    closers.push({ close: () => socket.destroy() });
+    clients.track({ close: () => socket.destroy() });
     await once(socket, "connect");
     const bytes = Buffer.concat([
       PREFACE,
