@@ -85,6 +85,11 @@ export const FRAME_TYPES = [
   "CLOSE",
 ] as const;
 
+/** Frame type name to its number on the wire (the inverse of FRAME_TYPES). */
+const FRAME_TYPE_NUMBER = Object.fromEntries(FRAME_TYPES.map((name, index) => [name, index])) as Readonly<
+  Record<Frame["type"], number>
+>;
+
 type FieldKind = "u8" | "u16" | "u32" | "str" | "headers" | "payload";
 type Field = readonly [name: string, kind: FieldKind];
 
@@ -251,7 +256,7 @@ function writeStr(out: Buffer, offset: number, text: string): number {
 export function encodeFrameInto(frame: Frame, out: Buffer, start: number): number {
   const schema = FRAME_SCHEMA[frame.type];
   const record = frame as unknown as FrameRecord;
-  out[start] = FRAME_TYPES.indexOf(frame.type);
+  out[start] = FRAME_TYPE_NUMBER[frame.type];
   out[start + 1] = schema.flag !== undefined && record[schema.flag] === true ? 1 : 0;
   let offset = start + FRAME_HEADER_BYTES;
   for (const [name, kind] of schema.fields) {
@@ -348,15 +353,19 @@ export function encodeMessages(
 
 /** Reads a frame body field by field, with bounds checks. */
 class BodyReader {
-  offset = 0;
+  offset: number;
+  /** The buffer holding the body, which runs from the start offset to `end` (no view is made of it). */
   readonly body: Buffer;
+  readonly end: number;
   readonly type: string;
-  constructor(body: Buffer, type: string) {
+  constructor(body: Buffer, type: string, start: number, end: number) {
     this.body = body;
     this.type = type;
+    this.offset = start;
+    this.end = end;
   }
   need(bytes: number, name: string): void {
-    if (this.offset + bytes > this.body.length) {
+    if (this.offset + bytes > this.end) {
       throw new EnchufeError("EPROTOCOL", `${this.type} frame is truncated in field '${name}'`);
     }
   }
@@ -379,11 +388,22 @@ class BodyReader {
   str(name: string): string {
     const length = this.u16(name);
     this.need(length, name);
-    const bytes = this.body.subarray(this.offset, this.offset + length);
-    if (!isUtf8(bytes))
+    const body = this.body;
+    const start = this.offset;
+    const end = start + length;
+    this.offset = end;
+    // Topics, names and most strings are ASCII: checked and read without a view or a UTF-8 decode.
+    let ascii = true;
+    for (let i = start; i < end; i++) {
+      if (body[i]! > 0x7f) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return body.toString("latin1", start, end);
+    if (!isUtf8(body.subarray(start, end)))
       throw new EnchufeError("EPROTOCOL", `${this.type} frame has invalid UTF-8 in field '${name}'`);
-    this.offset += length;
-    return bytes.toString("utf8");
+    return body.toString("utf8", start, end);
   }
   headers(name: string): Headers {
     const count = this.u16(name);
@@ -392,14 +412,23 @@ class BodyReader {
     return headers;
   }
   rest(): Uint8Array {
-    const payload = this.body.subarray(this.offset);
-    this.offset = this.body.length;
+    const payload = this.body.subarray(this.offset, this.end);
+    this.offset = this.end;
     return payload;
   }
 }
 
-/** Decodes one frame body (the header already read). Throws EPROTOCOL on any malformed field. */
-export function decodeFrameBody(typeByte: number, flags: number, body: Buffer): Frame {
+/**
+ * Decodes one frame body (the header already read): `body` from `start` to `end`. Throws EPROTOCOL on any
+ * malformed field. Payloads are views into `body`.
+ */
+export function decodeFrameBody(
+  typeByte: number,
+  flags: number,
+  body: Buffer,
+  start = 0,
+  end = body.length,
+): Frame {
   const type = FRAME_TYPES[typeByte];
   if (type === undefined || type === "")
     throw new EnchufeError("EPROTOCOL", `unknown frame type 0x${typeByte.toString(16)}`);
@@ -407,7 +436,7 @@ export function decodeFrameBody(typeByte: number, flags: number, body: Buffer): 
   if ((flags & ~(schema.flag === undefined ? 0 : 1)) !== 0) {
     throw new EnchufeError("EPROTOCOL", `${type} frame has unknown flag bits 0x${flags.toString(16)}`);
   }
-  const reader = new BodyReader(body, type);
+  const reader = new BodyReader(body, type, start, end);
   const frame: FrameRecord = { type };
   if (schema.flag !== undefined) frame[schema.flag] = (flags & 1) === 1;
   for (const [name, kind] of schema.fields) {
@@ -432,8 +461,8 @@ export function decodeFrameBody(typeByte: number, flags: number, body: Buffer): 
         break;
     }
   }
-  if (reader.offset !== body.length) {
-    throw new EnchufeError("EPROTOCOL", `${type} frame has ${body.length - reader.offset} trailing bytes`);
+  if (reader.offset !== end) {
+    throw new EnchufeError("EPROTOCOL", `${type} frame has ${end - reader.offset} trailing bytes`);
   }
   return frame as unknown as Frame;
 }
@@ -500,10 +529,10 @@ export class FrameDecoder {
           this.#state = "BODY";
         } else {
           if (remaining < this.#length) break;
-          const body = data.subarray(offset, offset + this.#length);
+          const start = offset;
           offset += this.#length;
           this.#state = "HEADER";
-          this.#onFrame(decodeFrameBody(this.#type, this.#flags, body));
+          this.#onFrame(decodeFrameBody(this.#type, this.#flags, data, start, offset));
         }
       }
     } catch (error) {
