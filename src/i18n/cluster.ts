@@ -1,4 +1,4 @@
-import type { Catalog } from "./index.js";
+import type { Catalog } from "./lang.js";
 
 /** Texts about the cluster bus (Redis) and worker processes. */
 export const cluster = {

@@ -1,4 +1,4 @@
-import type { Catalog } from "./index.js";
+import type { Catalog } from "./lang.js";
 
 /** Texts shared by every command. */
 export const common = {

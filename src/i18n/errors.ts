@@ -1,5 +1,5 @@
 import type { ErrorCode } from "../errors.js";
-import type { Catalog } from "./index.js";
+import type { Catalog } from "./lang.js";
 
 /**
  * One line per error code, saying what happened and what to do. Placeholders come from the error's

@@ -1,4 +1,4 @@
-import type { Catalog } from "./index.js";
+import type { Catalog } from "./lang.js";
 
 type Key =
   | "help.cert"

@@ -1,4 +1,4 @@
-import type { Catalog } from "./index.js";
+import type { Catalog } from "./lang.js";
 
 /** Texts the messaging server sends to people in text mode (notices "* ", errors "! "). */
 export const server = {
@@ -41,6 +41,8 @@ export const server = {
     "server.error.denyJoin": "! permiso denegado: no puedes entrar en la sala {room}",
     "server.error.denyTalk": "! permiso denegado: no puedes hablar en la sala {room}",
     "server.error.full": "! el servidor está lleno, inténtalo más tarde",
+    "server.error.lineTimeout":
+      "! la línea no se completó en {seconds} s (falta el salto de línea): se cierra la conexión",
   },
   en: {
     "server.guest": "guest",
@@ -78,6 +80,8 @@ export const server = {
     "server.error.denyJoin": "! permission denied: you may not join room {room}",
     "server.error.denyTalk": "! permission denied: you may not talk in room {room}",
     "server.error.full": "! the server is full, try again later",
+    "server.error.lineTimeout":
+      "! the line was not completed within {seconds} s (no line break): closing the connection",
   },
 } as const satisfies Catalog<
   | "server.guest"
@@ -113,4 +117,5 @@ export const server = {
   | "server.error.denyJoin"
   | "server.error.denyTalk"
   | "server.error.full"
+  | "server.error.lineTimeout"
 >;

@@ -1,61 +1,75 @@
 /**
- * The text-mode line splitter (pure, no I/O): bytes in, one callback per line out, without the "\n"
- * and without a trailing "\r". Lines inside one chunk are views into it (no copy); only a line split
- * across chunks is joined. A line over `maxLineBytes` throws ELINETOOLONG.
+ * The text-mode line splitter (pure, no I/O), a pull decoder: push() bytes, then next() until it
+ * returns undefined (no complete line yet). Lines come without the "\n" and without a trailing "\r".
+ * Lines inside one chunk are views into it (no copy); only a line split across chunks is joined.
+ * A line over `maxLineBytes` makes next() throw ELINETOOLONG.
  */
 import { EnchufeError } from "../errors.js";
 
-export interface LineDecoderOptions<T> {
+export interface LineDecoderOptions {
   readonly maxLineBytes: number;
-  /** Called for each complete line, with `this` set to `target`. */
-  readonly onLine: (this: T, line: Buffer) => void;
-  /** The object onLine is called on (lets a session pass its own method without binding a closure). */
-  readonly target?: T;
 }
 
-export class LineDecoder<T = undefined> {
+export class LineDecoder {
   readonly #max: number;
-  readonly #onLine: (this: T, line: Buffer) => void;
-  readonly #target: T | undefined;
+  /** The chunk being read and how far. */
+  #chunk: Buffer | undefined;
+  #offset = 0;
   /** The start of a line split across chunks (undefined when none: idle connections hold nothing). */
   #parts: Buffer[] | undefined;
   #size = 0;
 
-  constructor(options: LineDecoderOptions<T>) {
+  constructor(options: LineDecoderOptions) {
     this.#max = options.maxLineBytes;
-    this.#onLine = options.onLine;
-    this.#target = options.target;
   }
 
-  /** Bytes held waiting for the end of a line. */
+  /** Bytes held that are not yet part of a returned line. */
   get buffered(): number {
-    return this.#size;
+    return this.#size + (this.#chunk === undefined ? 0 : this.#chunk.length - this.#offset);
   }
 
+  /** Adds bytes (call next() until it returns undefined before the next push). Never throws. */
   push(chunk: Buffer): void {
-    let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(0x0a, start);
-      if (nl === -1) break;
-      let line = chunk.subarray(start, nl);
-      if (this.#parts !== undefined) {
-        this.#parts.push(line);
-        line = Buffer.concat(this.#parts);
+    if (this.#chunk !== undefined) this.#keepRest();
+    this.#chunk = chunk;
+    this.#offset = 0;
+  }
+
+  /** The next complete line, or undefined when the bytes so far hold none. */
+  next(): Buffer | undefined {
+    const chunk = this.#chunk;
+    if (chunk === undefined) return undefined;
+    const nl = chunk.indexOf(0x0a, this.#offset);
+    if (nl === -1) {
+      this.#keepRest();
+      if (this.#size > this.#max) {
         this.#parts = undefined;
         this.#size = 0;
+        throw new EnchufeError("ELINETOOLONG", `line over ${this.#max} bytes`);
       }
-      if (line.length > this.#max) throw new EnchufeError("ELINETOOLONG", "line too long");
-      if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
-      start = nl + 1;
-      this.#onLine.call(this.#target as T, line);
+      return undefined;
     }
-    if (start < chunk.length) {
-      // Copied: a view would keep the whole read buffer alive for a few bytes of a partial line.
-      const rest = Buffer.from(chunk.subarray(start));
-      if (this.#parts === undefined) this.#parts = [rest];
-      else this.#parts.push(rest);
-      this.#size += chunk.length - start;
-      if (this.#size > this.#max) throw new EnchufeError("ELINETOOLONG", "line too long");
+    let line = chunk.subarray(this.#offset, nl);
+    this.#offset = nl + 1;
+    if (this.#parts !== undefined) {
+      this.#parts.push(line);
+      line = Buffer.concat(this.#parts);
+      this.#parts = undefined;
+      this.#size = 0;
     }
+    if (line.length > this.#max) throw new EnchufeError("ELINETOOLONG", `line over ${this.#max} bytes`);
+    if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+    return line;
+  }
+
+  /** Moves the unread end of the chunk into the partial line (copied: a view would pin the whole read buffer). */
+  #keepRest(): void {
+    const chunk = this.#chunk!;
+    this.#chunk = undefined;
+    if (this.#offset >= chunk.length) return;
+    const rest = Buffer.from(chunk.subarray(this.#offset));
+    if (this.#parts === undefined) this.#parts = [rest];
+    else this.#parts.push(rest);
+    this.#size += rest.length;
   }
 }

@@ -3,13 +3,11 @@
  * (users file, tokens, client certificates), the plaintext-credentials rule, login throttling and
  * per-user permissions. One object, shared by every session (docs/SECURITY.md).
  */
-import type { Socket } from "node:net";
-import { TLSSocket } from "node:tls";
 import type { Authenticator } from "../auth/authenticator.js";
 import { ALLOW_ALL, type Permissions } from "../auth/permissions.js";
 import { type Clock, LoginThrottle, RateLimiter, TokenBucket } from "../auth/throttle.js";
 import { isLoopback } from "../transport/address.js";
-import { clientCertificateUser } from "../transport/tls.js";
+import type { Peer } from "../transport/connection.js";
 
 export interface SecurityOptions {
   /** Checks credentials; without one, nobody can log in and everyone has guest rights (everything). */
@@ -22,10 +20,10 @@ export interface SecurityOptions {
   readonly maxConnectionsPerAddress: number;
   /** New connections per second from one address, and the burst allowed (0 = no limit). */
   readonly connectionsPerSecond: number;
-  connectionBurst: number;
+  readonly connectionBurst: number;
   /** Frames or lines per second one connection may send, and the burst (0 = no limit). */
   readonly messagesPerSecond: number;
-  messageBurst: number;
+  readonly messageBurst: number;
   readonly now?: Clock | undefined;
 }
 
@@ -62,9 +60,12 @@ export class SecurityPolicy {
   constructor(options: Partial<SecurityOptions> = {}) {
     const merged = { ...DEFAULT_SECURITY_OPTIONS, ...options };
     // A burst of 0 means "twice the rate": room for reconnect storms and bursts of typing.
-    if (merged.connectionBurst <= 0) merged.connectionBurst = Math.max(1, merged.connectionsPerSecond * 2);
-    if (merged.messageBurst <= 0) merged.messageBurst = Math.max(1, merged.messagesPerSecond * 2);
-    this.options = Object.freeze(merged);
+    this.options = Object.freeze({
+      ...merged,
+      connectionBurst:
+        merged.connectionBurst > 0 ? merged.connectionBurst : Math.max(1, merged.connectionsPerSecond * 2),
+      messageBurst: merged.messageBurst > 0 ? merged.messageBurst : Math.max(1, merged.messagesPerSecond * 2),
+    });
     const { connectionsPerSecond, connectionBurst, now } = this.options;
     this.#connectionRate =
       connectionsPerSecond > 0
@@ -107,26 +108,34 @@ export class SecurityPolicy {
     return this.options.authenticator?.guest ?? ALLOW_ALL;
   }
 
-  /** The user and rights a verified client certificate gives, if any (mutual TLS). */
-  certificateIdentity(socket: Socket): { user: string; permissions: Permissions } | undefined {
-    const user = clientCertificateUser(socket);
-    if (user === undefined) return undefined;
+  /**
+   * Who a new connection is before it says anything: the user of a verified client certificate
+   * (mutual TLS) with that user's rights, or a guest with guest rights. The one place certificate
+   * identity is decided.
+   */
+  identify(peer: Peer): { user: string | undefined; permissions: Permissions } {
+    const user = peer.certificateUser;
+    if (user === undefined) return { user: undefined, permissions: this.guest };
     return { user, permissions: this.options.authenticator?.permissionsOf(user) ?? ALLOW_ALL };
   }
 
-  /** True when credentials may travel on this socket: TLS, loopback, or explicitly allowed. */
-  credentialsAllowed(socket: Socket, remoteAddress: string | undefined): boolean {
-    return socket instanceof TLSSocket || isLoopback(remoteAddress) || this.options.allowPlaintextAuth;
+  /** True when a connection from `peer` must log in before anything else. */
+  needsLogin(peer: Peer): boolean {
+    return peer.certificateUser === undefined && this.options.requireAuth;
+  }
+
+  /** True when credentials may travel over this connection: TLS, loopback, or explicitly allowed. */
+  credentialsAllowed(peer: Peer): boolean {
+    return peer.encrypted || isLoopback(peer.address) || this.options.allowPlaintextAuth;
   }
 
   /** Checks a password or a token. Failures are uniform (EAUTH) and throttled per address. */
   async login(
     credentials: { user?: string; password?: string; token?: string },
-    socket: Socket,
-    remoteAddress: string | undefined,
+    peer: Peer,
   ): Promise<LoginOutcome> {
-    if (!this.credentialsAllowed(socket, remoteAddress)) return { ok: false, code: "EPLAINTEXTAUTH" };
-    const address = remoteAddress ?? "?";
+    if (!this.credentialsAllowed(peer)) return { ok: false, code: "EPLAINTEXTAUTH" };
+    const address = peer.address ?? "?";
     if (this.#throttle.waitFor(address) > 0) return { ok: false, code: "ERATELIMIT" };
     const authenticator = this.options.authenticator;
     const result =

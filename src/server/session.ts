@@ -1,11 +1,13 @@
 /**
- * What text and framed sessions share: the socket, identity, bounded output (slow consumer cut-off)
- * and the last time the client sent anything (idle checks).
+ * What text and framed sessions share: the connection, identity, bounded output (slow-consumer
+ * cut-off) and the last time the client sent anything (idle checks). A session reads from and writes
+ * to a Connection (src/transport/connection.ts), never a socket.
  */
-import type { Socket } from "node:net";
 import { ALLOW_ALL, canPublish, type Permissions } from "../auth/permissions.js";
-import type { Broker } from "./broker.js";
-import type { Delivery } from "./delivery.js";
+import type { Connection, ConnectionReceiver } from "../transport/connection.js";
+import type { Delivery } from "./routing/delivery.js";
+import type { Router } from "./routing/router.js";
+import type { ReadTurn } from "./routing/turn.js";
 
 export type SessionMode = "text" | "framed";
 
@@ -30,32 +32,38 @@ export type DisconnectReason =
   | "idle"
   | "slow-consumer"
   | "protocol-error"
+  | "server-error"
   | "too-large"
   | "line-too-long"
+  | "line-timeout"
   | "flood"
+  | "rate-limit"
+  | "auth-failed"
   | "handshake-timeout"
   | "server-full";
 
-/** Callbacks a session uses to tell its owner about its life (implemented by MessagingHandler). */
+/** What a session tells its owner about its life (implemented by MessagingHandler). */
 export interface SessionOwner {
-  /** Bytes arrived for `session` (called by the socket's data listener). */
-  received(session: Session, chunk: Buffer): void;
-  /** The socket of `session` closed. */
+  /** The connection of `session` closed. */
   closed(session: Session): void;
   slowConsumer(session: Session): void;
-  /** Called when a session corked its socket: the owner uncorks it once this event-loop turn ends. */
-  corked(session: Session): void;
-  /** An unexpected error while serving `session`: it is dropped, the server goes on. */
+  /** A bug of ours while serving `session`: it is dropped (the owner logs it), the server goes on. */
   sessionFailed(session: Session, error: unknown): void;
 }
 
-export abstract class Session {
+/** The identity a session starts with: a verified client certificate's user, or a guest. */
+export interface Identity {
+  readonly user: string | undefined;
+  readonly permissions: Permissions;
+}
+
+export abstract class Session implements ConnectionReceiver {
   abstract readonly mode: SessionMode;
   readonly id: string;
-  readonly socket: Socket;
-  readonly remoteAddress: string | undefined;
-  readonly remotePort: number | undefined;
+  readonly connection: Connection;
   nick = "";
+  /** Set by the router once the other nodes know this session. */
+  clustered = false;
   /** The authenticated user; undefined for a guest. */
   user: string | undefined;
   #permissions: Permissions = ALLOW_ALL;
@@ -68,27 +76,29 @@ export abstract class Session {
   pinged = false;
   /** Why the session is ending; set by the first close decision. */
   endReason: DisconnectReason | undefined;
-  /** True while writes are being batched (socket.cork) until the end of this turn. */
-  isCorked = false;
+  /** True while this session's output is corked until the read turn ends. */
+  #corked = false;
   readonly #maxPending: number;
   readonly owner: SessionOwner;
-  /** Rooms, subscriptions and fan-out; also batches publishes (see Broker.beginRead). */
-  protected readonly broker: Broker;
+  protected readonly router: Router;
+  protected readonly turn: ReadTurn;
 
   constructor(
-    socket: Socket,
-    info: { id: string; remoteAddress?: string | undefined; remotePort?: number | undefined },
+    connection: Connection,
+    id: string,
+    identity: Identity,
     maxPending: number,
     owner: SessionOwner,
-    broker: Broker,
+    router: Router,
   ) {
-    this.socket = socket;
-    this.id = info.id;
-    this.remoteAddress = info.remoteAddress;
-    this.remotePort = info.remotePort;
+    this.connection = connection;
+    this.id = id;
+    this.user = identity.user;
+    this.#permissions = identity.permissions;
     this.#maxPending = maxPending;
     this.owner = owner;
-    this.broker = broker;
+    this.router = router;
+    this.turn = router.turn;
   }
 
   /** What this client may publish and subscribe to (guest rights until it logs in). */
@@ -111,54 +121,76 @@ export abstract class Session {
   }
 
   get isOpen(): boolean {
-    return this.endReason === undefined && !this.socket.destroyed;
+    return this.endReason === undefined && !this.connection.isClosed;
+  }
+
+  /** ConnectionReceiver: bytes from the client, read in one turn (publishes batched until it ends). */
+  received(chunk: Buffer): void {
+    this.lastSeen = Date.now();
+    this.pinged = false;
+    const turn = this.turn;
+    turn.begin();
+    try {
+      this.receive(chunk);
+    } catch (error) {
+      // A bug in a session must cost one connection, never the server.
+      this.owner.sessionFailed(this, error);
+    } finally {
+      turn.end();
+    }
+  }
+
+  /** ConnectionReceiver: the connection closed. */
+  closed(): void {
+    this.owner.closed(this);
   }
 
   /**
    * Writes `bytes` unless that would exceed the pending-output bound; then the client is cut off.
-   * A batch of publishes still open is delivered first, so every client sees everything in order.
-   * Replies and notices are corked until the end of this event-loop turn (many small writes, one
-   * syscall); `batched` deliveries, already one buffer per read, go out at once.
+   * Replies and notices are corked until the read turn ends (many small writes, one system call);
+   * `batched` deliveries, already one buffer per read, go out at once. Nothing written here can
+   * overtake a batch still open in the turn.
    */
   write(bytes: Buffer, batched = false): void {
-    if (this.broker.hasOpenBatch) this.broker.flush();
+    if (!batched) this.turn.beforeWrite();
     if (!this.isOpen) return;
-    if (this.socket.writableLength + bytes.length > this.#maxPending) {
+    const connection = this.connection;
+    if (connection.pendingBytes + bytes.length > this.#maxPending) {
       this.endReason = "slow-consumer";
       this.owner.slowConsumer(this);
-      this.socket.destroy();
+      connection.destroy();
       return;
     }
-    if (!batched && !this.isCorked) {
-      this.isCorked = true;
-      this.socket.cork();
-      this.owner.corked(this);
+    if (!batched && !this.#corked) {
+      this.#corked = true;
+      connection.cork();
+      this.turn.corked(this);
     }
-    this.socket.write(bytes);
+    connection.write(bytes);
   }
 
-  /** Ends this turn's write batch (called by the owner). */
+  /** Ends this turn's corked writes (called by the read turn). */
   uncork(): void {
-    if (!this.isCorked) return;
-    this.isCorked = false;
-    this.socket.uncork();
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.connection.uncork();
   }
 
-  /** Writes `last` (if any) and closes gracefully; destroys after `graceMs` if the peer does not read. */
-  finish(reason: DisconnectReason, last: Buffer | undefined, graceMs = 2000): void {
+  /** Writes `last` (if any) and closes gracefully; the connection is destroyed if the peer does not read. */
+  finish(reason: DisconnectReason, last: Buffer | undefined): void {
     if (this.endReason !== undefined) return;
+    this.turn.beforeWrite();
     this.endReason = reason;
-    if (this.socket.destroyed) return;
-    if (last !== undefined) this.socket.write(last);
-    this.socket.end();
-    setTimeout(destroySocket, graceMs, this.socket).unref();
+    this.uncork();
+    this.connection.end(last);
   }
 
   info(): ClientInfo {
+    const peer = this.connection.peer;
     return {
       id: this.id,
-      remoteAddress: this.remoteAddress,
-      remotePort: this.remotePort,
+      remoteAddress: peer.address,
+      remotePort: peer.port,
       mode: this.mode,
       nick: this.nick,
       user: this.user,
@@ -167,14 +199,14 @@ export abstract class Session {
   }
 
   abstract get room(): string | undefined;
+  /** Bytes from the client, inside a read turn. */
+  protected abstract receive(chunk: Buffer): void;
   /** A room or direct message for this client. */
   abstract deliver(delivery: Delivery): void;
+  /** Leaves the router: rooms, subscriptions, nickname (on close). Safe to call twice. */
+  abstract detach(): void;
   /** Tells the client the server is shutting down and closes. */
   abstract shutdown(): void;
   /** Idle check, called periodically when idle timeouts are on. */
   abstract checkIdle(now: number, idleTimeoutMs: number, pingIntervalMs: number): void;
-}
-
-function destroySocket(socket: Socket): void {
-  socket.destroy();
 }

@@ -245,8 +245,11 @@ describe("FrameDecoder", () => {
 describe("LineDecoder", () => {
   function lines(chunks: Buffer[], max = 100): string[] {
     const out: string[] = [];
-    const decoder = new LineDecoder({ maxLineBytes: max, onLine: (line) => out.push(line.toString("utf8")) });
-    for (const chunk of chunks) decoder.push(chunk);
+    const decoder = new LineDecoder({ maxLineBytes: max });
+    for (const chunk of chunks) {
+      decoder.push(chunk);
+      for (let line = decoder.next(); line !== undefined; line = decoder.next()) out.push(line.toString("utf8"));
+    }
     return out;
   }
 
@@ -254,6 +257,17 @@ describe("LineDecoder", () => {
     const input = Buffer.from("uno\ndos\r\ntres\r\n\ncuatro");
     assert.deepEqual(lines([input]), ["uno", "dos", "tres", ""]);
     assert.deepEqual(lines([...input].map((b) => Buffer.from([b]))), ["uno", "dos", "tres", ""]);
+  });
+
+  test("lines - trailing bytes stay buffered, intact, until their line ends", () => {
+    const decoder = new LineDecoder({ maxLineBytes: 100 });
+    decoder.push(Buffer.from("uno\ndo"));
+    assert.equal(decoder.next()?.toString(), "uno");
+    assert.equal(decoder.next(), undefined);
+    assert.equal(decoder.buffered, 2);
+    decoder.push(Buffer.from("s\n"));
+    assert.equal(decoder.next()?.toString(), "dos");
+    assert.equal(decoder.buffered, 0);
   });
 
   test("lines - a line over maxLineBytes is ELINETOOLONG before it is buffered whole", () => {

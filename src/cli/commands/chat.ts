@@ -55,16 +55,20 @@ export const run: Command = async (argv, ctx) => {
       terminal: interactive,
     });
     const prompt = interactive ? rl : undefined;
-    const decoder = new LineDecoder({
-      maxLineBytes: 1024 * 1024,
-      onLine: (line) => printAbove(ctx, prompt, sanitizeLine(line)),
-    });
+    const decoder = new LineDecoder({ maxLineBytes: 1024 * 1024 });
     const closed = new Promise<void>((resolve) => {
       socket.on("data", (chunk: Buffer) => {
-        try {
-          decoder.push(chunk);
-        } catch {
-          socket.destroy();
+        decoder.push(chunk);
+        for (;;) {
+          let line: Buffer | undefined;
+          try {
+            line = decoder.next();
+          } catch {
+            socket.destroy();
+            return;
+          }
+          if (line === undefined) break;
+          printAbove(ctx, prompt, sanitizeLine(line));
         }
       });
       socket.on("error", () => {});

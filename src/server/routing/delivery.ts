@@ -1,0 +1,62 @@
+/**
+ * Messages on their way to many recipients: one or more consecutive messages from one sender to one
+ * topic (or one private message). The MSG frames are encoded at most once, lazily, into one Buffer,
+ * and that same Buffer is written to every framed recipient; a batch of N messages costs each
+ * recipient one write, not N. Other wire forms (text lines) are built by their renderer, once, and
+ * kept in `rendered`.
+ */
+import { encodeMessages, type Headers } from "../../protocol/frames.js";
+
+export class Delivery {
+  readonly topic: string;
+  readonly from: string;
+  readonly isPrivate: boolean;
+  /** The publisher (left out of its own text room), if any. */
+  readonly sender: object | undefined;
+  /** True when the payloads are lines a person typed (shown even when not valid UTF-8, as U+FFFD). */
+  readonly typed: boolean;
+  readonly #headers: Headers[] = [];
+  readonly #payloads: Uint8Array[] = [];
+  #frame: Buffer | undefined;
+  /** A renderer's cache: the text form, built once for every text recipient (null: nothing to show). */
+  rendered: Buffer | null | undefined;
+
+  constructor(topic: string, from: string, isPrivate: boolean, sender: object | undefined, typed = false) {
+    this.topic = topic;
+    this.from = from;
+    this.isPrivate = isPrivate;
+    this.sender = sender;
+    this.typed = typed;
+  }
+
+  /** Adds one message (before the first frame() call). */
+  add(headers: Headers, payload: Uint8Array): void {
+    this.#headers.push(headers);
+    this.#payloads.push(payload);
+  }
+
+  /** How many messages the batch holds. */
+  get count(): number {
+    return this.#payloads.length;
+  }
+
+  /** The payload of message `index`. */
+  payload(index: number): Uint8Array {
+    return this.#payloads[index]!;
+  }
+
+  /** Every payload, in order (read it, never change it). */
+  get payloads(): readonly Uint8Array[] {
+    return this.#payloads;
+  }
+
+  /** Every MSG frame of the batch, encoded once, back to back in one Buffer. */
+  frame(): Buffer {
+    this.#frame ??= encodeMessages(
+      { private: this.isPrivate, topic: this.topic, from: this.from },
+      this.#headers,
+      this.#payloads,
+    );
+    return this.#frame;
+  }
+}

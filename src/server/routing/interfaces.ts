@@ -1,0 +1,101 @@
+/**
+ * The router's seams, in one file: who it delivers to (members, subscribers, responders, requesters),
+ * what it tells the other nodes (RemoteHalf), and what the other nodes tell it (RouterInbound). The
+ * router knows nothing else: no session, no socket, no bus, no language.
+ */
+import type { Headers } from "../../protocol/frames.js";
+import type { Delivery } from "./delivery.js";
+
+/** Anyone the router can deliver messages to: a text user or a program. */
+export interface Member {
+  /** Set by the router (register, rename). */
+  nick: string;
+  readonly isOpen: boolean;
+  /** Set by the router once the other nodes know this member (its nickname, its room). */
+  clustered: boolean;
+  /** A batch for this member: a room's messages, a subscription's, or a private message. */
+  deliver(delivery: Delivery): void;
+}
+
+/** A text user: in at most one room, told about presence there. */
+export interface RoomMember extends Member {
+  readonly room: string | undefined;
+  /** Someone joined, left or changed nickname in this member's room. */
+  roomEvent(event: RoomEvent): void;
+}
+
+/** A program that subscribes and may answer requests. */
+export interface Subscriber extends Member {
+  /** A request routed to this responder (answer with Router.respond and the same token). */
+  deliverRequest(token: string, name: string, from: string, headers: Headers, payload: Uint8Array): void;
+}
+
+/** Who gets a REPLY: a program on this node, or a request that came from another node. */
+export interface Requester {
+  readonly nick: string;
+  reply(reqId: number, status: number, headers: Headers, payload: Uint8Array): void;
+  /** True for a request from another node (never routed on to a third). */
+  readonly remote?: boolean;
+}
+
+/** A presence change in a room. `rendered` is a renderer's cache (one text for every recipient). */
+export type RoomEvent =
+  | { readonly kind: "join" | "leave"; readonly room: string; readonly nick: string; rendered?: Buffer }
+  | {
+      readonly kind: "nick";
+      readonly room: string;
+      readonly nick: string;
+      readonly oldNick: string;
+      rendered?: Buffer;
+    };
+
+export interface RoomCount {
+  readonly room: string;
+  readonly members: number;
+}
+
+/**
+ * What the router tells the other nodes. In a single process it is SINGLE_NODE, which does nothing
+ * and answers from what the router knows locally: the same code path either way.
+ */
+export interface RemoteHalf {
+  /** A tag that keeps this node's guest nicknames unique in a cluster ("" in a single process). */
+  readonly guestTag: string;
+  /** A local batch, for the other nodes' subscribers (the same bytes, once). */
+  publish(delivery: Delivery): void;
+  /** Claims a nickname on every node; false when another node holds it. */
+  claimNick(nick: string): Promise<boolean>;
+  /** Records a guest nickname (unique by its tag: nothing to ask). */
+  claimGuest(nick: string): void;
+  changeNick(oldNick: string, newNick: string): Promise<boolean>;
+  releaseNick(nick: string): void;
+  /** A local text user entered or left `room` (interest in that topic, presence). */
+  joined(room: string, nick: string, announce: boolean): void;
+  left(room: string, nick: string, announce: boolean): void;
+  /** The first local subscription to `pattern` appeared (`on`) or the last one went. */
+  subscribed(pattern: string, responder: boolean, on: boolean): void;
+  /** A private message for a nickname that is not on this node: true when another node had it. */
+  direct(target: string, delivery: Delivery): Promise<boolean>;
+  /** The nicknames in `room` on every node, sorted (`local`: this node's). */
+  who(room: string, local: string[]): Promise<string[]>;
+  /** Every room with text users on any node (`local`: this node's), sorted by name. */
+  rooms(local: RoomCount[]): Promise<RoomCount[]>;
+  /** Resolves once every change made so far reached the other nodes. */
+  barrier(): Promise<void>;
+  /** Routes a request no local handler or responder takes; true when another node took it. */
+  request(token: string, name: string, from: string, headers: Headers, payload: Uint8Array): Promise<boolean>;
+}
+
+/** What the other nodes tell the router (called by the remote half). */
+export interface RouterInbound {
+  /** Messages published on another node: delivered to this node's matching members. */
+  fanOut(delivery: Delivery): void;
+  /** A private message from another node for the local member `nick`. */
+  deliverDirect(nick: string, delivery: Delivery): void;
+  /** A request from another node for a local handler or responder. */
+  request(requester: Requester, reqId: number, name: string, timeoutMs: number, headers: Headers, payload: Uint8Array): void;
+  /** The answer to a request this node sent to another node. */
+  settle(token: string, status: number, headers: Headers, payload: Uint8Array): void;
+  /** Presence changed in a room on another node. */
+  roomEvent(event: RoomEvent): void;
+}

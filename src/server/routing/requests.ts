@@ -1,0 +1,162 @@
+/**
+ * Request routing: a server handler first, then one local responder (round robin), then another node
+ * through the remote half, else NO_RESPONDERS. One pending table holds every request waiting for an
+ * answer, local or remote, each with its timer (one object per request, nats.js's muxsubscription style).
+ */
+import { type Headers, ReplyStatus } from "../../protocol/frames.js";
+import { SubscriptionIndex } from "../../protocol/subscriptions.js";
+import type { RequestHandler, RequestResult } from "../handlers.js";
+import type { RemoteHalf, Requester, Subscriber } from "./interfaces.js";
+
+/** Finds the server-side handler of a request name (HandlerRegistry). */
+export interface HandlerLookup {
+  get(name: string): RequestHandler | undefined;
+}
+
+export interface RequestOptions {
+  readonly defaultTimeoutMs: number;
+  readonly maxTimeoutMs: number;
+}
+
+const EMPTY_HEADERS: Headers = [];
+const EMPTY_PAYLOAD = new Uint8Array(0);
+
+/** One request waiting for its answer. `responder` undefined: another node has it. */
+class PendingRequest {
+  readonly token: string;
+  readonly requester: Requester;
+  readonly reqId: number;
+  readonly responder: Subscriber | undefined;
+  readonly timer: NodeJS.Timeout;
+
+  constructor(table: Requests, token: string, requester: Requester, reqId: number, responder: Subscriber | undefined, waitMs: number) {
+    this.token = token;
+    this.requester = requester;
+    this.reqId = reqId;
+    this.responder = responder;
+    this.timer = setTimeout(expire, waitMs, table, token);
+    this.timer.unref();
+  }
+}
+
+function expire(table: Requests, token: string): void {
+  table.settle(token, ReplyStatus.TIMEOUT, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined);
+}
+
+export class Requests {
+  readonly #handlers: HandlerLookup;
+  readonly #remote: RemoteHalf;
+  readonly #options: RequestOptions;
+  readonly #responders = new SubscriptionIndex<Subscriber>();
+  readonly #pending = new Map<string, PendingRequest>();
+  #tokens = 0;
+  #rotation = 0;
+
+  constructor(handlers: HandlerLookup, remote: RemoteHalf, options: RequestOptions) {
+    this.#handlers = handlers;
+    this.#remote = remote;
+    this.#options = options;
+  }
+
+  addResponder(pattern: string, responder: Subscriber): void {
+    this.#responders.add(pattern, responder);
+  }
+
+  removeResponder(pattern: string, responder: Subscriber): void {
+    this.#responders.remove(pattern, responder);
+  }
+
+  route(requester: Requester, reqId: number, name: string, timeoutMs: number, headers: Headers, payload: Uint8Array): void {
+    const handler = this.#handlers.get(name);
+    if (handler !== undefined) {
+      runHandler(handler, requester, reqId, name, headers, payload);
+      return;
+    }
+    const wait = timeoutMs > 0 ? Math.min(timeoutMs, this.#options.maxTimeoutMs) : this.#options.defaultTimeoutMs;
+    const responders = this.#responders.match(name);
+    if (responders.size > 0) {
+      let index = this.#rotation++ % responders.size;
+      let chosen: Subscriber | undefined;
+      for (const responder of responders) {
+        chosen = responder;
+        if (index-- === 0) break;
+      }
+      const token = this.#open(requester, reqId, chosen, wait);
+      chosen!.deliverRequest(token, name, requester.nick, headers, payload);
+      return;
+    }
+    if (requester.remote === true) {
+      requester.reply(reqId, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD);
+      return;
+    }
+    const token = this.#open(requester, reqId, undefined, wait);
+    this.#remote.request(token, name, requester.nick, headers, payload).then(
+      (routed) => routed || this.settle(token, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined),
+      () => this.settle(token, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined),
+    );
+  }
+
+  #open(requester: Requester, reqId: number, responder: Subscriber | undefined, waitMs: number): string {
+    const token = (++this.#tokens).toString(36);
+    this.#pending.set(token, new PendingRequest(this, token, requester, reqId, responder, waitMs));
+    return token;
+  }
+
+  /**
+   * Answers the request `token`: from its responder (`by`), from another node or a timer (`by`
+   * undefined). False when the token is unknown, expired or not that responder's.
+   */
+  settle(token: string, status: number, headers: Headers, payload: Uint8Array, by: Subscriber | undefined): boolean {
+    const pending = this.#pending.get(token);
+    if (pending === undefined || (by !== undefined && pending.responder !== by)) return false;
+    this.#pending.delete(token);
+    clearTimeout(pending.timer);
+    pending.requester.reply(pending.reqId, status, headers, payload);
+    return true;
+  }
+
+  /** A responder left: its unanswered requests are answered NO_RESPONDERS at once, not at their timeout. */
+  responderGone(responder: Subscriber): void {
+    for (const pending of this.#pending.values()) {
+      if (pending.responder === responder)
+        this.settle(pending.token, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD, responder);
+    }
+  }
+
+  /** Stops every request timer (shutdown). */
+  clear(): void {
+    for (const pending of this.#pending.values()) clearTimeout(pending.timer);
+    this.#pending.clear();
+  }
+}
+
+function runHandler(handler: RequestHandler, requester: Requester, reqId: number, name: string, headers: Headers, payload: Uint8Array): void {
+  let result: RequestResult | PromiseLike<RequestResult>;
+  try {
+    result = handler({ name, from: requester.nick, headers, payload });
+  } catch (error) {
+    requester.reply(reqId, ReplyStatus.HANDLER_ERROR, EMPTY_HEADERS, errorPayload(error));
+    return;
+  }
+  if (!isThenable(result)) {
+    requester.reply(reqId, ReplyStatus.OK, EMPTY_HEADERS, toBytes(result));
+    return;
+  }
+  // Async handlers are rare (not the hot path): a closure per request is acceptable here.
+  result.then(
+    (value) => requester.reply(reqId, ReplyStatus.OK, EMPTY_HEADERS, toBytes(value)),
+    (error: unknown) => requester.reply(reqId, ReplyStatus.HANDLER_ERROR, EMPTY_HEADERS, errorPayload(error)),
+  );
+}
+
+function isThenable(value: unknown): value is PromiseLike<RequestResult> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
+
+function toBytes(value: RequestResult): Uint8Array {
+  return typeof value === "string" ? Buffer.from(value, "utf8") : value;
+}
+
+function errorPayload(error: unknown): Uint8Array {
+  return Buffer.from(error instanceof Error ? error.message : String(error), "utf8");
+}

@@ -1,0 +1,266 @@
+/**
+ * The router: every cross-member delivery goes through here. It knows members, subscribers and
+ * requesters only through the interfaces in interfaces.ts, and the other nodes only through a
+ * RemoteHalf (SINGLE_NODE in one process), so one code path serves a single node and a cluster.
+ *
+ * Jobs, one file each: nicknames (nicknames.ts), rooms and presence events (rooms.ts), requests with
+ * their pending table (requests.ts), the read turn and its batch (turn.ts). This file holds
+ * subscriptions and fan-out, and ties them together.
+ */
+import type { Headers } from "../../protocol/frames.js";
+import { SubscriptionIndex } from "../../protocol/subscriptions.js";
+import { Delivery } from "./delivery.js";
+import type {
+  Member,
+  RemoteHalf,
+  Requester,
+  RoomCount,
+  RoomEvent,
+  RoomMember,
+  RouterInbound,
+  Subscriber,
+} from "./interfaces.js";
+import { Nicknames } from "./nicknames.js";
+import { type HandlerLookup, Requests } from "./requests.js";
+import { Rooms } from "./rooms.js";
+import { SINGLE_NODE } from "./single-node.js";
+import { ReadTurn } from "./turn.js";
+
+/** A publish or direct message as it passed through this node (the handler's `message` event). */
+export interface MessageEvent {
+  readonly topic: string;
+  readonly from: string;
+  readonly payload: Uint8Array;
+  readonly private: boolean;
+}
+
+/** A room and the nicknames of the text users in it on this node (listRooms()). */
+export interface RoomInfo {
+  readonly name: string;
+  readonly members: readonly string[];
+}
+
+export interface RouterOptions {
+  readonly handlers: HandlerLookup;
+  readonly defaultRequestTimeoutMs: number;
+  readonly maxRequestTimeoutMs: number;
+  /** Guest nicknames are `<prefix>-N` (`guest`, `invitado`). */
+  readonly guestPrefix: string;
+  /** The other nodes; SINGLE_NODE when omitted. */
+  readonly remote?: RemoteHalf | undefined;
+  /** Called for each message that passed through, when `wantsMessages()` says someone listens. */
+  readonly onMessage?: ((event: MessageEvent) => void) | undefined;
+  readonly wantsMessages?: (() => boolean) | undefined;
+}
+
+export class Router implements RouterInbound {
+  readonly turn: ReadTurn;
+  readonly #remote: RemoteHalf;
+  readonly #nicks: Nicknames;
+  readonly #rooms: Rooms;
+  readonly #requests: Requests;
+  readonly #subscriptions = new SubscriptionIndex<Subscriber>();
+  /** Local subscriptions per pattern (the remote half hears the first and the last). */
+  readonly #patterns = new Map<string, number>();
+  readonly #responderPatterns = new Map<string, number>();
+  readonly #onMessage: ((event: MessageEvent) => void) | undefined;
+  readonly #wantsMessages: () => boolean;
+
+  constructor(options: RouterOptions) {
+    this.#remote = options.remote ?? SINGLE_NODE;
+    this.#nicks = new Nicknames(this.#remote, options.guestPrefix);
+    this.#rooms = new Rooms(this.#remote);
+    this.#requests = new Requests(options.handlers, this.#remote, {
+      defaultTimeoutMs: options.defaultRequestTimeoutMs,
+      maxTimeoutMs: options.maxRequestTimeoutMs,
+    });
+    this.#onMessage = options.onMessage;
+    this.#wantsMessages = options.wantsMessages ?? (() => options.onMessage !== undefined);
+    this.turn = new ReadTurn(this.#deliver.bind(this));
+  }
+
+  // ---- nicknames ----
+
+  /** A guest nickname on this node, at once (the other nodes hear of it when the member is clustered). */
+  registerGuest(member: Member): string {
+    return this.#nicks.registerGuest(member);
+  }
+
+  /** The nickname `wanted` when free on every node, else a guest nickname. */
+  register(member: Member, wanted: string | undefined): Promise<string> {
+    return this.#nicks.register(member, wanted);
+  }
+
+  rename(member: Member, nick: string): Promise<boolean> {
+    return this.#nicks.rename(member, nick);
+  }
+
+  unregister(member: Member): void {
+    this.#nicks.unregister(member);
+  }
+
+  findByNick(nick: string): Member | undefined {
+    return this.#nicks.find(nick);
+  }
+
+  /** The other nodes learn a text member that so far was local only (its guest nickname, its room). */
+  cluster(member: RoomMember): void {
+    if (member.clustered) return;
+    member.clustered = true;
+    this.#nicks.cluster(member);
+    this.#rooms.cluster(member);
+  }
+
+  // ---- rooms and presence ----
+
+  joinRoom(member: RoomMember, room: string, announce: boolean): void {
+    this.turn.flush();
+    this.#rooms.join(member, room, announce);
+  }
+
+  leaveRoom(member: RoomMember, room: string, announce: boolean): void {
+    this.turn.flush();
+    this.#rooms.leave(member, room, announce);
+  }
+
+  /** Tells the member's room that it is now called `member.nick` (was `oldNick`). */
+  nickChanged(member: RoomMember, oldNick: string): void {
+    const room = member.room;
+    if (room !== undefined && oldNick !== member.nick)
+      this.#rooms.tell({ kind: "nick", room, nick: member.nick, oldNick }, member);
+  }
+
+  listRooms(): RoomInfo[] {
+    return this.#rooms.names().map((name) => ({ name, members: this.#rooms.nicks(name) }));
+  }
+
+  /** The nicknames of the text users in `room` on every node, sorted. */
+  who(room: string): Promise<string[]> {
+    return this.#remote.who(room, this.#rooms.nicks(room));
+  }
+
+  /** Every room with text users on any node, with how many, sorted by name. */
+  roomCounts(): Promise<RoomCount[]> {
+    const local = this.#rooms.names().map((room) => ({ room, members: this.#rooms.members(room)?.size ?? 0 }));
+    return this.#remote.rooms(local);
+  }
+
+  /** Resolves once this node's subscription and presence changes reached the other nodes. */
+  barrier(): Promise<void> {
+    return this.#remote.barrier();
+  }
+
+  // ---- subscriptions ----
+
+  subscribe(subscriber: Subscriber, pattern: string, responder: boolean): void {
+    this.turn.flush();
+    if (responder) this.#requests.addResponder(pattern, subscriber);
+    else this.#subscriptions.add(pattern, subscriber);
+    this.#count(responder ? this.#responderPatterns : this.#patterns, pattern, responder, true);
+  }
+
+  unsubscribe(subscriber: Subscriber, pattern: string, responder: boolean): void {
+    this.turn.flush();
+    if (responder) this.#requests.removeResponder(pattern, subscriber);
+    else this.#subscriptions.remove(pattern, subscriber);
+    this.#count(responder ? this.#responderPatterns : this.#patterns, pattern, responder, false);
+  }
+
+  /** A server-side request handler now answers `name`: the other nodes may route it here. */
+  handlerAdded(name: string): void {
+    this.#count(this.#responderPatterns, name, true, true);
+  }
+
+  #count(counts: Map<string, number>, pattern: string, responder: boolean, on: boolean): void {
+    const count = (counts.get(pattern) ?? 0) + (on ? 1 : -1);
+    if (count > 0) counts.set(pattern, count);
+    else counts.delete(pattern);
+    if ((on && count === 1) || (!on && count === 0)) this.#remote.subscribed(pattern, responder, on);
+  }
+
+  // ---- delivery ----
+
+  /**
+   * Publishes to `topic`: the room's text users (except `sender`) and every matching subscriber
+   * (the sender too, if subscribed). Inside a read it joins the open batch (see ReadTurn).
+   * `typed`: the payload is a line a person typed.
+   */
+  publish(topic: string, from: string, headers: Headers, payload: Uint8Array, sender?: object, typed = false): void {
+    this.turn.publish(topic, from, headers, payload, sender, typed);
+  }
+
+  /** A batch leaves: local fan-out, the other nodes (the same bytes, once), then `message` events. */
+  #deliver(delivery: Delivery): void {
+    this.fanOut(delivery);
+    this.#remote.publish(delivery);
+    if (this.#wantsMessages()) this.#emitMessages(delivery);
+  }
+
+  /** Local delivery: the room's text users (except the sender) and the matching subscribers. */
+  fanOut(delivery: Delivery): void {
+    const members = this.#rooms.members(delivery.topic);
+    if (members !== undefined) {
+      for (const member of members) if (member !== delivery.sender) member.deliver(delivery);
+    }
+    for (const subscriber of this.#subscriptions.match(delivery.topic)) subscriber.deliver(delivery);
+  }
+
+  /** A private message to the member called `target` on any node; resolves false when nobody is. */
+  direct(target: string, from: string, headers: Headers, payload: Uint8Array): Promise<boolean> {
+    this.turn.flush();
+    const recipient = this.#nicks.find(target);
+    const delivery = new Delivery(recipient?.nick ?? target, from, true, undefined);
+    delivery.add(headers, payload);
+    if (recipient === undefined) return this.#remote.direct(target, delivery);
+    recipient.deliver(delivery);
+    if (this.#wantsMessages()) this.#emitMessages(delivery);
+    return TRUE;
+  }
+
+  deliverDirect(nick: string, delivery: Delivery): void {
+    const recipient = this.#nicks.find(nick);
+    if (recipient !== undefined) recipient.deliver(delivery);
+  }
+
+  #emitMessages(delivery: Delivery): void {
+    for (let i = 0; i < delivery.count; i++) {
+      this.#onMessage?.({
+        topic: delivery.topic,
+        from: delivery.from,
+        payload: delivery.payload(i),
+        private: delivery.isPrivate,
+      });
+    }
+  }
+
+  roomEvent(event: RoomEvent): void {
+    this.#rooms.tell(event);
+  }
+
+  // ---- requests ----
+
+  request(requester: Requester, reqId: number, name: string, timeoutMs: number, headers: Headers, payload: Uint8Array): void {
+    this.turn.flush();
+    this.#requests.route(requester, reqId, name, timeoutMs, headers, payload);
+  }
+
+  /** A responder's answer; false when the token is unknown, expired or not this responder's. */
+  respond(responder: Subscriber, token: string, status: number, headers: Headers, payload: Uint8Array): boolean {
+    return this.#requests.settle(token, status, headers, payload, responder);
+  }
+
+  settle(token: string, status: number, headers: Headers, payload: Uint8Array): void {
+    this.#requests.settle(token, status, headers, payload, undefined);
+  }
+
+  responderGone(responder: Subscriber): void {
+    this.#requests.responderGone(responder);
+  }
+
+  /** Stops every request timer (shutdown). */
+  clearPending(): void {
+    this.#requests.clear();
+  }
+}
+
+const TRUE = Promise.resolve(true);

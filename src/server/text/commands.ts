@@ -1,0 +1,150 @@
+/**
+ * Text-mode commands (docs/PROTOCOL.md §6.4): /nick /join /rooms /who /msg /login /help /quit.
+ * Each is a function of the session; answers that may need another node (nicknames, /who, /rooms,
+ * /msg, /join's barrier) go through session.after(), which keeps later lines waiting in order.
+ */
+import { canSubscribe } from "../../auth/permissions.js";
+import { nickProblem, roomProblem } from "../../protocol/names.js";
+import { sanitizeLine } from "../../protocol/sanitize.js";
+import { DEFAULT_ROOM } from "../limits.js";
+import type { TextSession } from "./text-session.js";
+
+const LOGIN_FREE = /^\/(login|help|quit)(\s|$)/i;
+
+type Command = (session: TextSession, rest: string) => void;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  nick: (session, rest) => nick(session, rest.trim()),
+  join: (session, rest) => join(session, rest.trim()),
+  rooms,
+  who,
+  msg,
+  login,
+  help: (session) => session.say("server.help"),
+  quit,
+};
+
+/** Runs one command line (it starts with "/"). */
+export function runCommand(session: TextSession, text: string): void {
+  if (session.needsLogin && !LOGIN_FREE.test(text)) {
+    session.say("server.error.loginRequired");
+    return;
+  }
+  const match = /^\/(\S*)\s*([\s\S]*)$/.exec(text.trimEnd());
+  const name = (match?.[1] ?? "").toLowerCase();
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (command === undefined) {
+    session.say("server.error.unknownCommand", { command: sanitizeLine(`/${name}`) });
+    return;
+  }
+  command(session, match?.[2] ?? "");
+}
+
+/** `/quit`: the user leaves the room and frees the nickname before `* bye` is written. */
+function quit(session: TextSession): void {
+  session.leaveAll(session.visible);
+  session.finish("quit", session.line("server.bye"));
+}
+
+function nick(session: TextSession, wanted: string): void {
+  if (wanted === "") {
+    session.say("server.error.usage", { usage: "/nick NAME" });
+    return;
+  }
+  if (nickProblem(wanted) !== undefined) {
+    session.say("server.error.nickInvalid", { nick: sanitizeLine(wanted) });
+    return;
+  }
+  const old = session.nick;
+  session.after(session.routerOf().rename(session, wanted), (renamed) => {
+    if (!renamed) {
+      session.say("server.error.nickTaken", { nick: wanted });
+      return;
+    }
+    session.visible = true;
+    session.say("server.nick.set", { nick: wanted });
+    session.routerOf().nickChanged(session, old);
+  });
+}
+
+function join(session: TextSession, room: string): void {
+  if (room === "") {
+    session.say("server.error.usage", { usage: "/join ROOM" });
+    return;
+  }
+  if (roomProblem(room) !== undefined) {
+    session.say("server.error.roomInvalid", { room: sanitizeLine(room) });
+    return;
+  }
+  if (!canSubscribe(session.permissions, room)) {
+    session.say("server.error.denyJoin", { room });
+    return;
+  }
+  session.moveTo(room);
+  // In a cluster the answer waits until the other nodes route this room's messages here.
+  session.after(session.routerOf().barrier(), () => session.say("server.join.you", { room }));
+}
+
+function rooms(session: TextSession): void {
+  session.after(session.routerOf().roomCounts(), (counts) => {
+    if (counts.length === 0) {
+      session.say("server.rooms.none");
+      return;
+    }
+    const list = counts.map((entry) => `${entry.room} (${entry.members})`).join(", ");
+    session.say("server.rooms", { list });
+  });
+}
+
+function who(session: TextSession): void {
+  const room = session.room ?? DEFAULT_ROOM;
+  session.after(session.routerOf().who(room), (members) => {
+    session.say("server.who", { room, list: members.map(sanitizeLine).join(", ") });
+  });
+}
+
+function msg(session: TextSession, rest: string): void {
+  const match = /^(\S+)\s+([\s\S]+)$/.exec(rest.trim());
+  if (match === null) {
+    session.say("server.error.usage", { usage: "/msg NICK TEXT" });
+    return;
+  }
+  const target = match[1]!;
+  const router = session.routerOf();
+  session.after(router.direct(target, session.nick, [], Buffer.from(match[2]!, "utf8")), (sent) => {
+    if (!sent) {
+      session.say("server.error.noSuchUser", { nick: sanitizeLine(target) });
+      return;
+    }
+    session.say("server.msg.sent", { nick: sanitizeLine(router.findByNick(target)?.nick ?? target) });
+  });
+}
+
+/** `/login USER PASSWORD`: checked asynchronously (scrypt); later lines wait for the answer. */
+function login(session: TextSession, rest: string): void {
+  const security = session.options.security;
+  const [user, ...passwordParts] = rest.trim().split(/\s+/);
+  const password = passwordParts.join(" ");
+  if (user === undefined || user === "" || password === "") {
+    session.say("server.error.usage", { usage: "/login USER PASSWORD" });
+    return;
+  }
+  session.after(security.login({ user, password }, session.connection.peer), (outcome) => {
+    if (!outcome.ok) {
+      session.say(
+        outcome.code === "EPLAINTEXTAUTH"
+          ? "server.error.plaintextAuth"
+          : outcome.code === "ERATELIMIT"
+            ? "server.error.loginThrottled"
+            : "server.error.loginFailed",
+      );
+      return;
+    }
+    session.user = outcome.user;
+    session.permissions = outcome.permissions;
+    const wasWaiting = session.needsLogin;
+    session.needsLogin = false;
+    session.say("server.login.ok", { user: outcome.user });
+    if (wasWaiting) session.enterDefaultRoom();
+  });
+}

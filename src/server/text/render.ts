@@ -1,0 +1,101 @@
+/**
+ * What people see (text mode), rendered from the router's deliveries and room events: message lines
+ * `[<room>] <from>: <text>` (or `[private] <from>: <text>`) and presence notices, sanitized and in the
+ * server's language. Each form is built once and cached on the delivery or event, then the same Buffer
+ * is written to every text recipient.
+ */
+import { serverText } from "../../i18n/server-text.js";
+import type { Lang } from "../../i18n/lang.js";
+import { isPlainText, sanitizeLine } from "../../protocol/sanitize.js";
+import { isUtf8 } from "node:buffer";
+import type { Delivery } from "../routing/delivery.js";
+import type { RoomEvent } from "../routing/interfaces.js";
+
+/** The language-dependent parts of rendering, resolved once per server. */
+export class TextRenderer {
+  readonly lang: Lang;
+  readonly #privateLabel: string;
+
+  constructor(lang: Lang) {
+    this.lang = lang;
+    this.#privateLabel = serverText(lang, "server.private");
+  }
+
+  /**
+   * The text lines of a delivery, built once: one line per line of each payload, each sanitized.
+   * A typed line that is not valid UTF-8 is shown with U+FFFD for the bad bytes; a published payload
+   * that is not UTF-8 is binary and not shown to people. Null when nothing is left to show.
+   */
+  delivery(delivery: Delivery): Buffer | null {
+    if (delivery.rendered !== undefined) return delivery.rendered;
+    const prefix = Buffer.from(
+      `[${delivery.isPrivate ? this.#privateLabel : delivery.topic}] ${sanitizeLine(delivery.from)}: `,
+      "utf8",
+    );
+    const payloads = delivery.payloads;
+    // Pass 1: sizes. Plain printable text (the common case) is copied as it is; anything else is
+    // decoded, checked and sanitized line by line.
+    let size = 0;
+    let special: Array<Buffer | null | undefined> | undefined;
+    for (let i = 0; i < payloads.length; i++) {
+      const payload = payloads[i]!;
+      if (isPlainText(payload)) {
+        size += prefix.length + payload.length + 1;
+        continue;
+      }
+      special ??= new Array<Buffer | null | undefined>(payloads.length).fill(undefined);
+      const lines = sanitizedLines(payload, prefix, delivery.typed);
+      special[i] = lines;
+      if (lines !== null) size += lines.length;
+    }
+    if (size === 0) {
+      delivery.rendered = null;
+      return null;
+    }
+    // Pass 2: one allocation, one copy per piece.
+    const out = Buffer.allocUnsafe(size);
+    let offset = 0;
+    for (let i = 0; i < payloads.length; i++) {
+      const lines = special?.[i];
+      if (lines === null) continue;
+      if (lines !== undefined) {
+        offset += lines.copy(out, offset);
+        continue;
+      }
+      offset += prefix.copy(out, offset);
+      out.set(payloads[i]!, offset);
+      offset += payloads[i]!.length;
+      out[offset++] = 0x0a;
+    }
+    delivery.rendered = out;
+    return out;
+  }
+
+  /** The notice for a presence change, built once. */
+  roomEvent(event: RoomEvent): Buffer {
+    if (event.rendered !== undefined) return event.rendered;
+    const nick = sanitizeLine(event.nick);
+    const text =
+      event.kind === "join"
+        ? serverText(this.lang, "server.join.other", { nick, room: event.room })
+        : event.kind === "leave"
+          ? serverText(this.lang, "server.leave.other", { nick, room: event.room })
+          : serverText(this.lang, "server.nick.changed", { old: sanitizeLine(event.oldNick), nick });
+    event.rendered = Buffer.from(`${text}\n`, "utf8");
+    return event.rendered;
+  }
+}
+
+/** `prefix + line + "\n"` for each line of a payload that is not plain text; null when it is binary. */
+function sanitizedLines(payload: Uint8Array, prefix: Buffer, typed: boolean): Buffer | null {
+  const bytes = Buffer.isBuffer(payload)
+    ? payload
+    : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  if (!typed && !isUtf8(bytes)) return null;
+  const start = prefix.toString("utf8");
+  const lines = bytes.toString("utf8").split("\n");
+  if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
+  let out = "";
+  for (const line of lines) out += `${start}${sanitizeLine(line)}\n`;
+  return Buffer.from(out, "utf8");
+}

@@ -1,0 +1,256 @@
+/**
+ * A person on nc / telnet / `enchufe chat`: UTF-8 lines in, notices and room lines out.
+ * Presence rule: joins and leaves are announced only for "visible" users, those who have spoken, set
+ * a nickname or used /join; silent one-shot clients (read the greeting, close) make no noise.
+ * A new connection is in `general` at once, on this node; the other nodes hear of it with its first
+ * byte (unless that byte makes it a program) or after a short grace (see MessagingHandler).
+ */
+import { canSubscribe } from "../../auth/permissions.js";
+import { TokenBucket } from "../../auth/throttle.js";
+import { isEnchufeError } from "../../errors.js";
+import { type ServerKey, serverText } from "../../i18n/server-text.js";
+import { detectMode } from "../../protocol/detect.js";
+import type { Headers } from "../../protocol/frames.js";
+import { LineDecoder } from "../../protocol/lines.js";
+import type { Connection } from "../../transport/connection.js";
+import { DEFAULT_ROOM, type ResolvedMessagingOptions } from "../limits.js";
+import type { Delivery } from "../routing/delivery.js";
+import type { RoomEvent, RoomMember } from "../routing/interfaces.js";
+import type { Router } from "../routing/router.js";
+import { type Identity, Session, type SessionOwner } from "../session.js";
+import { runCommand } from "./commands.js";
+import type { TextRenderer } from "./render.js";
+
+const NO_HEADERS: Headers = [];
+
+/** What a text session needs from its owner beyond the common SessionOwner. */
+export interface TextSessionOwner extends SessionOwner {
+  /** The first byte was 0x00: the connection is a program; `chunk` goes to its framed session. */
+  becomeFramed(text: TextSession, chunk: Buffer): void;
+  /** A line has started and not ended: the owner checks it ends within the line timeout. */
+  lineStarted(text: TextSession): void;
+}
+
+export class TextSession extends Session implements RoomMember {
+  readonly options: ResolvedMessagingOptions;
+  readonly renderer: TextRenderer;
+  /** Created with the first bytes (idle connections hold no decoder or flood bucket). */
+  #lines: LineDecoder | undefined;
+  /** Set once the client sent its first bytes. */
+  started = false;
+  #room: string | undefined;
+  /** Has spoken, set a nick or joined on purpose: presence changes are announced. */
+  visible = false;
+  /** The flood guard (undefined when off, or before the first line). */
+  #flood: TokenBucket | undefined;
+  /** The server requires a login and this user has not logged in yet. */
+  needsLogin: boolean;
+  /** An answer is awaited (a login, a cluster-wide check): lines that arrive meanwhile wait, in order. */
+  #pendingLines: Buffer[] | undefined;
+  /** Date.now() when the current partial line began (0: none). */
+  partialSince = 0;
+  readonly #textOwner: TextSessionOwner;
+
+  constructor(
+    connection: Connection,
+    id: string,
+    identity: Identity,
+    needsLogin: boolean,
+    router: Router,
+    renderer: TextRenderer,
+    options: ResolvedMessagingOptions,
+    owner: TextSessionOwner,
+  ) {
+    super(connection, id, identity, options.maxPendingBytes, owner, router);
+    this.options = options;
+    this.renderer = renderer;
+    this.#textOwner = owner;
+    this.needsLogin = needsLogin;
+    router.registerGuest(this);
+    if (!needsLogin) this.enterDefaultRoom();
+  }
+
+  get mode(): "text" {
+    return "text";
+  }
+
+  get room(): string | undefined {
+    return this.#room;
+  }
+
+  /** Puts the user in `general` (silently) when allowed. */
+  enterDefaultRoom(): void {
+    if (this.#room !== undefined || !canSubscribe(this.permissions, DEFAULT_ROOM)) return;
+    this.#room = DEFAULT_ROOM;
+    this.router.joinRoom(this, DEFAULT_ROOM, false);
+  }
+
+  /** Moves the user to `room` (announced to both rooms as the presence rule says). */
+  moveTo(room: string): void {
+    if (room === this.#room) return;
+    if (this.#room !== undefined) this.router.leaveRoom(this, this.#room, this.visible);
+    this.visible = true;
+    this.#room = room;
+    this.router.joinRoom(this, room, true);
+  }
+
+  receive(chunk: Buffer): void {
+    if (!this.isOpen) return;
+    if (!this.started) {
+      this.started = true;
+      if (chunk.length > 0 && detectMode(chunk[0]!) === "framed") {
+        this.#textOwner.becomeFramed(this, chunk);
+        return;
+      }
+      this.router.cluster(this);
+    }
+    const lines = (this.#lines ??= new LineDecoder({ maxLineBytes: this.options.maxLineBytes }));
+    lines.push(chunk);
+    for (;;) {
+      let line: Buffer | undefined;
+      try {
+        line = lines.next();
+      } catch (error) {
+        if (!isEnchufeError(error, "ELINETOOLONG")) throw error;
+        this.finish("line-too-long", this.line("server.error.lineTooLong", { max: this.options.maxLineBytes }));
+        return;
+      }
+      if (line === undefined) break;
+      this.#onLine(line);
+      if (!this.isOpen) return;
+    }
+    if (lines.buffered === 0) this.partialSince = 0;
+    else if (this.partialSince === 0) {
+      this.partialSince = this.lastSeen;
+      this.#textOwner.lineStarted(this);
+    }
+  }
+
+  /** Line timeout check: a line begun `lineTimeoutMs` ago and still not ended closes the session. */
+  checkLine(now: number): void {
+    const timeout = this.options.lineTimeoutMs;
+    if (this.partialSince === 0 || timeout <= 0 || now - this.partialSince < timeout) return;
+    this.finish("line-timeout", this.line("server.error.lineTimeout", { seconds: timeout / 1000 }));
+  }
+
+  /** Leaves the room and the nickname registry. Safe to call twice. */
+  detach(): void {
+    this.leaveAll(this.visible);
+  }
+
+  /** Leaves the room (announced when `announce`) and frees the nickname. */
+  leaveAll(announce: boolean): void {
+    if (this.#room !== undefined) this.router.leaveRoom(this, this.#room, announce);
+    this.#room = undefined;
+    this.router.unregister(this);
+  }
+
+  deliver(delivery: Delivery): void {
+    const text = this.renderer.delivery(delivery);
+    if (text !== null) this.write(text, true);
+  }
+
+  roomEvent(event: RoomEvent): void {
+    this.write(this.renderer.roomEvent(event));
+  }
+
+  shutdown(): void {
+    this.finish("shutdown", this.line("server.shutdown"));
+  }
+
+  checkIdle(now: number, idleTimeoutMs: number): void {
+    if (now - this.lastSeen >= idleTimeoutMs) this.finish("idle", this.line("server.error.idle"));
+  }
+
+  line(key: ServerKey, params: Readonly<Record<string, string | number>> = {}): Buffer {
+    return Buffer.from(`${serverText(this.options.lang, key, params)}\n`, "utf8");
+  }
+
+  say(key: ServerKey, params: Readonly<Record<string, string | number>> = {}): void {
+    this.write(this.line(key, params));
+  }
+
+  /** The router (commands.ts reaches rooms, nicknames and directs through it). */
+  routerOf(): Router {
+    return this.router;
+  }
+
+  /** Says `line` in the current room. */
+  speak(line: Uint8Array): void {
+    const room = this.#room;
+    if (room === undefined) return;
+    if (!this.mayPublish(room)) {
+      this.say("server.error.denyTalk", { room });
+      return;
+    }
+    this.visible = true;
+    this.router.publish(room, this.nick, NO_HEADERS, line, this, true);
+  }
+
+  /**
+   * Runs `then` once `answer` resolves; lines that arrive meanwhile wait, so commands keep their order.
+   */
+  after<T>(answer: Promise<T>, then: (result: T) => void): void {
+    this.#pendingLines ??= [];
+    answer.then(
+      (result) => {
+        if (this.isOpen) {
+          try {
+            then(result);
+          } catch (error) {
+            this.owner.sessionFailed(this, error);
+          }
+        }
+        this.#drainPending();
+      },
+      (error: unknown) => this.owner.sessionFailed(this, error),
+    );
+  }
+
+  #drainPending(): void {
+    const pending = this.#pendingLines ?? [];
+    this.#pendingLines = undefined;
+    this.turn.begin();
+    try {
+      for (let i = 0; i < pending.length; i++) {
+        this.#onLine(pending[i]!);
+        if (this.#pendingLines !== undefined) {
+          // Another answer is awaited: the rest waits behind it.
+          this.#pendingLines.push(...pending.slice(i + 1));
+          return;
+        }
+      }
+    } finally {
+      this.turn.end();
+    }
+  }
+
+  /** False (and the session closed) when the client floods. */
+  #withinFloodLimit(): boolean {
+    const { floodBurstLines, floodLinesPerSecond } = this.options;
+    if (floodBurstLines <= 0) return true;
+    this.#flood ??= new TokenBucket({ burst: floodBurstLines, perSecond: floodLinesPerSecond });
+    if (this.#flood.take()) return true;
+    this.finish("flood", this.line("server.error.flood"));
+    return false;
+  }
+
+  #onLine(line: Buffer): void {
+    if (this.#pendingLines !== undefined) {
+      // Keep order: copied, the chunk may be reused.
+      this.#pendingLines.push(Buffer.from(line));
+      return;
+    }
+    if (!this.isOpen || !this.#withinFloodLimit()) return;
+    if (line.length === 0) return;
+    if (line[0] === 0x2f /* "/" */) {
+      runCommand(this, line.toString("utf8"));
+      return;
+    }
+    if (this.needsLogin) {
+      this.say("server.error.loginRequired");
+      return;
+    }
+    this.speak(line);
+  }
+}

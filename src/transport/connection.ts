@@ -1,0 +1,45 @@
+/**
+ * The transport seam: what a session needs from whatever carries its bytes (TCP, TLS, an in-memory
+ * pair in tests; WebSocket later). A new transport is a new file here that implements Connection;
+ * nothing above this folder knows about sockets.
+ */
+
+/** Who is on the other end, as the transport knows it. */
+export interface Peer {
+  readonly address: string | undefined;
+  readonly port: number | undefined;
+  /** True when the bytes travel encrypted (TLS). */
+  readonly encrypted: boolean;
+  /** The user named by a verified client certificate (mutual TLS), if any. */
+  readonly certificateUser: string | undefined;
+}
+
+/** Who reads a connection: one at a time (a text session, then maybe a framed one). */
+export interface ConnectionReceiver {
+  /** Bytes arrived. The chunk is the receiver's: the transport never reuses it. */
+  received(chunk: Buffer): void;
+  /** The connection closed (either side); called once. */
+  closed(): void;
+}
+
+/** A byte stream to one client. */
+export interface Connection {
+  readonly peer: Peer;
+  /** Bytes accepted by write() but not yet handed to the operating system (slow-consumer checks). */
+  readonly pendingBytes: number;
+  /** True once the connection is destroyed or fully closed. */
+  readonly isClosed: boolean;
+  /** Who gets this connection's bytes and its close; bytes that arrive while it is undefined are dropped. */
+  receiver: ConnectionReceiver | undefined;
+  write(bytes: Uint8Array): void;
+  /** Holds writes until uncork() (many small writes, one system call). */
+  cork(): void;
+  uncork(): void;
+  /** Writes `last` (if any), closes gracefully, and destroys after `graceMs` if the peer does not read. */
+  end(last?: Uint8Array, graceMs?: number): void;
+  /** Closes at once, dropping what was not sent. */
+  destroy(): void;
+}
+
+/** How long end() waits for the peer to read before it destroys the connection. */
+export const DEFAULT_END_GRACE_MS = 2000;

@@ -1,0 +1,90 @@
+/**
+ * Connection over a node:net Socket (plain TCP, or a TLSSocket after its handshake). Listeners are
+ * shared named functions, not closures: an idle connection costs as little memory as we can make it.
+ */
+import type { Socket } from "node:net";
+import { type Connection, type ConnectionReceiver, DEFAULT_END_GRACE_MS, type Peer } from "./connection.js";
+import { clientCertificateUser } from "./tls.js";
+
+const CONNECTION = Symbol("enchufe.connection");
+type OwnedSocket = Socket & { [CONNECTION]?: SocketConnection };
+
+function onSocketData(this: OwnedSocket, chunk: Buffer): void {
+  this[CONNECTION]?.receiver?.received(chunk);
+}
+
+function onSocketClose(this: OwnedSocket): void {
+  const connection = this[CONNECTION];
+  if (connection === undefined) return;
+  this[CONNECTION] = undefined;
+  const receiver = connection.receiver;
+  connection.receiver = undefined;
+  receiver?.closed();
+}
+
+/** Resets and broken pipes end in 'close', which does the cleanup. */
+function onSocketError(): void {}
+
+function destroySocket(socket: Socket): void {
+  socket.destroy();
+}
+
+/** The peer record of a socket: address, port, TLS, and a verified client certificate's user. */
+export function socketPeer(socket: Socket): Peer {
+  const encrypted = "encrypted" in socket;
+  return {
+    address: socket.remoteAddress,
+    port: socket.remotePort,
+    encrypted,
+    certificateUser: encrypted ? clientCertificateUser(socket) : undefined,
+  };
+}
+
+export class SocketConnection implements Connection {
+  readonly peer: Peer;
+  receiver: ConnectionReceiver | undefined;
+  readonly #socket: Socket;
+
+  /** Takes over `socket`'s data and close events (the receiver is set by whoever serves it). */
+  constructor(socket: Socket, peer: Peer = socketPeer(socket)) {
+    this.#socket = socket;
+    this.peer = peer;
+    (socket as OwnedSocket)[CONNECTION] = this;
+    socket.setNoDelay(true);
+    socket.on("data", onSocketData);
+    socket.on("close", onSocketClose);
+    if (socket.listenerCount("error") === 0) socket.on("error", onSocketError);
+  }
+
+  get pendingBytes(): number {
+    return this.#socket.writableLength;
+  }
+
+  get isClosed(): boolean {
+    return this.#socket.destroyed;
+  }
+
+  write(bytes: Uint8Array): void {
+    this.#socket.write(bytes);
+  }
+
+  cork(): void {
+    this.#socket.cork();
+  }
+
+  uncork(): void {
+    this.#socket.uncork();
+  }
+
+  end(last?: Uint8Array, graceMs = DEFAULT_END_GRACE_MS): void {
+    const socket = this.#socket;
+    if (socket.destroyed) return;
+    if (last !== undefined) socket.end(last);
+    else socket.end();
+    setTimeout(destroySocket, graceMs, socket).unref();
+  }
+
+  destroy(): void {
+    this.#socket.destroy();
+  }
+}
