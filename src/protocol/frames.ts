@@ -2,10 +2,10 @@
  * The framed protocol's codec (docs/PROTOCOL.md §2): pure, no I/O. One field schema per frame type
  * drives both the encoder and the decoder, so there is exactly one definition of every frame's layout.
  */
-import { isUtf8 } from "node:buffer";
 import { EnchufeError } from "../errors.js";
+import { type Headers, strSize, WireReader, writeStr } from "./wire.js";
 
-export type Headers = ReadonlyArray<readonly [string, string]>;
+export type { Headers } from "./wire.js";
 export const ReplyStatus = { OK: 0, NO_RESPONDERS: 1, TIMEOUT: 2, HANDLER_ERROR: 3, DENIED: 4 } as const;
 export const CloseReason = {
   NORMAL: 0,
@@ -89,6 +89,9 @@ export const FRAME_TYPES = [
 const FRAME_TYPE_NUMBER = Object.fromEntries(FRAME_TYPES.map((name, index) => [name, index])) as Readonly<
   Record<Frame["type"], number>
 >;
+
+/** "PUB frame" and so on by type number, for error messages (built once, not per frame). */
+const FRAME_LABELS: readonly string[] = FRAME_TYPES.map((name) => `${name} frame`);
 
 type FieldKind = "u8" | "u16" | "u32" | "str" | "headers" | "payload";
 type Field = readonly [name: string, kind: FieldKind];
@@ -201,12 +204,8 @@ export const FRAME_SCHEMA: Readonly<Record<Frame["type"], { fields: readonly Fie
 // The schema reads and writes frames by field name; frames are plain objects of these field kinds.
 type FrameRecord = Record<string, unknown>;
 
-const MAX_U16 = 0xffff;
-
 function strBytes(value: unknown, type: string, name: string): number {
-  const bytes = Buffer.byteLength(value as string, "utf8");
-  if (bytes > MAX_U16) throw new EnchufeError("ETOOLARGE", `${type}.${name} is longer than ${MAX_U16} bytes`);
-  return bytes;
+  return strSize(value as string, `${type}.${name}`);
 }
 
 /** The exact number of bytes `frame` takes on the wire, header included. */
@@ -227,12 +226,12 @@ export function encodedFrameSize(frame: Frame): number {
         size += 4;
         break;
       case "str":
-        size += 2 + strBytes(value, frame.type, name);
+        size += strBytes(value, frame.type, name);
         break;
       case "headers":
         size += 2;
         for (const [key, headerValue] of value as Headers) {
-          size += 4 + strBytes(key, frame.type, "header") + strBytes(headerValue, frame.type, "header");
+          size += strBytes(key, frame.type, "header") + strBytes(headerValue, frame.type, "header");
         }
         break;
       case "payload":
@@ -241,12 +240,6 @@ export function encodedFrameSize(frame: Frame): number {
     }
   }
   return size;
-}
-
-function writeStr(out: Buffer, offset: number, text: string): number {
-  const length = out.write(text, offset + 2, "utf8");
-  out.writeUInt16BE(length, offset);
-  return offset + 2 + length;
 }
 
 /**
@@ -351,73 +344,6 @@ export function encodeMessages(
   return out;
 }
 
-/** Reads a frame body field by field, with bounds checks. */
-class BodyReader {
-  offset: number;
-  /** The buffer holding the body, which runs from the start offset to `end` (no view is made of it). */
-  readonly body: Buffer;
-  readonly end: number;
-  readonly type: string;
-  constructor(body: Buffer, type: string, start: number, end: number) {
-    this.body = body;
-    this.type = type;
-    this.offset = start;
-    this.end = end;
-  }
-  need(bytes: number, name: string): void {
-    if (this.offset + bytes > this.end) {
-      throw new EnchufeError("EPROTOCOL", `${this.type} frame is truncated in field '${name}'`);
-    }
-  }
-  u8(name: string): number {
-    this.need(1, name);
-    return this.body[this.offset++]!;
-  }
-  u16(name: string): number {
-    this.need(2, name);
-    const value = this.body.readUInt16BE(this.offset);
-    this.offset += 2;
-    return value;
-  }
-  u32(name: string): number {
-    this.need(4, name);
-    const value = this.body.readUInt32BE(this.offset);
-    this.offset += 4;
-    return value;
-  }
-  str(name: string): string {
-    const length = this.u16(name);
-    this.need(length, name);
-    const body = this.body;
-    const start = this.offset;
-    const end = start + length;
-    this.offset = end;
-    // Topics, names and most strings are ASCII: checked and read without a view or a UTF-8 decode.
-    let ascii = true;
-    for (let i = start; i < end; i++) {
-      if (body[i]! > 0x7f) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) return body.toString("latin1", start, end);
-    if (!isUtf8(body.subarray(start, end)))
-      throw new EnchufeError("EPROTOCOL", `${this.type} frame has invalid UTF-8 in field '${name}'`);
-    return body.toString("utf8", start, end);
-  }
-  headers(name: string): Headers {
-    const count = this.u16(name);
-    const headers: Array<readonly [string, string]> = [];
-    for (let i = 0; i < count; i++) headers.push([this.str(name), this.str(name)]);
-    return headers;
-  }
-  rest(): Uint8Array {
-    const payload = this.body.subarray(this.offset, this.end);
-    this.offset = this.end;
-    return payload;
-  }
-}
-
 /**
  * Decodes one frame body (the header already read): `body` from `start` to `end`. Throws EPROTOCOL on any
  * malformed field. Payloads are views into `body`.
@@ -436,7 +362,7 @@ export function decodeFrameBody(
   if ((flags & ~(schema.flag === undefined ? 0 : 1)) !== 0) {
     throw new EnchufeError("EPROTOCOL", `${type} frame has unknown flag bits 0x${flags.toString(16)}`);
   }
-  const reader = new BodyReader(body, type, start, end);
+  const reader = new WireReader(body, FRAME_LABELS[typeByte]!, start, end);
   const frame: FrameRecord = { type };
   if (schema.flag !== undefined) frame[schema.flag] = (flags & 1) === 1;
   for (const [name, kind] of schema.fields) {
