@@ -17,8 +17,10 @@ import {
   FrameDecoder,
   type FrameOf,
   type Headers,
+  NEED_DATA,
   PREFACE,
   PROTOCOL_VERSION,
+  RemoteProtocolError,
   ReplyStatus,
 } from "../protocol/frames.js";
 import { isValidPattern, isValidTopic, matchTopic, topicProblem } from "../protocol/topics.js";
@@ -151,10 +153,7 @@ export class EnchufeClient extends EventEmitter {
     this.#socket = socket;
     this.#beforePreface = Buffer.alloc(0);
     this.#closeReason = undefined;
-    this.#decoder = new FrameDecoder({
-      maxFrameBytes: 64 * 1024 * 1024,
-      onFrame: (frame) => this.#onFrame(frame),
-    });
+    this.#decoder = new FrameDecoder({ maxFrameBytes: 64 * 1024 * 1024 });
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.#onData(chunk));
     socket.on("error", () => {
@@ -212,15 +211,23 @@ export class EnchufeClient extends EventEmitter {
       chunk = data.subarray(end);
       if (chunk.length === 0) return;
     }
-    try {
-      this.#decoder?.push(chunk);
-    } catch (error) {
-      const failure =
-        error instanceof EnchufeError
-          ? error
-          : new EnchufeError("EPROTOCOL", String(error), { cause: error });
-      this.emit("error", failure);
-      this.#socket?.destroy();
+    const decoder = this.#decoder;
+    if (decoder === undefined) return;
+    decoder.push(chunk);
+    for (;;) {
+      let frame: Frame | typeof NEED_DATA;
+      try {
+        frame = decoder.next();
+      } catch (error) {
+        if (error instanceof RemoteProtocolError) {
+          this.emit("error", error);
+          this.#socket?.destroy();
+          return;
+        }
+        throw error;
+      }
+      if (frame === NEED_DATA) break;
+      this.#onFrame(frame);
     }
   }
 

@@ -18,6 +18,8 @@ import {
   type Frame,
   FrameDecoder,
   type Headers,
+  NEED_DATA,
+  RemoteProtocolError,
   ReplyStatus,
 } from "../protocol/frames.js";
 import { sanitizeLine } from "../protocol/sanitize.js";
@@ -291,10 +293,7 @@ export class ClusterLink implements BusEvents {
   // ---- decoding remote MSG frames ----
 
   #newDecoder(): FrameDecoder {
-    return new FrameDecoder({
-      maxFrameBytes: this.#options.maxFrameBytes,
-      onFrame: this.#onRemoteFrame.bind(this),
-    });
+    return new FrameDecoder({ maxFrameBytes: this.#options.maxFrameBytes });
   }
 
   /** Delivers every MSG frame in `bytes` (1..n, concatenated), in order; a direct when `directTo` is set. */
@@ -302,10 +301,18 @@ export class ClusterLink implements BusEvents {
     this.#incoming = bytes;
     this.#offset = 0;
     this.#directTo = directTo;
-    try {
-      this.#decoder.push(bytes);
-    } catch {
-      // Not ours to answer (no peer to tell): drop the rest of that buffer.
+    this.#decoder.push(bytes);
+    for (;;) {
+      let frame: Frame | typeof NEED_DATA;
+      try {
+        frame = this.#decoder.next();
+      } catch (error) {
+        // Not ours to answer (no peer to tell): drop the rest of that buffer.
+        if (error instanceof RemoteProtocolError) break;
+        throw error;
+      }
+      if (frame === NEED_DATA) break;
+      this.#onRemoteFrame(frame);
     }
     this.#deliverGroup();
     // A malformed or truncated buffer leaves the decoder failed or mid-frame: start the next one clean.

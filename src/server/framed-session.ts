@@ -6,7 +6,6 @@
 import type { Socket } from "node:net";
 import { canSubscribe } from "../auth/permissions.js";
 import type { TokenBucket } from "../auth/throttle.js";
-import { isEnchufeError } from "../errors.js";
 import {
   CloseReason,
   ErrCode,
@@ -14,8 +13,10 @@ import {
   type Frame,
   FrameDecoder,
   type Headers,
+  NEED_DATA,
   PREFACE,
   PROTOCOL_VERSION,
+  RemoteProtocolError,
   ReplyStatus,
 } from "../protocol/frames.js";
 import { nickProblem } from "../protocol/names.js";
@@ -58,10 +59,7 @@ export class FramedSession extends Session {
   ) {
     super(socket, info, options.maxPendingBytes, owner, broker);
     this.#options = options;
-    this.#decoder = new FrameDecoder({
-      maxFrameBytes: options.maxPayloadBytes + FRAME_OVERHEAD_BYTES,
-      onFrame: this.#onFrame.bind(this),
-    });
+    this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxPayloadBytes + FRAME_OVERHEAD_BYTES });
     this.#rate = options.security?.messageLimiter();
     if (options.handshakeTimeoutMs > 0) {
       this.#handshakeTimer = setTimeout(handshakeExpired, options.handshakeTimeoutMs, this);
@@ -98,14 +96,20 @@ export class FramedSession extends Session {
       this.write(PREFACE);
       if (chunk.length === 0) return;
     }
-    try {
-      this.#decoder.push(chunk);
-    } catch (error) {
-      if (isEnchufeError(error, "ETOOLARGE"))
-        this.fail(ErrCode.TOO_LARGE, CloseReason.TOO_LARGE, error.message);
-      else if (isEnchufeError(error, "EPROTOCOL"))
-        this.fail(ErrCode.PROTOCOL, CloseReason.PROTOCOL_ERROR, error.message);
-      else throw error;
+    this.#decoder.push(chunk);
+    for (;;) {
+      let frame: Frame | typeof NEED_DATA;
+      try {
+        frame = this.#decoder.next();
+      } catch (error) {
+        if (error instanceof RemoteProtocolError) {
+          this.fail(error.errCode, error.closeReason, error.message);
+          return;
+        }
+        throw error;
+      }
+      if (frame === NEED_DATA) break;
+      this.#onFrame(frame);
     }
   }
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { isEnchufeError } from "../../src/errors.js";
 import {
   decodeNodeMessage,
   decodeTopicMessage,
@@ -59,5 +60,30 @@ describe("bus codec", () => {
     }
     assert.equal(decodeNodeMessage(Buffer.from([99, 0, 0])), undefined);
     assert.equal(decodeTopicMessage(Buffer.from([5, 1])), undefined);
+  });
+
+  test("node messages - invalid UTF-8 in a str field decodes to undefined", () => {
+    const direct = encodeDirect("ab", binary);
+    // The nick's bytes sit after kind (1) and length (2): 0xff 0xfe is never UTF-8.
+    direct[3] = 0xff;
+    direct[4] = 0xfe;
+    assert.equal(decodeNodeMessage(direct), undefined);
+    const reply = encodeReply("tok", 0, [["key", "ñ"]], binary);
+    // The header value's second byte (the continuation byte of ñ) becomes an ASCII byte.
+    const valueStart = 1 + 2 + 3 + 2 + 2 + 2 + 3 + 2;
+    assert.equal(reply[valueStart], 0xc3);
+    reply[valueStart + 1] = 0x41;
+    assert.equal(decodeNodeMessage(reply), undefined);
+  });
+
+  test("node messages - a str over 65535 bytes is refused with ETOOLARGE when encoding", () => {
+    assert.throws(
+      () => encodeDirect("x".repeat(0x10000), binary),
+      (error) => isEnchufeError(error, "ETOOLARGE"),
+    );
+    assert.throws(
+      () => encodeReply("t", 0, [["k", "ü".repeat(0x8000)]], binary),
+      (error) => isEnchufeError(error, "ETOOLARGE"),
+    );
   });
 });

@@ -14,6 +14,7 @@ import {
 } from "../../src/protocol/frames.js";
 import type { MessagingOptions } from "../../src/server/limits.js";
 import { MessagingHandler } from "../../src/server/messaging.js";
+import { drain } from "../protocol/drain.js";
 
 const WAIT_MS = 5000;
 
@@ -158,10 +159,7 @@ export class FramedClient {
   readonly frames = new Inbox<Frame>();
   welcome: Extract<Frame, { type: "WELCOME" }> | undefined;
   #beforePreface: Buffer | undefined = Buffer.alloc(0);
-  readonly #decoder = new FrameDecoder({
-    maxFrameBytes: 64 * 1024 * 1024,
-    onFrame: (frame) => this.frames.push(frame),
-  });
+  readonly #decoder = new FrameDecoder({ maxFrameBytes: 64 * 1024 * 1024 });
 
   private constructor(socket: net.Socket) {
     this.socket = socket;
@@ -202,7 +200,9 @@ export class FramedClient {
       this.#beforePreface = undefined;
       chunk = data.subarray(end);
     }
-    if (chunk.length > 0) this.#decoder.push(chunk);
+    if (chunk.length === 0) return;
+    this.#decoder.push(chunk);
+    for (const frame of drain(this.#decoder)) this.frames.push(frame);
   }
 
   send(frame: Frame): void {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { decodeFrameBody, encodeFrame, type Frame, FrameDecoder } from "../../src/protocol/frames.js";
+import { drain } from "./drain.js";
 
 /** The ```frame blocks of docs/PROTOCOL.md: a JSON frame (payload as UTF-8 text) and its hex bytes. */
 function specExamples(): Array<{ frame: Frame; bytes: Buffer }> {
@@ -40,8 +41,9 @@ test("spec - encodeFrame produces exactly the documented bytes, and they decode 
   for (const { frame, bytes } of specExamples()) {
     assert.deepEqual(encodeFrame(frame).toString("hex"), bytes.toString("hex"), frame.type);
     assert.equal(decodeFrameBody(bytes[0]!, bytes[1]!, bytes.subarray(6)).type, frame.type);
-    const frames: Frame[] = [];
-    new FrameDecoder({ maxFrameBytes: 1 << 20, onFrame: (f) => frames.push(f) }).push(bytes);
+    const decoder = new FrameDecoder({ maxFrameBytes: 1 << 20 });
+    decoder.push(bytes);
+    const frames = drain(decoder);
     assert.equal(frames.length, 1);
     assert.deepEqual(encodeFrame(frames[0]!), bytes);
   }

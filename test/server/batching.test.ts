@@ -3,11 +3,12 @@ import { after, before, describe, test } from "node:test";
 import { encodeFrame, type Frame, FrameDecoder, type Headers } from "../../src/protocol/frames.js";
 import { Delivery } from "../../src/server/delivery.js";
 import { startTestServer, TestClients, type TestServer, text } from "../helpers/framed.js";
+import { drain } from "../protocol/drain.js";
 
 function decodeAll(bytes: Buffer): Frame[] {
-  const frames: Frame[] = [];
-  const decoder = new FrameDecoder({ maxFrameBytes: 1 << 20, onFrame: (frame) => frames.push(frame) });
+  const decoder = new FrameDecoder({ maxFrameBytes: 1 << 20 });
   decoder.push(bytes);
+  const frames = drain(decoder);
   assert.equal(decoder.buffered, 0, "no bytes left over");
   return frames;
 }

@@ -7,8 +7,20 @@
  *   DIRECT  (1): str nick, frame
  *   REQUEST (2): str token, str name, str from, str replyNode, headers, payload
  *   REPLY   (3): str token, u16 status, headers, payload
- * str = u16 byte length + UTF-8; headers = u16 count + pairs of str; the last field runs to the end.
+ * str = u16 byte length + UTF-8; headers = u16 count + pairs of str; the last field runs to the end
+ * (the primitives of src/protocol/wire.ts, shared with the frame codec).
  */
+import { isEnchufeError } from "../../errors.js";
+import {
+  headersSize,
+  strSize,
+  WireReader,
+  writeBytes,
+  writeHeaders,
+  writeStr,
+  writeU8,
+  writeU16,
+} from "../../protocol/wire.js";
 import type { Headers, IncomingRequest } from "./bus.js";
 
 export const KIND_DIRECT = 1;
@@ -19,80 +31,6 @@ export type NodeMessage =
   | { kind: typeof KIND_DIRECT; nick: string; frame: Buffer }
   | { kind: typeof KIND_REQUEST; request: IncomingRequest }
   | { kind: typeof KIND_REPLY; token: string; status: number; headers: Headers; payload: Buffer };
-
-/** Collects fields, then writes them into one buffer. */
-class Writer {
-  readonly #parts: Buffer[] = [];
-
-  u8(value: number): this {
-    this.#parts.push(Buffer.from([value]));
-    return this;
-  }
-
-  u16(value: number): this {
-    const b = Buffer.allocUnsafe(2);
-    b.writeUInt16BE(value);
-    this.#parts.push(b);
-    return this;
-  }
-
-  str(value: string): this {
-    const bytes = Buffer.from(value, "utf8");
-    if (bytes.length > 0xffff)
-      throw new RangeError(`bus field is longer than 65535 bytes. Received ${bytes.length}`);
-    this.u16(bytes.length);
-    this.#parts.push(bytes);
-    return this;
-  }
-
-  headers(headers: Headers): this {
-    this.u16(headers.length);
-    for (const [key, value] of headers) this.str(key).str(value);
-    return this;
-  }
-
-  rest(bytes: Buffer): Buffer {
-    this.#parts.push(bytes);
-    return Buffer.concat(this.#parts);
-  }
-}
-
-/** Reads fields; any overrun throws, and the caller drops the message. */
-class Reader {
-  #offset = 0;
-  constructor(readonly buffer: Buffer) {}
-
-  u8(): number {
-    if (this.#offset + 1 > this.buffer.length) throw new RangeError("truncated");
-    return this.buffer[this.#offset++]!;
-  }
-
-  u16(): number {
-    if (this.#offset + 2 > this.buffer.length) throw new RangeError("truncated");
-    const value = this.buffer.readUInt16BE(this.#offset);
-    this.#offset += 2;
-    return value;
-  }
-
-  str(): string {
-    const length = this.u16();
-    if (this.#offset + length > this.buffer.length) throw new RangeError("truncated");
-    const value = this.buffer.toString("utf8", this.#offset, this.#offset + length);
-    this.#offset += length;
-    return value;
-  }
-
-  headers(): Headers {
-    const count = this.u16();
-    const headers: Array<readonly [string, string]> = [];
-    for (let i = 0; i < count; i++) headers.push([this.str(), this.str()]);
-    return headers;
-  }
-
-  rest(): Buffer {
-    return this.buffer.subarray(this.#offset);
-  }
-}
 
 export function encodeTopicMessage(nodeId: Buffer, frame: Buffer): Buffer {
   const out = Buffer.allocUnsafe(1 + nodeId.length + frame.length);
@@ -110,47 +48,70 @@ export function decodeTopicMessage(message: Buffer): { nodeId: Buffer; frame: Bu
   return { nodeId: message.subarray(1, 1 + length), frame: message.subarray(1 + length) };
 }
 
+const LABEL = "bus message";
+
 export function encodeDirect(nick: string, frame: Buffer): Buffer {
-  return new Writer().u8(KIND_DIRECT).str(nick).rest(frame);
+  const out = Buffer.allocUnsafe(1 + strSize(nick, `${LABEL} nick`) + frame.length);
+  writeBytes(out, writeStr(out, writeU8(out, 0, KIND_DIRECT), nick), frame);
+  return out;
 }
 
 export function encodeRequest(request: IncomingRequest): Buffer {
-  return new Writer()
-    .u8(KIND_REQUEST)
-    .str(request.token)
-    .str(request.name)
-    .str(request.from)
-    .str(request.replyNode)
-    .headers(request.headers)
-    .rest(request.payload);
+  const size =
+    1 +
+    strSize(request.token, `${LABEL} token`) +
+    strSize(request.name, `${LABEL} name`) +
+    strSize(request.from, `${LABEL} from`) +
+    strSize(request.replyNode, `${LABEL} replyNode`) +
+    headersSize(request.headers, `${LABEL} header`) +
+    request.payload.length;
+  const out = Buffer.allocUnsafe(size);
+  let offset = writeU8(out, 0, KIND_REQUEST);
+  offset = writeStr(out, offset, request.token);
+  offset = writeStr(out, offset, request.name);
+  offset = writeStr(out, offset, request.from);
+  offset = writeStr(out, offset, request.replyNode);
+  offset = writeHeaders(out, offset, request.headers);
+  writeBytes(out, offset, request.payload);
+  return out;
 }
 
 export function encodeReply(token: string, status: number, headers: Headers, payload: Buffer): Buffer {
-  return new Writer().u8(KIND_REPLY).str(token).u16(status).headers(headers).rest(payload);
+  const size =
+    1 + strSize(token, `${LABEL} token`) + 2 + headersSize(headers, `${LABEL} header`) + payload.length;
+  const out = Buffer.allocUnsafe(size);
+  let offset = writeU8(out, 0, KIND_REPLY);
+  offset = writeStr(out, offset, token);
+  offset = writeU16(out, offset, status);
+  offset = writeHeaders(out, offset, headers);
+  writeBytes(out, offset, payload);
+  return out;
 }
 
-/** Decodes a node channel message; undefined when malformed or of an unknown kind. */
+/** Decodes a node channel message; undefined when malformed (truncated, bad UTF-8) or of an unknown kind. */
 export function decodeNodeMessage(message: Buffer): NodeMessage | undefined {
   try {
-    const reader = new Reader(message);
-    const kind = reader.u8();
-    if (kind === KIND_DIRECT) return { kind, nick: reader.str(), frame: reader.rest() };
+    const reader = new WireReader(message, LABEL);
+    const kind = reader.u8("kind");
+    if (kind === KIND_DIRECT) return { kind, nick: reader.str("nick"), frame: reader.rest() };
     if (kind === KIND_REQUEST) {
-      const token = reader.str();
-      const name = reader.str();
-      const from = reader.str();
-      const replyNode = reader.str();
-      const headers = reader.headers();
+      const token = reader.str("token");
+      const name = reader.str("name");
+      const from = reader.str("from");
+      const replyNode = reader.str("replyNode");
+      const headers = reader.headers("headers");
       return { kind, request: { token, name, from, replyNode, headers, payload: reader.rest() } };
     }
     if (kind === KIND_REPLY) {
-      const token = reader.str();
-      const status = reader.u16();
-      const headers = reader.headers();
+      const token = reader.str("token");
+      const status = reader.u16("status");
+      const headers = reader.headers("headers");
       return { kind, token, status, headers, payload: reader.rest() };
     }
     return undefined;
-  } catch {
-    return undefined;
+  } catch (error) {
+    // Only a malformed message is dropped; anything else is a bug and must surface.
+    if (isEnchufeError(error)) return undefined;
+    throw error;
   }
 }

@@ -1,0 +1,153 @@
+/**
+ * The one frame encoder (docs/PROTOCOL.md §2): pure, no I/O, driven by FRAME_SCHEMA. Every byte of every
+ * frame is produced here; encodeFrame and encodeMessages are thin wrappers over encodeFrameInto.
+ */
+import {
+  FRAME_HEADER_BYTES,
+  FRAME_SCHEMA,
+  FRAME_TYPE_NUMBER,
+  type Frame,
+  type FrameRecord,
+  type Headers,
+} from "./frame-schema.js";
+import { strSize, writeStr } from "./wire.js";
+
+function strBytes(value: unknown, type: string, name: string): number {
+  return strSize(value as string, `${type}.${name}`);
+}
+
+/** The exact number of bytes `frame` takes on the wire, header included. */
+export function encodedFrameSize(frame: Frame): number {
+  const schema = FRAME_SCHEMA[frame.type];
+  const record = frame as unknown as FrameRecord;
+  let size = FRAME_HEADER_BYTES;
+  for (const [name, kind] of schema.fields) {
+    const value = record[name];
+    switch (kind) {
+      case "u8":
+        size += 1;
+        break;
+      case "u16":
+        size += 2;
+        break;
+      case "u32":
+        size += 4;
+        break;
+      case "str":
+        size += strBytes(value, frame.type, name);
+        break;
+      case "headers":
+        size += 2;
+        for (const [key, headerValue] of value as Headers) {
+          size += strBytes(key, frame.type, "header") + strBytes(headerValue, frame.type, "header");
+        }
+        break;
+      case "payload":
+        size += (value as Uint8Array).byteLength;
+        break;
+    }
+  }
+  return size;
+}
+
+/**
+ * The one encoder: writes `frame` into `out` at `offset` (which must have encodedFrameSize(frame)
+ * bytes free) and returns the offset just past it. Many frames can so share one allocation.
+ */
+export function encodeFrameInto(frame: Frame, out: Buffer, start: number): number {
+  const schema = FRAME_SCHEMA[frame.type];
+  const record = frame as unknown as FrameRecord;
+  out[start] = FRAME_TYPE_NUMBER[frame.type];
+  out[start + 1] = schema.flag !== undefined && record[schema.flag] === true ? 1 : 0;
+  let offset = start + FRAME_HEADER_BYTES;
+  for (const [name, kind] of schema.fields) {
+    const value = record[name];
+    switch (kind) {
+      case "u8":
+        out[offset++] = value as number;
+        break;
+      case "u16":
+        out.writeUInt16BE(value as number, offset);
+        offset += 2;
+        break;
+      case "u32":
+        out.writeUInt32BE(value as number, offset);
+        offset += 4;
+        break;
+      case "str":
+        offset = writeStr(out, offset, value as string);
+        break;
+      case "headers":
+        out.writeUInt16BE((value as Headers).length, offset);
+        offset += 2;
+        for (const [key, headerValue] of value as Headers) {
+          offset = writeStr(out, offset, key);
+          offset = writeStr(out, offset, headerValue);
+        }
+        break;
+      case "payload":
+        out.set(value as Uint8Array, offset);
+        offset += (value as Uint8Array).byteLength;
+        break;
+    }
+  }
+  out.writeUInt32BE(offset - start - FRAME_HEADER_BYTES, start + 2);
+  return offset;
+}
+
+/** A frame to its exact bytes, in one allocation (encodeFrameInto on a buffer of the right size). */
+export function encodeFrame(frame: Frame): Buffer {
+  const out = Buffer.allocUnsafe(encodedFrameSize(frame));
+  encodeFrameInto(frame, out, 0);
+  return out;
+}
+
+const NO_PAYLOAD = new Uint8Array(0);
+
+/**
+ * MSG frames that share topic, sender and flag (one sender's messages to one topic), back to back in one
+ * Buffer. Each frame is what encodeFrame would make; the bytes before the payload are encoded once by
+ * encodeFrameInto and copied for every further message with the same (or no) headers.
+ */
+export function encodeMessages(
+  message: { readonly private: boolean; readonly topic: string; readonly from: string },
+  headers: readonly Headers[],
+  payloads: readonly Uint8Array[],
+): Buffer {
+  const head = {
+    type: "MSG" as const,
+    private: message.private,
+    topic: message.topic,
+    from: message.from,
+    headers: headers[0] ?? [],
+    payload: NO_PAYLOAD,
+  };
+  const firstHeaders = head.headers;
+  const headSize = encodedFrameSize(head);
+  const sameHead = (index: number) => {
+    const own = headers[index]!;
+    return own === firstHeaders || (own.length === 0 && firstHeaders.length === 0);
+  };
+  let size = 0;
+  for (let i = 0; i < payloads.length; i++) {
+    if (sameHead(i)) size += headSize;
+    else size += encodedFrameSize({ ...head, headers: headers[i]! });
+    size += payloads[i]!.byteLength;
+  }
+  const out = Buffer.allocUnsafe(size);
+  encodeFrameInto(head, out, 0);
+  let offset = 0;
+  for (let i = 0; i < payloads.length; i++) {
+    const payload = payloads[i]!;
+    if (sameHead(i)) {
+      if (offset > 0) out.copyWithin(offset, 0, headSize);
+      out.writeUInt32BE(headSize - FRAME_HEADER_BYTES + payload.byteLength, offset + 2);
+      offset += headSize;
+      out.set(payload, offset);
+      offset += payload.byteLength;
+    } else {
+      offset = encodeFrameInto({ ...head, headers: headers[i]!, payload }, out, offset);
+    }
+  }
+  return out;
+}
