@@ -15,10 +15,10 @@ export {
 } from "./client/options.js";
 export { type IncomingRequest as ClientRequest, type Message, Subscription } from "./client/subscription.js";
 export { EnchufeError, ERROR_CODES, type ErrorCode, type ErrorDetails, isEnchufeError } from "./errors.js";
-export { type Lang, parseLang, t } from "./i18n/index.js";
+export { type Lang, parseLang } from "./i18n/lang.js";
 export { CloseReason, ErrCode, type Frame, type Headers, ReplyStatus } from "./protocol/frames.js";
 export { matchTopic } from "./protocol/topics.js";
-export type { MessageEvent, RoomInfo } from "./server/broker.js";
+export type { MessageEvent, RoomInfo } from "./server/routing/router.js";
 export {
   type BusState,
   createBus,
@@ -45,4 +45,7 @@ export {
 export { type BoundAddress, createServer, EnchufeServer } from "./server/server.js";
 export type { ClientInfo, DisconnectReason } from "./server/session.js";
 export { formatAddress, isLoopback, normalizeHost } from "./transport/address.js";
+export type { Connection, ConnectionReceiver, Peer } from "./transport/connection.js";
+export { connectionPair, MemoryClientEnd } from "./transport/memory.js";
+export { SocketConnection } from "./transport/socket-connection.js";
 export type { TraceEvent } from "./transport/trace.js";

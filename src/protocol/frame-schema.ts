@@ -18,6 +18,8 @@ export const CloseReason = {
   HANDSHAKE_TIMEOUT: 7,
   RATE_LIMIT: 8,
   SERVER_FULL: 9,
+  /** The server failed while handling the client's frame: a bug of ours, not the client's fault. */
+  SERVER_ERROR: 10,
 } as const;
 export const ErrCode = {
   PROTOCOL: 1,
@@ -32,6 +34,10 @@ export const ErrCode = {
   DUPLICATE_SID: 10,
   INVALID_NICK: 11,
   PLAINTEXT_AUTH: 12,
+  /** The server failed while handling the frame: a bug of ours, not the client's fault. */
+  SERVER_ERROR: 13,
+  /** The server has as many clients as it allows (sent before CLOSE SERVER_FULL). */
+  SERVER_FULL: 14,
 } as const;
 export const PROTOCOL_VERSION = 1;
 export const PREFACE: Buffer = Buffer.from([0x00, 0x45, 0x4e, 0x43]);

@@ -3,19 +3,19 @@
  * validated at the boundary (EOPTION) and frozen. Framed clients learn the limits in WELCOME.
  */
 import { EnchufeError } from "../errors.js";
-import type { Lang } from "../i18n/index.js";
+import type { Lang } from "../i18n/lang.js";
 import type { MessageBus } from "./bus/index.js";
-import type { SecurityPolicy } from "./security.js";
+import { SecurityPolicy } from "./security.js";
 
 export interface MessagingOptions {
-  /** The greeting line sent on connect (without "\n"). */
-  readonly greeting: string;
   /** Language of text-mode notices and errors. */
   readonly lang: Lang;
   /** Server name announced in WELCOME. */
   readonly serverName: string;
   /** Longest text line, in bytes, before "! line too long" and close. */
   readonly maxLineBytes: number;
+  /** A text line must be completed within this many ms of its first byte, else a notice and a close (0 = off). */
+  readonly lineTimeoutMs: number;
   /** Largest payload of a framed message; larger frames get ERR TOO_LARGE and CLOSE TOO_LARGE. */
   readonly maxPayloadBytes: number;
   /** Output buffered for one client before it is cut off as a slow consumer. */
@@ -42,11 +42,16 @@ export interface MessagingOptions {
   readonly bus?: MessageBus | undefined;
 }
 
+/** The options once resolved: every value set, the security policy included. */
+export interface ResolvedMessagingOptions extends MessagingOptions {
+  readonly security: SecurityPolicy;
+}
+
 export const DEFAULT_MESSAGING_OPTIONS: MessagingOptions = Object.freeze({
-  greeting: "Hola desde enchufe",
   lang: "es",
   serverName: "enchufe",
   maxLineBytes: 64 * 1024,
+  lineTimeoutMs: 30_000,
   maxPayloadBytes: 1024 * 1024,
   maxPendingBytes: 8 * 1024 * 1024,
   handshakeTimeoutMs: 10_000,
@@ -65,6 +70,7 @@ export const FRAME_OVERHEAD_BYTES = 64 * 1024;
 
 const NUMERIC_KEYS = [
   "maxLineBytes",
+  "lineTimeoutMs",
   "maxPayloadBytes",
   "maxPendingBytes",
   "handshakeTimeoutMs",
@@ -78,8 +84,13 @@ const NUMERIC_KEYS = [
 const POSITIVE_KEYS = new Set(["maxLineBytes", "maxPayloadBytes", "maxPendingBytes", "maxRequestTimeoutMs"]);
 
 /** Fills defaults, validates (throws EnchufeError EOPTION) and freezes. */
-export function resolveMessagingOptions(options: Partial<MessagingOptions> = {}): MessagingOptions {
-  const resolved: MessagingOptions = { ...DEFAULT_MESSAGING_OPTIONS, ...withoutUndefined(options) };
+export function resolveMessagingOptions(options: Partial<MessagingOptions> = {}): ResolvedMessagingOptions {
+  const given = withoutUndefined(options);
+  const resolved: ResolvedMessagingOptions = {
+    ...DEFAULT_MESSAGING_OPTIONS,
+    ...given,
+    security: given.security ?? new SecurityPolicy(),
+  };
   for (const key of NUMERIC_KEYS) {
     const value = resolved[key];
     const minimum = POSITIVE_KEYS.has(key) ? 1 : 0;
@@ -108,11 +119,6 @@ export function resolveMessagingOptions(options: Partial<MessagingOptions> = {})
         details: { option: "lang", value: String(resolved.lang) },
       },
     );
-  }
-  if (resolved.greeting.includes("\n")) {
-    throw new EnchufeError("EOPTION", "options.greeting should be one line. Received a line break.", {
-      details: { option: "greeting" },
-    });
   }
   return Object.freeze(resolved);
 }

@@ -1,99 +1,80 @@
 /**
- * The messaging ConnectionHandler: greets each connection, makes it a text user in `general`, and turns
- * it into a framed session when the first byte the client sends is 0x00 (docs/PROTOCOL.md §1).
+ * The messaging ConnectionHandler: takes each accepted connection, makes it a text user in `general`,
+ * and turns it into a framed session when the first byte the client sends is 0x00 (docs/PROTOCOL.md §1).
  * Plug it into the server: `createServer({ ..., handler: new MessagingHandler(options) })`.
  *
  * Events: `connect` (ClientInfo), `disconnect` (ClientInfo, DisconnectReason), `message` (MessageEvent),
- * `slowConsumer` (ClientInfo), `clientError` (ClientInfo, error: a bug while handling that client; it is dropped),
- * `cluster` (BusState: "down" once when Redis is lost, "resynced" when it is back). Listing: listRooms(),
+ * `slowConsumer` (ClientInfo), `clientError` (ClientInfo, error: a bug of ours while serving that client;
+ * it is dropped), `rejected` ({ remoteAddress, reason }), `cluster` (BusState). Listing: listRooms(),
  * listClients() (this node's). Requests: handleRequest(name, fn). With `options.bus`, `await start()` first.
  */
 import { EventEmitter } from "node:events";
-import type { Socket } from "node:net";
-import { t } from "../i18n/index.js";
-import { detectMode } from "../protocol/detect.js";
-import { Broker, type RoomInfo } from "./broker.js";
+import { serverText } from "../i18n/server-text.js";
+import { CloseReason, ErrCode } from "../protocol/frames.js";
+import type { Connection } from "../transport/connection.js";
 import type { BusState } from "./bus/index.js";
-import { FramedSession } from "./framed-session.js";
+import { ClusterLink } from "./cluster/link.js";
+import { FramedSession } from "./framed/framed-session.js";
 import { HandlerRegistry, type RequestHandler } from "./handlers.js";
 import {
   FRAME_OVERHEAD_BYTES,
   type MessagingOptions,
-  pingIntervalMs,
+  type ResolvedMessagingOptions,
   resolveMessagingOptions,
 } from "./limits.js";
-import { SecurityPolicy } from "./security.js";
-import type { ClientInfo, Session, SessionOwner } from "./session.js";
-import { TextSession } from "./text-session.js";
+import type { ConnectionInfo } from "./options.js";
+import { type RefusalAnswer, refuse } from "./refusal.js";
+import type { RoomInfo } from "./routing/router.js";
+import { Router } from "./routing/router.js";
+import type { ClientInfo, Session } from "./session.js";
+import { TextRenderer } from "./text/render.js";
+import { TextSession, type TextSessionOwner } from "./text/text-session.js";
+import { Watch } from "./watch.js";
 
-/** What the server passes to handle() for each accepted connection. */
-export interface ConnectionInfo {
-  readonly remoteAddress?: string | undefined;
-  readonly remotePort?: number | undefined;
-  readonly id: string | number;
-}
+/**
+ * How long a new connection that has sent nothing stays unknown to the other nodes: a program sends
+ * its preface at once, so it never shows up elsewhere as a text guest; a silent listener does after this.
+ */
+export const CLUSTER_GRACE_MS = 500;
 
-/** A socket served by the handler: it points at its current session (text, or framed once detected). */
-type SessionSocket = Socket & { enchufeSession?: TextSession | FramedSession | undefined };
-
-// Per-socket listeners are shared named functions, not closures: an idle connection costs less memory.
-function onSocketData(this: SessionSocket, chunk: Buffer): void {
-  const session = this.enchufeSession;
-  if (session !== undefined) session.owner.received(session, chunk);
-}
-
-function onSocketClose(this: SessionSocket): void {
-  const session = this.enchufeSession;
-  this.enchufeSession = undefined;
-  if (session !== undefined) session.owner.closed(session);
-}
-
-function onSocketError(): void {
-  // A reset or broken pipe: 'close' follows and does the cleanup.
-}
-
-function uncorkAll(handler: MessagingHandler): void {
-  handler.uncorkAll();
-}
-
-function sweepIdle(handler: MessagingHandler): void {
-  handler.checkIdle();
-}
-
-export class MessagingHandler extends EventEmitter implements SessionOwner {
-  readonly options: MessagingOptions;
+export class MessagingHandler extends EventEmitter implements TextSessionOwner {
+  readonly options: ResolvedMessagingOptions;
   readonly #handlers = new HandlerRegistry();
-  readonly #broker: Broker;
+  readonly #router: Router;
+  readonly #renderer: TextRenderer;
+  readonly #cluster: ClusterLink | undefined;
   readonly #sessions = new Set<TextSession | FramedSession>();
-  readonly #greeting: Buffer;
-  #idleTimer: NodeJS.Timeout | undefined;
-  /** Sessions whose sockets are corked until the end of this event-loop turn (write batching). */
-  #corked: Session[] = [];
+  readonly #watch: Watch;
   #shuttingDown = false;
   /** Resolves the pending shutdown() once the last session closed. */
   #shutdownDone: (() => void) | undefined;
-  #connections = 0;
   #nextId = 0;
 
   constructor(options: Partial<MessagingOptions> = {}) {
     super();
-    this.options = resolveMessagingOptions({
-      ...options,
-      security: options.security ?? new SecurityPolicy(),
-    });
-    this.#greeting = Buffer.from(`${this.options.greeting}\n`, "utf8");
-    this.#broker = new Broker({
-      lang: this.options.lang,
-      events: this,
+    this.options = resolveMessagingOptions(options);
+    const lang = this.options.lang;
+    this.#renderer = new TextRenderer(lang);
+    this.#cluster =
+      this.options.bus === undefined
+        ? undefined
+        : new ClusterLink(this.options.bus, {
+            maxFrameBytes: this.options.maxPayloadBytes + FRAME_OVERHEAD_BYTES,
+            onState: (state: BusState) => {
+              if (this.listenerCount("cluster") > 0) this.emit("cluster", state);
+            },
+          });
+    this.#router = new Router({
       handlers: this.#handlers,
       defaultRequestTimeoutMs: this.options.defaultRequestTimeoutMs,
       maxRequestTimeoutMs: this.options.maxRequestTimeoutMs,
-      bus: this.options.bus,
-      maxFrameBytes: this.options.maxPayloadBytes + FRAME_OVERHEAD_BYTES,
-      onClusterState: (state: BusState) => {
-        if (this.listenerCount("cluster") > 0) this.emit("cluster", state);
-      },
+      guestPrefix: serverText(lang, "server.guest"),
+      remote: this.#cluster,
+      onMessage: (event) => this.emit("message", event),
+      wantsMessages: () => this.listenerCount("message") > 0,
     });
+    this.#cluster?.attach(this.#router);
+    this.#watch = new Watch(this.options, this.#router, CLUSTER_GRACE_MS);
   }
 
   /**
@@ -101,20 +82,19 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
    * resolves at once otherwise. Call it before the server listens.
    */
   async start(): Promise<void> {
-    await this.#broker.cluster?.start();
+    await this.#cluster?.start();
   }
 
-  /** The broker (rooms, subscriptions, fan-out): the seam for a cluster bus. */
-  get broker(): Broker {
-    return this.#broker;
+  /** The router (rooms, subscriptions, fan-out, requests). */
+  get router(): Router {
+    return this.#router;
   }
 
   /** Registers a server-side request handler (replaces a built-in of the same name); in a cluster, for every node. */
   handleRequest(name: string, handler: RequestHandler): this {
     const isNew = this.#handlers.get(name) === undefined;
     this.#handlers.set(name, handler);
-    // In a cluster the other nodes route requests for this name here (as to a responder).
-    if (isNew) this.#broker.cluster?.subscribed(name, true, true);
+    if (isNew) this.#router.handlerAdded(name);
     return this;
   }
 
@@ -124,138 +104,115 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
   }
 
   listRooms(): RoomInfo[] {
-    return this.#broker.listRooms();
+    return this.#router.listRooms();
   }
 
   listClients(): ClientInfo[] {
     return [...this.#sessions].map((session) => session.info());
   }
 
-  /** ConnectionHandler: takes over an accepted socket. */
-  handle(socket: Socket, info: ConnectionInfo): void {
+  /** ConnectionHandler: takes over an accepted connection (the greeting is written first, if admitted). */
+  handle(connection: Connection, info: ConnectionInfo): void {
     const id = String(info.id ?? ++this.#nextId);
-    const max = this.options.maxConnections;
-    if (this.#shuttingDown || (max > 0 && this.#connections >= max)) {
-      socket.on("error", onSocketError);
-      socket.end(`${t(this.options.lang, this.#shuttingDown ? "server.shutdown" : "server.error.full")}\n`);
-      setTimeout(destroy, 2000, socket).unref();
+    const refusal = this.#refusal(connection);
+    if (refusal !== undefined) {
+      refuse(connection, refusal, CLUSTER_GRACE_MS);
       return;
     }
-    const security = this.options.security!;
-    const address = info.remoteAddress ?? "?";
-    const admitted = security.admit(address);
-    if (admitted !== "ok") {
-      socket.on("error", onSocketError);
-      socket.end(
-        `${t(this.options.lang, admitted === "too-many" ? "server.error.tooManyFromAddress" : "server.error.tooFast")}\n`,
-      );
-      setTimeout(destroy, 2000, socket).unref();
-      if (this.listenerCount("rejected") > 0)
-        this.emit("rejected", { remoteAddress: address, reason: admitted });
-      return;
-    }
-    this.#connections++;
-    socket.setNoDelay(true);
-    socket.write(this.#greeting);
+    if (info.greeting.length > 0) connection.write(info.greeting);
+    const security = this.options.security;
+    const peer = connection.peer;
     const session = new TextSession(
-      socket,
-      { id, remoteAddress: info.remoteAddress, remotePort: info.remotePort },
-      this.#broker,
+      connection,
+      id,
+      security.identify(peer),
+      security.needsLogin(peer),
+      this.#router,
+      this.#renderer,
       this.options,
       this,
     );
     this.#sessions.add(session);
-    (socket as SessionSocket).enchufeSession = session;
-    socket.on("data", onSocketData);
-    socket.on("close", onSocketClose);
-    // EnchufeServer already ignores socket errors ('close' follows); other servers may not.
-    if (socket.listenerCount("error") === 0) socket.on("error", onSocketError);
-    if (this.options.idleTimeoutMs > 0 && this.#idleTimer === undefined) {
-      const every = Math.max(10, Math.min(1000, Math.floor(pingIntervalMs(this.options) / 2)));
-      this.#idleTimer = setInterval(sweepIdle, every, this);
-      this.#idleTimer.unref();
-    }
+    connection.receiver = session;
+    this.#watch.arrived(session, this.#sessions);
     if (this.listenerCount("connect") > 0) this.emit("connect", session.info());
   }
 
-  /** Bytes from a client: mode detection on the first bytes, then the session reads them in one batch. */
-  received(current: TextSession | FramedSession, chunk: Buffer): void {
-    let session = current;
-    session.lastSeen = Date.now();
-    session.pinged = false;
-    if (session.mode === "text" && !session.started) {
-      session.started = true;
-      if (chunk.length > 0 && detectMode(chunk[0]!) === "framed") session = this.#becomeFramed(session);
+  /** Why a new connection is not served, as the client will read it; undefined when it is admitted. */
+  #refusal(connection: Connection): RefusalAnswer | undefined {
+    const lang = this.options.lang;
+    if (this.#shuttingDown) {
+      const line = Buffer.from(`${serverText(lang, "server.shutdown")}\n`, "utf8");
+      return { line, errCode: undefined, closeReason: CloseReason.SHUTDOWN, message: "server shutting down" };
     }
-    const broker = this.#broker;
-    broker.beginRead();
-    try {
-      session.receive(chunk);
-    } catch (error) {
-      // A bug in a session must cost one connection, never the server.
-      this.sessionFailed(session, error);
-    } finally {
-      broker.endRead();
+    const max = this.options.maxConnections;
+    if (max > 0 && this.#sessions.size >= max) {
+      const line = Buffer.from(`${serverText(lang, "server.error.full")}\n`, "utf8");
+      return { line, errCode: ErrCode.SERVER_FULL, closeReason: CloseReason.SERVER_FULL, message: "the server is full, try again later" };
     }
+    const address = connection.peer.address ?? "?";
+    const admitted = this.options.security.admit(address);
+    if (admitted === "ok") return undefined;
+    if (this.listenerCount("rejected") > 0) this.emit("rejected", { remoteAddress: address, reason: admitted });
+    const tooMany = admitted === "too-many";
+    const line = Buffer.from(
+      `${serverText(lang, tooMany ? "server.error.tooManyFromAddress" : "server.error.tooFast")}\n`,
+      "utf8",
+    );
+    const message = tooMany
+      ? "too many connections from your address: close some and try again"
+      : "too many new connections from your address: wait a moment";
+    return { line, errCode: ErrCode.RATE_LIMIT, closeReason: CloseReason.RATE_LIMIT, message };
   }
 
-  /** A connection whose first byte was 0x00: the text user leaves silently. */
-  #becomeFramed(text: TextSession): FramedSession {
-    text.detach(false);
+  /** A connection whose first byte was 0x00: the text user leaves silently (it was never clustered). */
+  becomeFramed(text: TextSession, chunk: Buffer): void {
+    text.leaveAll(false);
     this.#sessions.delete(text);
     const framed = new FramedSession(
-      text.socket,
-      { id: text.id, remoteAddress: text.remoteAddress, remotePort: text.remotePort },
-      this.#broker,
+      text.connection,
+      text.id,
+      { user: text.user, permissions: text.permissions },
+      this.#router,
       this.options,
       this,
     );
     this.#sessions.add(framed);
-    (text.socket as SessionSocket).enchufeSession = framed;
-    return framed;
+    text.connection.receiver = framed;
+    framed.receive(chunk);
   }
 
-  /** Called when a socket closed: cleanup and the disconnect event. */
-  closed(session: TextSession | FramedSession): void {
-    if (!this.#sessions.delete(session)) return;
-    this.#connections--;
-    this.options.security!.release(session.remoteAddress ?? "?");
+  lineStarted(text: TextSession): void {
+    this.#watch.lineStarted(text);
+  }
+
+  /** A connection closed: cleanup and the disconnect event. */
+  closed(session: Session): void {
+    if (!this.#sessions.delete(session as TextSession | FramedSession)) return;
+    this.options.security.release(session.connection.peer.address ?? "?");
     session.endReason ??= "closed";
-    if (session.mode === "text") session.detach(true);
-    else session.detach();
+    session.detach();
     if (this.listenerCount("disconnect") > 0) this.emit("disconnect", session.info(), session.endReason);
     if (this.#sessions.size === 0 && this.#shutdownDone !== undefined) this.#shutdownDone();
   }
 
-  /** An unexpected error while handling a client's bytes: that client is dropped, `clientError` emitted. */
+  /**
+   * A bug of ours while serving a client: that client is dropped (a program is told SERVER_ERROR,
+   * never that it broke the protocol) and `clientError` is emitted for the log.
+   */
   sessionFailed(session: Session, error: unknown): void {
-    session.endReason ??= "protocol-error";
-    session.socket.destroy();
+    if (session.isOpen && session instanceof FramedSession) {
+      session.fail(ErrCode.SERVER_ERROR, CloseReason.SERVER_ERROR, "internal server error (not your fault)");
+    } else {
+      session.endReason ??= "server-error";
+      session.connection.destroy();
+    }
+    session.endReason = "server-error";
     if (this.listenerCount("clientError") > 0) this.emit("clientError", session.info(), error);
   }
 
   slowConsumer(session: Session): void {
     if (this.listenerCount("slowConsumer") > 0) this.emit("slowConsumer", session.info());
-  }
-
-  corked(session: Session): void {
-    if (this.#corked.length === 0) process.nextTick(uncorkAll, this);
-    this.#corked.push(session);
-  }
-
-  /** Flushes every batched socket (once per event-loop turn). */
-  uncorkAll(): void {
-    const corked = this.#corked;
-    this.#corked = [];
-    for (const session of corked) session.uncork();
-  }
-
-  /** Idle sweep (runs only when idleTimeoutMs > 0). */
-  checkIdle(): void {
-    const now = Date.now();
-    const idle = this.options.idleTimeoutMs;
-    const ping = pingIntervalMs(this.options);
-    for (const session of this.#sessions) session.checkIdle(now, idle, ping);
   }
 
   /**
@@ -265,12 +222,11 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
    */
   shutdown(deadlineMs: number): Promise<void> {
     this.#shuttingDown = true;
-    if (this.#idleTimer !== undefined) clearInterval(this.#idleTimer);
-    this.#idleTimer = undefined;
-    this.#broker.clearPending();
+    this.#watch.stop();
+    this.#router.clearPending();
     const wait = deadlineMs > 1e12 ? Math.max(0, deadlineMs - Date.now()) : Math.max(0, deadlineMs);
     for (const session of this.#sessions) session.shutdown();
-    const cluster = this.#broker.cluster;
+    const cluster = this.#cluster;
     const drained = this.#drain(wait);
     // Leave the cluster after the last session left its rooms (the others see them go at once).
     return cluster === undefined ? drained : drained.then(() => cluster.close());
@@ -280,7 +236,7 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
     if (this.#sessions.size === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
-        for (const session of this.#sessions) session.socket.destroy();
+        for (const session of this.#sessions) session.connection.destroy();
         resolve();
       }, wait);
       this.#shutdownDone = () => {
@@ -292,6 +248,3 @@ export class MessagingHandler extends EventEmitter implements SessionOwner {
   }
 }
 
-function destroy(socket: Socket): void {
-  socket.destroy();
-}

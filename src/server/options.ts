@@ -1,6 +1,7 @@
 /** The greeting server's options: one typed interface, one set of defaults, validated once and frozen. */
-import type { Server, Socket } from "node:net";
+import type { Server } from "node:net";
 import { EnchufeError } from "../errors.js";
+import type { Connection } from "../transport/connection.js";
 
 /** The original tutorial's greeting, sent as these exact UTF-8 bytes. */
 export const ORIGINAL_GREETING =
@@ -20,11 +21,13 @@ export interface ConnectionInfo {
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly id: number;
+  /** The server's greeting line ("\n" included), written by the handler once it admits the connection. */
+  readonly greeting: Buffer;
 }
 
 /** Runs the session of each accepted connection (the messaging server plugs in here). */
 export interface ConnectionHandler {
-  handle(socket: Socket, info: ConnectionInfo): void;
+  handle(connection: Connection, info: ConnectionInfo): void;
   /** Tells every session the server is stopping and resolves once they are flushed or the deadline passed. */
   shutdown(deadlineMs: number): Promise<void>;
 }

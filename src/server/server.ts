@@ -8,6 +8,7 @@ import { EventEmitter } from "node:events";
 import type { Server, Socket } from "node:net";
 import { EnchufeError } from "../errors.js";
 import { formatAddress } from "../transport/address.js";
+import { SocketConnection } from "../transport/socket-connection.js";
 import { listen } from "../transport/tcp.js";
 import type { TraceEvent } from "../transport/trace.js";
 import { type ConnectionInfo, greetingBytes, resolveServerOptions, type ServerOptions } from "./options.js";
@@ -22,6 +23,8 @@ export interface BoundAddress {
 export class EnchufeServer extends EventEmitter {
   readonly options: ServerOptions;
   readonly #greeting: Buffer;
+  /** The greeting as a line, for the messaging handler (session mode). */
+  readonly #greetingLine: Buffer;
   readonly #sockets = new Set<Socket>();
   #server: Server | undefined;
   #bound: BoundAddress | undefined;
@@ -32,6 +35,7 @@ export class EnchufeServer extends EventEmitter {
     super();
     this.options = resolveServerOptions(options);
     this.#greeting = greetingBytes(this.options.message);
+    this.#greetingLine = Buffer.concat([this.#greeting, NEWLINE]);
   }
 
   /** The bound address once listening. */
@@ -78,7 +82,6 @@ export class EnchufeServer extends EventEmitter {
     const id = ++this.#nextId;
     const remoteAddress = socket.remoteAddress ?? "?";
     const remotePort = socket.remotePort ?? 0;
-    const info: ConnectionInfo = { remoteAddress, remotePort, id };
     socket.on("error", ignoreSocketError);
     const handler = this.options.mode === "session" ? this.options.handler : undefined;
     if (this.listenerCount("trace") > 0) {
@@ -90,10 +93,11 @@ export class EnchufeServer extends EventEmitter {
       socket.on("close", untrackSocket);
     }
     if (this.listenerCount("connection") > 0)
-      this.emit("connection", { ...info, address: formatAddress(remoteAddress, remotePort) });
+      this.emit("connection", { remoteAddress, remotePort, id, address: formatAddress(remoteAddress, remotePort) });
 
     if (handler !== undefined) {
-      handler.handle(socket, info);
+      const info: ConnectionInfo = { remoteAddress, remotePort, id, greeting: this.#greetingLine };
+      handler.handle(new SocketConnection(socket), info);
       return;
     }
     const mode = this.options.mode;
@@ -101,9 +105,13 @@ export class EnchufeServer extends EventEmitter {
       const peer = formatAddress(remoteAddress, remotePort);
       this.emit("trace", { step: "send", bytes: this.#greeting.length, peer } satisfies TraceEvent);
     }
+    // As servidor.py's conn.close(): once the greeting is handed to the system, the socket is closed on
+    // our side, whatever the client does (a client that keeps its side open, like nc, does not hold us).
+    socket.resume();
+    socket.once("finish", destroyAfterGreeting);
     socket.end(this.#greeting);
     if (mode === "once") {
-      // The original accepts exactly one client: stop listening now, report done once the bytes are out.
+      // The original accepts exactly one client: stop listening now, report done once it is closed.
       this.#server?.close();
       socket.once("close", () => this.emit("done"));
     }
@@ -168,7 +176,12 @@ export class EnchufeServer extends EventEmitter {
   }
 }
 
+const NEWLINE = Buffer.from("\n");
 const SERVER = Symbol("enchufe.server");
+
+function destroyAfterGreeting(this: Socket): void {
+  this.destroy();
+}
 type TrackedSocket = Socket & { [SERVER]?: EnchufeServer };
 
 // Per-socket listeners are shared named functions, not closures: an idle connection costs less memory.

@@ -91,7 +91,7 @@ export interface RouterInbound {
   /** Messages published on another node: delivered to this node's matching members. */
   fanOut(delivery: Delivery): void;
   /** A private message from another node for the local member `nick`. */
-  deliverDirect(nick: string, delivery: Delivery): void;
+  deliverDirect(nick: string, from: string, headers: Headers, payload: Uint8Array): void;
   /** A request from another node for a local handler or responder. */
   request(requester: Requester, reqId: number, name: string, timeoutMs: number, headers: Headers, payload: Uint8Array): void;
   /** The answer to a request this node sent to another node. */

@@ -217,9 +217,13 @@ export class Router implements RouterInbound {
     return TRUE;
   }
 
-  deliverDirect(nick: string, delivery: Delivery): void {
+  deliverDirect(nick: string, from: string, headers: Headers, payload: Uint8Array): void {
     const recipient = this.#nicks.find(nick);
-    if (recipient !== undefined) recipient.deliver(delivery);
+    if (recipient === undefined) return;
+    // The topic of a direct is the recipient's own nickname, as this node spells it.
+    const delivery = new Delivery(recipient.nick, from, true, undefined);
+    delivery.add(headers, payload);
+    recipient.deliver(delivery);
   }
 
   #emitMessages(delivery: Delivery): void {

@@ -76,11 +76,12 @@ export class TextRenderer {
     if (event.rendered !== undefined) return event.rendered;
     const nick = sanitizeLine(event.nick);
     const text =
-      event.kind === "join"
-        ? serverText(this.lang, "server.join.other", { nick, room: event.room })
-        : event.kind === "leave"
-          ? serverText(this.lang, "server.leave.other", { nick, room: event.room })
-          : serverText(this.lang, "server.nick.changed", { old: sanitizeLine(event.oldNick), nick });
+      event.kind === "nick"
+        ? serverText(this.lang, "server.nick.changed", { old: sanitizeLine(event.oldNick), nick })
+        : serverText(this.lang, event.kind === "join" ? "server.join.other" : "server.leave.other", {
+            nick,
+            room: event.room,
+          });
     event.rendered = Buffer.from(`${text}\n`, "utf8");
     return event.rendered;
   }

@@ -214,9 +214,10 @@ export class TextSession extends Session implements RoomMember {
     try {
       for (let i = 0; i < pending.length; i++) {
         this.#onLine(pending[i]!);
-        if (this.#pendingLines !== undefined) {
+        const waiting = this.#pendingLines as Buffer[] | undefined;
+        if (waiting !== undefined) {
           // Another answer is awaited: the rest waits behind it.
-          this.#pendingLines.push(...pending.slice(i + 1));
+          waiting.push(...pending.slice(i + 1));
           return;
         }
       }

@@ -1,0 +1,343 @@
+/**
+ * A program speaking binary frames (docs/PROTOCOL.md §2). States: PREFACE (collecting the 4-byte
+ * preface) -> HANDSHAKE (waiting for HELLO) -> AUTHENTICATING (credentials or the cluster-wide
+ * nickname being checked; frames wait in order) -> READY -> CLOSED.
+ *
+ * The session runs the decoder loop: decoder.next() is the only call inside the try that turns a
+ * RemoteProtocolError into the ERR and CLOSE it carries. Frame handling runs outside it, so a bug of
+ * ours is never reported as the client's fault (the owner logs it; the client gets SERVER_ERROR).
+ */
+import { canSubscribe } from "../../auth/permissions.js";
+import type { TokenBucket } from "../../auth/throttle.js";
+import {
+  CloseReason,
+  ErrCode,
+  encodeFrame,
+  type Frame,
+  FrameDecoder,
+  type Headers,
+  NEED_DATA,
+  PREFACE,
+  RemoteProtocolError,
+  ReplyStatus,
+} from "../../protocol/frames.js";
+import { isValidPattern, isValidTopic } from "../../protocol/topics.js";
+import type { Connection } from "../../transport/connection.js";
+import { FRAME_OVERHEAD_BYTES, type ResolvedMessagingOptions } from "../limits.js";
+import type { Delivery } from "../routing/delivery.js";
+import type { Subscriber } from "../routing/interfaces.js";
+import type { Router } from "../routing/router.js";
+import { type Identity, Session, type SessionOwner } from "../session.js";
+import { closeFrame, disconnectReasonOf, errFrame, PING_FRAME, PONG_FRAME, quote } from "./answers.js";
+import { hello } from "./handshake.js";
+
+export type FramedState = "PREFACE" | "HANDSHAKE" | "AUTHENTICATING" | "READY" | "CLOSED";
+
+interface Subscription {
+  readonly pattern: string;
+  readonly responder: boolean;
+}
+
+/** Frames a client may send before the handshake finished, waiting for it. */
+const MAX_QUEUED = 1024;
+
+export class FramedSession extends Session implements Subscriber {
+  readonly options: ResolvedMessagingOptions;
+  readonly #decoder: FrameDecoder;
+  readonly #subscriptions = new Map<number, Subscription>();
+  state: FramedState = "PREFACE";
+  #preface: Buffer | undefined;
+  #handshakeTimer: NodeJS.Timeout | undefined;
+  clientName = "";
+  /** Frames received while the handshake finishes; processed in order afterwards. */
+  #queued: Frame[] = [];
+  /** The last PUB topic found valid (publishers repeat topics: the check runs once per change). */
+  #lastValidTopic = "";
+  readonly #rate: TokenBucket | undefined;
+
+  constructor(
+    connection: Connection,
+    id: string,
+    identity: Identity,
+    router: Router,
+    options: ResolvedMessagingOptions,
+    owner: SessionOwner,
+  ) {
+    super(connection, id, identity, options.maxPendingBytes, owner, router);
+    this.options = options;
+    this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxPayloadBytes + FRAME_OVERHEAD_BYTES });
+    this.#rate = options.security.messageLimiter();
+    if (options.handshakeTimeoutMs > 0) {
+      this.#handshakeTimer = setTimeout(handshakeExpired, options.handshakeTimeoutMs, this);
+      this.#handshakeTimer.unref();
+    }
+  }
+
+  get mode(): "framed" {
+    return "framed";
+  }
+
+  get room(): string | undefined {
+    return undefined;
+  }
+
+  /** The router (handshake.ts registers the nickname through it). */
+  routerOf(): Router {
+    return this.router;
+  }
+
+  /** Bytes from the client (the first chunk starts with the preface). */
+  receive(chunk: Buffer): void {
+    if (!this.isOpen) return;
+    if (this.state === "PREFACE") {
+      const preface = this.#preface === undefined ? chunk : Buffer.concat([this.#preface, chunk]);
+      if (preface.length < PREFACE.length) {
+        this.#preface = preface;
+        return;
+      }
+      this.#preface = undefined;
+      if (!preface.subarray(0, PREFACE.length).equals(PREFACE)) {
+        this.endReason = "protocol-error";
+        this.connection.destroy();
+        return;
+      }
+      this.state = "HANDSHAKE";
+      this.write(PREFACE);
+      chunk = preface.subarray(PREFACE.length);
+      if (chunk.length === 0) return;
+    }
+    const decoder = this.#decoder;
+    decoder.push(chunk);
+    for (;;) {
+      let frame: Frame | typeof NEED_DATA;
+      try {
+        frame = decoder.next();
+      } catch (error) {
+        if (!(error instanceof RemoteProtocolError)) throw error;
+        this.fail(error.errCode, error.closeReason, error.message);
+        return;
+      }
+      if (frame === NEED_DATA) return;
+      this.handle(frame);
+      if (!this.isOpen) return;
+    }
+  }
+
+  /** Sends ERR then CLOSE and ends the session (a broken rule or limit). */
+  fail(code: number, reason: number, message: string, ref = 0): void {
+    if (!this.isOpen) return;
+    this.write(errFrame(code, ref, message));
+    this.close(reason, message);
+  }
+
+  /** Sends CLOSE with `reason` and ends the session. */
+  close(reason: number, message: string): void {
+    this.state = "CLOSED";
+    this.#clearHandshakeTimer();
+    this.finish(disconnectReasonOf(reason), closeFrame(reason, message));
+  }
+
+  /** An ERR that does not end the session. */
+  err(code: number, ref: number, message: string): void {
+    this.write(errFrame(code, ref, message));
+  }
+
+  deliver(delivery: Delivery): void {
+    if (this.state === "READY") this.write(delivery.frame(), true);
+  }
+
+  deliverRequest(token: string, name: string, from: string, headers: Headers, payload: Uint8Array): void {
+    this.write(encodeFrame({ type: "REQMSG", token, name, from, headers, payload }));
+  }
+
+  /** The answer to this client's request `reqId`. */
+  reply(reqId: number, status: number, headers: Headers, payload: Uint8Array): void {
+    this.write(encodeFrame({ type: "REPLY", reqId, status, headers, payload }));
+  }
+
+  shutdown(): void {
+    this.close(CloseReason.SHUTDOWN, "server shutting down");
+  }
+
+  checkIdle(now: number, idleTimeoutMs: number, pingEveryMs: number): void {
+    const silence = now - this.lastSeen;
+    if (silence >= idleTimeoutMs) this.close(CloseReason.IDLE, "idle timeout");
+    else if (this.state === "READY" && silence >= pingEveryMs && !this.pinged) {
+      this.pinged = true;
+      this.write(PING_FRAME);
+    }
+  }
+
+  /** Leaves every subscription and the nickname registry. Safe to call twice. */
+  detach(): void {
+    this.#clearHandshakeTimer();
+    this.state = "CLOSED";
+    for (const subscription of this.#subscriptions.values()) {
+      this.router.unsubscribe(this, subscription.pattern, subscription.responder);
+    }
+    this.#subscriptions.clear();
+    this.router.responderGone(this);
+    if (this.nick !== "") this.router.unregister(this);
+  }
+
+  handshakeExpired(): void {
+    this.#handshakeTimer = undefined;
+    if (this.state === "HANDSHAKE" || this.state === "PREFACE") {
+      this.close(CloseReason.HANDSHAKE_TIMEOUT, "no HELLO in time");
+    }
+  }
+
+  /** HELLO was accepted: no handshake deadline any more. */
+  clearHandshakeTimer(): void {
+    this.#clearHandshakeTimer();
+  }
+
+  #clearHandshakeTimer(): void {
+    if (this.#handshakeTimer !== undefined) clearTimeout(this.#handshakeTimer);
+    this.#handshakeTimer = undefined;
+  }
+
+  /** The handshake finished (handshake.ts): WELCOME was sent; the frames that waited run now, in order. */
+  ready(): void {
+    this.state = "READY";
+    const queued = this.#queued;
+    this.#queued = [];
+    this.turn.begin();
+    try {
+      for (const next of queued) {
+        this.handle(next);
+        if (!this.isOpen) break;
+      }
+    } finally {
+      this.turn.end();
+    }
+  }
+
+  /** One frame from the client, in the session's current state. */
+  handle(frame: Frame): void {
+    if (this.state === "CLOSED" || !this.isOpen) return;
+    if (this.state === "AUTHENTICATING") {
+      if (this.#queued.length >= MAX_QUEUED) {
+        this.fail(ErrCode.RATE_LIMIT, CloseReason.RATE_LIMIT, "too many frames before the handshake finished");
+        return;
+      }
+      this.#queued.push(frame);
+      return;
+    }
+    if (this.#rate !== undefined && !this.#rate.take()) {
+      this.fail(ErrCode.RATE_LIMIT, CloseReason.RATE_LIMIT, "too many messages: slow down");
+      return;
+    }
+    if (this.state === "HANDSHAKE") {
+      if (frame.type === "HELLO") hello(this, frame);
+      else if (frame.type === "CLOSE") this.#peerClosed();
+      else this.fail(ErrCode.NOT_READY, CloseReason.PROTOCOL_ERROR, `${frame.type} before HELLO`);
+      return;
+    }
+    if ("payload" in frame && frame.payload.length > this.options.maxPayloadBytes) {
+      this.fail(ErrCode.TOO_LARGE, CloseReason.TOO_LARGE, `payload over ${this.options.maxPayloadBytes} bytes`);
+      return;
+    }
+    switch (frame.type) {
+      case "PUB":
+        this.#publish(frame.topic, frame.headers, frame.payload);
+        return;
+      case "SUB":
+        this.#subscribe(frame.sid, frame.pattern, frame.responder);
+        return;
+      case "UNSUB":
+        this.#unsubscribe(frame.sid);
+        return;
+      case "REQ":
+        this.#request(frame);
+        return;
+      case "RESPOND":
+        this.router.respond(this, frame.token, frame.status, frame.headers, frame.payload);
+        return;
+      case "DIRECT":
+        this.#direct(frame.target, frame.headers, frame.payload);
+        return;
+      case "PING":
+        // PONG also means the subscriptions before it reached the other nodes (in a cluster).
+        this.router.barrier().then(() => this.write(PONG_FRAME));
+        return;
+      case "PONG":
+        return;
+      case "CLOSE":
+        this.#peerClosed();
+        return;
+      default:
+        this.fail(ErrCode.PROTOCOL, CloseReason.PROTOCOL_ERROR, `unexpected ${frame.type} from a client`);
+    }
+  }
+
+  #publish(topic: string, headers: Headers, payload: Uint8Array): void {
+    if (topic !== this.#lastValidTopic) {
+      if (!isValidTopic(topic)) {
+        this.#invalidTopic(topic, 0);
+        return;
+      }
+      this.#lastValidTopic = topic;
+    }
+    if (!this.mayPublish(topic)) {
+      this.err(ErrCode.DENIED, 0, `may not publish to ${quote(topic)}`);
+      return;
+    }
+    this.router.publish(topic, this.nick, headers, payload, this);
+  }
+
+  #subscribe(sid: number, pattern: string, responder: boolean): void {
+    if (!isValidPattern(pattern)) {
+      this.#invalidTopic(pattern, sid);
+      return;
+    }
+    if (!canSubscribe(this.permissions, pattern)) {
+      this.err(ErrCode.DENIED, sid, `may not subscribe to ${quote(pattern)}`);
+      return;
+    }
+    if (this.#subscriptions.has(sid)) {
+      this.err(ErrCode.DUPLICATE_SID, sid, `sid ${sid} is in use`);
+      return;
+    }
+    this.#subscriptions.set(sid, { pattern, responder });
+    this.router.subscribe(this, pattern, responder);
+  }
+
+  #unsubscribe(sid: number): void {
+    const subscription = this.#subscriptions.get(sid);
+    if (subscription === undefined) return;
+    this.#subscriptions.delete(sid);
+    this.router.unsubscribe(this, subscription.pattern, subscription.responder);
+  }
+
+  #request(frame: Extract<Frame, { type: "REQ" }>): void {
+    if (!isValidTopic(frame.name)) {
+      this.#invalidTopic(frame.name, frame.reqId);
+      return;
+    }
+    if (!this.mayPublish(frame.name)) {
+      this.reply(frame.reqId, ReplyStatus.DENIED, [], Buffer.from(`may not request ${quote(frame.name)}`));
+      return;
+    }
+    this.router.request(this, frame.reqId, frame.name, frame.timeoutMs, frame.headers, frame.payload);
+  }
+
+  #direct(target: string, headers: Headers, payload: Uint8Array): void {
+    this.router.direct(target, this.nick, headers, payload).then((found) => {
+      if (!found && this.isOpen) this.err(ErrCode.NO_SUCH_USER, 0, `no client named ${quote(target)}`);
+    });
+  }
+
+  #invalidTopic(topic: string, ref: number): void {
+    this.err(ErrCode.INVALID_TOPIC, ref, `invalid topic or pattern '${quote(topic)}'`);
+  }
+
+  #peerClosed(): void {
+    this.state = "CLOSED";
+    this.finish("closed", undefined);
+  }
+}
+
+function handshakeExpired(session: FramedSession): void {
+  session.handshakeExpired();
+}

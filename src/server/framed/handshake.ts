@@ -1,0 +1,80 @@
+/**
+ * HELLO (docs/PROTOCOL.md §2.3): the version check, credentials (users file, token; a verified client
+ * certificate was decided at accept), the nickname claim (cluster-wide in a cluster), then WELCOME.
+ */
+import { CloseReason, ErrCode, encodeFrame, type Frame, PROTOCOL_VERSION } from "../../protocol/frames.js";
+import { nickProblem } from "../../protocol/names.js";
+import { pingIntervalMs } from "../limits.js";
+import type { LoginOutcome } from "../security.js";
+import type { FramedSession } from "./framed-session.js";
+
+const LOGIN_FAILURES: Readonly<Record<Exclude<LoginOutcome, { ok: true }>["code"], readonly [number, string]>> = {
+  EAUTH: [ErrCode.AUTH_FAILED, "authentication failed"],
+  ERATELIMIT: [ErrCode.RATE_LIMIT, "too many failed logins from your address: wait and try again"],
+  EPLAINTEXTAUTH: [ErrCode.PLAINTEXT_AUTH, "credentials are refused on an unencrypted connection: use TLS"],
+};
+
+export function hello(session: FramedSession, frame: Extract<Frame, { type: "HELLO" }>): void {
+  if (frame.version !== PROTOCOL_VERSION) {
+    session.fail(ErrCode.PROTOCOL, CloseReason.PROTOCOL_ERROR, `unsupported protocol version ${frame.version}`);
+    return;
+  }
+  session.clearHandshakeTimer();
+  session.clientName = frame.clientName;
+  const security = session.options.security;
+  const hasCredentials = frame.token !== "" || frame.user !== "" || frame.password !== "";
+  if (!hasCredentials) {
+    if (security.needsLogin(session.connection.peer)) {
+      session.fail(ErrCode.AUTH_REQUIRED, CloseReason.AUTH_FAILED, "this server requires authentication");
+      return;
+    }
+    welcome(session);
+    return;
+  }
+  session.state = "AUTHENTICATING";
+  const credentials = { user: frame.user, password: frame.password, token: frame.token };
+  security.login(credentials, session.connection.peer).then(
+    (outcome) => {
+      if (!session.isOpen) return;
+      if (!outcome.ok) {
+        const [code, message] = LOGIN_FAILURES[outcome.code];
+        session.fail(code, CloseReason.AUTH_FAILED, message);
+        return;
+      }
+      session.user = outcome.user;
+      session.permissions = outcome.permissions;
+      welcome(session);
+    },
+    (error: unknown) => session.owner.sessionFailed(session, error),
+  );
+}
+
+/** Claims the nickname (the client name when it is a valid, free nickname), then WELCOME. */
+function welcome(session: FramedSession): void {
+  session.state = "AUTHENTICATING";
+  const wanted = nickProblem(session.clientName) === undefined ? session.clientName : undefined;
+  session
+    .routerOf()
+    .register(session, wanted)
+    .then(
+      () => {
+        if (!session.isOpen) return;
+        const options = session.options;
+        session.write(
+          encodeFrame({
+            type: "WELCOME",
+            version: PROTOCOL_VERSION,
+            clientId: session.id,
+            nick: session.nick,
+            serverName: options.serverName,
+            maxPayload: options.maxPayloadBytes,
+            maxPending: options.maxPendingBytes,
+            pingIntervalMs: pingIntervalMs(options),
+            idleTimeoutMs: options.idleTimeoutMs,
+          }),
+        );
+        session.ready();
+      },
+      (error: unknown) => session.owner.sessionFailed(session, error),
+    );
+}
