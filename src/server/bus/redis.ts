@@ -1,152 +1,51 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { ConnectionOptions } from "node:tls";
 import type { Redis, RedisOptions } from "ioredis";
 import { EnchufeError } from "../../errors.js";
-import { hasWildcard, isValidPattern, matchTopic } from "../../protocol/topics.js";
-import type { BusEvents, BusRequest, Headers, MessageBus, PresenceChange } from "./bus.js";
+import { hasWildcard, isValidPattern } from "../../protocol/topics.js";
+import type { BusEvents, BusRequest, Headers, MessageBus } from "./bus.js";
 import {
   decodeNodeMessage,
   decodeTopicMessage,
   encodeDirect,
-  encodeReply,
-  encodeRequest,
   encodeTopicMessage,
   KIND_DIRECT,
   KIND_REQUEST,
 } from "./codec.js";
 import { LocalState } from "./local-state.js";
-import { CLAIM_NICK, LEAVE, REAP_DEAD, RELEASE_NICK, SET_PRESENCE, SET_RESPONDER } from "./redis-scripts.js";
+import { WildcardInterest } from "./redis-interest.js";
+import { ignore, type RedisLink, RedisNames } from "./redis-link.js";
+import {
+  checkNodeId,
+  type RedisBusOptions,
+  type ResolvedOptions,
+  redactUrl,
+  resolveOptions,
+} from "./redis-options.js";
+import { RedisPresence } from "./redis-presence.js";
+import { RedisRequests } from "./redis-requests.js";
+import { LEAVE, REAP_DEAD, SET_RESPONDER } from "./redis-scripts.js";
 
-/** Options of the Redis bus. Only `url` is required. */
-export interface RedisBusOptions {
-  /** `redis://host:port` or `rediss://host:port` (TLS); may carry `user:password@`. */
-  readonly url: string;
-  /** Redis password (overrides one in the URL). */
-  readonly password?: string;
-  /** TLS to Redis: `true` for defaults, or Node TLS options (ca, servername...). `rediss://` implies it. */
-  readonly tls?: boolean | ConnectionOptions;
-  /** How often this node refreshes its alive key and reaps dead nodes. */
-  readonly heartbeatMs?: number;
-  /** How long a silent node stays in presence; at least twice heartbeatMs. */
-  readonly nodeTtlMs?: number;
-  /** Prefix of every key and channel, so several clusters can share one Redis. */
-  readonly prefix?: string;
-  /** This node's id; by default host-pid-random. */
-  readonly nodeId?: string;
-  /** Time allowed for the first connection. */
-  readonly connectTimeoutMs?: number;
-  /** Upper bound of the reconnect backoff while Redis is away. */
-  readonly reconnectMaxMs?: number;
-}
-
-export const DEFAULT_REDIS_BUS_OPTIONS = {
-  heartbeatMs: 5000,
-  nodeTtlMs: 30000,
-  prefix: "enchufe",
-  connectTimeoutMs: 5000,
-  reconnectMaxMs: 2000,
-} as const;
-
-type ResolvedOptions = Required<Omit<RedisBusOptions, "password" | "tls" | "nodeId">> &
-  Pick<RedisBusOptions, "password" | "tls">;
-
-const PREFIX = /^[A-Za-z0-9_.:-]{1,64}$/;
-const NODE_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
-
-function optionError(name: string, rule: string, received: unknown): EnchufeError {
-  return new EnchufeError(
-    "EOPTION",
-    `cluster option ${name} ${rule}. Received ${JSON.stringify(received)}.`,
-    {
-      details: { option: name },
-    },
-  );
-}
-
-function resolveOptions(options: RedisBusOptions): ResolvedOptions {
-  const resolved = { ...DEFAULT_REDIS_BUS_OPTIONS, ...options };
-  let url: URL;
-  try {
-    url = new URL(resolved.url);
-  } catch {
-    throw optionError("url", "should be redis://HOST:PORT or rediss://HOST:PORT", resolved.url);
-  }
-  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
-    throw optionError("url", "should start with redis:// or rediss://", redactUrl(resolved.url));
-  }
-  for (const name of ["heartbeatMs", "connectTimeoutMs", "reconnectMaxMs"] as const) {
-    const value = resolved[name];
-    if (!Number.isInteger(value) || value <= 0)
-      throw optionError(name, "should be a positive integer", value);
-  }
-  if (!Number.isInteger(resolved.nodeTtlMs) || resolved.nodeTtlMs < 2 * resolved.heartbeatMs) {
-    throw optionError(
-      "nodeTtlMs",
-      `should be an integer >= 2 * heartbeatMs (${2 * resolved.heartbeatMs})`,
-      resolved.nodeTtlMs,
-    );
-  }
-  if (!PREFIX.test(resolved.prefix))
-    throw optionError("prefix", "should be 1-64 of [A-Za-z0-9_.:-]", resolved.prefix);
-  return Object.freeze(resolved);
-}
-
-/** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  return url.replace(
-    /\/\/([^@/]*)@/,
-    (_whole, auth: string) => `//${auth.includes(":") ? `${auth.split(":")[0]}:***` : auth}@`,
-  );
-}
-
-/** A Redis glob that matches every channel whose topic matches `pattern` (and maybe more). */
-function patternGlob(pattern: string): string {
-  return pattern
-    .split(".")
-    .map((token) => (token === "*" || token === ">" ? "*" : token))
-    .join(".");
-}
-
-function globRegExp(glob: string): RegExp {
-  return new RegExp(
-    `^${glob
-      .split("*")
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-      .join(".*")}$`,
-  );
-}
-
-function isPresenceChange(value: unknown): value is PresenceChange {
-  if (typeof value !== "object" || value === null) return false;
-  const change = value as Record<string, unknown>;
-  return (
-    (change.kind === "join" || change.kind === "leave" || change.kind === "nick") &&
-    typeof change.room === "string" &&
-    typeof change.nick === "string" &&
-    typeof change.node === "string" &&
-    (change.oldNick === undefined || typeof change.oldNick === "string") &&
-    (change.silent === undefined || typeof change.silent === "boolean")
-  );
-}
-
-function ignore(): void {}
+export { DEFAULT_REDIS_BUS_OPTIONS, type RedisBusOptions, redactUrl } from "./redis-options.js";
 
 type Phase = "idle" | "starting" | "up" | "down" | "closed";
 
 /**
  * The bus over Redis: one command connection (publishes in order, registry scripts) and one
  * subscriber connection. Channels: `P:t:<topic>` per topic (SUBSCRIBE for exact interest,
- * PSUBSCRIBE with a superset glob for wildcards, filtered here with matchTopic), `P:n:<node>` for
- * directs, requests and replies, `P:presence` for presence changes. See redis-scripts.ts for keys.
+ * PSUBSCRIBE with a superset glob for wildcards, see redis-interest.ts), `P:n:<node>` for directs,
+ * requests and replies, `P:presence` for presence changes (redis-presence.ts). See redis-scripts.ts
+ * for keys.
  */
 export class RedisBus implements MessageBus {
   readonly nodeId: string;
   readonly #options: ResolvedOptions;
   readonly #nodeIdBytes: Buffer;
   readonly #local = new LocalState();
-  /** Redis glob -> number of local wildcard patterns using it. */
-  readonly #globs = new Map<string, { count: number; regexp: RegExp }>();
+  readonly #names: RedisNames;
+  readonly #wildcards: WildcardInterest;
+  readonly #presence: RedisPresence;
+  readonly #requests: RedisRequests;
   #events: BusEvents | undefined;
   #cmd: Redis | undefined;
   #sub: Redis | undefined;
@@ -158,27 +57,32 @@ export class RedisBus implements MessageBus {
   constructor(options: RedisBusOptions) {
     this.#options = resolveOptions(options);
     this.nodeId = options.nodeId ?? `${hostname()}-${process.pid}-${randomBytes(4).toString("hex")}`;
-    if (!NODE_ID.test(this.nodeId))
-      throw optionError("nodeId", "should be 1-100 of [A-Za-z0-9_.:-]", this.nodeId);
+    checkNodeId(this.nodeId);
     this.#nodeIdBytes = Buffer.from(this.nodeId);
+    this.#names = new RedisNames(this.#options.prefix);
+    this.#wildcards = new WildcardInterest(this.#names);
+    const link = this.#link();
+    this.#presence = new RedisPresence(link);
+    this.#requests = new RedisRequests(link);
   }
 
-  // ---- names -------------------------------------------------------------------------------
-
-  #key(name: string): string {
-    return `${this.#options.prefix}:${name}`;
-  }
-
-  #topicChannel(topic: string): string {
-    return `${this.#options.prefix}:t:${topic}`;
-  }
-
-  #nodeChannel(node: string): string {
-    return `${this.#options.prefix}:n:${node}`;
-  }
-
-  #presenceChannel(): string {
-    return `${this.#options.prefix}:presence`;
+  /** The view of this bus that its parts work through (its getters read the live connections). */
+  #link(): RedisLink {
+    const bus = this;
+    return {
+      nodeId: this.nodeId,
+      names: this.#names,
+      local: this.#local,
+      get ready() {
+        return bus.#ready ? bus.#cmd : undefined;
+      },
+      get connected() {
+        return bus.#cmd?.status === "ready" ? bus.#cmd : undefined;
+      },
+      get events() {
+        return bus.#events;
+      },
+    };
   }
 
   get #ready(): boolean {
@@ -239,7 +143,7 @@ export class RedisBus implements MessageBus {
     if (wasReady) {
       try {
         const removed = (await cmd.eval(LEAVE, 0, this.#options.prefix, this.nodeId)) as string[];
-        this.#announceLeaves(removed);
+        this.#presence.announceLeaves(removed);
         await cmd.quit();
       } catch {
         cmd.disconnect();
@@ -313,46 +217,30 @@ export class RedisBus implements MessageBus {
     const self = this.nodeId;
     const before = (await cmd.eval(LEAVE, 0, prefix, self)) as string[];
     const pipeline = cmd.pipeline();
-    pipeline.set(this.#key(`alive:${self}`), "1", "PX", this.#options.nodeTtlMs);
-    pipeline.sadd(this.#key("nodes"), self);
-    for (const lower of this.#local.nicks.keys()) pipeline.eval(CLAIM_NICK, 0, prefix, self, lower);
-    for (const [room, members] of this.#local.rooms) {
-      for (const nick of members) pipeline.eval(SET_PRESENCE, 0, prefix, self, room, nick, "1");
-    }
+    pipeline.set(this.#names.key(`alive:${self}`), "1", "PX", this.#options.nodeTtlMs);
+    pipeline.sadd(this.#names.key("nodes"), self);
+    this.#presence.register(pipeline);
     for (const pattern of this.#local.responders) pipeline.eval(SET_RESPONDER, 0, prefix, self, pattern, "1");
     const results = await pipeline.exec();
     for (const [error] of results ?? []) if (error) throw error;
 
-    const channels = [this.#nodeChannel(self), this.#presenceChannel()];
+    const channels = [this.#names.nodeChannel(self), this.#names.presenceChannel];
     for (const pattern of this.#local.interest)
-      if (!hasWildcard(pattern)) channels.push(this.#topicChannel(pattern));
+      if (!hasWildcard(pattern)) channels.push(this.#names.topicChannel(pattern));
     await sub.subscribe(...channels);
-    if (this.#globs.size > 0)
-      await sub.psubscribe(...[...this.#globs.keys()].map((glob) => this.#topicChannel(glob)));
+    const globChannels = this.#wildcards.globChannels();
+    if (globChannels.length > 0) await sub.psubscribe(...globChannels);
 
-    // Tell the others what changed while we could not (after a Redis restart they knew nothing).
-    const had = new Set<string>();
-    for (let i = 0; i + 2 < before.length; i += 3) had.add(`${before[i + 1]}\n${before[i + 2]}`);
-    for (const [room, members] of this.#local.rooms) {
-      for (const nick of members) {
-        // Silent: a re-registration, not someone arriving (after a Redis restart it would be everyone).
-        if (!had.delete(`${room}\n${nick}`))
-          this.#announce({ kind: "join", room, nick, node: self, silent: true });
-      }
-    }
-    for (const entry of had) {
-      const cut = entry.indexOf("\n");
-      this.#announce({ kind: "leave", room: entry.slice(0, cut), nick: entry.slice(cut + 1), node: self });
-    }
+    this.#presence.announceRegistered(before);
   }
 
   #beat(): void {
     if (!this.#ready) return;
     const cmd = this.#cmd!;
     const self = this.nodeId;
-    cmd.set(this.#key(`alive:${self}`), "1", "PX", this.#options.nodeTtlMs).catch(ignore);
+    cmd.set(this.#names.key(`alive:${self}`), "1", "PX", this.#options.nodeTtlMs).catch(ignore);
     cmd
-      .sadd(this.#key("nodes"), self)
+      .sadd(this.#names.key("nodes"), self)
       .then((added) => {
         // We were reaped (this process stalled longer than nodeTtlMs): put everything back.
         if (added === 1 && this.#phase === "up") {
@@ -363,7 +251,7 @@ export class RedisBus implements MessageBus {
       .catch(ignore);
     cmd
       .eval(REAP_DEAD, 0, this.#options.prefix, self)
-      .then((removed) => this.#announceLeaves(removed as string[]))
+      .then((removed) => this.#presence.announceLeaves(removed as string[]))
       .catch(ignore);
   }
 
@@ -380,24 +268,14 @@ export class RedisBus implements MessageBus {
     if (!hasWildcard(pattern)) {
       if (live)
         (on
-          ? sub.subscribe(this.#topicChannel(pattern))
-          : sub.unsubscribe(this.#topicChannel(pattern))
+          ? sub.subscribe(this.#names.topicChannel(pattern))
+          : sub.unsubscribe(this.#names.topicChannel(pattern))
         ).catch(ignore);
       return;
     }
-    const glob = patternGlob(pattern);
-    const entry = this.#globs.get(glob);
-    if (on) {
-      if (entry !== undefined) {
-        entry.count++;
-        return;
-      }
-      this.#globs.set(glob, { count: 1, regexp: globRegExp(this.#topicChannel(glob)) });
-      if (live) sub.psubscribe(this.#topicChannel(glob)).catch(ignore);
-    } else if (entry !== undefined && --entry.count === 0) {
-      this.#globs.delete(glob);
-      if (live) sub.punsubscribe(this.#topicChannel(glob)).catch(ignore);
-    }
+    const globChannel = on ? this.#wildcards.add(pattern) : this.#wildcards.remove(pattern);
+    if (globChannel === undefined || !live) return;
+    (on ? sub.psubscribe(globChannel) : sub.punsubscribe(globChannel)).catch(ignore);
   }
 
   async sync(): Promise<void> {
@@ -407,42 +285,30 @@ export class RedisBus implements MessageBus {
 
   publish(topic: string, frame: Buffer): void {
     if (!this.#ready) return; // at most once: dropped while Redis is away
-    this.#cmd!.publish(this.#topicChannel(topic), encodeTopicMessage(this.#nodeIdBytes, frame)).catch(ignore);
+    this.#cmd!.publish(this.#names.topicChannel(topic), encodeTopicMessage(this.#nodeIdBytes, frame)).catch(
+      ignore,
+    );
   }
 
   #onMessage(channel: Buffer, message: Buffer): void {
     const name = channel.toString();
-    const topicPrefix = this.#topicChannel("");
+    const topicPrefix = this.#names.topicPrefix;
     if (name.startsWith(topicPrefix)) {
       const topic = name.slice(topicPrefix.length);
       if (this.#local.interest.has(topic)) this.#deliverTopic(topic, message);
-    } else if (name === this.#nodeChannel(this.nodeId)) {
+    } else if (name === this.#names.nodeChannel(this.nodeId)) {
       this.#onNodeMessage(message);
-    } else if (name === this.#presenceChannel()) {
-      this.#onPresenceMessage(message);
+    } else if (name === this.#names.presenceChannel) {
+      this.#presence.onPresenceMessage(message);
     }
   }
 
-  /**
-   * A message through a glob. Redis sends one copy per matching glob (and one more through an
-   * exact SUBSCRIBE), so only the first matching glob delivers, and only when no exact interest did.
-   */
+  /** A message through a glob: delivered once, unless an exact SUBSCRIBE already delivered it. */
   #onPatternMessage(glob: Buffer, channel: Buffer, message: Buffer): void {
     const name = channel.toString();
-    const topic = name.slice(this.#topicChannel("").length);
+    const topic = name.slice(this.#names.topicPrefix.length);
     if (this.#local.interest.has(topic)) return;
-    const globChannel = glob.toString();
-    for (const [candidate, entry] of this.#globs) {
-      if (!entry.regexp.test(name)) continue;
-      if (this.#topicChannel(candidate) !== globChannel) return;
-      break;
-    }
-    for (const pattern of this.#local.interest) {
-      if (matchTopic(pattern, topic)) {
-        this.#deliverTopic(topic, message);
-        return;
-      }
-    }
+    if (this.#wildcards.delivers(glob.toString(), name, topic)) this.#deliverTopic(topic, message);
   }
 
   #deliverTopic(topic: string, message: Buffer): void {
@@ -453,59 +319,25 @@ export class RedisBus implements MessageBus {
 
   // ---- nicknames and directs -----------------------------------------------------------------
 
-  async claimNick(nick: string): Promise<boolean> {
-    if (this.#local.hasNick(nick)) return false;
-    this.#local.addNick(nick); // reserve before waiting, so two local claims cannot both win
-    if (!this.#ready) return true; // Redis away: local uniqueness only, re-registered on resync
-    try {
-      const claimed = await this.#cmd!.eval(
-        CLAIM_NICK,
-        0,
-        this.#options.prefix,
-        this.nodeId,
-        nick.toLowerCase(),
-      );
-      if (claimed === 1) return true;
-    } catch {
-      return true; // lost Redis during the claim: same as claiming while away
-    }
-    this.#local.removeNick(nick);
-    return false;
+  claimNick(nick: string): Promise<boolean> {
+    return this.#presence.claimNick(nick);
   }
 
   releaseNick(nick: string): void {
-    this.#local.removeNick(nick);
-    if (this.#ready) {
-      this.#cmd!.eval(RELEASE_NICK, 0, this.#options.prefix, this.nodeId, nick.toLowerCase()).catch(ignore);
-    }
+    this.#presence.releaseNick(nick);
   }
 
-  async changeNick(oldNick: string, newNick: string): Promise<boolean> {
-    if (oldNick.toLowerCase() !== newNick.toLowerCase()) {
-      if (!(await this.claimNick(newNick))) return false;
-      this.releaseNick(oldNick);
-    } else {
-      this.#local.addNick(newNick);
-    }
-    for (const room of this.#local.roomsOf(oldNick)) {
-      this.#local.setPresence(room, oldNick, false);
-      this.#local.setPresence(room, newNick, true);
-      if (!this.#ready) continue;
-      const cmd = this.#cmd!;
-      cmd.eval(SET_PRESENCE, 0, this.#options.prefix, this.nodeId, room, oldNick, "0").catch(ignore);
-      cmd.eval(SET_PRESENCE, 0, this.#options.prefix, this.nodeId, room, newNick, "1").catch(ignore);
-      this.#announce({ kind: "nick", room, nick: newNick, oldNick, node: this.nodeId });
-    }
-    return true;
+  changeNick(oldNick: string, newNick: string): Promise<boolean> {
+    return this.#presence.changeNick(oldNick, newNick);
   }
 
   async direct(nick: string, frame: Buffer): Promise<boolean> {
     if (!this.#ready) return false;
     try {
-      const owner = await this.#cmd!.hget(this.#key("nicks"), nick.toLowerCase());
+      const owner = await this.#cmd!.hget(this.#names.key("nicks"), nick.toLowerCase());
       if (owner === null || owner === this.nodeId) return false;
       // PUBLISH counts receivers: 0 means the owner is gone (not yet reaped).
-      return (await this.#cmd!.publish(this.#nodeChannel(owner), encodeDirect(nick, frame))) > 0;
+      return (await this.#cmd!.publish(this.#names.nodeChannel(owner), encodeDirect(nick, frame))) > 0;
     } catch {
       return false;
     }
@@ -523,145 +355,28 @@ export class RedisBus implements MessageBus {
   // ---- presence ----------------------------------------------------------------------------
 
   setPresence(room: string, nick: string, present: boolean, announce = true): void {
-    if (!this.#local.setPresence(room, nick, present)) return;
-    if (!this.#ready) return; // re-registered and announced on resync
-    this.#cmd!.eval(
-      SET_PRESENCE,
-      0,
-      this.#options.prefix,
-      this.nodeId,
-      room,
-      nick,
-      present ? "1" : "0",
-    ).catch(ignore);
-    this.#announce({
-      kind: present ? "join" : "leave",
-      room,
-      nick,
-      node: this.nodeId,
-      ...(announce ? {} : { silent: true }),
-    });
+    this.#presence.setPresence(room, nick, present, announce);
   }
 
-  #announce(change: PresenceChange): void {
-    if (this.#cmd?.status !== "ready") return;
-    this.#cmd.publish(this.#presenceChannel(), JSON.stringify(change)).catch(ignore);
+  who(room: string): Promise<string[]> {
+    return this.#presence.who(room);
   }
 
-  /** `removed` is a flat node, room, nick list from REAP_DEAD or LEAVE. */
-  #announceLeaves(removed: string[]): void {
-    for (let i = 0; i + 2 < removed.length; i += 3) {
-      this.#announce({ kind: "leave", node: removed[i]!, room: removed[i + 1]!, nick: removed[i + 2]! });
-    }
-  }
-
-  #onPresenceMessage(message: Buffer): void {
-    let change: unknown;
-    try {
-      change = JSON.parse(message.toString());
-    } catch {
-      return;
-    }
-    if (!isPresenceChange(change) || change.node === this.nodeId) return;
-    this.#events?.onPresence?.(change);
-  }
-
-  /** Keeps the members whose node is alive; returns them grouped as given. */
-  async #aliveNodes(nodes: Iterable<string>): Promise<Set<string>> {
-    const list = [...new Set(nodes)];
-    const alive = new Set<string>();
-    if (list.length === 0) return alive;
-    const flags = await this.#cmd!.mget(list.map((node) => this.#key(`alive:${node}`)));
-    list.forEach((node, i) => {
-      if (flags[i] !== null) alive.add(node);
-    });
-    return alive;
-  }
-
-  async who(room: string): Promise<string[]> {
-    if (!this.#ready) return this.#local.who(room);
-    try {
-      const members = await this.#cmd!.hgetall(this.#key(`room:${room}`));
-      const alive = await this.#aliveNodes(Object.values(members));
-      return Object.entries(members)
-        .filter(([, node]) => alive.has(node))
-        .map(([nick]) => nick)
-        .sort();
-    } catch {
-      return this.#local.who(room);
-    }
-  }
-
-  async rooms(): Promise<Array<{ room: string; members: number }>> {
-    if (!this.#ready) return this.#local.roomList();
-    try {
-      const cmd = this.#cmd!;
-      const names = (await cmd.smembers(this.#key("rooms"))).sort();
-      if (names.length === 0) return [];
-      const pipeline = cmd.pipeline();
-      for (const room of names) pipeline.hgetall(this.#key(`room:${room}`));
-      const results = (await pipeline.exec()) ?? [];
-      const memberLists = results.map(([error, value]) => (error ? {} : (value as Record<string, string>)));
-      const alive = await this.#aliveNodes(memberLists.flatMap((members) => Object.values(members)));
-      const list: Array<{ room: string; members: number }> = [];
-      names.forEach((room, i) => {
-        const count = Object.values(memberLists[i] ?? {}).filter((node) => alive.has(node)).length;
-        if (count > 0) list.push({ room, members: count });
-      });
-      return list;
-    } catch {
-      return this.#local.roomList();
-    }
+  rooms(): Promise<Array<{ room: string; members: number }>> {
+    return this.#presence.rooms();
   }
 
   // ---- requests ----------------------------------------------------------------------------
 
   responder(pattern: string, on: boolean): void {
-    if (on === this.#local.responders.has(pattern)) return;
-    if (on) this.#local.responders.add(pattern);
-    else this.#local.responders.delete(pattern);
-    if (this.#ready) {
-      this.#cmd!.eval(SET_RESPONDER, 0, this.#options.prefix, this.nodeId, pattern, on ? "1" : "0").catch(
-        ignore,
-      );
-    }
+    this.#requests.responder(pattern, on);
   }
 
-  async routeRequest(req: BusRequest): Promise<boolean> {
-    if (!this.#ready) return false;
-    try {
-      const cmd = this.#cmd!;
-      const entries = await cmd.hgetall(this.#key("resp"));
-      const candidates = new Set<string>();
-      for (const [field, node] of Object.entries(entries)) {
-        if (node === this.nodeId) continue;
-        const pattern = field.slice(node.length + 1);
-        if (matchTopic(pattern, req.name)) candidates.add(node);
-      }
-      const nodes = [...candidates];
-      // Spread requests over the nodes that can answer; PUBLISH returning 0 means that node is gone.
-      for (let i = nodes.length - 1; i > 0; i--) {
-        const j = Math.floor(Math.random() * (i + 1));
-        [nodes[i], nodes[j]] = [nodes[j]!, nodes[i]!];
-      }
-      const message = encodeRequest({ ...req, replyNode: this.nodeId });
-      for (const node of nodes) {
-        if ((await cmd.publish(this.#nodeChannel(node), message)) > 0) return true;
-      }
-      return false;
-    } catch {
-      return false;
-    }
+  routeRequest(req: BusRequest): Promise<boolean> {
+    return this.#requests.routeRequest(req);
   }
 
   reply(replyNode: string, token: string, status: number, headers: Headers, payload: Buffer): void {
-    if (replyNode === this.nodeId) {
-      queueMicrotask(() => this.#events?.onReply(token, status, headers, payload));
-      return;
-    }
-    if (!this.#ready) return;
-    this.#cmd!.publish(this.#nodeChannel(replyNode), encodeReply(token, status, headers, payload)).catch(
-      ignore,
-    );
+    this.#requests.reply(replyNode, token, status, headers, payload);
   }
 }

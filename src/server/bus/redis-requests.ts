@@ -1,0 +1,65 @@
+/**
+ * The Redis bus's request routing: responders registered in the `P:resp` hash, a request sent to one
+ * node that can answer it (chosen at random, matched with SubscriptionIndex), replies to the asking node.
+ */
+import { SubscriptionIndex } from "../../protocol/subscriptions.js";
+import { isValidPattern } from "../../protocol/topics.js";
+import type { BusRequest, Headers } from "./bus.js";
+import { encodeReply, encodeRequest } from "./codec.js";
+import { ignore, type RedisLink } from "./redis-link.js";
+import { SET_RESPONDER } from "./redis-scripts.js";
+
+/** Responders and request routing over Redis, for one RedisBus. */
+export class RedisRequests {
+  readonly #link: RedisLink;
+
+  constructor(link: RedisLink) {
+    this.#link = link;
+  }
+
+  responder(pattern: string, on: boolean): void {
+    if (on === this.#link.local.responders.has(pattern)) return;
+    if (on) this.#link.local.responders.add(pattern);
+    else this.#link.local.responders.delete(pattern);
+    this.#link.ready
+      ?.eval(SET_RESPONDER, 0, this.#link.names.prefix, this.#link.nodeId, pattern, on ? "1" : "0")
+      .catch(ignore);
+  }
+
+  async routeRequest(req: BusRequest): Promise<boolean> {
+    const cmd = this.#link.ready;
+    if (cmd === undefined) return false;
+    try {
+      const entries = await cmd.hgetall(this.#link.names.key("resp"));
+      const responders = new SubscriptionIndex<string>();
+      for (const [field, node] of Object.entries(entries)) {
+        const pattern = field.slice(node.length + 1);
+        // Another node's entry is input: the index assumes valid patterns.
+        if (node !== this.#link.nodeId && isValidPattern(pattern)) responders.add(pattern, node);
+      }
+      const nodes = [...responders.match(req.name)];
+      // Spread requests over the nodes that can answer; PUBLISH returning 0 means that node is gone.
+      for (let i = nodes.length - 1; i > 0; i--) {
+        const j = Math.floor(Math.random() * (i + 1));
+        [nodes[i], nodes[j]] = [nodes[j]!, nodes[i]!];
+      }
+      const message = encodeRequest({ ...req, replyNode: this.#link.nodeId });
+      for (const node of nodes) {
+        if ((await cmd.publish(this.#link.names.nodeChannel(node), message)) > 0) return true;
+      }
+      return false;
+    } catch {
+      return false;
+    }
+  }
+
+  reply(replyNode: string, token: string, status: number, headers: Headers, payload: Buffer): void {
+    if (replyNode === this.#link.nodeId) {
+      queueMicrotask(() => this.#link.events?.onReply(token, status, headers, payload));
+      return;
+    }
+    this.#link.ready
+      ?.publish(this.#link.names.nodeChannel(replyNode), encodeReply(token, status, headers, payload))
+      .catch(ignore);
+  }
+}
