@@ -12,23 +12,15 @@ import { createServer } from "../../server/server.js";
 import { formatAddress, isPublicBind } from "../../transport/address.js";
 import { TlsListener, type TlsServerOptions } from "../../transport/tls.js";
 import type { TraceEvent } from "../../transport/trace.js";
-import {
-  COMMON_OPTIONS,
-  detectLang,
-  langValue,
-  numberValue,
-  parseCommandArgs,
-  portValue,
-  usageError,
-} from "../args.js";
+import { numberValue, portValue, usageError } from "../args.js";
 import { CLUSTER_OPTIONS, clusterBus, workerCount } from "../cluster-options.js";
+import { defineCommand } from "../command.js";
 import { type CliContext, type Command, EXIT_OK } from "../context.js";
 import { readCliFile } from "../files.js";
 import { reportError, traceLine } from "../output.js";
 import { isWorker, type ListeningMessage, leavePrimary, runWorkers } from "../workers.js";
 
 const OPTIONS = {
-  ...COMMON_OPTIONS,
   host: { type: "string" },
   port: { type: "string", short: "p" },
   message: { type: "string" },
@@ -100,19 +92,13 @@ export const run: Command = async (argv, ctx) => {
   return code;
 };
 
-const runServer: Command = async (argv, ctx) => {
-  let lang = detectLang(argv, ctx);
-  let debug = argv.includes("--debug");
-  try {
-    const { values } = parseCommandArgs(argv, OPTIONS, lang);
-    lang = langValue(values.lang, lang);
-    debug = values.debug === true;
-    if (values.help === true) {
-      ctx.stdout.write(
-        `${t(lang, "help.server", { extra: t(lang, "help.serverLimits") + t(lang, "help.tlsServer") + t(lang, "help.serverCluster") })}\n`,
-      );
-      return EXIT_OK;
-    }
+const runServer = defineCommand({
+  options: OPTIONS,
+  help: "help.server",
+  helpParams: (lang) => ({
+    extra: t(lang, "help.serverLimits") + t(lang, "help.tlsServer") + t(lang, "help.serverCluster"),
+  }),
+  run: async ({ values, lang }, ctx) => {
     if (values.once === true && values["greet-only"] === true) {
       throw usageError(t(lang, "cli.conflict", { a: "--once", b: "--greet-only" }));
     }
@@ -265,10 +251,8 @@ const runServer: Command = async (argv, ctx) => {
       return await serve(ctx, lang, { ...options, handler }, values.trace === true, reload, authenticated);
     }
     return await serve(ctx, lang, options, values.trace === true, reload, authenticated);
-  } catch (error) {
-    return reportError(ctx, lang, error, debug);
-  }
-};
+  },
+});
 
 async function serve(
   ctx: CliContext,
