@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { ConnectionOptions } from "node:tls";
 import type { Redis, RedisOptions } from "ioredis";
-import { EnchufeError } from "../../errors.js";
+import { EnchufeError, optionError } from "../../errors.js";
 import { hasWildcard, isValidPattern, matchTopic } from "../../protocol/topics.js";
 import type { BusEvents, BusRequest, Headers, MessageBus, PresenceChange } from "./bus.js";
 import {
@@ -53,16 +53,6 @@ type ResolvedOptions = Required<Omit<RedisBusOptions, "password" | "tls" | "node
 
 const PREFIX = /^[A-Za-z0-9_.:-]{1,64}$/;
 const NODE_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
-
-function optionError(name: string, rule: string, received: unknown): EnchufeError {
-  return new EnchufeError(
-    "EOPTION",
-    `cluster option ${name} ${rule}. Received ${JSON.stringify(received)}.`,
-    {
-      details: { option: name },
-    },
-  );
-}
 
 function resolveOptions(options: RedisBusOptions): ResolvedOptions {
   const resolved = { ...DEFAULT_REDIS_BUS_OPTIONS, ...options };
