@@ -18,6 +18,8 @@ type Key =
   | "cli.conflict"
   | "cli.unexpectedArgument"
   | "cli.unexpected"
+  | "cli.messageNul"
+  | "cli.messageNewline"
   | "help.main"
   | "help.server"
   | "help.client"
@@ -68,6 +70,10 @@ export const cli = {
     "cli.badLang": "--lang debe ser 'es' o 'en' (recibido: '{value}').",
     "cli.conflict": "Las opciones {a} y {b} no se pueden usar juntas.",
     "cli.unexpectedArgument": "Argumento inesperado: '{value}'.",
+    "cli.messageNul":
+      "El saludo de {option} contiene un byte NUL (0x00), que rompe la conexión de los clientes de programa. Quítalo del saludo.",
+    "cli.messageNewline":
+      "El saludo de {option} tiene un salto de línea, y en modo sesión el saludo es una sola línea. Quítalo, o usa --once o --greet-only para enviar los bytes tal cual.",
     "cli.unexpected": "Error inesperado en enchufe (es un fallo nuestro; por favor repórtalo):",
     "help.main": `enchufe: sockets TCP para aprender programación distribuida, y un servidor de mensajería.
 
@@ -211,6 +217,10 @@ TLS y autenticación (docs/SECURITY.md):
     "cli.badLang": "--lang must be 'es' or 'en' (received: '{value}').",
     "cli.conflict": "Options {a} and {b} cannot be used together.",
     "cli.unexpectedArgument": "Unexpected argument: '{value}'.",
+    "cli.messageNul":
+      "The greeting from {option} contains a NUL byte (0x00), which breaks program clients' connection. Remove it from the greeting.",
+    "cli.messageNewline":
+      "The greeting from {option} contains a line break, and in session mode the greeting is one line. Remove it, or use --once or --greet-only to send the bytes as they are.",
     "cli.unexpected": "Unexpected error in enchufe (a bug on our side; please report it):",
     "help.main": `enchufe: TCP sockets for learning distributed programming, and a messaging server.
 

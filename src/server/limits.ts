@@ -96,6 +96,9 @@ export function resolveMessagingOptions(options: Partial<MessagingOptions> = {})
   if (resolved.greeting.includes("\n")) {
     throw optionError("greeting", "should be one line, without a line break", resolved.greeting);
   }
+  if (resolved.greeting.includes("\0")) {
+    throw optionError("greeting", "should not contain a NUL byte (0x00)", resolved.greeting);
+  }
   return Object.freeze(resolved);
 }
 

@@ -74,6 +74,10 @@ export function resolveServerOptions(options: Partial<ServerOptions> = {}): Serv
   if (typeof merged.message !== "string" && !(merged.message instanceof Uint8Array)) {
     throw optionError("message", "should be a string or bytes", merged.message);
   }
+  // In every mode: framed clients look for their preface echo, and a NUL in the greeting breaks that.
+  if (typeof merged.message === "string" ? merged.message.includes("\0") : merged.message.includes(0)) {
+    throw optionError("message", "should not contain a NUL byte (0x00)", merged.message);
+  }
   if (!Number.isInteger(merged.backlog) || merged.backlog < 1) {
     throw optionError("backlog", "should be a positive integer", merged.backlog);
   }

@@ -174,11 +174,20 @@ const runServer = defineCommand({
         t(lang, "cli.conflict", { a: "--cluster", b: mode === "once" ? "--once" : "--greet-only" }),
       );
     }
+    const message =
+      values["message-file"] !== undefined ? await readCliFile(values["message-file"]) : values.message;
+    // Checked before any worker starts, so a bad greeting is one usage error, not one per worker.
+    if (message !== undefined) {
+      checkGreeting(
+        message,
+        values["message-file"] === undefined ? "--message" : "--message-file",
+        mode,
+        lang,
+      );
+    }
     const workers = workerCount(values, lang);
     const bus = await clusterBus(values, lang);
     if (workers !== undefined && !isWorker()) return await runWorkers(ctx, lang, workers);
-    const message =
-      values["message-file"] !== undefined ? await readCliFile(values["message-file"]) : values.message;
     const int = { integer: true };
     const shutdownTimeoutMs = numberValue("shutdown-timeout", values["shutdown-timeout"], 5, lang) * 1000;
     const options: Partial<ServerOptions> = {
@@ -306,6 +315,19 @@ async function serve(
   await server.close();
   if (!worker) ctx.stderr.write(`${t(lang, "cli.stopped")}\n`);
   return EXIT_OK;
+}
+
+/**
+ * Refuses, as a usage error, a greeting the server cannot send: a NUL byte in any mode (framed
+ * clients search for their preface echo, and a NUL in the greeting ends that search early) and a
+ * line break in session mode (there the greeting is one text line).
+ */
+function checkGreeting(message: string | Buffer, option: string, mode: ServerMode, lang: Lang): void {
+  const bytes = typeof message === "string" ? Buffer.from(message, "utf8") : message;
+  if (bytes.includes(0)) throw usageError(t(lang, "cli.messageNul", { option }));
+  if (mode === "session" && bytes.includes(0x0a)) {
+    throw usageError(t(lang, "cli.messageNewline", { option }));
+  }
 }
 
 /** `--line-rate N`: the text flood guard refills N lines per second, with a burst of 4 N (0 = off). */
