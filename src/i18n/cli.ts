@@ -117,6 +117,8 @@ Límites de la sesión de mensajería (docs/PROTOCOL.md):
   --max-pending BYTES        salida pendiente por cliente antes de cortarlo por lento (por defecto 8388608)
   --handshake-timeout SEG    tiempo para el saludo de un cliente de programa (por defecto 10)
   --idle-timeout SEG         cierra clientes en silencio tras SEG (por defecto 0 = nunca)
+  --line-timeout SEG         una línea de texto debe terminar SEG tras su primer byte, o se avisa y se cierra
+                             (por defecto 30; 0 = sin límite)
   --max-connections N        conexiones simultáneas como máximo (por defecto 10000)
   --shutdown-timeout SEG     tiempo para vaciar las colas al detenerse (por defecto 5)`,
     "help.chat": `Uso: enchufe chat [--nick APODO] [--room SALA] [opciones]
@@ -264,6 +266,8 @@ Messaging session limits (docs/PROTOCOL.md):
   --max-pending BYTES        output pending per client before it is cut off as slow (default 8388608)
   --handshake-timeout SEC    time for a program client's handshake (default 10)
   --idle-timeout SEC         close clients silent for SEC (default 0 = never)
+  --line-timeout SEC         a text line must end within SEC of its first byte, else a notice and a close
+                             (default 30; 0 = off)
   --max-connections N        most simultaneous connections (default 10000)
   --shutdown-timeout SEC     time to flush queues when stopping (default 5)`,
     "help.chat": `Usage: enchufe chat [--nick NICK] [--room ROOM] [options]

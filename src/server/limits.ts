@@ -24,6 +24,8 @@ export interface MessagingOptions {
   readonly handshakeTimeoutMs: number;
   /** Silence from a client after which it is closed (0 = off). Framed clients are pinged at half of it. */
   readonly idleTimeoutMs: number;
+  /** A text line must be completed within this many ms of its first byte, else a notice and a close (0 = off). */
+  readonly lineTimeoutMs: number;
   /** Most simultaneous connections (0 = no limit); extra ones are told and closed. */
   readonly maxConnections: number;
   /** Flood guard for text users: lines allowed at once (token bucket size; 0 = guard off). */
@@ -51,6 +53,7 @@ export const DEFAULT_MESSAGING_OPTIONS: MessagingOptions = Object.freeze({
   maxPendingBytes: 8 * 1024 * 1024,
   handshakeTimeoutMs: 10_000,
   idleTimeoutMs: 0,
+  lineTimeoutMs: 30_000,
   maxConnections: 10_000,
   floodBurstLines: 2000,
   floodLinesPerSecond: 500,
@@ -69,6 +72,7 @@ const NUMERIC_KEYS = [
   "maxPendingBytes",
   "handshakeTimeoutMs",
   "idleTimeoutMs",
+  "lineTimeoutMs",
   "maxConnections",
   "floodBurstLines",
   "floodLinesPerSecond",

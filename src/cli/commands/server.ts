@@ -32,6 +32,7 @@ const OPTIONS = {
   "max-pending": { type: "string" },
   "handshake-timeout": { type: "string" },
   "idle-timeout": { type: "string" },
+  "line-timeout": { type: "string" },
   "max-connections": { type: "string" },
   "shutdown-timeout": { type: "string" },
   "tls-cert": { type: "string" },
@@ -237,6 +238,8 @@ const runServer = defineCommand({
           ) * 1000,
         idleTimeoutMs:
           numberValue("idle-timeout", values["idle-timeout"], defaults.idleTimeoutMs / 1000, lang) * 1000,
+        lineTimeoutMs:
+          numberValue("line-timeout", values["line-timeout"], defaults.lineTimeoutMs / 1000, lang) * 1000,
         maxConnections: numberValue(
           "max-connections",
           values["max-connections"],
