@@ -1,10 +1,9 @@
 /** `enchufe pub TOPIC [MESSAGE]`: publishes MESSAGE, or one message per standard-input line, in order. */
 import { createInterface } from "node:readline";
-import { connect } from "../../client/client.js";
 import { t } from "../../i18n/index.js";
 import { usageError } from "../args.js";
 import { defineCommand } from "../command.js";
-import { CONNECTION_OPTIONS, connectionFrom } from "../connection.js";
+import { CONNECTION_OPTIONS, connectionFrom, withOneShotClient } from "../connection.js";
 import { EXIT_OK } from "../context.js";
 
 export const run = defineCommand({
@@ -16,15 +15,7 @@ export const run = defineCommand({
     const [topic, message, ...extra] = positionals;
     if (topic === undefined) throw usageError(t(lang, "cli.missingArgument", { name: "TOPIC" }));
     if (extra.length > 0) throw usageError(t(lang, "cli.unexpectedArgument", { value: extra[0] }));
-    const client = await connect({
-      ...{ ...(await connectionFrom(values, ctx, lang)), name: "enchufe-pub" },
-      reconnect: false,
-    });
-    let failure: unknown;
-    client.on("error", (error: unknown) => {
-      failure ??= error;
-    });
-    try {
+    await withOneShotClient(await connectionFrom(values, ctx, lang), "enchufe-pub", async (client) => {
       if (message !== undefined) {
         client.publish(topic, message);
       } else {
@@ -32,10 +23,7 @@ export const run = defineCommand({
         for await (const line of lines) client.publish(topic, line);
       }
       await client.flush();
-      if (failure !== undefined) throw failure;
-    } finally {
-      await client.close();
-    }
+    });
     return EXIT_OK;
   },
 });

@@ -1,9 +1,8 @@
 /** `enchufe request NAME [DATA] [--timeout S]`: prints the reply's payload. */
-import { connect } from "../../client/client.js";
 import { t } from "../../i18n/index.js";
 import { numberValue, usageError } from "../args.js";
 import { defineCommand } from "../command.js";
-import { CONNECTION_OPTIONS, connectionFrom } from "../connection.js";
+import { CONNECTION_OPTIONS, connectionFrom, withOneShotClient } from "../connection.js";
 import { EXIT_OK } from "../context.js";
 
 export const run = defineCommand({
@@ -16,22 +15,13 @@ export const run = defineCommand({
     if (name === undefined) throw usageError(t(lang, "cli.missingArgument", { name: "NAME" }));
     if (extra.length > 0) throw usageError(t(lang, "cli.unexpectedArgument", { value: extra[0] }));
     const timeoutMs = numberValue("timeout", values.timeout, 10, lang) * 1000;
-    const client = await connect({
-      ...{ ...(await connectionFrom(values, ctx, lang)), name: "enchufe-request" },
-      reconnect: false,
-    });
-    let failure: unknown;
-    client.on("error", (error: unknown) => {
-      failure ??= error;
-    });
-    try {
-      const reply = await client.request(name, data ?? "", { timeoutMs });
-      if (failure !== undefined) throw failure;
-      ctx.stdout.write(reply.payload);
-      ctx.stdout.write("\n");
-    } finally {
-      await client.close();
-    }
+    const reply = await withOneShotClient(
+      await connectionFrom(values, ctx, lang),
+      "enchufe-request",
+      (client) => client.request(name, data ?? "", { timeoutMs }),
+    );
+    ctx.stdout.write(reply.payload);
+    ctx.stdout.write("\n");
     return EXIT_OK;
   },
 });
