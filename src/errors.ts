@@ -73,3 +73,32 @@ export class EnchufeError extends Error {
 export function isEnchufeError(error: unknown, code?: ErrorCode): error is EnchufeError {
   return error instanceof EnchufeError && (code === undefined || error.code === code);
 }
+
+/**
+ * The one way to build an EOPTION error, in Node's "what, rule, received" form:
+ * `optionError("port", "should be >= 0 and <= 65535", 70000)` gives
+ * `options.port should be >= 0 and <= 65535. Received type number (70000).`
+ * `details` carries `option`, `rule` and the `received` description for localized messages.
+ */
+export function optionError(option: string, rule: string, received: unknown): EnchufeError {
+  const description = describeReceived(received);
+  return new EnchufeError("EOPTION", `options.${option} ${rule}. Received ${description}.`, {
+    details: { option, rule, received: description },
+  });
+}
+
+/** How Node's ERR_INVALID_ARG_TYPE names a value: its type and a short rendering of it. */
+function describeReceived(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === "function") return `function ${value.name || "<anonymous>"}`;
+  if (typeof value === "object") {
+    const name = (value as { constructor?: { name?: string } }).constructor?.name;
+    return name === undefined || name === "" ? "type object" : `an instance of ${name}`;
+  }
+  if (typeof value === "string") {
+    // Long strings are cut, as Node does, so a wrong multi-kilobyte value does not flood the message.
+    const shown = value.length > 28 ? `${value.slice(0, 25)}...` : value;
+    return `type string (${JSON.stringify(shown)})`;
+  }
+  return `type ${typeof value} (${String(value)})`;
+}

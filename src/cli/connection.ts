@@ -1,6 +1,7 @@
 /** Turns the connection flags every client command shares (address, timeout, TLS) into client options. */
 import type { Socket } from "node:net";
 import type { ConnectionOptions } from "node:tls";
+import { connect, type EnchufeClient } from "../client/client.js";
 import type { Lang } from "../i18n/index.js";
 import { t } from "../i18n/index.js";
 import { dial } from "../transport/tcp.js";
@@ -95,5 +96,28 @@ export async function dialServer(connection: CliConnection): Promise<Socket> {
     });
   } catch (error) {
     throw tls === undefined ? error : mapTlsError(error, { host, port, step: "connect" });
+  }
+}
+
+/**
+ * Connects once as `name`, without reconnecting (a one-shot command fails rather than waits), runs
+ * `use` and closes. An `error` event seen meanwhile is thrown once `use` is done, so the command fails.
+ */
+export async function withOneShotClient<T>(
+  connection: CliConnection,
+  name: string,
+  use: (client: EnchufeClient) => Promise<T>,
+): Promise<T> {
+  const client = await connect({ ...connection, name, reconnect: false });
+  let failure: unknown;
+  client.on("error", (error: unknown) => {
+    failure ??= error;
+  });
+  try {
+    const result = await use(client);
+    if (failure !== undefined) throw failure;
+    return result;
+  } finally {
+    await client.close();
   }
 }

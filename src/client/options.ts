@@ -1,6 +1,6 @@
 /** The messaging client's options, defaults and reconnection backoff. */
 import type { ConnectionOptions } from "node:tls";
-import { EnchufeError } from "../errors.js";
+import { optionError } from "../errors.js";
 import type { TraceSink } from "../transport/trace.js";
 
 export interface ReconnectOptions {
@@ -63,13 +63,7 @@ export const DEFAULT_CLIENT_OPTIONS: ClientOptions = Object.freeze({
 
 function positive(name: string, value: number, allowZero = false): void {
   if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new EnchufeError(
-      "EOPTION",
-      `options.${name} should be a ${allowZero ? "non-negative" : "positive"} number. Received ${value}.`,
-      {
-        details: { option: name, received: String(value) },
-      },
-    );
+    throw optionError(name, `should be a ${allowZero ? "non-negative" : "positive"} number`, value);
   }
 }
 
@@ -86,13 +80,7 @@ export function resolveClientOptions(options: ClientOptionsInput = {}): ClientOp
       : { ...DEFAULT_RECONNECT, ...(options.reconnect === true ? {} : options.reconnect) };
   const merged: ClientOptions = { ...DEFAULT_CLIENT_OPTIONS, ...options, reconnect };
   if (!Number.isInteger(merged.port) || merged.port < 0 || merged.port > 65535) {
-    throw new EnchufeError(
-      "EOPTION",
-      `options.port should be an integer >= 0 and <= 65535. Received ${merged.port}.`,
-      {
-        details: { option: "port", received: String(merged.port) },
-      },
-    );
+    throw optionError("port", "should be an integer >= 0 and <= 65535", merged.port);
   }
   positive("timeoutMs", merged.timeoutMs, true);
   positive("maxBufferedMessages", merged.maxBufferedMessages, true);

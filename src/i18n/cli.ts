@@ -18,6 +18,8 @@ type Key =
   | "cli.conflict"
   | "cli.unexpectedArgument"
   | "cli.unexpected"
+  | "cli.messageNul"
+  | "cli.messageNewline"
   | "help.main"
   | "help.server"
   | "help.client"
@@ -68,6 +70,10 @@ export const cli = {
     "cli.badLang": "--lang debe ser 'es' o 'en' (recibido: '{value}').",
     "cli.conflict": "Las opciones {a} y {b} no se pueden usar juntas.",
     "cli.unexpectedArgument": "Argumento inesperado: '{value}'.",
+    "cli.messageNul":
+      "El saludo de {option} contiene un byte NUL (0x00), que rompe la conexión de los clientes de programa. Quítalo del saludo.",
+    "cli.messageNewline":
+      "El saludo de {option} tiene un salto de línea, y en modo sesión el saludo es una sola línea. Quítalo, o usa --once o --greet-only para enviar los bytes tal cual.",
     "cli.unexpected": "Error inesperado en enchufe (es un fallo nuestro; por favor repórtalo):",
     "help.main": `enchufe: sockets TCP para aprender programación distribuida, y un servidor de mensajería.
 
@@ -111,6 +117,8 @@ Límites de la sesión de mensajería (docs/PROTOCOL.md):
   --max-pending BYTES        salida pendiente por cliente antes de cortarlo por lento (por defecto 8388608)
   --handshake-timeout SEG    tiempo para el saludo de un cliente de programa (por defecto 10)
   --idle-timeout SEG         cierra clientes en silencio tras SEG (por defecto 0 = nunca)
+  --line-timeout SEG         una línea de texto debe terminar SEG tras su primer byte, o se avisa y se cierra
+                             (por defecto 30; 0 = sin límite)
   --max-connections N        conexiones simultáneas como máximo (por defecto 10000)
   --shutdown-timeout SEG     tiempo para vaciar las colas al detenerse (por defecto 5)`,
     "help.chat": `Uso: enchufe chat [--nick APODO] [--room SALA] [opciones]
@@ -211,6 +219,10 @@ TLS y autenticación (docs/SECURITY.md):
     "cli.badLang": "--lang must be 'es' or 'en' (received: '{value}').",
     "cli.conflict": "Options {a} and {b} cannot be used together.",
     "cli.unexpectedArgument": "Unexpected argument: '{value}'.",
+    "cli.messageNul":
+      "The greeting from {option} contains a NUL byte (0x00), which breaks program clients' connection. Remove it from the greeting.",
+    "cli.messageNewline":
+      "The greeting from {option} contains a line break, and in session mode the greeting is one line. Remove it, or use --once or --greet-only to send the bytes as they are.",
     "cli.unexpected": "Unexpected error in enchufe (a bug on our side; please report it):",
     "help.main": `enchufe: TCP sockets for learning distributed programming, and a messaging server.
 
@@ -254,6 +266,8 @@ Messaging session limits (docs/PROTOCOL.md):
   --max-pending BYTES        output pending per client before it is cut off as slow (default 8388608)
   --handshake-timeout SEC    time for a program client's handshake (default 10)
   --idle-timeout SEC         close clients silent for SEC (default 0 = never)
+  --line-timeout SEC         a text line must end within SEC of its first byte, else a notice and a close
+                             (default 30; 0 = off)
   --max-connections N        most simultaneous connections (default 10000)
   --shutdown-timeout SEC     time to flush queues when stopping (default 5)`,
     "help.chat": `Usage: enchufe chat [--nick NICK] [--room ROOM] [options]

@@ -2,7 +2,7 @@
  * The messaging server's limits and settings: one typed options interface, one DEFAULT set,
  * validated at the boundary (EOPTION) and frozen. Framed clients learn the limits in WELCOME.
  */
-import { EnchufeError } from "../errors.js";
+import { optionError } from "../errors.js";
 import type { Lang } from "../i18n/lang.js";
 import type { MessageBus } from "./bus/index.js";
 import { SecurityPolicy } from "./security.js";
@@ -95,30 +95,14 @@ export function resolveMessagingOptions(options: Partial<MessagingOptions> = {})
     const value = resolved[key];
     const minimum = POSITIVE_KEYS.has(key) ? 1 : 0;
     if (!Number.isSafeInteger(value) || value < minimum) {
-      throw new EnchufeError(
-        "EOPTION",
-        `options.${key} should be an integer >= ${minimum}. Received ${typeof value} (${String(value)}).`,
-        { details: { option: key, value: String(value) } },
-      );
+      throw optionError(key, `should be an integer >= ${minimum}`, value);
     }
   }
   if (resolved.maxPayloadBytes > 0xffff_ffff - FRAME_OVERHEAD_BYTES) {
-    throw new EnchufeError(
-      "EOPTION",
-      `options.maxPayloadBytes should be < 4 GiB. Received ${resolved.maxPayloadBytes}.`,
-      {
-        details: { option: "maxPayloadBytes", value: resolved.maxPayloadBytes },
-      },
-    );
+    throw optionError("maxPayloadBytes", "should be < 4 GiB", resolved.maxPayloadBytes);
   }
   if (resolved.lang !== "es" && resolved.lang !== "en") {
-    throw new EnchufeError(
-      "EOPTION",
-      `options.lang should be "es" or "en". Received ${String(resolved.lang)}.`,
-      {
-        details: { option: "lang", value: String(resolved.lang) },
-      },
-    );
+    throw optionError("lang", 'should be "es" or "en"', resolved.lang);
   }
   return Object.freeze(resolved);
 }

@@ -1,6 +1,6 @@
 /** The greeting server's options: one typed interface, one set of defaults, validated once and frozen. */
 import type { Server } from "node:net";
-import { EnchufeError } from "../errors.js";
+import { optionError } from "../errors.js";
 import type { Connection } from "../transport/connection.js";
 
 /** The original tutorial's greeting, sent as these exact UTF-8 bytes. */
@@ -57,20 +57,10 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = Object.freeze({
 
 const MODES: readonly ServerMode[] = ["once", "greet-only", "session"];
 
-function invalid(option: string, rule: string, received: unknown): EnchufeError {
-  return new EnchufeError(
-    "EOPTION",
-    `options.${option} ${rule}. Received ${typeof received} (${String(received)}).`,
-    {
-      details: { option, rule, received: String(received) },
-    },
-  );
-}
-
 /** Checks a TCP port number: an integer from 0 to 65535 (0 picks a free port). */
 export function checkPort(port: unknown, option = "port"): number {
   if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw invalid(option, "should be an integer >= 0 and <= 65535", port);
+    throw optionError(option, "should be an integer >= 0 and <= 65535", port);
   }
   return port;
 }
@@ -80,18 +70,22 @@ export function resolveServerOptions(options: Partial<ServerOptions> = {}): Serv
   const merged: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...options };
   checkPort(merged.port);
   if (typeof merged.host !== "string" || merged.host.length === 0) {
-    throw invalid("host", "should be a non-empty host name or address", merged.host);
+    throw optionError("host", "should be a non-empty host name or address", merged.host);
   }
   if (!MODES.includes(merged.mode))
-    throw invalid("mode", `should be one of ${MODES.join(", ")}`, merged.mode);
+    throw optionError("mode", `should be one of ${MODES.join(", ")}`, merged.mode);
   if (typeof merged.message !== "string" && !(merged.message instanceof Uint8Array)) {
-    throw invalid("message", "should be a string or bytes", merged.message);
+    throw optionError("message", "should be a string or bytes", merged.message);
+  }
+  // In every mode: framed clients look for their preface echo, and a NUL in the greeting breaks that.
+  if (typeof merged.message === "string" ? merged.message.includes("\0") : merged.message.includes(0)) {
+    throw optionError("message", "should not contain a NUL byte (0x00)", merged.message);
   }
   if (!Number.isInteger(merged.backlog) || merged.backlog < 1) {
-    throw invalid("backlog", "should be a positive integer", merged.backlog);
+    throw optionError("backlog", "should be a positive integer", merged.backlog);
   }
   if (!Number.isFinite(merged.shutdownTimeoutMs) || merged.shutdownTimeoutMs < 0) {
-    throw invalid("shutdownTimeoutMs", "should be a number >= 0", merged.shutdownTimeoutMs);
+    throw optionError("shutdownTimeoutMs", "should be a number >= 0", merged.shutdownTimeoutMs);
   }
   return Object.freeze(merged);
 }

@@ -7,12 +7,11 @@ import { join } from "node:path";
 import { createDevCa, issueClientCert, issueServerCert, type PemPair } from "../../auth/certs.js";
 import { EnchufeError } from "../../errors.js";
 import { t } from "../../i18n/index.js";
-import { COMMON_OPTIONS, detectLang, langValue, parseCommandArgs, usageError } from "../args.js";
-import { type Command, EXIT_OK } from "../context.js";
-import { reportError } from "../output.js";
+import { usageError } from "../args.js";
+import { defineCommand } from "../command.js";
+import { EXIT_OK } from "../context.js";
 
 const OPTIONS = {
-  ...COMMON_OPTIONS,
   out: { type: "string", short: "o" },
   client: { type: "string", multiple: true },
 } as const;
@@ -41,17 +40,11 @@ async function existingCa(dir: string): Promise<PemPair | undefined> {
   }
 }
 
-export const run: Command = async (argv, ctx) => {
-  let lang = detectLang(argv, ctx);
-  let debug = argv.includes("--debug");
-  try {
-    const { values, positionals } = parseCommandArgs(argv, OPTIONS, lang, { allowPositionals: true });
-    lang = langValue(values.lang, lang);
-    debug = values.debug === true;
-    if (values.help === true) {
-      ctx.stdout.write(`${t(lang, "help.cert")}\n`);
-      return EXIT_OK;
-    }
+export const run = defineCommand({
+  options: OPTIONS,
+  positionals: true,
+  help: "help.cert",
+  run: async ({ values, positionals, lang }, ctx) => {
     const dir = values.out ?? "certs";
     for (const name of [...positionals, ...(values.client ?? [])]) {
       if (!/^[A-Za-z0-9.:_-]{1,253}$/.test(name)) throw usageError(t(lang, "cert.badName", { name }));
@@ -99,7 +92,5 @@ export const run: Command = async (argv, ctx) => {
       })}\n`,
     );
     return EXIT_OK;
-  } catch (error) {
-    return reportError(ctx, lang, error, debug);
-  }
-};
+  },
+});

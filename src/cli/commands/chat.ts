@@ -8,13 +8,11 @@ import { clearLine, createInterface, cursorTo, type Interface } from "node:readl
 import { t } from "../../i18n/index.js";
 import { LineDecoder } from "../../protocol/lines.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
-import { COMMON_OPTIONS, detectLang, langValue, parseCommandArgs } from "../args.js";
+import { defineCommand } from "../command.js";
 import { CONNECTION_OPTIONS, connectionFrom, dialServer } from "../connection.js";
-import { type CliContext, type Command, EXIT_OK } from "../context.js";
-import { reportError } from "../output.js";
+import { type CliContext, EXIT_OK } from "../context.js";
 
 const OPTIONS = {
-  ...COMMON_OPTIONS,
   ...CONNECTION_OPTIONS,
   nick: { type: "string" },
   room: { type: "string" },
@@ -33,17 +31,11 @@ function printAbove(ctx: CliContext, rl: Interface | undefined, line: string): v
   rl.prompt(true);
 }
 
-export const run: Command = async (argv, ctx) => {
-  let lang = detectLang(argv, ctx);
-  let debug = argv.includes("--debug");
-  try {
-    const { values } = parseCommandArgs(argv, OPTIONS, lang);
-    lang = langValue(values.lang, lang);
-    debug = values.debug === true;
-    if (values.help === true) {
-      ctx.stdout.write(`${t(lang, "help.chat", { tls: t(lang, "help.tlsClient") })}\n`);
-      return EXIT_OK;
-    }
+export const run = defineCommand({
+  options: OPTIONS,
+  help: "help.chat",
+  helpParams: (lang) => ({ tls: t(lang, "help.tlsClient") }),
+  run: async ({ values, lang }, ctx) => {
     const options = await connectionFrom(values, ctx, lang);
     const socket = await dialServer(options);
     socket.setNoDelay(true);
@@ -91,7 +83,5 @@ export const run: Command = async (argv, ctx) => {
     rl.close();
     if (interactive) ctx.stdout.write("\n");
     return EXIT_OK;
-  } catch (error) {
-    return reportError(ctx, lang, error, debug);
-  }
-};
+  },
+});

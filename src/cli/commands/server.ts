@@ -12,23 +12,15 @@ import { createServer } from "../../server/server.js";
 import { formatAddress, isPublicBind } from "../../transport/address.js";
 import { TlsListener, type TlsServerOptions } from "../../transport/tls.js";
 import type { TraceEvent } from "../../transport/trace.js";
-import {
-  COMMON_OPTIONS,
-  detectLang,
-  langValue,
-  numberValue,
-  parseCommandArgs,
-  portValue,
-  usageError,
-} from "../args.js";
+import { numberValue, portValue, usageError } from "../args.js";
 import { CLUSTER_OPTIONS, clusterBus, workerCount } from "../cluster-options.js";
+import { defineCommand } from "../command.js";
 import { type CliContext, type Command, EXIT_OK } from "../context.js";
 import { readCliFile } from "../files.js";
 import { reportError, traceLine } from "../output.js";
 import { isWorker, type ListeningMessage, leavePrimary, runWorkers } from "../workers.js";
 
 const OPTIONS = {
-  ...COMMON_OPTIONS,
   host: { type: "string" },
   port: { type: "string", short: "p" },
   message: { type: "string" },
@@ -40,6 +32,7 @@ const OPTIONS = {
   "max-pending": { type: "string" },
   "handshake-timeout": { type: "string" },
   "idle-timeout": { type: "string" },
+  "line-timeout": { type: "string" },
   "max-connections": { type: "string" },
   "shutdown-timeout": { type: "string" },
   "tls-cert": { type: "string" },
@@ -100,19 +93,13 @@ export const run: Command = async (argv, ctx) => {
   return code;
 };
 
-const runServer: Command = async (argv, ctx) => {
-  let lang = detectLang(argv, ctx);
-  let debug = argv.includes("--debug");
-  try {
-    const { values } = parseCommandArgs(argv, OPTIONS, lang);
-    lang = langValue(values.lang, lang);
-    debug = values.debug === true;
-    if (values.help === true) {
-      ctx.stdout.write(
-        `${t(lang, "help.server", { extra: t(lang, "help.serverLimits") + t(lang, "help.tlsServer") + t(lang, "help.serverCluster") })}\n`,
-      );
-      return EXIT_OK;
-    }
+const runServer = defineCommand({
+  options: OPTIONS,
+  help: "help.server",
+  helpParams: (lang) => ({
+    extra: t(lang, "help.serverLimits") + t(lang, "help.tlsServer") + t(lang, "help.serverCluster"),
+  }),
+  run: async ({ values, lang }, ctx) => {
     if (values.once === true && values["greet-only"] === true) {
       throw usageError(t(lang, "cli.conflict", { a: "--once", b: "--greet-only" }));
     }
@@ -188,11 +175,20 @@ const runServer: Command = async (argv, ctx) => {
         t(lang, "cli.conflict", { a: "--cluster", b: mode === "once" ? "--once" : "--greet-only" }),
       );
     }
+    const message =
+      values["message-file"] !== undefined ? await readCliFile(values["message-file"]) : values.message;
+    // Checked before any worker starts, so a bad greeting is one usage error, not one per worker.
+    if (message !== undefined) {
+      checkGreeting(
+        message,
+        values["message-file"] === undefined ? "--message" : "--message-file",
+        mode,
+        lang,
+      );
+    }
     const workers = workerCount(values, lang);
     const bus = await clusterBus(values, lang);
     if (workers !== undefined && !isWorker()) return await runWorkers(ctx, lang, workers);
-    const message =
-      values["message-file"] !== undefined ? await readCliFile(values["message-file"]) : values.message;
     const int = { integer: true };
     const shutdownTimeoutMs = numberValue("shutdown-timeout", values["shutdown-timeout"], 5, lang) * 1000;
     const options: Partial<ServerOptions> = {
@@ -242,6 +238,8 @@ const runServer: Command = async (argv, ctx) => {
           ) * 1000,
         idleTimeoutMs:
           numberValue("idle-timeout", values["idle-timeout"], defaults.idleTimeoutMs / 1000, lang) * 1000,
+        lineTimeoutMs:
+          numberValue("line-timeout", values["line-timeout"], defaults.lineTimeoutMs / 1000, lang) * 1000,
         maxConnections: numberValue(
           "max-connections",
           values["max-connections"],
@@ -265,10 +263,8 @@ const runServer: Command = async (argv, ctx) => {
       return await serve(ctx, lang, { ...options, handler }, values.trace === true, reload, authenticated);
     }
     return await serve(ctx, lang, options, values.trace === true, reload, authenticated);
-  } catch (error) {
-    return reportError(ctx, lang, error, debug);
-  }
-};
+  },
+});
 
 async function serve(
   ctx: CliContext,
@@ -322,6 +318,19 @@ async function serve(
   await server.close();
   if (!worker) ctx.stderr.write(`${t(lang, "cli.stopped")}\n`);
   return EXIT_OK;
+}
+
+/**
+ * Refuses, as a usage error, a greeting the server cannot send: a NUL byte in any mode (framed
+ * clients search for their preface echo, and a NUL in the greeting ends that search early) and a
+ * line break in session mode (there the greeting is one text line).
+ */
+function checkGreeting(message: string | Buffer, option: string, mode: ServerMode, lang: Lang): void {
+  const bytes = typeof message === "string" ? Buffer.from(message, "utf8") : message;
+  if (bytes.includes(0)) throw usageError(t(lang, "cli.messageNul", { option }));
+  if (mode === "session" && bytes.includes(0x0a)) {
+    throw usageError(t(lang, "cli.messageNewline", { option }));
+  }
 }
 
 /** `--line-rate N`: the text flood guard refills N lines per second, with a burst of 4 N (0 = off). */

@@ -2,29 +2,24 @@
 import { connect } from "../../client/client.js";
 import { t } from "../../i18n/index.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
-import { COMMON_OPTIONS, detectLang, langValue, numberValue, parseCommandArgs, usageError } from "../args.js";
+import { numberValue, usageError } from "../args.js";
+import { defineCommand } from "../command.js";
 import { CONNECTION_OPTIONS, connectionFrom } from "../connection.js";
-import { type Command, EXIT_OK } from "../context.js";
+import { EXIT_OK } from "../context.js";
 import { reportError } from "../output.js";
 
 const OPTIONS = {
-  ...COMMON_OPTIONS,
   ...CONNECTION_OPTIONS,
   count: { type: "string", short: "n" },
   raw: { type: "boolean" },
 } as const;
 
-export const run: Command = async (argv, ctx) => {
-  let lang = detectLang(argv, ctx);
-  let debug = argv.includes("--debug");
-  try {
-    const { values, positionals } = parseCommandArgs(argv, OPTIONS, lang, { allowPositionals: true });
-    lang = langValue(values.lang, lang);
-    debug = values.debug === true;
-    if (values.help === true) {
-      ctx.stdout.write(`${t(lang, "help.sub", { tls: t(lang, "help.tlsClient") })}\n`);
-      return EXIT_OK;
-    }
+export const run = defineCommand({
+  options: OPTIONS,
+  positionals: true,
+  help: "help.sub",
+  helpParams: (lang) => ({ tls: t(lang, "help.tlsClient") }),
+  run: async ({ values, positionals, lang, debug }, ctx) => {
     const [topic, ...extra] = positionals;
     if (topic === undefined) throw usageError(t(lang, "cli.missingArgument", { name: "TOPIC" }));
     if (extra.length > 0) throw usageError(t(lang, "cli.unexpectedArgument", { value: extra[0] }));
@@ -57,7 +52,5 @@ export const run: Command = async (argv, ctx) => {
       await client.close();
     }
     return EXIT_OK;
-  } catch (error) {
-    return reportError(ctx, lang, error, debug);
-  }
-};
+  },
+});

@@ -16,13 +16,12 @@ import {
 import { EnchufeError } from "../../errors.js";
 import { t } from "../../i18n/index.js";
 import { isValidPattern } from "../../protocol/topics.js";
-import { COMMON_OPTIONS, detectLang, langValue, parseCommandArgs, usageError } from "../args.js";
-import { type Command, EXIT_OK } from "../context.js";
-import { reportError } from "../output.js";
+import { usageError } from "../args.js";
+import { defineCommand } from "../command.js";
+import { EXIT_OK } from "../context.js";
 import { readSecret } from "../prompt.js";
 
 const OPTIONS = {
-  ...COMMON_OPTIONS,
   file: { type: "string", short: "f" },
   "password-file": { type: "string" },
   publish: { type: "string", multiple: true },
@@ -39,17 +38,11 @@ function withUser(file: UsersFile, name: string, entry: UserEntry | undefined): 
   return { ...file, users };
 }
 
-export const run: Command = async (argv, ctx) => {
-  let lang = detectLang(argv, ctx);
-  let debug = argv.includes("--debug");
-  try {
-    const { values, positionals } = parseCommandArgs(argv, OPTIONS, lang, { allowPositionals: true });
-    lang = langValue(values.lang, lang);
-    debug = values.debug === true;
-    if (values.help === true) {
-      ctx.stdout.write(`${t(lang, "help.user")}\n`);
-      return EXIT_OK;
-    }
+export const run = defineCommand({
+  options: OPTIONS,
+  positionals: true,
+  help: "help.user",
+  run: async ({ values, positionals, lang }, ctx) => {
     const [action, name, ...extra] = positionals;
     if (action === undefined || !ACTIONS.includes(action as Action)) {
       throw usageError(t(lang, "user.badAction", { action: action ?? "", actions: ACTIONS.join(", ") }));
@@ -128,7 +121,5 @@ export const run: Command = async (argv, ctx) => {
       `${t(lang, `user.done.${action as Exclude<Action, "list" | "token">}`, { name, path })}\n`,
     );
     return EXIT_OK;
-  } catch (error) {
-    return reportError(ctx, lang, error, debug);
-  }
-};
+  },
+});

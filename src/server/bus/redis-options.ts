@@ -1,6 +1,6 @@
 /** The Redis bus's options: the interface, its defaults and their validation at the boundary. */
 import type { ConnectionOptions } from "node:tls";
-import { EnchufeError } from "../../errors.js";
+import { optionError } from "../../errors.js";
 
 /** Options of the Redis bus. Only `url` is required. */
 export interface RedisBusOptions {
@@ -37,16 +37,6 @@ export type ResolvedOptions = Required<Omit<RedisBusOptions, "password" | "tls" 
 
 const PREFIX = /^[A-Za-z0-9_.:-]{1,64}$/;
 const NODE_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
-
-function optionError(name: string, rule: string, received: unknown): EnchufeError {
-  return new EnchufeError(
-    "EOPTION",
-    `cluster option ${name} ${rule}. Received ${JSON.stringify(received)}.`,
-    {
-      details: { option: name },
-    },
-  );
-}
 
 export function resolveOptions(options: RedisBusOptions): ResolvedOptions {
   const resolved = { ...DEFAULT_REDIS_BUS_OPTIONS, ...options };
