@@ -18,7 +18,6 @@ export { EnchufeError, ERROR_CODES, type ErrorCode, type ErrorDetails, isEnchufe
 export { type Lang, parseLang } from "./i18n/lang.js";
 export { CloseReason, ErrCode, type Frame, type Headers, ReplyStatus } from "./protocol/frames.js";
 export { matchTopic } from "./protocol/topics.js";
-export type { MessageEvent, RoomInfo } from "./server/routing/router.js";
 export {
   type BusState,
   createBus,
@@ -42,6 +41,7 @@ export {
   type ServerMode,
   type ServerOptions,
 } from "./server/options.js";
+export type { MessageEvent, RoomInfo } from "./server/routing/router.js";
 export { type BoundAddress, createServer, EnchufeServer } from "./server/server.js";
 export type { ClientInfo, DisconnectReason } from "./server/session.js";
 export { formatAddress, isLoopback, normalizeHost } from "./transport/address.js";

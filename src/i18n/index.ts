@@ -7,12 +7,11 @@ import { cli } from "./cli.js";
 import { cluster } from "./cluster.js";
 import { common } from "./common.js";
 import { errors } from "./errors.js";
+import { type Catalog, fill, LANGS, type Lang } from "./lang.js";
 import { security } from "./security.js";
 import { server } from "./server.js";
 
-import { type Catalog, fill, type Lang, LANGS } from "./lang.js";
-
-export { type Catalog, type Lang, LANGS, parseLang } from "./lang.js";
+export { type Catalog, LANGS, type Lang, parseLang } from "./lang.js";
 
 const catalogs = [common, cli, errors, server, security, cluster] as const;
 

@@ -16,7 +16,10 @@ export function parseLang(value: string | undefined): Lang | undefined {
 }
 
 /** `template` with its {placeholders} filled from `params` (unknown ones are left as they are). */
-export function fill(template: string, params: Readonly<Record<string, string | number | undefined>>): string {
+export function fill(
+  template: string,
+  params: Readonly<Record<string, string | number | undefined>>,
+): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     return value === undefined ? whole : String(value);

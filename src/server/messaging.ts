@@ -148,12 +148,18 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
     const max = this.options.maxConnections;
     if (max > 0 && this.#sessions.size >= max) {
       const line = Buffer.from(`${serverText(lang, "server.error.full")}\n`, "utf8");
-      return { line, errCode: ErrCode.SERVER_FULL, closeReason: CloseReason.SERVER_FULL, message: "the server is full, try again later" };
+      return {
+        line,
+        errCode: ErrCode.SERVER_FULL,
+        closeReason: CloseReason.SERVER_FULL,
+        message: "the server is full, try again later",
+      };
     }
     const address = connection.peer.address ?? "?";
     const admitted = this.options.security.admit(address);
     if (admitted === "ok") return undefined;
-    if (this.listenerCount("rejected") > 0) this.emit("rejected", { remoteAddress: address, reason: admitted });
+    if (this.listenerCount("rejected") > 0)
+      this.emit("rejected", { remoteAddress: address, reason: admitted });
     const tooMany = admitted === "too-many";
     const line = Buffer.from(
       `${serverText(lang, tooMany ? "server.error.tooManyFromAddress" : "server.error.tooFast")}\n`,
@@ -247,4 +253,3 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
     });
   }
 }
-

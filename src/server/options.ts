@@ -81,6 +81,13 @@ export function resolveServerOptions(options: Partial<ServerOptions> = {}): Serv
   if (typeof merged.message === "string" ? merged.message.includes("\0") : merged.message.includes(0)) {
     throw optionError("message", "should not contain a NUL byte (0x00)", merged.message);
   }
+  // In session mode the greeting is the first line of a text conversation.
+  if (
+    merged.mode === "session" &&
+    (typeof merged.message === "string" ? merged.message.includes("\n") : merged.message.includes(0x0a))
+  ) {
+    throw optionError("message", "should be one line, without a line break", merged.message);
+  }
   if (!Number.isInteger(merged.backlog) || merged.backlog < 1) {
     throw optionError("backlog", "should be a positive integer", merged.backlog);
   }

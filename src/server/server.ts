@@ -93,7 +93,12 @@ export class EnchufeServer extends EventEmitter {
       socket.on("close", untrackSocket);
     }
     if (this.listenerCount("connection") > 0)
-      this.emit("connection", { remoteAddress, remotePort, id, address: formatAddress(remoteAddress, remotePort) });
+      this.emit("connection", {
+        remoteAddress,
+        remotePort,
+        id,
+        address: formatAddress(remoteAddress, remotePort),
+      });
 
     if (handler !== undefined) {
       const info: ConnectionInfo = { remoteAddress, remotePort, id, greeting: this.#greetingLine };

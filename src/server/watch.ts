@@ -6,7 +6,7 @@
  * - cluster grace: a connection that has sent nothing is made known to the other nodes after the grace
  *   (its first byte does it sooner, unless that byte makes it a program).
  */
-import { type ResolvedMessagingOptions, pingIntervalMs } from "./limits.js";
+import { pingIntervalMs, type ResolvedMessagingOptions } from "./limits.js";
 import type { Router } from "./routing/router.js";
 import type { Session } from "./session.js";
 import type { TextSession } from "./text/text-session.js";

@@ -40,7 +40,7 @@ describe("optionError - one EOPTION builder", () => {
     const errors = [
       caught(() => resolveServerOptions({ port: 70000 })),
       caught(() => resolveMessagingOptions({ maxLineBytes: -1 })),
-      caught(() => resolveMessagingOptions({ greeting: "two\nlines" })),
+      caught(() => resolveServerOptions({ message: "two\nlines" })),
       caught(() => resolveClientOptions({ timeoutMs: -5 })),
       caught(() => new RedisBus({ url: "http://x" })),
     ];

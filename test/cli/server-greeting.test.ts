@@ -7,7 +7,6 @@ import { after, before, describe, test } from "node:test";
 import { run as serverCommand } from "../../src/cli/commands/server.js";
 import type { CliContext } from "../../src/cli/context.js";
 import { isEnchufeError } from "../../src/errors.js";
-import { resolveMessagingOptions } from "../../src/server/limits.js";
 import { resolveServerOptions } from "../../src/server/options.js";
 import { runEnchufe, stopAll } from "../helpers/cli.js";
 
@@ -92,10 +91,6 @@ describe("enchufe server - a greeting with a NUL byte is refused at start", () =
     assert.throws(
       () => resolveServerOptions({ message: Buffer.from([0x61, 0x00]) }),
       (e: unknown) => isEnchufeError(e, "EOPTION") && e.details.option === "message",
-    );
-    assert.throws(
-      () => resolveMessagingOptions({ greeting: "a\0b" }),
-      (e: unknown) => isEnchufeError(e, "EOPTION") && e.details.option === "greeting",
     );
   });
 });

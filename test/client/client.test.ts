@@ -18,7 +18,7 @@ after(async () => {
 async function startServer(
   port = 0,
 ): Promise<{ server: EnchufeServer; port: number; handler: MessagingHandler }> {
-  const handler = new MessagingHandler(resolveMessagingOptions({ greeting: "hola", lang: "en" }));
+  const handler = new MessagingHandler(resolveMessagingOptions({ lang: "en" }));
   const server = createServer({ port, handler, shutdownTimeoutMs: 1000 });
   servers.add(server);
   const bound = await server.listen();

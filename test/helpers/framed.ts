@@ -14,6 +14,7 @@ import {
 } from "../../src/protocol/frames.js";
 import type { MessagingOptions } from "../../src/server/limits.js";
 import { MessagingHandler } from "../../src/server/messaging.js";
+import { SocketConnection } from "../../src/transport/socket-connection.js";
 import { drain } from "../protocol/drain.js";
 
 const WAIT_MS = 5000;
@@ -80,18 +81,21 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+const GREETING = Buffer.from("Hello from enchufe\n");
+
 /** A node:net server on 127.0.0.1 port 0 handing every socket to a MessagingHandler. */
 export async function startTestServer(options: Partial<MessagingOptions> = {}): Promise<TestServer> {
-  const handler = new MessagingHandler({ lang: "en", greeting: "Hello from enchufe", ...options });
+  const handler = new MessagingHandler({ lang: "en", ...options });
   let next = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
-    handler.handle(socket, {
-      id: String(++next),
-      remoteAddress: socket.remoteAddress,
-      remotePort: socket.remotePort,
+    handler.handle(new SocketConnection(socket), {
+      id: ++next,
+      remoteAddress: socket.remoteAddress ?? "?",
+      remotePort: socket.remotePort ?? 0,
+      greeting: GREETING,
     });
   });
   server.listen(0, "127.0.0.1");

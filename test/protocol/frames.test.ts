@@ -44,7 +44,8 @@ describe("LineDecoder", () => {
     const decoder = new LineDecoder({ maxLineBytes: max });
     for (const chunk of chunks) {
       decoder.push(chunk);
-      for (let line = decoder.next(); line !== undefined; line = decoder.next()) out.push(line.toString("utf8"));
+      for (let line = decoder.next(); line !== undefined; line = decoder.next())
+        out.push(line.toString("utf8"));
     }
     return out;
   }

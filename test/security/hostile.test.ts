@@ -115,7 +115,7 @@ describe("hostile clients", () => {
 
   test("fuzz over real sockets: garbage never crashes the server, leaks sessions, or disturbs other clients", async () => {
     const handler = new MessagingHandler(
-      resolveMessagingOptions({ greeting: "hola", maxPayloadBytes: 4096, handshakeTimeoutMs: 500 }),
+      resolveMessagingOptions({ maxPayloadBytes: 4096, handshakeTimeoutMs: 500 }),
     );
     const bugs: unknown[] = [];
     handler.on("clientError", (_info, error) => bugs.push(error));

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { encodeFrame, type Frame, FrameDecoder, type Headers } from "../../src/protocol/frames.js";
-import { Delivery } from "../../src/server/delivery.js";
+import { Delivery } from "../../src/server/routing/delivery.js";
+import { TextRenderer } from "../../src/server/text/render.js";
 import { startTestServer, TestClients, type TestServer, text } from "../helpers/framed.js";
 import { drain } from "../protocol/drain.js";
 
@@ -14,6 +15,7 @@ function decodeAll(bytes: Buffer): Frame[] {
 }
 
 describe("delivery batches", () => {
+  const renderer = new TextRenderer("es");
   const messages: Array<[Headers, string | Buffer]> = [
     [[], "hola"],
     [[["k", "v"]], "línea\ncon dos"],
@@ -22,7 +24,7 @@ describe("delivery batches", () => {
     [[], ""],
   ];
   function batch(): Delivery {
-    const delivery = new Delivery("sala", "ana", false, "privado", undefined);
+    const delivery = new Delivery("sala", "ana", false, undefined);
     for (const [headers, payload] of messages)
       delivery.add(headers, typeof payload === "string" ? Buffer.from(payload) : payload);
     return delivery;
@@ -47,21 +49,28 @@ describe("delivery batches", () => {
     assert.equal(delivery.frame(), delivery.frame(), "encoded once");
   });
 
-  test("delivery - text() shows each payload's lines sanitized and leaves out binary ones", () => {
+  test("delivery - the text renderer shows each payload's lines sanitized and leaves out binary ones", () => {
     const delivery = batch();
     assert.equal(
-      delivery.text()?.toString("utf8"),
+      renderer.delivery(delivery)?.toString("utf8"),
       "[sala] ana: hola\n[sala] ana: línea\n[sala] ana: con dos\n[sala] ana: rojo\n[sala] ana: \n",
     );
   });
 
-  test("delivery - text() is null when no payload can be shown, and private messages say so", () => {
-    const binary = new Delivery("sala", "ana", false, "privado", undefined);
+  test("delivery - the text renderer gives null when no payload can be shown, and private messages say so", () => {
+    const binary = new Delivery("sala", "ana", false, undefined);
     binary.add([], Buffer.from([0xc3]));
-    assert.equal(binary.text(), null);
-    const direct = new Delivery("beto", "ana", true, "privado", undefined);
+    assert.equal(renderer.delivery(binary), null);
+    const typed = new Delivery("sala", "ana", false, undefined, true);
+    typed.add([], Buffer.from("caf\xe9 ok", "latin1"));
+    assert.equal(
+      renderer.delivery(typed)?.toString("utf8"),
+      "[sala] ana: caf\ufffd ok\n",
+      "a typed line shows U+FFFD",
+    );
+    const direct = new Delivery("beto", "ana", true, undefined);
     direct.add([], Buffer.from("psst"));
-    assert.equal(direct.text()?.toString("utf8"), "[privado] ana: psst\n");
+    assert.equal(renderer.delivery(direct)?.toString("utf8"), "[privado] ana: psst\n");
     assert.equal((decodeAll(direct.frame())[0] as Extract<Frame, { type: "MSG" }>).private, true);
   });
 });

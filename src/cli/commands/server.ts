@@ -6,7 +6,7 @@ import { type Lang, t } from "../../i18n/index.js";
 import { redactUrl } from "../../server/bus/index.js";
 import { resolveMessagingOptions } from "../../server/limits.js";
 import { MessagingHandler } from "../../server/messaging.js";
-import { ORIGINAL_GREETING, type ServerMode, type ServerOptions } from "../../server/options.js";
+import type { ServerMode, ServerOptions } from "../../server/options.js";
 import { CLI_SECURITY_LIMITS, SecurityPolicy } from "../../server/security.js";
 import { createServer } from "../../server/server.js";
 import { formatAddress, isPublicBind } from "../../transport/address.js";
@@ -201,14 +201,7 @@ const runServer = defineCommand({
     };
     if (mode === "session") {
       const defaults = resolveMessagingOptions();
-      const greeting =
-        message === undefined
-          ? ORIGINAL_GREETING
-          : typeof message === "string"
-            ? message
-            : message.toString("utf8");
       const messaging = resolveMessagingOptions({
-        greeting,
         lang,
         security,
         maxLineBytes: numberValue("max-line", values["max-line"], defaults.maxLineBytes, lang, {

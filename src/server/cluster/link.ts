@@ -154,7 +154,13 @@ export class ClusterLink implements RemoteHalf, BusEvents {
     return this.#syncing;
   }
 
-  request(token: string, name: string, from: string, headers: Headers, payload: Uint8Array): Promise<boolean> {
+  request(
+    token: string,
+    name: string,
+    from: string,
+    headers: Headers,
+    payload: Uint8Array,
+  ): Promise<boolean> {
     return this.bus.routeRequest({ token, name, from, headers, payload: Buffer.from(payload) });
   }
 
@@ -190,7 +196,9 @@ export class ClusterLink implements RemoteHalf, BusEvents {
     if (change.silent === true) return;
     const { room, nick } = change;
     this.#inbound?.roomEvent(
-      change.kind === "nick" ? { kind: "nick", room, nick, oldNick: change.oldNick ?? "" } : { kind: change.kind, room, nick },
+      change.kind === "nick"
+        ? { kind: "nick", room, nick, oldNick: change.oldNick ?? "" }
+        : { kind: change.kind, room, nick },
     );
   }
 

@@ -73,7 +73,8 @@ export class RemoteFrames {
   /** Delivers the private MSG frames in `bytes` to the local member `nick`. */
   directs(bytes: Buffer, nick: string, inbound: RouterInbound): void {
     for (const frame of this.#frames(bytes)) {
-      if (frame.type === "MSG" && frame.private) inbound.deliverDirect(nick, frame.from, frame.headers, frame.payload);
+      if (frame.type === "MSG" && frame.private)
+        inbound.deliverDirect(nick, frame.from, frame.headers, frame.payload);
     }
   }
 
@@ -101,7 +102,8 @@ export class RemoteFrames {
       frames.push(frame);
     }
     // A bad or cut buffer leaves the decoder failed or mid-frame: the next message starts clean.
-    if (failed || decoder.buffered !== 0) this.#decoder = new FrameDecoder({ maxFrameBytes: this.#maxFrameBytes });
+    if (failed || decoder.buffered !== 0)
+      this.#decoder = new FrameDecoder({ maxFrameBytes: this.#maxFrameBytes });
     return frames;
   }
 }

@@ -22,7 +22,10 @@ export function quote(text: string): string {
 function bounded(message: string): string {
   if (Buffer.byteLength(message, "utf8") <= MAX_MESSAGE_BYTES) return message;
   // Cut on a character boundary: decoding the cut bytes drops a partial last character as U+FFFD.
-  return `${Buffer.from(message, "utf8").subarray(0, MAX_MESSAGE_BYTES - 4).toString("utf8").replace(/\uFFFD$/, "")}…`;
+  return `${Buffer.from(message, "utf8")
+    .subarray(0, MAX_MESSAGE_BYTES - 4)
+    .toString("utf8")
+    .replace(/\uFFFD$/, "")}…`;
 }
 
 export function errFrame(code: number, ref: number, message: string): Buffer {

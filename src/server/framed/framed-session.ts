@@ -218,7 +218,11 @@ export class FramedSession extends Session implements Subscriber {
     if (this.state === "CLOSED" || !this.isOpen) return;
     if (this.state === "AUTHENTICATING") {
       if (this.#queued.length >= MAX_QUEUED) {
-        this.fail(ErrCode.RATE_LIMIT, CloseReason.RATE_LIMIT, "too many frames before the handshake finished");
+        this.fail(
+          ErrCode.RATE_LIMIT,
+          CloseReason.RATE_LIMIT,
+          "too many frames before the handshake finished",
+        );
         return;
       }
       this.#queued.push(frame);
@@ -235,7 +239,11 @@ export class FramedSession extends Session implements Subscriber {
       return;
     }
     if ("payload" in frame && frame.payload.length > this.options.maxPayloadBytes) {
-      this.fail(ErrCode.TOO_LARGE, CloseReason.TOO_LARGE, `payload over ${this.options.maxPayloadBytes} bytes`);
+      this.fail(
+        ErrCode.TOO_LARGE,
+        CloseReason.TOO_LARGE,
+        `payload over ${this.options.maxPayloadBytes} bytes`,
+      );
       return;
     }
     switch (frame.type) {

@@ -8,7 +8,9 @@ import { pingIntervalMs } from "../limits.js";
 import type { LoginOutcome } from "../security.js";
 import type { FramedSession } from "./framed-session.js";
 
-const LOGIN_FAILURES: Readonly<Record<Exclude<LoginOutcome, { ok: true }>["code"], readonly [number, string]>> = {
+const LOGIN_FAILURES: Readonly<
+  Record<Exclude<LoginOutcome, { ok: true }>["code"], readonly [number, string]>
+> = {
   EAUTH: [ErrCode.AUTH_FAILED, "authentication failed"],
   ERATELIMIT: [ErrCode.RATE_LIMIT, "too many failed logins from your address: wait and try again"],
   EPLAINTEXTAUTH: [ErrCode.PLAINTEXT_AUTH, "credentials are refused on an unencrypted connection: use TLS"],
@@ -16,7 +18,11 @@ const LOGIN_FAILURES: Readonly<Record<Exclude<LoginOutcome, { ok: true }>["code"
 
 export function hello(session: FramedSession, frame: Extract<Frame, { type: "HELLO" }>): void {
   if (frame.version !== PROTOCOL_VERSION) {
-    session.fail(ErrCode.PROTOCOL, CloseReason.PROTOCOL_ERROR, `unsupported protocol version ${frame.version}`);
+    session.fail(
+      ErrCode.PROTOCOL,
+      CloseReason.PROTOCOL_ERROR,
+      `unsupported protocol version ${frame.version}`,
+    );
     return;
   }
   session.clearHandshakeTimer();

@@ -93,7 +93,14 @@ export interface RouterInbound {
   /** A private message from another node for the local member `nick`. */
   deliverDirect(nick: string, from: string, headers: Headers, payload: Uint8Array): void;
   /** A request from another node for a local handler or responder. */
-  request(requester: Requester, reqId: number, name: string, timeoutMs: number, headers: Headers, payload: Uint8Array): void;
+  request(
+    requester: Requester,
+    reqId: number,
+    name: string,
+    timeoutMs: number,
+    headers: Headers,
+    payload: Uint8Array,
+  ): void;
   /** The answer to a request this node sent to another node. */
   settle(token: string, status: number, headers: Headers, payload: Uint8Array): void;
   /** Presence changed in a room on another node. */

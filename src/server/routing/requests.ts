@@ -29,7 +29,14 @@ class PendingRequest {
   readonly responder: Subscriber | undefined;
   readonly timer: NodeJS.Timeout;
 
-  constructor(table: Requests, token: string, requester: Requester, reqId: number, responder: Subscriber | undefined, waitMs: number) {
+  constructor(
+    table: Requests,
+    token: string,
+    requester: Requester,
+    reqId: number,
+    responder: Subscriber | undefined,
+    waitMs: number,
+  ) {
     this.token = token;
     this.requester = requester;
     this.reqId = reqId;
@@ -66,13 +73,21 @@ export class Requests {
     this.#responders.remove(pattern, responder);
   }
 
-  route(requester: Requester, reqId: number, name: string, timeoutMs: number, headers: Headers, payload: Uint8Array): void {
+  route(
+    requester: Requester,
+    reqId: number,
+    name: string,
+    timeoutMs: number,
+    headers: Headers,
+    payload: Uint8Array,
+  ): void {
     const handler = this.#handlers.get(name);
     if (handler !== undefined) {
       runHandler(handler, requester, reqId, name, headers, payload);
       return;
     }
-    const wait = timeoutMs > 0 ? Math.min(timeoutMs, this.#options.maxTimeoutMs) : this.#options.defaultTimeoutMs;
+    const wait =
+      timeoutMs > 0 ? Math.min(timeoutMs, this.#options.maxTimeoutMs) : this.#options.defaultTimeoutMs;
     const responders = this.#responders.match(name);
     if (responders.size > 0) {
       let index = this.#rotation++ % responders.size;
@@ -91,7 +106,8 @@ export class Requests {
     }
     const token = this.#open(requester, reqId, undefined, wait);
     this.#remote.request(token, name, requester.nick, headers, payload).then(
-      (routed) => routed || this.settle(token, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined),
+      (routed) =>
+        routed || this.settle(token, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined),
       () => this.settle(token, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined),
     );
   }
@@ -106,7 +122,13 @@ export class Requests {
    * Answers the request `token`: from its responder (`by`), from another node or a timer (`by`
    * undefined). False when the token is unknown, expired or not that responder's.
    */
-  settle(token: string, status: number, headers: Headers, payload: Uint8Array, by: Subscriber | undefined): boolean {
+  settle(
+    token: string,
+    status: number,
+    headers: Headers,
+    payload: Uint8Array,
+    by: Subscriber | undefined,
+  ): boolean {
     const pending = this.#pending.get(token);
     if (pending === undefined || (by !== undefined && pending.responder !== by)) return false;
     this.#pending.delete(token);
@@ -130,7 +152,14 @@ export class Requests {
   }
 }
 
-function runHandler(handler: RequestHandler, requester: Requester, reqId: number, name: string, headers: Headers, payload: Uint8Array): void {
+function runHandler(
+  handler: RequestHandler,
+  requester: Requester,
+  reqId: number,
+  name: string,
+  headers: Headers,
+  payload: Uint8Array,
+): void {
   let result: RequestResult | PromiseLike<RequestResult>;
   try {
     result = handler({ name, from: requester.nick, headers, payload });
@@ -150,7 +179,9 @@ function runHandler(handler: RequestHandler, requester: Requester, reqId: number
 }
 
 function isThenable(value: unknown): value is PromiseLike<RequestResult> {
-  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+  return (
+    typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 function toBytes(value: RequestResult): Uint8Array {

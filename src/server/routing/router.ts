@@ -141,7 +141,9 @@ export class Router implements RouterInbound {
 
   /** Every room with text users on any node, with how many, sorted by name. */
   roomCounts(): Promise<RoomCount[]> {
-    const local = this.#rooms.names().map((room) => ({ room, members: this.#rooms.members(room)?.size ?? 0 }));
+    const local = this.#rooms
+      .names()
+      .map((room) => ({ room, members: this.#rooms.members(room)?.size ?? 0 }));
     return this.#remote.rooms(local);
   }
 
@@ -185,7 +187,14 @@ export class Router implements RouterInbound {
    * (the sender too, if subscribed). Inside a read it joins the open batch (see ReadTurn).
    * `typed`: the payload is a line a person typed.
    */
-  publish(topic: string, from: string, headers: Headers, payload: Uint8Array, sender?: object, typed = false): void {
+  publish(
+    topic: string,
+    from: string,
+    headers: Headers,
+    payload: Uint8Array,
+    sender?: object,
+    typed = false,
+  ): void {
     this.turn.publish(topic, from, headers, payload, sender, typed);
   }
 
@@ -243,13 +252,26 @@ export class Router implements RouterInbound {
 
   // ---- requests ----
 
-  request(requester: Requester, reqId: number, name: string, timeoutMs: number, headers: Headers, payload: Uint8Array): void {
+  request(
+    requester: Requester,
+    reqId: number,
+    name: string,
+    timeoutMs: number,
+    headers: Headers,
+    payload: Uint8Array,
+  ): void {
     this.turn.flush();
     this.#requests.route(requester, reqId, name, timeoutMs, headers, payload);
   }
 
   /** A responder's answer; false when the token is unknown, expired or not this responder's. */
-  respond(responder: Subscriber, token: string, status: number, headers: Headers, payload: Uint8Array): boolean {
+  respond(
+    responder: Subscriber,
+    token: string,
+    status: number,
+    headers: Headers,
+    payload: Uint8Array,
+  ): boolean {
     return this.#requests.settle(token, status, headers, payload, responder);
   }
 

@@ -4,10 +4,11 @@
  * server's language. Each form is built once and cached on the delivery or event, then the same Buffer
  * is written to every text recipient.
  */
-import { serverText } from "../../i18n/server-text.js";
-import type { Lang } from "../../i18n/lang.js";
-import { isPlainText, sanitizeLine } from "../../protocol/sanitize.js";
+
 import { isUtf8 } from "node:buffer";
+import type { Lang } from "../../i18n/lang.js";
+import { serverText } from "../../i18n/server-text.js";
+import { isPlainText, sanitizeLine } from "../../protocol/sanitize.js";
 import type { Delivery } from "../routing/delivery.js";
 import type { RoomEvent } from "../routing/interfaces.js";
 

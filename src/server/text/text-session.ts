@@ -104,7 +104,8 @@ export class TextSession extends Session implements RoomMember {
       }
       this.router.cluster(this);
     }
-    const lines = (this.#lines ??= new LineDecoder({ maxLineBytes: this.options.maxLineBytes }));
+    this.#lines ??= new LineDecoder({ maxLineBytes: this.options.maxLineBytes });
+    const lines = this.#lines;
     lines.push(chunk);
     for (;;) {
       let line: Buffer | undefined;
@@ -112,7 +113,10 @@ export class TextSession extends Session implements RoomMember {
         line = lines.next();
       } catch (error) {
         if (!isEnchufeError(error, "ELINETOOLONG")) throw error;
-        this.finish("line-too-long", this.line("server.error.lineTooLong", { max: this.options.maxLineBytes }));
+        this.finish(
+          "line-too-long",
+          this.line("server.error.lineTooLong", { max: this.options.maxLineBytes }),
+        );
         return;
       }
       if (line === undefined) break;
