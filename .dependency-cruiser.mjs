@@ -34,15 +34,22 @@ export default {
       severity: "error",
       from: { path: "^src/server/routing/" },
       to: {
-        path: ["^src/server/[^/]*session[^/]*$", "^src/server/cluster", "^src/server/bus/", "^src/i18n/"],
+        path: [
+          "^src/server/[^/]*session[^/]*$",
+          "^src/server/(text|framed|cluster)/",
+          "^src/server/cluster",
+          "^src/server/bus/",
+          "^src/i18n/",
+          "^src/transport/",
+        ],
       },
     },
     {
       name: "library-never-loads-the-cli-catalogue",
       comment:
-        "src/i18n/cli.ts holds the CLI's texts; the library (src/ minus src/cli/) must not load it, directly or through another module.",
+        "src/i18n/cli.ts holds the CLI's texts; the library (src/ minus src/cli/) must not load it, directly or through another module. src/i18n/index.ts is the CLI's translator (every catalogue merged); the library translates with src/i18n/server-text.ts.",
       severity: "error",
-      from: { path: "^src/", pathNot: ["^src/cli/", "^src/i18n/cli\\.ts$"] },
+      from: { path: "^src/", pathNot: ["^src/cli/", "^src/i18n/cli\\.ts$", "^src/i18n/index\\.ts$"] },
       to: { path: "^src/i18n/cli\\.ts$", reachable: true },
     },
   ],

@@ -140,6 +140,11 @@ export abstract class Session implements ConnectionReceiver {
     }
   }
 
+  /** A bug of ours while serving this session: the owner drops it and reports the error. */
+  failed(error: unknown): void {
+    this.owner.sessionFailed(this, error);
+  }
+
   /** ConnectionReceiver: the connection closed. */
   closed(): void {
     this.owner.closed(this);

@@ -29,7 +29,7 @@ import type { Subscriber } from "../routing/interfaces.js";
 import type { Router } from "../routing/router.js";
 import { type Identity, Session, type SessionOwner } from "../session.js";
 import { closeFrame, disconnectReasonOf, errFrame, PING_FRAME, PONG_FRAME, quote } from "./answers.js";
-import { hello } from "./handshake.js";
+import { type HandshakeSession, hello } from "./handshake.js";
 
 export type FramedState = "PREFACE" | "HANDSHAKE" | "AUTHENTICATING" | "READY" | "CLOSED";
 
@@ -41,7 +41,7 @@ interface Subscription {
 /** Frames a client may send before the handshake finished, waiting for it. */
 const MAX_QUEUED = 1024;
 
-export class FramedSession extends Session implements Subscriber {
+export class FramedSession extends Session implements Subscriber, HandshakeSession {
   readonly options: ResolvedMessagingOptions;
   readonly #decoder: FrameDecoder;
   readonly #subscriptions = new Map<number, Subscription>();

@@ -2,11 +2,37 @@
  * HELLO (docs/PROTOCOL.md §2.3): the version check, credentials (users file, token; a verified client
  * certificate was decided at accept), the nickname claim (cluster-wide in a cluster), then WELCOME.
  */
+
+import type { Permissions } from "../../auth/permissions.js";
 import { CloseReason, ErrCode, encodeFrame, type Frame, PROTOCOL_VERSION } from "../../protocol/frames.js";
 import { nickProblem } from "../../protocol/names.js";
+import type { Connection } from "../../transport/connection.js";
+import type { ResolvedMessagingOptions } from "../limits.js";
 import { pingIntervalMs } from "../limits.js";
+import type { Member } from "../routing/interfaces.js";
+import type { Router } from "../routing/router.js";
 import type { LoginOutcome } from "../security.js";
-import type { FramedSession } from "./framed-session.js";
+
+/** What the handshake needs of the framed session (FramedSession implements it). */
+export interface HandshakeSession extends Member {
+  readonly id: string;
+  readonly options: ResolvedMessagingOptions;
+  readonly connection: Connection;
+  /** A bug of ours while serving this session (the owner drops it and logs). */
+  failed(error: unknown): void;
+  state: string;
+  clientName: string;
+  user: string | undefined;
+  permissions: Permissions;
+  routerOf(): Router;
+  write(bytes: Buffer): void;
+  fail(code: number, reason: number, message: string): void;
+  clearHandshakeTimer(): void;
+  /** WELCOME was sent: the frames that waited run now. */
+  ready(): void;
+}
+
+type FramedSession = HandshakeSession;
 
 const LOGIN_FAILURES: Readonly<
   Record<Exclude<LoginOutcome, { ok: true }>["code"], readonly [number, string]>
@@ -51,7 +77,7 @@ export function hello(session: FramedSession, frame: Extract<Frame, { type: "HEL
       session.permissions = outcome.permissions;
       welcome(session);
     },
-    (error: unknown) => session.owner.sessionFailed(session, error),
+    (error: unknown) => session.failed(error),
   );
 }
 
@@ -81,6 +107,6 @@ function welcome(session: FramedSession): void {
         );
         session.ready();
       },
-      (error: unknown) => session.owner.sessionFailed(session, error),
+      (error: unknown) => session.failed(error),
     );
 }

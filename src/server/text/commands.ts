@@ -3,11 +3,35 @@
  * Each is a function of the session; answers that may need another node (nicknames, /who, /rooms,
  * /msg, /join's barrier) go through session.after(), which keeps later lines waiting in order.
  */
-import { canSubscribe } from "../../auth/permissions.js";
+import { canSubscribe, type Permissions } from "../../auth/permissions.js";
+import type { ServerKey } from "../../i18n/server-text.js";
 import { nickProblem, roomProblem } from "../../protocol/names.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
-import { DEFAULT_ROOM } from "../limits.js";
-import type { TextSession } from "./text-session.js";
+import type { Connection } from "../../transport/connection.js";
+import { DEFAULT_ROOM, type ResolvedMessagingOptions } from "../limits.js";
+import type { RoomMember } from "../routing/interfaces.js";
+import type { Router } from "../routing/router.js";
+import type { DisconnectReason } from "../session.js";
+
+/** What a command needs of the text session that runs it (TextSession implements it). */
+export interface CommandSession extends RoomMember {
+  readonly options: ResolvedMessagingOptions;
+  readonly connection: Connection;
+  user: string | undefined;
+  permissions: Permissions;
+  needsLogin: boolean;
+  visible: boolean;
+  routerOf(): Router;
+  say(key: ServerKey, params?: Readonly<Record<string, string | number>>): void;
+  line(key: ServerKey, params?: Readonly<Record<string, string | number>>): Buffer;
+  after<T>(answer: Promise<T>, then: (result: T) => void): void;
+  moveTo(room: string): void;
+  enterDefaultRoom(): void;
+  leaveAll(announce: boolean): void;
+  finish(reason: DisconnectReason, last: Buffer | undefined): void;
+}
+
+type TextSession = CommandSession;
 
 const LOGIN_FREE = /^\/(login|help|quit)(\s|$)/i;
 

@@ -18,7 +18,7 @@ import type { Delivery } from "../routing/delivery.js";
 import type { RoomEvent, RoomMember } from "../routing/interfaces.js";
 import type { Router } from "../routing/router.js";
 import { type Identity, Session, type SessionOwner } from "../session.js";
-import { runCommand } from "./commands.js";
+import { type CommandSession, runCommand } from "./commands.js";
 import type { TextRenderer } from "./render.js";
 
 const NO_HEADERS: Headers = [];
@@ -31,7 +31,7 @@ export interface TextSessionOwner extends SessionOwner {
   lineStarted(text: TextSession): void;
 }
 
-export class TextSession extends Session implements RoomMember {
+export class TextSession extends Session implements RoomMember, CommandSession {
   readonly options: ResolvedMessagingOptions;
   readonly renderer: TextRenderer;
   /** Created with the first bytes (idle connections hold no decoder or flood bucket). */
