@@ -130,13 +130,16 @@ export abstract class Session implements ConnectionReceiver {
     this.pinged = false;
     const turn = this.turn;
     turn.begin();
+    // A bug while serving a client must cost one connection, never the server.
     try {
       this.receive(chunk);
     } catch (error) {
-      // A bug in a session must cost one connection, never the server.
       this.owner.sessionFailed(this, error);
-    } finally {
+    }
+    try {
       turn.end();
+    } catch (error) {
+      this.owner.sessionFailed(this, error);
     }
   }
 

@@ -40,8 +40,11 @@ export class ReadTurn {
   /** The chunk was read: the batch leaves, then every corked output is flushed. */
   end(): void {
     this.#reading = false;
-    this.flush();
-    this.#uncorkAll();
+    try {
+      this.flush();
+    } finally {
+      this.#uncorkAll();
+    }
   }
 
   /** Adds a publish to the open batch (a new one when topic, sender or name differ); outside a read it leaves at once. */
