@@ -18,10 +18,9 @@ import {
   PREFACE,
   PROTOCOL_VERSION,
 } from "../protocol/frames.js";
-import { normalizeHost } from "../transport/address.js";
-import { dial, timeoutError } from "../transport/tcp.js";
-import { TLS_REQUIRED_LINE, tlsDialOptions } from "../transport/tls.js";
-import { mapTlsError } from "../transport/tls-errors.js";
+import { timeoutError } from "../transport/tcp.js";
+import { TLS_REQUIRED_LINE } from "../transport/tls.js";
+import { dialServer } from "./dial.js";
 import type { ClientOptions } from "./options.js";
 import { errFrameError } from "./server-errors.js";
 
@@ -76,20 +75,8 @@ export class Connection {
 
   /** Dials, sends the preface and HELLO, and waits for WELCOME (or the server's refusal). */
   async open(): Promise<void> {
-    const { host, port, timeoutMs, signal, tls } = this.#options;
-    let socket: Socket;
-    try {
-      socket = await dial({
-        host,
-        port,
-        timeoutMs,
-        signal,
-        trace: this.#options.trace,
-        ...(tls === undefined ? {} : tlsDialOptions(tls, normalizeHost(host))),
-      });
-    } catch (error) {
-      throw tls === undefined ? error : mapTlsError(error, { host, port, step: "connect" });
-    }
+    const { host, port, timeoutMs } = this.#options;
+    const socket = await dialServer(this.#options);
     if (this.#destroyed) {
       socket.destroy();
       throw this.#closedError();
