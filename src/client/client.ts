@@ -12,7 +12,7 @@
 import { EventEmitter } from "node:events";
 import { EnchufeError } from "../errors.js";
 import { encodeFrame, type Frame, type FrameOf, type Headers, ReplyStatus } from "../protocol/frames.js";
-import { isValidPattern, isValidTopic, topicProblem } from "../protocol/topics.js";
+import { topicProblem } from "../protocol/topics.js";
 import { mapSocketError } from "../transport/tcp.js";
 import { Connection, type ConnectionHandler, type ServerInfo } from "./connection.js";
 import { SubscriptionTable } from "./dispatch.js";
@@ -23,6 +23,7 @@ import {
   type ReconnectOptions,
   resolveClientOptions,
 } from "./options.js";
+import { Outbox } from "./outbox.js";
 import { type Reply, RequestTable } from "./requests.js";
 import { errFrameError } from "./server-errors.js";
 import { type IncomingRequest, type Message, Subscription } from "./subscription.js";
@@ -39,6 +40,13 @@ function toBytes(data: string | Uint8Array | undefined): Uint8Array {
   return typeof data === "string" ? Buffer.from(data, "utf8") : data;
 }
 
+/** EINVALIDTOPIC for a topic, pattern or request name that is not valid; undefined when it is. */
+function invalidTopicError(what: string, topic: string, pattern: boolean): EnchufeError | undefined {
+  const problem = topicProblem(topic, pattern);
+  if (problem === undefined) return undefined;
+  return new EnchufeError("EINVALIDTOPIC", `${what} '${topic}' ${problem}`, { details: { topic, problem } });
+}
+
 /** A connected messaging client. Create it with `connect(options)`. */
 export class EnchufeClient extends EventEmitter {
   readonly options: ClientOptions;
@@ -52,8 +60,7 @@ export class EnchufeClient extends EventEmitter {
   readonly #requests = new RequestTable();
   readonly #pongWaiters: Array<{ resolve: () => void; reject: (error: EnchufeError) => void }> = [];
   /** Frames written while disconnected, sent in order on reconnection. */
-  #buffer: Buffer[] = [];
-  #bufferedBytes = 0;
+  readonly #outbox: Outbox;
   #reconnectTimer: NodeJS.Timeout | undefined;
   readonly #handler: ConnectionHandler = {
     onFrame: (frame) => this.#onFrame(frame),
@@ -64,6 +71,7 @@ export class EnchufeClient extends EventEmitter {
   constructor(options: ClientOptions) {
     super();
     this.options = options;
+    this.#outbox = new Outbox(options.maxBufferedMessages, options.maxBufferedBytes);
   }
 
   /** The server's WELCOME (limits, client id, nickname) of the current connection. */
@@ -187,9 +195,7 @@ export class EnchufeClient extends EventEmitter {
     if (reconnect.maxAttempts > 0 && attempt > reconnect.maxAttempts) {
       this.emit(
         "error",
-        new EnchufeError("ECLOSED", `Gave up reconnecting after ${reconnect.maxAttempts} attempts`, {
-          details: { address: `${this.options.host}:${this.options.port}`, step: "connect" },
-        }),
+        this.#closedError(`Gave up reconnecting after ${reconnect.maxAttempts} attempts`, "connect"),
       );
       this.#finish();
       return;
@@ -218,10 +224,8 @@ export class EnchufeClient extends EventEmitter {
     for (const { sid, pattern, responder } of this.#subscriptions.values()) {
       connection.write(encodeFrame({ type: "SUB", sid, pattern, responder }));
     }
-    for (const frame of this.#buffer) connection.write(frame);
+    for (const frame of this.#outbox.take()) connection.write(frame);
     connection.uncork();
-    this.#buffer = [];
-    this.#bufferedBytes = 0;
     this.emit("reconnected", this.info);
   }
 
@@ -233,8 +237,14 @@ export class EnchufeClient extends EventEmitter {
     this.#subscriptions.endAll();
     const error = new EnchufeError("ECLOSED", "The client is closed", { details: { step: "write" } });
     for (const waiter of this.#pongWaiters.splice(0)) waiter.reject(error);
-    this.#buffer = [];
+    this.#outbox.take();
     this.emit("closed");
+  }
+
+  #closedError(message: string, step: "connect" | "write"): EnchufeError {
+    return new EnchufeError("ECLOSED", message, {
+      details: { address: `${this.options.host}:${this.options.port}`, step },
+    });
   }
 
   /** Sends a frame now, or buffers it while reconnecting (bounded: EBUFFERFULL past the limits). */
@@ -244,18 +254,9 @@ export class EnchufeClient extends EventEmitter {
       return;
     }
     if (this.#state === "closed") {
-      throw new EnchufeError("ECLOSED", "The client is closed", {
-        details: { address: `${this.options.host}:${this.options.port}`, step: "write" },
-      });
+      throw this.#closedError("The client is closed", "write");
     }
-    const { maxBufferedMessages, maxBufferedBytes } = this.options;
-    if (this.#buffer.length >= maxBufferedMessages || this.#bufferedBytes + frame.length > maxBufferedBytes) {
-      throw new EnchufeError("EBUFFERFULL", "Too many messages buffered while disconnected", {
-        details: { limit: `${maxBufferedMessages} / ${maxBufferedBytes} bytes` },
-      });
-    }
-    this.#buffer.push(frame);
-    this.#bufferedBytes += frame.length;
+    this.#outbox.add(frame);
   }
 
   /** Writes now when connected; frames that only make sense on this connection (SUB, UNSUB) are not buffered. */
@@ -267,10 +268,8 @@ export class EnchufeClient extends EventEmitter {
 
   /** Publishes `payload` to `topic` (a room is a topic). Buffered while reconnecting. */
   publish(topic: string, payload: string | Uint8Array, options: { headers?: Headers } = {}): void {
-    const problem = topicProblem(topic, false);
-    if (problem !== undefined) {
-      throw new EnchufeError("EINVALIDTOPIC", `Topic '${topic}' ${problem}`, { details: { topic, problem } });
-    }
+    const invalid = invalidTopicError("Topic", topic, false);
+    if (invalid !== undefined) throw invalid;
     const bytes = toBytes(payload);
     this.#checkSize(bytes);
     this.#send(encodeFrame({ type: "PUB", topic, headers: options.headers ?? EMPTY, payload: bytes }));
@@ -305,12 +304,8 @@ export class EnchufeClient extends EventEmitter {
   }
 
   #subscribe<T extends Message | IncomingRequest>(pattern: string, responder: boolean): Subscription<T> {
-    if (!isValidPattern(pattern)) {
-      const problem = topicProblem(pattern, true) ?? "";
-      throw new EnchufeError("EINVALIDTOPIC", `Pattern '${pattern}' ${problem}`, {
-        details: { topic: pattern, problem },
-      });
-    }
+    const invalid = invalidTopicError("Pattern", pattern, true);
+    if (invalid !== undefined) throw invalid;
     if (this.#state === "closed") throw new EnchufeError("ECLOSED", "The client is closed", { details: {} });
     const sid = this.#nextId++;
     const subscription = new Subscription<T>(sid, pattern, responder, this.options.maxQueuedMessages, (s) => {
@@ -333,14 +328,8 @@ export class EnchufeClient extends EventEmitter {
     data?: string | Uint8Array,
     options: { timeoutMs?: number; signal?: AbortSignal; headers?: Headers } = {},
   ): Promise<Reply> {
-    if (!isValidTopic(name)) {
-      const problem = topicProblem(name, false) ?? "";
-      return Promise.reject(
-        new EnchufeError("EINVALIDTOPIC", `Request name '${name}' ${problem}`, {
-          details: { topic: name, problem },
-        }),
-      );
-    }
+    const invalid = invalidTopicError("Request name", name, false);
+    if (invalid !== undefined) return Promise.reject(invalid);
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
     const reqId = this.#nextId++;
     const payload = toBytes(data);
@@ -360,11 +349,7 @@ export class EnchufeClient extends EventEmitter {
   flush(): Promise<void> {
     const connection = this.#connection;
     if (this.#state !== "connected" || connection === undefined) {
-      return Promise.reject(
-        new EnchufeError("ECLOSED", "Not connected", {
-          details: { address: `${this.options.host}:${this.options.port}`, step: "write" },
-        }),
-      );
+      return Promise.reject(this.#closedError("Not connected", "write"));
     }
     return new Promise((resolve, reject) => {
       this.#pongWaiters.push({ resolve, reject });
