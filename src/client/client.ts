@@ -54,6 +54,8 @@ export class EnchufeClient extends EventEmitter {
   /** The connection in use (after WELCOME), and one being opened (first connect or a reconnection). */
   #connection: Connection | undefined;
   #opening: Connection | undefined;
+  /** The last WELCOME: kept while reconnecting, so sizes are still checked against the server's limit. */
+  #info: ServerInfo | undefined;
   /** One counter for subscription ids and request ids: an ERR's ref names one thing. */
   #nextId = 1;
   readonly #subscriptions = new SubscriptionTable((subscription) => this.#queueFull(subscription));
@@ -76,7 +78,7 @@ export class EnchufeClient extends EventEmitter {
 
   /** The server's WELCOME (limits, client id, nickname) of the current connection. */
   get info(): ServerInfo | undefined {
-    return this.#connection?.info;
+    return this.#info;
   }
 
   get state(): State {
@@ -88,6 +90,7 @@ export class EnchufeClient extends EventEmitter {
   /** @internal Connects for the first time; rejects on failure (no reconnection for the first attempt). */
   async start(): Promise<void> {
     this.#connection = await this.#open();
+    this.#info = this.#connection.info;
     this.#state = "connected";
     this.emit("connected", this.info);
   }
@@ -219,6 +222,7 @@ export class EnchufeClient extends EventEmitter {
       return;
     }
     this.#connection = connection;
+    this.#info = connection.info;
     this.#state = "connected";
     connection.cork();
     for (const { sid, pattern, responder } of this.#subscriptions.values()) {

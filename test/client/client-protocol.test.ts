@@ -23,8 +23,8 @@ after(async () => {
   await Promise.all([...servers].map((s) => s.close()));
 });
 
-async function client(port: number): Promise<EnchufeClient> {
-  const c = await connect({ port, timeoutMs: 3000, reconnect: false });
+async function client(port: number, options: Parameters<typeof connect>[0] = {}): Promise<EnchufeClient> {
+  const c = await connect({ port, timeoutMs: 3000, reconnect: false, ...options });
   clients.add(c);
   return c;
 }
@@ -121,6 +121,36 @@ describe("client ids, ERR refs, limits and error codes", () => {
     assert.ok(error instanceof EnchufeError && error.code === "ETOOLARGE", String(error));
     await closed;
   });
+
+  test(
+    "before WELCOME the limit is small: a WELCOME over 64 KiB fails the connect with ETOOLARGE",
+    WITHIN,
+    async () => {
+      const server = await startFakeServer({ maxPayload: 1024, serverName: "n".repeat(40_000) });
+      fakes.add(server);
+      await assert.rejects(connect({ port: server.port, timeoutMs: 3000, reconnect: false }), (e) =>
+        isEnchufeError(e, "ETOOLARGE"),
+      );
+    },
+  );
+
+  test(
+    "while reconnecting, info keeps the last WELCOME and payloads are still checked against it",
+    WITHIN,
+    async () => {
+      const server = await fake(1024);
+      const c = await client(server.port, { reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
+      const down = new Promise((resolve) => c.once("disconnected", resolve));
+      server.dropClients();
+      await down;
+      assert.equal(c.state, "reconnecting");
+      assert.equal(c.info?.maxPayload, 1024);
+      assert.throws(
+        () => c.publish("t", Buffer.alloc(1025)),
+        (e) => isEnchufeError(e, "ETOOLARGE"),
+      );
+    },
+  );
 
   test("direct() to a nickname nobody has emits ENOSUCHUSER, not ENORESPONDERS", WITHIN, async () => {
     const port = await realServer();

@@ -22,10 +22,16 @@ export interface FakeServer {
   nextFrame(predicate: (frame: Frame) => boolean): Promise<Frame>;
   /** Writes raw bytes to the (one) connected client. */
   send(bytes: Buffer): void;
+  /** Destroys every client connection (the server keeps listening). */
+  dropClients(): void;
   close(): Promise<void>;
 }
 
-export async function startFakeServer(options: { maxPayload: number }): Promise<FakeServer> {
+/** `serverName` sets WELCOME's field (a long one makes a WELCOME over the pre-WELCOME frame limit). */
+export async function startFakeServer(options: {
+  maxPayload: number;
+  serverName?: string;
+}): Promise<FakeServer> {
   const frames: Frame[] = [];
   const waiters: { predicate: (frame: Frame) => boolean; resolve: (frame: Frame) => void }[] = [];
   const sockets = new Set<net.Socket>();
@@ -37,9 +43,9 @@ export async function startFakeServer(options: { maxPayload: number }): Promise<
         encodeFrame({
           type: "WELCOME",
           version: PROTOCOL_VERSION,
-          clientId: "1",
+          clientId: options.serverName ?? "1",
           nick: frame.clientName,
-          serverName: "fake",
+          serverName: options.serverName ?? "fake",
           maxPayload: options.maxPayload,
           maxPending: 1024 * 1024,
           pingIntervalMs: 0,
@@ -95,6 +101,9 @@ export async function startFakeServer(options: { maxPayload: number }): Promise<
     },
     send(bytes) {
       current?.write(bytes);
+    },
+    dropClients() {
+      for (const socket of sockets) socket.destroy();
     },
     async close() {
       for (const socket of sockets) socket.destroy();
