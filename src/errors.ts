@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   ESLOWCONSUMER: "The client did not read fast enough and its output buffer filled up.",
   // Messaging client
   ENORESPONDERS: "No handler or responder is available for that request.",
+  ENOSUCHUSER: "No client or user is connected with that nickname (a direct message).",
   EREQUESTFAILED: "The responder answered the request with an error.",
   EBUFFERFULL: "Too many publishes were buffered while disconnected.",
   ESERVERCLOSED: "The server closed the connection with a reason.",

@@ -1,12 +1,12 @@
 /** The original cliente.py as one call: connect, read the greeting, close. */
-import type { Socket } from "node:net";
 import type { ConnectionOptions } from "node:tls";
 import { EnchufeError } from "../errors.js";
 import { formatAddress, normalizeHost } from "../transport/address.js";
-import { abortError, dial, mapSocketError, timeoutError } from "../transport/tcp.js";
-import { TLS_REQUIRED_LINE, tlsDialOptions } from "../transport/tls.js";
+import { abortError, mapSocketError, timeoutError } from "../transport/tcp.js";
+import { TLS_REQUIRED_LINE } from "../transport/tls.js";
 import { mapTlsError } from "../transport/tls-errors.js";
 import type { TraceSink } from "../transport/trace.js";
+import { dialServer } from "./dial.js";
 
 export interface FetchGreetingOptions {
   readonly host?: string;
@@ -57,19 +57,7 @@ export async function fetchGreeting(options: FetchGreetingOptions = {}): Promise
   const signal = options.signal;
   const trace = options.trace;
   const tls = options.tls;
-  let socket: Socket;
-  try {
-    socket = await dial({
-      host,
-      port,
-      timeoutMs,
-      signal,
-      trace,
-      ...(tls === undefined ? {} : tlsDialOptions(tls, host)),
-    });
-  } catch (error) {
-    throw tls === undefined ? error : mapTlsError(error, { host, port, step: "connect" });
-  }
+  const socket = await dialServer({ host, port, timeoutMs, signal, trace, tls });
   const peer = formatAddress(socket.remoteAddress ?? host, socket.remotePort ?? port);
 
   const bytes = await new Promise<Buffer>((resolve, reject) => {

@@ -38,6 +38,8 @@ export const errors = {
     "error.ESLOWCONSUMER": "El servidor cerró la conexión: no leíamos lo bastante rápido.",
     "error.ENORESPONDERS":
       "Nadie atiende la petición '{name}'. Inicia un servicio que la responda o revisa el nombre.",
+    "error.ENOSUCHUSER":
+      "Nadie está conectado con ese apodo ({message}). Revisa el apodo (en el chat, /who los lista) o espera a que se conecte.",
     "error.EREQUESTFAILED": "La petición '{name}' falló en el servicio que la atendió: {message}",
     "error.EBUFFERFULL":
       "Demasiados mensajes pendientes mientras no hay conexión ({limit}). Espera a que se reconecte o aumenta el límite.",
@@ -92,6 +94,8 @@ export const errors = {
     "error.ESLOWCONSUMER": "The server closed the connection: we were not reading fast enough.",
     "error.ENORESPONDERS":
       "Nobody answers request '{name}'. Start a service that responds to it, or check the name.",
+    "error.ENOSUCHUSER":
+      "Nobody is connected with that nickname ({message}). Check the nickname (in the chat, /who lists them) or wait until they connect.",
     "error.EREQUESTFAILED": "Request '{name}' failed in the service that handled it: {message}",
     "error.EBUFFERFULL":
       "Too many messages waiting while disconnected ({limit}). Wait for the reconnection or raise the limit.",

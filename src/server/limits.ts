@@ -4,6 +4,7 @@
  */
 import { optionError } from "../errors.js";
 import type { Lang } from "../i18n/lang.js";
+import { FRAME_OVERHEAD_BYTES } from "../protocol/frame-limits.js";
 import type { MessageBus } from "./bus/index.js";
 import { SecurityPolicy } from "./security.js";
 
@@ -65,8 +66,8 @@ export const DEFAULT_MESSAGING_OPTIONS: MessagingOptions = Object.freeze({
 
 /** Room every text user starts in. */
 export const DEFAULT_ROOM = "general";
-/** Bytes a frame may carry beyond its payload (topic, headers, names). */
-export const FRAME_OVERHEAD_BYTES = 64 * 1024;
+/** Bytes a frame may carry beyond its payload; defined beside the codec, since clients need it too. */
+export { FRAME_OVERHEAD_BYTES };
 
 const NUMERIC_KEYS = [
   "maxLineBytes",

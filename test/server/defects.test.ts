@@ -7,7 +7,13 @@ import net from "node:net";
 import { after, describe, test } from "node:test";
 import { CloseReason, ErrCode } from "../../src/protocol/frames.js";
 import { SecurityPolicy } from "../../src/server/security.js";
-import { FramedClient, startTestServer, TestClients, TextClient, type TestServer } from "../helpers/framed.js";
+import {
+  FramedClient,
+  startTestServer,
+  TestClients,
+  type TestServer,
+  TextClient,
+} from "../helpers/framed.js";
 
 const servers: TestServer[] = [];
 const opened: { close(): void }[] = [];

@@ -1,0 +1,305 @@
+/**
+ * One framed connection of the client: dial (TCP or TLS), skip the greeting text up to the preface echo,
+ * HELLO → WELCOME, then the read loop. Before WELCOME frames are read one at a time under a small limit;
+ * WELCOME's maxPayload (plus the frame overhead) sets the limit after it. Keepalive (PING → PONG) and
+ * the server's CLOSE reason are handled here; every other frame goes to the client.
+ */
+import type { Socket } from "node:net";
+import { EnchufeError, type ErrorCode } from "../errors.js";
+import { findPrefaceEnd } from "../protocol/detect.js";
+import { FRAME_OVERHEAD_BYTES, HANDSHAKE_FRAME_BYTES } from "../protocol/frame-limits.js";
+import {
+  CloseReason,
+  encodeFrame,
+  FRAME_HEADER_BYTES,
+  type Frame,
+  FrameDecoder,
+  type FrameOf,
+  NEED_DATA,
+  PREFACE,
+  PROTOCOL_VERSION,
+  RemoteProtocolError,
+} from "../protocol/frames.js";
+import { timeoutError } from "../transport/tcp.js";
+import { TLS_REQUIRED_LINE } from "../transport/tls.js";
+import { dialServer } from "./dial.js";
+import type { ClientOptions } from "./options.js";
+import { errFrameError } from "./server-errors.js";
+
+/** What the server said in WELCOME. */
+export type ServerInfo = Omit<FrameOf<"WELCOME">, "type">;
+
+/** What a connection tells its client once WELCOME has arrived. */
+export interface ConnectionHandler {
+  /** A frame other than WELCOME, PING and CLOSE. */
+  onFrame(frame: Frame): void;
+  /** The server broke the protocol (or a limit); the connection is being destroyed. */
+  onProtocolError(error: EnchufeError): void;
+  /** The connection is gone; `fatal` when reconnecting cannot help (the server refused our credentials). */
+  onClose(connection: Connection, error: EnchufeError, fatal: boolean): void;
+}
+
+type Phase = "PREFACE" | "HANDSHAKE" | "FRAMES" | "CLOSED";
+
+const TLS_REQUIRED_MARKER = Buffer.from(TLS_REQUIRED_LINE.trim());
+/** Greeting text kept while looking for the preface echo; past it only the tail is kept. */
+const HEADROOM_BYTES = 64 * 1024;
+const PONG_FRAME = encodeFrame({ type: "PONG" });
+
+/** A framed connection; `open()` resolves once WELCOME has arrived. */
+export class Connection {
+  readonly #options: ClientOptions;
+  readonly #handler: ConnectionHandler;
+  #socket: Socket | undefined;
+  #phase: Phase = "PREFACE";
+  /** Bytes read but not yet used, before the frame decoder takes over. */
+  #early: Buffer = Buffer.alloc(0);
+  readonly #handshakeDecoder: FrameDecoder;
+  #decoder: FrameDecoder | undefined;
+  #info: ServerInfo | undefined;
+  #closeFrame: FrameOf<"CLOSE"> | undefined;
+  #handshake: { resolve: () => void; reject: (error: EnchufeError) => void } | undefined;
+  #destroyed = false;
+
+  constructor(options: ClientOptions, handler: ConnectionHandler) {
+    this.#options = options;
+    this.#handler = handler;
+    this.#handshakeDecoder = new FrameDecoder({ maxFrameBytes: HANDSHAKE_FRAME_BYTES });
+  }
+
+  /** The server's WELCOME; defined once `open()` has resolved. */
+  get info(): ServerInfo {
+    return this.#info!;
+  }
+
+  /** Dials, sends the preface and HELLO, and waits for WELCOME (or the server's refusal). */
+  async open(): Promise<void> {
+    const { host, port, timeoutMs } = this.#options;
+    const socket = await dialServer(this.#options);
+    if (this.#destroyed) {
+      socket.destroy();
+      throw this.#closedError();
+    }
+    this.#socket = socket;
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => this.#onData(chunk));
+    socket.on("error", () => {
+      // 'close' follows and decides what to do.
+    });
+    socket.once("close", () => this.#onClose());
+    const welcomed = new Promise<void>((resolve, reject) => {
+      this.#handshake = { resolve, reject };
+    });
+    socket.write(PREFACE);
+    socket.write(
+      encodeFrame({
+        type: "HELLO",
+        version: PROTOCOL_VERSION,
+        clientName: this.#options.name,
+        user: this.#options.user ?? "",
+        password: this.#options.password ?? "",
+        token: this.#options.token ?? "",
+      }),
+    );
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            this.#handshake?.reject(timeoutError({ host, port, step: "handshake" }, timeoutMs));
+            socket.destroy();
+          }, timeoutMs)
+        : undefined;
+    try {
+      await welcomed;
+    } finally {
+      clearTimeout(timer);
+      this.#handshake = undefined;
+    }
+  }
+
+  write(frame: Buffer): void {
+    this.#socket?.write(frame);
+  }
+
+  cork(): void {
+    this.#socket?.cork();
+  }
+
+  uncork(): void {
+    this.#socket?.uncork();
+  }
+
+  /** Sends CLOSE NORMAL and waits (at most a second) for the socket to close. */
+  async end(): Promise<void> {
+    this.#destroyed = true;
+    const socket = this.#socket;
+    if (socket === undefined || socket.destroyed) return;
+    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    socket.end(encodeFrame({ type: "CLOSE", reason: CloseReason.NORMAL, message: "" }));
+    const timer = setTimeout(() => socket.destroy(), 1000);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  destroy(): void {
+    this.#destroyed = true;
+    this.#socket?.destroy();
+  }
+
+  #onData(chunk: Buffer): void {
+    let data = chunk;
+    if (this.#phase === "PREFACE") {
+      data = this.#skipToPreface(data);
+      if (data.length === 0) return;
+    }
+    if (this.#phase === "HANDSHAKE") {
+      data = this.#readHandshake(data);
+      if (data.length === 0) return;
+    }
+    const decoder = this.#decoder;
+    if (decoder === undefined) return;
+    decoder.push(data);
+    // The decoder loop: only next() is inside the try; frames are handled outside it, so a bug in a
+    // handler is never reported as the server's protocol error.
+    for (;;) {
+      const frame = this.#next(decoder);
+      if (frame === NEED_DATA) return;
+      this.#onFrame(frame);
+      if (this.#decoder !== decoder) return;
+    }
+  }
+
+  /** The decoder's next frame; NEED_DATA also after a protocol error (reported, connection destroyed). */
+  #next(decoder: FrameDecoder): Frame | typeof NEED_DATA {
+    try {
+      return decoder.next();
+    } catch (error) {
+      if (!(error instanceof RemoteProtocolError)) throw error;
+      this.#protocolError(error);
+      return NEED_DATA;
+    }
+  }
+
+  /** Skips the greeting line and any text the server sent before it switched to frames. */
+  #skipToPreface(chunk: Buffer): Buffer {
+    const data = this.#early.length > 0 ? Buffer.concat([this.#early, chunk]) : chunk;
+    const end = findPrefaceEnd(data);
+    if (end === -1 && data.includes(TLS_REQUIRED_MARKER)) {
+      this.#handshake?.reject(
+        new EnchufeError("ETLSPLAIN", "The server speaks TLS: connect with tls options", {
+          details: { address: `${this.#options.host}:${this.#options.port}`, message: "TLS required" },
+        }),
+      );
+      this.destroy();
+      return Buffer.alloc(0);
+    }
+    if (end === -1) {
+      this.#early = data.length > HEADROOM_BYTES ? data.subarray(data.length - 8) : data;
+      return Buffer.alloc(0);
+    }
+    this.#early = Buffer.alloc(0);
+    this.#phase = "HANDSHAKE";
+    return data.subarray(end);
+  }
+
+  /**
+   * Gives the handshake decoder whole frames only, one at a time, so that no byte after WELCOME reaches
+   * it; returns the bytes after WELCOME (empty while the handshake goes on).
+   */
+  #readHandshake(chunk: Buffer): Buffer {
+    const data = this.#early.length > 0 ? Buffer.concat([this.#early, chunk]) : chunk;
+    let offset = 0;
+    while (this.#phase === "HANDSHAKE" && data.length - offset >= FRAME_HEADER_BYTES) {
+      const bodyBytes = data.readUInt32BE(offset + 2);
+      const decoder = this.#handshakeDecoder;
+      if (bodyBytes > HANDSHAKE_FRAME_BYTES) {
+        // The header alone is enough for the decoder to refuse the frame as too large.
+        decoder.push(data.subarray(offset, offset + FRAME_HEADER_BYTES));
+        this.#next(decoder);
+        return Buffer.alloc(0);
+      }
+      const end = offset + FRAME_HEADER_BYTES + bodyBytes;
+      if (data.length < end) break;
+      decoder.push(data.subarray(offset, end));
+      offset = end;
+      const frame = this.#next(decoder);
+      if (frame === NEED_DATA) return Buffer.alloc(0);
+      this.#onHandshakeFrame(frame);
+    }
+    const rest = data.subarray(offset);
+    if (this.#phase !== "HANDSHAKE") return rest;
+    this.#early = rest;
+    return Buffer.alloc(0);
+  }
+
+  #onHandshakeFrame(frame: Frame): void {
+    switch (frame.type) {
+      case "WELCOME": {
+        const { type: _type, ...info } = frame;
+        this.#info = info;
+        this.#phase = "FRAMES";
+        this.#early = Buffer.alloc(0);
+        this.#decoder = new FrameDecoder({ maxFrameBytes: info.maxPayload + FRAME_OVERHEAD_BYTES });
+        this.#handshake?.resolve();
+        return;
+      }
+      case "ERR":
+        this.#handshake?.reject(errFrameError(frame));
+        return;
+      default:
+        this.#onFrame(frame);
+    }
+  }
+
+  #onFrame(frame: Frame): void {
+    switch (frame.type) {
+      case "PING":
+        this.#socket?.write(PONG_FRAME);
+        return;
+      case "CLOSE":
+        this.#closeFrame = frame;
+        if (this.#handshake !== undefined) {
+          const code: ErrorCode = frame.reason === CloseReason.AUTH_FAILED ? "EAUTH" : "ESERVERCLOSED";
+          this.#handshake.reject(
+            new EnchufeError(code, `The server closed the connection: ${frame.message}`, {
+              details: { message: frame.message, reason: frame.reason },
+            }),
+          );
+        }
+        return;
+      default:
+        if (this.#phase === "FRAMES") this.#handler.onFrame(frame);
+    }
+  }
+
+  #protocolError(error: EnchufeError): void {
+    if (this.#handshake !== undefined) this.#handshake.reject(error);
+    else this.#handler.onProtocolError(error);
+    this.destroy();
+  }
+
+  #onClose(): void {
+    const welcomed = this.#phase === "FRAMES";
+    this.#phase = "CLOSED";
+    this.#decoder = undefined;
+    const error = this.#closedError();
+    this.#handshake?.reject(error);
+    if (!welcomed) return;
+    const fatal = this.#closeFrame !== undefined && this.#closeFrame.reason === CloseReason.AUTH_FAILED;
+    this.#handler.onClose(this, error, fatal);
+  }
+
+  /** Why the connection ended: the server's CLOSE reason when it sent one. */
+  #closedError(): EnchufeError {
+    const frame = this.#closeFrame;
+    if (frame === undefined) {
+      return new EnchufeError("ECLOSED", "The connection closed", {
+        details: { address: `${this.#options.host}:${this.#options.port}`, step: "read" },
+      });
+    }
+    return new EnchufeError(
+      frame.reason === CloseReason.SLOW_CONSUMER ? "ESLOWCONSUMER" : "ESERVERCLOSED",
+      `The server closed the connection: ${frame.message}`,
+      { details: { message: frame.message, reason: frame.reason } },
+    );
+  }
+}
