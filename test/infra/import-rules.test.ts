@@ -79,7 +79,6 @@ test("lint:imports - reports a cycle, a protocol I/O import, an import of the CL
     violations.filter((violation) => !violation.startsWith("no-cycles ")),
     [
       "cli-only-from-cli src/library.ts src/cli/main.ts",
-      "library-never-loads-the-cli-catalogue src/i18n/index.ts src/i18n/cli.ts",
       "library-never-loads-the-cli-catalogue src/server/routing/router.ts src/i18n/cli.ts",
       "protocol-imports-only-errors src/protocol/codec.ts net",
       "routing-knows-no-session-cluster-bus-or-text src/server/routing/router.ts src/i18n/index.ts",
