@@ -56,6 +56,26 @@ describe("enchufe server / client (the original, faithfully)", () => {
     assert.match(end.stdout, /Conexion establecida desde 127\.0\.0\.1:\d+/);
   });
 
+  test("--once exits once the greeting is sent, even while the client keeps its socket open (as nc does)", async () => {
+    const server = enchufe(["server", "--port", "0", "--once"]);
+    const port = await server.port();
+    const { connect } = await import("node:net");
+    // allowHalfOpen: this client never sends its FIN, like nc waiting for Ctrl+D.
+    const socket = connect({ port, host: "127.0.0.1", allowHalfOpen: true });
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("error", () => {});
+    const ended = new Promise((resolve) => socket.once("end", resolve));
+    try {
+      const end = await server.done;
+      assert.equal(end.code, 0);
+      await ended;
+      assert.deepEqual(Buffer.concat(chunks), Buffer.from(ORIGINAL_GREETING, "utf8"));
+    } finally {
+      socket.destroy();
+    }
+  });
+
   test("--greet-only greets every client and keeps running; --message and --message-file", async () => {
     const server = enchufe(["server", "--port", "0", "--greet-only", "--message", "¡Buenas, ñandú!"]);
     const port = await server.port();
