@@ -41,9 +41,9 @@ class CountingBus extends MemoryBus {
     this.record(`interest(${pattern},${on})`);
     super.interest(pattern, on);
   }
-  override setPresence(room: string, nick: string, present: boolean, announce?: boolean): void {
+  override setPresence(room: string, nick: string, present: boolean): void {
     this.record(`setPresence(${room},${nick},${present})`);
-    super.setPresence(room, nick, present, announce);
+    super.setPresence(room, nick, present);
   }
   override responder(pattern: string, on: boolean): void {
     this.record(`responder(${pattern},${on})`);
