@@ -33,6 +33,7 @@ type Key =
   | "cli.together"
   | "cli.authWord"
   | "cli.reloaded"
+  | "cli.clientError"
   | "help.tlsClient"
   | "help.tlsServer"
   | "cli.reconnecting"
@@ -167,6 +168,8 @@ Envía una petición (por ejemplo 'time' o 'echo') y muestra la respuesta.
     "cli.insecure":
       "AVISO: --insecure desactiva la verificación del certificado TLS: cualquiera en la red podría hacerse pasar por el servidor. Úsalo solo para pruebas.",
     "cli.reloaded": "Recargados el archivo de usuarios y el certificado TLS (SIGHUP).",
+    "cli.clientError":
+      "Error interno del servidor al atender a {nick} ({address}): se desconectó a ese cliente y el servidor sigue (usa --debug para ver los detalles).",
     "help.tlsClient": `  --tls                  conexión cifrada con TLS (verifica el certificado del servidor)
   --ca ARCHIVO           CA de confianza para el certificado del servidor (PEM)
   --servername NOMBRE    nombre esperado en el certificado del servidor
@@ -316,6 +319,8 @@ Sends a request (for example 'time' or 'echo') and prints the reply.
     "cli.insecure":
       "WARNING: --insecure turns off TLS certificate verification: anyone on the network could pretend to be the server. Use it for tests only.",
     "cli.reloaded": "Reloaded the users file and the TLS certificate (SIGHUP).",
+    "cli.clientError":
+      "Internal server error while serving {nick} ({address}): that client was disconnected and the server goes on (use --debug to see the details).",
     "help.tlsClient": `  --tls                  encrypt with TLS (verifies the server's certificate)
   --ca FILE              trusted CA for the server's certificate (PEM)
   --servername NAME      name expected in the server's certificate

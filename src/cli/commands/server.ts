@@ -9,6 +9,7 @@ import { MessagingHandler } from "../../server/messaging.js";
 import type { ServerMode, ServerOptions } from "../../server/options.js";
 import { CLI_SECURITY_LIMITS, SecurityPolicy } from "../../server/security.js";
 import { createServer } from "../../server/server.js";
+import type { ClientInfo } from "../../server/session.js";
 import { formatAddress, isPublicBind } from "../../transport/address.js";
 import { TlsListener, type TlsServerOptions } from "../../transport/tls.js";
 import type { TraceEvent } from "../../transport/trace.js";
@@ -99,7 +100,7 @@ const runServer = defineCommand({
   helpParams: (lang) => ({
     extra: t(lang, "help.serverLimits") + t(lang, "help.tlsServer") + t(lang, "help.serverCluster"),
   }),
-  run: async ({ values, lang }, ctx) => {
+  run: async ({ values, lang, debug }, ctx) => {
     if (values.once === true && values["greet-only"] === true) {
       throw usageError(t(lang, "cli.conflict", { a: "--once", b: "--greet-only" }));
     }
@@ -244,6 +245,12 @@ const runServer = defineCommand({
         bus,
       });
       const handler = new MessagingHandler(messaging);
+      // A bug of ours while serving one client: that client was dropped, the server goes on; say so.
+      handler.on("clientError", (info: ClientInfo, error: unknown) => {
+        const address = formatAddress(info.remoteAddress ?? "?", info.remotePort ?? 0);
+        ctx.stderr.write(`${t(lang, "cli.clientError", { nick: info.nick, address })}\n`);
+        if (debug) ctx.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      });
       handler.on("cluster", (state: string) => {
         if (state === "down" || state === "resynced") ctx.stderr.write(`${t(lang, `cluster.${state}`)}\n`);
       });
