@@ -2,11 +2,18 @@
 // directory. dependency-cruiser 18 runs on Node 22 or newer only: on an older Node (20, still supported)
 // it runs under Node 24 from npm's `node` package (`npx -y node@24`, fetched once, then cached).
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const cruiser = fileURLToPath(
   new URL("../node_modules/dependency-cruiser/bin/dependency-cruiser.mjs", import.meta.url),
 );
+if (!existsSync(cruiser)) {
+  console.error(
+    "lint-imports: dependency-cruiser is not installed: run `npm ci` (it installs the dev dependencies).",
+  );
+  process.exit(1);
+}
 const config = fileURLToPath(new URL("../.dependency-cruiser.mjs", import.meta.url));
 const paths = process.argv.length > 2 ? process.argv.slice(2) : ["src"];
 const args = [cruiser, "--config", config, "--output-type", "err", ...paths];

@@ -41,7 +41,8 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
   readonly options: ResolvedMessagingOptions;
   readonly #handlers = new HandlerRegistry();
   readonly #router: Router;
-  readonly #renderer: TextRenderer;
+  /** Renders what people see, once for every text session (TextSessionOwner). */
+  readonly renderer: TextRenderer;
   readonly #cluster: ClusterLink | undefined;
   readonly #sessions = new Set<TextSession | FramedSession>();
   readonly #watch: Watch;
@@ -54,7 +55,7 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
     super();
     this.options = resolveMessagingOptions(options);
     const lang = this.options.lang;
-    this.#renderer = new TextRenderer(lang);
+    this.renderer = new TextRenderer(lang);
     this.#cluster =
       this.options.bus === undefined
         ? undefined
@@ -128,7 +129,6 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
       security.identify(peer),
       security.needsLogin(peer),
       this.#router,
-      this.#renderer,
       this.options,
       this,
     );

@@ -5,6 +5,7 @@
  */
 import { ALLOW_ALL, canPublish, type Permissions } from "../auth/permissions.js";
 import type { Connection, ConnectionReceiver } from "../transport/connection.js";
+import type { ResolvedMessagingOptions } from "./limits.js";
 import type { Delivery } from "./routing/delivery.js";
 import type { Router } from "./routing/router.js";
 import type { ReadTurn } from "./routing/turn.js";
@@ -57,7 +58,7 @@ export interface Identity {
   readonly permissions: Permissions;
 }
 
-export abstract class Session implements ConnectionReceiver {
+export abstract class Session<O extends SessionOwner = SessionOwner> implements ConnectionReceiver {
   abstract readonly mode: SessionMode;
   readonly id: string;
   readonly connection: Connection;
@@ -72,33 +73,38 @@ export abstract class Session implements ConnectionReceiver {
   #lastTopicAllowed = false;
   /** Date.now() of the last bytes received (idle checks). */
   lastSeen = Date.now();
+
   /** Set once the client was sent a keepalive PING during the current silence. */
   pinged = false;
   /** Why the session is ending; set by the first close decision. */
   endReason: DisconnectReason | undefined;
   /** True while this session's output is corked until the read turn ends. */
   #corked = false;
-  readonly #maxPending: number;
-  readonly owner: SessionOwner;
+  readonly options: ResolvedMessagingOptions;
+  readonly owner: O;
   protected readonly router: Router;
-  protected readonly turn: ReadTurn;
 
+  // Every field here is per connection: an idle server holds thousands, so only what a session needs.
   constructor(
     connection: Connection,
     id: string,
     identity: Identity,
-    maxPending: number,
-    owner: SessionOwner,
+    options: ResolvedMessagingOptions,
+    owner: O,
     router: Router,
   ) {
     this.connection = connection;
     this.id = id;
     this.user = identity.user;
     this.#permissions = identity.permissions;
-    this.#maxPending = maxPending;
+    this.options = options;
     this.owner = owner;
     this.router = router;
-    this.turn = router.turn;
+  }
+
+  /** The router's read turn (batches, corked outputs). */
+  protected get turn(): ReadTurn {
+    return this.router.turn;
   }
 
   /** What this client may publish and subscribe to (guest rights until it logs in). */
@@ -163,7 +169,7 @@ export abstract class Session implements ConnectionReceiver {
     if (!batched) this.turn.beforeWrite();
     if (!this.isOpen) return;
     const connection = this.connection;
-    if (connection.pendingBytes + bytes.length > this.#maxPending) {
+    if (connection.pendingBytes + bytes.length > this.options.maxPendingBytes) {
       this.endReason = "slow-consumer";
       this.owner.slowConsumer(this);
       connection.destroy();

@@ -29,31 +29,42 @@ function destroySocket(socket: Socket): void {
   socket.destroy();
 }
 
-/** The peer record of a socket: address, port, TLS, and a verified client certificate's user. */
-export function socketPeer(socket: Socket): Peer {
-  const encrypted = "encrypted" in socket;
-  return {
-    address: socket.remoteAddress,
-    port: socket.remotePort,
-    encrypted,
-    certificateUser: encrypted ? clientCertificateUser(socket) : undefined,
-  };
-}
-
-export class SocketConnection implements Connection {
-  readonly peer: Peer;
+/**
+ * A socket's Connection, and its own Peer record (read from the socket when asked: an idle connection
+ * holds no second object).
+ */
+export class SocketConnection implements Connection, Peer {
   receiver: ConnectionReceiver | undefined;
   readonly #socket: Socket;
 
   /** Takes over `socket`'s data and close events (the receiver is set by whoever serves it). */
-  constructor(socket: Socket, peer: Peer = socketPeer(socket)) {
+  constructor(socket: Socket) {
     this.#socket = socket;
-    this.peer = peer;
     (socket as OwnedSocket)[CONNECTION] = this;
     socket.setNoDelay(true);
     socket.on("data", onSocketData);
     socket.on("close", onSocketClose);
     if (socket.listenerCount("error") === 0) socket.on("error", onSocketError);
+  }
+
+  get peer(): Peer {
+    return this;
+  }
+
+  get address(): string | undefined {
+    return this.#socket.remoteAddress;
+  }
+
+  get port(): number | undefined {
+    return this.#socket.remotePort;
+  }
+
+  get encrypted(): boolean {
+    return "encrypted" in this.#socket;
+  }
+
+  get certificateUser(): string | undefined {
+    return this.encrypted ? clientCertificateUser(this.#socket) : undefined;
   }
 
   get pendingBytes(): number {

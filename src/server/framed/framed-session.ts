@@ -42,7 +42,6 @@ interface Subscription {
 const MAX_QUEUED = 1024;
 
 export class FramedSession extends Session implements Subscriber, HandshakeSession {
-  readonly options: ResolvedMessagingOptions;
   readonly #decoder: FrameDecoder;
   readonly #subscriptions = new Map<number, Subscription>();
   state: FramedState = "PREFACE";
@@ -63,8 +62,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     options: ResolvedMessagingOptions,
     owner: SessionOwner,
   ) {
-    super(connection, id, identity, options.maxPendingBytes, owner, router);
-    this.options = options;
+    super(connection, id, identity, options, owner, router);
     this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxPayloadBytes + FRAME_OVERHEAD_BYTES });
     this.#rate = options.security.messageLimiter();
     if (options.handshakeTimeoutMs > 0) {

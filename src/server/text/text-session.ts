@@ -25,31 +25,33 @@ const NO_HEADERS: Headers = [];
 
 /** What a text session needs from its owner beyond the common SessionOwner. */
 export interface TextSessionOwner extends SessionOwner {
+  /** Renders deliveries and room events for people, once for every text session. */
+  readonly renderer: TextRenderer;
   /** The first byte was 0x00: the connection is a program; `chunk` goes to its framed session. */
   becomeFramed(text: TextSession, chunk: Buffer): void;
   /** A line has started and not ended: the owner checks it ends within the line timeout. */
   lineStarted(text: TextSession): void;
 }
 
-export class TextSession extends Session implements RoomMember, CommandSession {
-  readonly options: ResolvedMessagingOptions;
-  readonly renderer: TextRenderer;
+export class TextSession extends Session<TextSessionOwner> implements RoomMember, CommandSession {
   /** Created with the first bytes (idle connections hold no decoder or flood bucket). */
   #lines: LineDecoder | undefined;
   /** Set once the client sent its first bytes. */
   started = false;
-  #room: string | undefined;
   /** Has spoken, set a nick or joined on purpose: presence changes are announced. */
   visible = false;
-  /** The flood guard (undefined when off, or before the first line). */
-  #flood: TokenBucket | undefined;
   /** The server requires a login and this user has not logged in yet. */
   needsLogin: boolean;
+
+  #room: string | undefined;
+
+  /** The flood guard (undefined when off, or before the first line). */
+  #flood: TokenBucket | undefined;
+
   /** An answer is awaited (a login, a cluster-wide check): lines that arrive meanwhile wait, in order. */
   #pendingLines: Buffer[] | undefined;
   /** Date.now() when the current partial line began (0: none). */
   partialSince = 0;
-  readonly #textOwner: TextSessionOwner;
 
   constructor(
     connection: Connection,
@@ -57,14 +59,10 @@ export class TextSession extends Session implements RoomMember, CommandSession {
     identity: Identity,
     needsLogin: boolean,
     router: Router,
-    renderer: TextRenderer,
     options: ResolvedMessagingOptions,
     owner: TextSessionOwner,
   ) {
-    super(connection, id, identity, options.maxPendingBytes, owner, router);
-    this.options = options;
-    this.renderer = renderer;
-    this.#textOwner = owner;
+    super(connection, id, identity, options, owner, router);
     this.needsLogin = needsLogin;
     router.registerGuest(this);
     if (!needsLogin) this.enterDefaultRoom();
@@ -99,7 +97,7 @@ export class TextSession extends Session implements RoomMember, CommandSession {
     if (!this.started) {
       this.started = true;
       if (chunk.length > 0 && detectMode(chunk[0]!) === "framed") {
-        this.#textOwner.becomeFramed(this, chunk);
+        this.owner.becomeFramed(this, chunk);
         return;
       }
       this.router.cluster(this);
@@ -126,7 +124,7 @@ export class TextSession extends Session implements RoomMember, CommandSession {
     if (lines.buffered === 0) this.partialSince = 0;
     else if (this.partialSince === 0) {
       this.partialSince = this.lastSeen;
-      this.#textOwner.lineStarted(this);
+      this.owner.lineStarted(this);
     }
   }
 
@@ -150,12 +148,12 @@ export class TextSession extends Session implements RoomMember, CommandSession {
   }
 
   deliver(delivery: Delivery): void {
-    const text = this.renderer.delivery(delivery);
+    const text = this.owner.renderer.delivery(delivery);
     if (text !== null) this.write(text, true);
   }
 
   roomEvent(event: RoomEvent): void {
-    this.write(this.renderer.roomEvent(event));
+    this.write(this.owner.renderer.roomEvent(event));
   }
 
   shutdown(): void {
