@@ -41,6 +41,9 @@ export const server = {
     "server.error.denyJoin": "! permiso denegado: no puedes entrar en la sala {room}",
     "server.error.denyTalk": "! permiso denegado: no puedes hablar en la sala {room}",
     "server.error.full": "! el servidor está lleno, inténtalo más tarde",
+    "server.error.nickReserved":
+      "! el nick {nick} es de un usuario registrado: inicia sesión con /login {nick} CONTRASEÑA para usarlo",
+    "server.error.userNickInUse": "! otra sesión tuya ya usa el nick {nick}: esta conserva su nick actual",
     "server.error.lineTimeout":
       "! la línea no se completó en {seconds} s (falta el salto de línea): se cierra la conexión",
   },
@@ -80,6 +83,10 @@ export const server = {
     "server.error.denyJoin": "! permission denied: you may not join room {room}",
     "server.error.denyTalk": "! permission denied: you may not talk in room {room}",
     "server.error.full": "! the server is full, try again later",
+    "server.error.nickReserved":
+      "! the nick {nick} belongs to a registered user: log in with /login {nick} PASSWORD to use it",
+    "server.error.userNickInUse":
+      "! another session of yours already uses the nick {nick}: this one keeps its nick",
     "server.error.lineTimeout":
       "! the line was not completed within {seconds} s (no line break): closing the connection",
   },
@@ -118,4 +125,6 @@ export const server = {
   | "server.error.denyTalk"
   | "server.error.full"
   | "server.error.lineTimeout"
+  | "server.error.nickReserved"
+  | "server.error.userNickInUse"
 >;

@@ -5,7 +5,7 @@
  *
  * Events: `connect` (ClientInfo), `disconnect` (ClientInfo, DisconnectReason), `message` (MessageEvent),
  * `slowConsumer` (ClientInfo), `clientError` (ClientInfo, error: a bug of ours while serving that client;
- * it is dropped), `rejected` ({ remoteAddress, reason }), `cluster` (BusState). Listing: listRooms(),
+ * it is dropped), `rejected` ({ remoteAddress, reason }), `login` (LoginEvent), `cluster` (BusState). Listing: listRooms(),
  * listClients() (this node's). Requests: handleRequest(name, fn). With `options.bus`, `await start()` first.
  */
 import { EventEmitter } from "node:events";
@@ -26,7 +26,15 @@ import type { ConnectionInfo } from "./options.js";
 import { type RefusalAnswer, refuse } from "./refusal.js";
 import type { RoomInfo } from "./routing/router.js";
 import { Router } from "./routing/router.js";
-import type { ClientInfo, Session } from "./session.js";
+import type { ClientInfo, LoginAttempt, Session } from "./session.js";
+
+/** The `login` event: a login tried on this node (password, token or client certificate). */
+export interface LoginEvent extends LoginAttempt {
+  readonly id: string;
+  readonly remoteAddress: string | undefined;
+  readonly remotePort: number | undefined;
+}
+
 import { TextRenderer } from "./text/render.js";
 import { TextSession, type TextSessionOwner } from "./text/text-session.js";
 import { Watch } from "./watch.js";
@@ -75,7 +83,7 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
       wantsMessages: () => this.listenerCount("message") > 0,
     });
     this.#cluster?.attach(this.#router);
-    this.#watch = new Watch(this.options, this.#router, CLUSTER_GRACE_MS);
+    this.#watch = new Watch(this.options, CLUSTER_GRACE_MS);
   }
 
   /**
@@ -135,6 +143,8 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
     this.#sessions.add(session);
     connection.receiver = session;
     this.#watch.arrived(session, this.#sessions);
+    if (session.user !== undefined)
+      this.loginAttempt(session, { method: "certificate", user: session.user, ok: true });
     if (this.listenerCount("connect") > 0) this.emit("connect", session.info());
   }
 
@@ -215,6 +225,19 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
     }
     session.endReason = "server-error";
     if (this.listenerCount("clientError") > 0) this.emit("clientError", session.info(), error);
+  }
+
+  /** A login was tried: the `login` event (LoginEvent), for the server log; never the secret. */
+  loginAttempt(session: Session, attempt: LoginAttempt): void {
+    if (this.listenerCount("login") === 0) return;
+    const peer = session.connection.peer;
+    const event: LoginEvent = {
+      ...attempt,
+      id: session.id,
+      remoteAddress: peer.address,
+      remotePort: peer.port,
+    };
+    this.emit("login", event);
   }
 
   slowConsumer(session: Session): void {

@@ -11,7 +11,7 @@ import type { Connection } from "../../transport/connection.js";
 import { DEFAULT_ROOM, type ResolvedMessagingOptions } from "../limits.js";
 import type { RoomMember } from "../routing/interfaces.js";
 import type { Router } from "../routing/router.js";
-import type { DisconnectReason } from "../session.js";
+import type { DisconnectReason, LoginAttempt } from "../session.js";
 
 /** What a command needs of the text session that runs it (TextSession implements it). */
 export interface CommandSession extends RoomMember {
@@ -29,6 +29,10 @@ export interface CommandSession extends RoomMember {
   enterDefaultRoom(): void;
   leaveAll(announce: boolean): void;
   finish(reason: DisconnectReason, last: Buffer | undefined): void;
+  /** Takes the logged-in user's name as nickname. */
+  claimUserNick(): void;
+  /** Tells the owner a login was tried (the server log). */
+  reportLogin(attempt: LoginAttempt): void;
 }
 
 type TextSession = CommandSession;
@@ -77,6 +81,10 @@ function nick(session: TextSession, wanted: string): void {
   }
   if (nickProblem(wanted) !== undefined) {
     session.say("server.error.nickInvalid", { nick: sanitizeLine(wanted) });
+    return;
+  }
+  if (!session.options.security.mayUseNick(wanted, session.user)) {
+    session.say("server.error.nickReserved", { nick: wanted });
     return;
   }
   const old = session.nick;
@@ -154,6 +162,12 @@ function login(session: TextSession, rest: string): void {
     return;
   }
   session.after(security.login({ user, password }, session.connection.peer), (outcome) => {
+    session.reportLogin({
+      method: "password",
+      user,
+      ok: outcome.ok,
+      ...(outcome.ok ? {} : { code: outcome.code }),
+    });
     if (!outcome.ok) {
       session.say(
         outcome.code === "EPLAINTEXTAUTH"
@@ -170,5 +184,6 @@ function login(session: TextSession, rest: string): void {
     session.needsLogin = false;
     session.say("server.login.ok", { user: outcome.user });
     if (wasWaiting) session.enterDefaultRoom();
+    session.claimUserNick();
   });
 }

@@ -12,6 +12,7 @@ import { type ServerKey, serverText } from "../../i18n/server-text.js";
 import { detectMode } from "../../protocol/detect.js";
 import type { Headers } from "../../protocol/frames.js";
 import { LineDecoder } from "../../protocol/lines.js";
+import { nickKey } from "../../protocol/names.js";
 import type { Connection } from "../../transport/connection.js";
 import { DEFAULT_ROOM, type ResolvedMessagingOptions } from "../limits.js";
 import type { Delivery } from "../routing/delivery.js";
@@ -50,6 +51,8 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
 
   /** An answer is awaited (a login, a cluster-wide check): lines that arrive meanwhile wait, in order. */
   #pendingLines: Buffer[] | undefined;
+  /** How many answers are awaited (the waiting lines run once the last one came). */
+  #awaiting = 0;
   /** Date.now() when the current partial line began (0: none). */
   partialSince = 0;
 
@@ -100,7 +103,7 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
         this.owner.becomeFramed(this, chunk);
         return;
       }
-      this.router.cluster(this);
+      this.becomeKnown();
     }
     this.#lines ??= new LineDecoder({ maxLineBytes: this.options.maxLineBytes });
     const lines = this.#lines;
@@ -126,6 +129,31 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
       this.partialSince = this.lastSeen;
       this.owner.lineStarted(this);
     }
+  }
+
+  /**
+   * The other nodes learn this user (first byte, or the grace ended); a user known by a client
+   * certificate takes their user name as nickname now.
+   */
+  becomeKnown(): void {
+    if (this.clustered) return;
+    this.router.cluster(this);
+    if (this.user !== undefined) this.claimUserNick();
+  }
+
+  /** A logged-in user's nickname is their user name (when another session of theirs holds it, they are told). */
+  claimUserNick(): void {
+    const user = this.user;
+    if (user === undefined || nickKey(user) === nickKey(this.nick)) return;
+    const old = this.nick;
+    this.after(this.router.rename(this, user), (renamed) => {
+      if (!renamed) {
+        this.say("server.error.userNickInUse", { nick: user });
+        return;
+      }
+      this.say("server.nick.set", { nick: user });
+      this.router.nickChanged(this, old);
+    });
   }
 
   /** Line timeout check: a line begun `lineTimeoutMs` ago and still not ended closes the session. */
@@ -194,8 +222,10 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
    */
   after<T>(answer: Promise<T>, then: (result: T) => void): void {
     this.#pendingLines ??= [];
+    this.#awaiting++;
     answer.then(
       (result) => {
+        this.#awaiting--;
         if (this.isOpen) {
           try {
             then(result);
@@ -203,7 +233,7 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
             this.owner.sessionFailed(this, error);
           }
         }
-        this.#drainPending();
+        if (this.#awaiting === 0) this.#drainPending();
       },
       (error: unknown) => this.owner.sessionFailed(this, error),
     );
