@@ -15,9 +15,10 @@ export const server = {
     "server.who": "* en {room}: {list}",
     "server.msg.sent": "* mensaje privado enviado a {nick}",
     "server.bye": "* adiós",
+    "server.lang.set": "* idioma: español",
     "server.shutdown": "* el servidor se está cerrando",
     "server.help":
-      "* comandos: /nick NOMBRE, /join SALA, /rooms, /who, /msg NICK TEXTO, /login USUARIO CONTRASEÑA, /help, /quit; cualquier otra línea va a tu sala",
+      "* comandos: /nick NOMBRE, /join SALA, /rooms, /who, /msg NICK TEXTO, /login USUARIO CONTRASEÑA, /lang es|en, /help, /quit; cualquier otra línea va a tu sala",
     "server.error.unknownCommand": "! comando desconocido: {command} (prueba /help)",
     "server.error.usage": "! uso: {usage}",
     "server.error.nickTaken": "! el nick {nick} ya está en uso",
@@ -60,9 +61,10 @@ export const server = {
     "server.who": "* in {room}: {list}",
     "server.msg.sent": "* private message sent to {nick}",
     "server.bye": "* bye",
+    "server.lang.set": "* language: English",
     "server.shutdown": "* the server is shutting down",
     "server.help":
-      "* commands: /nick NAME, /join ROOM, /rooms, /who, /msg NICK TEXT, /login USER PASSWORD, /help, /quit; any other line goes to your room",
+      "* commands: /nick NAME, /join ROOM, /rooms, /who, /msg NICK TEXT, /login USER PASSWORD, /lang es|en, /help, /quit; any other line goes to your room",
     "server.error.unknownCommand": "! unknown command: {command} (try /help)",
     "server.error.usage": "! usage: {usage}",
     "server.error.nickTaken": "! the nick {nick} is already taken",
@@ -103,6 +105,7 @@ export const server = {
   | "server.who"
   | "server.msg.sent"
   | "server.bye"
+  | "server.lang.set"
   | "server.shutdown"
   | "server.help"
   | "server.error.unknownCommand"

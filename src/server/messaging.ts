@@ -9,6 +9,7 @@
  * listClients() (this node's). Requests: handleRequest(name, fn). With `options.bus`, `await start()` first.
  */
 import { EventEmitter } from "node:events";
+import type { Lang } from "../i18n/lang.js";
 import { serverText } from "../i18n/server-text.js";
 import { CloseReason, ErrCode } from "../protocol/frames.js";
 import type { Connection } from "../transport/connection.js";
@@ -49,8 +50,11 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
   readonly options: ResolvedMessagingOptions;
   readonly #handlers = new HandlerRegistry();
   readonly #router: Router;
-  /** Renders what people see, once for every text session (TextSessionOwner). */
-  readonly renderer: TextRenderer;
+  /** Renders what people see, per language, once for every text session (TextSessionOwner). */
+  readonly #renderers: Readonly<Record<Lang, TextRenderer>> = {
+    es: new TextRenderer("es"),
+    en: new TextRenderer("en"),
+  };
   readonly #cluster: ClusterLink | undefined;
   readonly #sessions = new Set<TextSession | FramedSession>();
   readonly #watch: Watch;
@@ -63,7 +67,6 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
     super();
     this.options = resolveMessagingOptions(options);
     const lang = this.options.lang;
-    this.renderer = new TextRenderer(lang);
     this.#cluster =
       this.options.bus === undefined
         ? undefined
@@ -196,6 +199,10 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
     this.#sessions.add(framed);
     text.connection.receiver = framed;
     framed.receive(chunk);
+  }
+
+  renderer(lang: Lang): TextRenderer {
+    return this.#renderers[lang];
   }
 
   lineStarted(text: TextSession): void {

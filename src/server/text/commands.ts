@@ -4,6 +4,7 @@
  * /msg, /join's barrier) go through session.after(), which keeps later lines waiting in order.
  */
 import { canSubscribe, type Permissions } from "../../auth/permissions.js";
+import { type Lang, parseLang } from "../../i18n/lang.js";
 import type { ServerKey } from "../../i18n/server-text.js";
 import { nickProblem, roomProblem } from "../../protocol/names.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
@@ -17,6 +18,7 @@ import type { DisconnectReason, LoginAttempt } from "../session.js";
 export interface CommandSession extends RoomMember {
   readonly options: ResolvedMessagingOptions;
   readonly connection: Connection;
+  lang: Lang;
   user: string | undefined;
   permissions: Permissions;
   needsLogin: boolean;
@@ -37,7 +39,7 @@ export interface CommandSession extends RoomMember {
 
 type TextSession = CommandSession;
 
-const LOGIN_FREE = /^\/(login|help|quit)(\s|$)/i;
+const LOGIN_FREE = /^\/(login|help|quit|lang)(\s|$)/i;
 
 type Command = (session: TextSession, rest: string) => void;
 
@@ -49,6 +51,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   msg,
   login,
   help: (session) => session.say("server.help"),
+  lang,
   quit,
 };
 
@@ -66,6 +69,17 @@ export function runCommand(session: TextSession, text: string): void {
     return;
   }
   command(session, match?.[2] ?? "");
+}
+
+/** `/lang es|en`: the language this user reads every server line in, from now on. */
+function lang(session: TextSession, rest: string): void {
+  const wanted = parseLang(rest.trim());
+  if (wanted === undefined || rest.trim().length !== 2) {
+    session.say("server.error.usage", { usage: "/lang es|en" });
+    return;
+  }
+  session.lang = wanted;
+  session.say("server.lang.set");
 }
 
 /** `/quit`: the user leaves the room and frees the nickname before `* bye` is written. */

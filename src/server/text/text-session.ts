@@ -8,6 +8,7 @@
 import { canSubscribe } from "../../auth/permissions.js";
 import { TokenBucket } from "../../auth/throttle.js";
 import { isEnchufeError } from "../../errors.js";
+import type { Lang } from "../../i18n/lang.js";
 import { type ServerKey, serverText } from "../../i18n/server-text.js";
 import { detectMode } from "../../protocol/detect.js";
 import type { Headers } from "../../protocol/frames.js";
@@ -26,8 +27,8 @@ const NO_HEADERS: Headers = [];
 
 /** What a text session needs from its owner beyond the common SessionOwner. */
 export interface TextSessionOwner extends SessionOwner {
-  /** Renders deliveries and room events for people, once for every text session. */
-  readonly renderer: TextRenderer;
+  /** Renders deliveries and room events for people in `lang`, once for every text session. */
+  renderer(lang: Lang): TextRenderer;
   /** The first byte was 0x00: the connection is a program; `chunk` goes to its framed session. */
   becomeFramed(text: TextSession, chunk: Buffer): void;
   /** A line has started and not ended: the owner checks it ends within the line timeout. */
@@ -53,6 +54,8 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
   #pendingLines: Buffer[] | undefined;
   /** How many answers are awaited (the waiting lines run once the last one came). */
   #awaiting = 0;
+  /** The language this user reads (the server's until `/lang`). */
+  lang: Lang;
   /** Date.now() when the current partial line began (0: none). */
   partialSince = 0;
 
@@ -66,6 +69,7 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
     owner: TextSessionOwner,
   ) {
     super(connection, id, identity, options, owner, router);
+    this.lang = options.lang;
     this.needsLogin = needsLogin;
     router.registerGuest(this);
     if (!needsLogin) this.enterDefaultRoom();
@@ -176,12 +180,12 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
   }
 
   deliver(delivery: Delivery): void {
-    const text = this.owner.renderer.delivery(delivery);
+    const text = this.owner.renderer(this.lang).delivery(delivery);
     if (text !== null) this.write(text, true);
   }
 
   roomEvent(event: RoomEvent): void {
-    this.write(this.owner.renderer.roomEvent(event));
+    this.write(this.owner.renderer(this.lang).roomEvent(event));
   }
 
   shutdown(): void {
@@ -193,7 +197,7 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
   }
 
   line(key: ServerKey, params: Readonly<Record<string, string | number>> = {}): Buffer {
-    return Buffer.from(`${serverText(this.options.lang, key, params)}\n`, "utf8");
+    return Buffer.from(`${serverText(this.lang, key, params)}\n`, "utf8");
   }
 
   say(key: ServerKey, params: Readonly<Record<string, string | number>> = {}): void {
