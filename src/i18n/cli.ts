@@ -180,7 +180,9 @@ entrada estándar redirigida, los datos son toda la entrada estándar (echo hola
   --cert ARCHIVO --key ARCHIVO   certificado de cliente (TLS mutuo)
   --insecure             NO verifica el certificado (solo para pruebas)
   --user NOMBRE          inicia sesión (la contraseña se pide, o --password-file ARCHIVO)
-  --token TOKEN          inicia sesión con un token (enchufe user token)`,
+  --token TOKEN          inicia sesión con un token (enchufe user token)
+  Variables: ENCHUFE_URL=enchufe://HOST:PUERTO (enchufes:// con TLS), ENCHUFE_HOST, ENCHUFE_PORT
+  dan el servidor por defecto; las opciones --host y --port mandan sobre ellas.`,
     "help.tlsServer": `
 TLS y autenticación (docs/SECURITY.md):
   --tls-cert ARCHIVO --tls-key ARCHIVO   el puerto habla solo TLS (PEM; enchufe cert los crea)
@@ -335,7 +337,9 @@ standard input redirected, the data is all of standard input (echo hi | enchufe 
   --cert FILE --key FILE client certificate (mutual TLS)
   --insecure             does NOT verify the certificate (tests only)
   --user NAME            log in (the password is asked, or --password-file FILE)
-  --token TOKEN          log in with a token (enchufe user token)`,
+  --token TOKEN          log in with a token (enchufe user token)
+  Variables: ENCHUFE_URL=enchufe://HOST:PORT (enchufes:// for TLS), ENCHUFE_HOST, ENCHUFE_PORT
+  give the default server; the --host and --port options win over them.`,
     "help.tlsServer": `
 TLS and authentication (docs/SECURITY.md):
   --tls-cert FILE --tls-key FILE   the port speaks only TLS (PEM; enchufe cert creates them)

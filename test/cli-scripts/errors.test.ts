@@ -82,7 +82,7 @@ describe("usage errors and localized messages of the scripting commands", () => 
     }
   });
 
-  test("help texts: request's --timeout covers the reply, user shows list without NAME and the minimum", async () => {
+  test("help texts: the ENCHUFE_* variables, request's --timeout covers the reply, user shows list without NAME and the minimum", async () => {
     assert.match(
       (await runEnchufe(["request", "--help"])).stdout,
       /límite para conectar y para esperar la respuesta/,
@@ -91,6 +91,9 @@ describe("usage errors and localized messages of the scripting commands", () => 
       (await runEnchufe(["request", "--help", "--lang", "en"])).stdout,
       /limit for connecting and for waiting for the reply/,
     );
+    for (const command of ["client", "pub", "sub", "request", "reply"]) {
+      assert.match((await runEnchufe([command, "--help"])).stdout, /ENCHUFE_URL=enchufe:\/\/HOST:PUERTO/);
+    }
     for (const lang of ["es", "en"]) {
       const user = (await runEnchufe(["user", "--help", "--lang", lang])).stdout;
       assert.doesNotMatch(user, /list\|/);

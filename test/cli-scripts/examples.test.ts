@@ -28,7 +28,10 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-test("examples/cliente.ts against a session server prints the first line and closes (exit 0)", async () => {
+// Before the fix cliente.ts waited forever for a close a session server never sends: fail fast instead.
+test("examples/cliente.ts against a session server prints the first line and closes (exit 0)", {
+  timeout: 15_000,
+}, async () => {
   const server = enchufe(["server", "--port", "0"]);
   const port = String(await server.port());
   const client = await example("cliente.ts", port).done;

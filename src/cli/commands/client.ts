@@ -6,6 +6,7 @@ import { formatAddress } from "../../transport/address.js";
 import { defineCommand } from "../command.js";
 import { CONNECTION_OPTIONS, connectionFrom } from "../connection.js";
 import { EXIT_FAILURE, EXIT_OK } from "../context.js";
+import { onOutputClosed } from "../output.js";
 
 export const run = defineCommand({
   options: CONNECTION_OPTIONS,
@@ -20,6 +21,7 @@ export const run = defineCommand({
       ctx.stderr.write(`enchufe: ${t(lang, "client.empty", { address })}\n`);
       return EXIT_FAILURE;
     }
+    onOutputClosed(ctx.stdout, () => {});
     if (!greeting.validUtf8) ctx.stderr.write(`${t(lang, "cli.invalidUtf8")}\n`);
     // The server's bytes reach a terminal: no escape sequence may move the cursor or recolour it.
     ctx.stdout.write(`${t(lang, "cli.message", { text: sanitizeLine(greeting.text) })}\n`);
