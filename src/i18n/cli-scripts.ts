@@ -27,6 +27,7 @@ type Key =
   | "reply.mode"
   | "reply.listening"
   | "reply.execFailed"
+  | "reply.tooLarge"
   | "request.timeout"
   | "pub.hint"
   | "client.empty"
@@ -80,6 +81,8 @@ Atiende las peticiones NOMBRE (se admiten los comodines * y >) hasta Ctrl+C, com
     "reply.mode": "Indica cómo responder: --echo o --exec 'COMANDO' (una de las dos).",
     "reply.listening": "Respondiendo a {name}",
     "reply.execFailed": "el comando terminó con el código {code}",
+    "reply.tooLarge":
+      "la respuesta del comando ({bytes} bytes) supera el máximo del servidor ({limit} bytes)",
     "request.timeout":
       "La petición '{name}' no tuvo respuesta en {seconds} s. Revisa que el servicio que la atiende funcione (enchufe reply {name}), o aumenta el límite con --timeout SEGUNDOS.",
     "pub.hint": "Escribe los mensajes, uno por línea; Ctrl+D para terminar (o pasa MENSAJE tras el TEMA).",
@@ -132,6 +135,7 @@ Answers the requests named NAME (wildcards * and > allowed) until Ctrl+C, like '
     "reply.mode": "Say how to answer: --echo or --exec 'COMMAND' (one of the two).",
     "reply.listening": "Answering {name}",
     "reply.execFailed": "the command exited with code {code}",
+    "reply.tooLarge": "the command's answer ({bytes} bytes) is over the server's maximum ({limit} bytes)",
     "request.timeout":
       "Request '{name}' got no answer within {seconds} s. Check that the service answering it works (enchufe reply {name}), or raise the limit with --timeout SECONDS.",
     "pub.hint": "Type the messages, one per line; Ctrl+D to finish (or give MESSAGE after the TOPIC).",

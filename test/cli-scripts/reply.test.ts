@@ -59,6 +59,23 @@ describe("enchufe reply", () => {
     await server.stop();
   });
 
+  test("reply --exec: an answer over the server's maximum payload is a HANDLER_ERROR that says so", async () => {
+    const server = enchufe(["server", "--port", "0", "--max-payload", "1000"]);
+    const port = String(await server.port());
+    const reply = enchufe(["reply", "big", "--exec", "head -c 5000 /dev/zero", "--port", port]);
+    await reply.waitFor(/Respondiendo/, "stderr");
+    const big = await runEnchufe(["request", "big", "--port", port]);
+    assert.equal(big.code, 1);
+    assert.match(
+      big.stderr,
+      /la respuesta del comando \(5000 bytes\) supera el máximo del servidor \(1000 bytes\)/,
+    );
+    // The responder is still connected and answering.
+    assert.equal((await runEnchufe(["request", "big", "--port", port])).code, 1);
+    await reply.stop("SIGINT");
+    await server.stop();
+  });
+
   test("reply --exec --concurrency 2: never more than two commands at once", async () => {
     const { server, port } = await startServer();
     const dir = await mkdtemp(join(tmpdir(), "enchufe-reply-"));

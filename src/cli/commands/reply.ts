@@ -55,14 +55,25 @@ function execOnce(
   });
 }
 
+/** What every run of the command shares: the command, the language, the running children, the size limit. */
+interface ExecSettings {
+  readonly command: string;
+  readonly lang: Lang;
+  readonly children: Set<ReturnType<typeof spawn>>;
+  /** The server's largest payload (from WELCOME), if known. */
+  readonly maxPayload: () => number | undefined;
+}
+
 /** Answers `request` with the command's output, or HANDLER_ERROR with its stderr. */
-async function answerWithCommand(
-  request: IncomingRequest,
-  command: string,
-  lang: Lang,
-  children: Set<ReturnType<typeof spawn>>,
-): Promise<void> {
+async function answerWithCommand(request: IncomingRequest, settings: ExecSettings): Promise<void> {
+  const { command, lang, children } = settings;
   const result = await execOnce(command, request.payload, children);
+  const limit = settings.maxPayload();
+  if (result.code === 0 && limit !== undefined && result.stdout.length > limit) {
+    const reason = t(lang, "reply.tooLarge", { bytes: result.stdout.length, limit });
+    request.respond(reason, { status: ReplyStatus.HANDLER_ERROR });
+    return;
+  }
   if (result.code === 0) {
     request.respond(result.stdout);
     return;
@@ -101,6 +112,12 @@ export const run = defineCommand({
       for (const child of children) child.kill("SIGTERM");
     };
     const running = new Set<Promise<void>>();
+    const settings: ExecSettings = {
+      command: command ?? "",
+      lang,
+      children,
+      maxPayload: () => client.info?.maxPayload,
+    };
     let answered = 0;
     try {
       await client.flush();
@@ -112,7 +129,7 @@ export const run = defineCommand({
         if (command === undefined) {
           request.respond(request.payload);
         } else {
-          const job = answerWithCommand(request, command, lang, children).finally(() => running.delete(job));
+          const job = answerWithCommand(request, settings).finally(() => running.delete(job));
           running.add(job);
           // At most `concurrency` commands at once: wait for one to end before taking the next request.
           if (running.size >= concurrency) await Promise.race(running);
