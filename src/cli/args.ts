@@ -4,7 +4,8 @@
  */
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { EnchufeError } from "../errors.js";
-import { type Lang, parseLang, t } from "../i18n/index.js";
+import { type Lang, type MessageKey, parseLang, t } from "../i18n/index.js";
+import { MAX_TOPIC_BYTES, topicProblem } from "../protocol/topics.js";
 import type { CliContext } from "./context.js";
 
 type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
@@ -41,6 +42,26 @@ export type ParsedOptions<O extends OptionsConfig> = {
       : string;
 };
 
+/**
+ * `--timeout -1` as `--timeout=-1`: parseArgs takes "-1" for an option and would say the value is
+ * missing; joined, the value reaches its own check, which says what the rule is.
+ */
+function joinNegativeValues(argv: readonly string[], options: OptionsConfig): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const option = arg.startsWith("--") ? options[arg.slice(2)] : undefined;
+    if (option?.type === "string" && next !== undefined && /^-\d/.test(next)) {
+      args.push(`${arg}=${next}`);
+      i++;
+    } else {
+      args.push(arg);
+    }
+  }
+  return args;
+}
+
 /** parseArgs with localized usage errors. */
 export function parseCommandArgs<O extends OptionsConfig>(
   argv: readonly string[],
@@ -50,7 +71,7 @@ export function parseCommandArgs<O extends OptionsConfig>(
 ): { values: ParsedOptions<O>; positionals: string[] } {
   try {
     const parsed = parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(argv, options),
       options,
       strict: true,
       allowPositionals: config.allowPositionals ?? false,
@@ -101,9 +122,37 @@ export function numberValue(
   if (!Number.isFinite(number) || number < min || (rule.integer === true && !Number.isInteger(number))) {
     const text =
       lang === "es"
-        ? `${rule.integer ? "entero " : ""}>= ${min}`
-        : `${rule.integer ? "integer " : ""}>= ${min}`;
+        ? `${rule.integer ? "un número entero" : "un número"} >= ${min}`
+        : `${rule.integer ? "an integer" : "a number"} >= ${min}`;
     throw usageError(t(lang, "cli.badNumber", { option: `--${option}`, rule: text, value }));
   }
   return number;
+}
+
+/** The usage error for a missing positional argument, named as the help text names it (TEMA, TOPIC...). */
+export function missingArgument(lang: Lang, name: "TOPIC" | "NAME" | "PATTERN"): EnchufeError {
+  return usageError(t(lang, "cli.missingArgument", { name: t(lang, `arg.${name}`) }));
+}
+
+/** Why `topic` is not valid, in `lang`; undefined when it is valid. Same rules as protocol/topics.ts. */
+export function localTopicProblem(topic: string, wildcards: boolean, lang: Lang): string | undefined {
+  if (topicProblem(topic, wildcards) === undefined) return undefined;
+  if (topic.length === 0) return t(lang, "topic.empty");
+  if (topic.length > MAX_TOPIC_BYTES) return t(lang, "topic.tooLong", { max: MAX_TOPIC_BYTES });
+  const tokens = topic.split(".");
+  if (tokens.includes("")) return t(lang, "topic.emptyToken");
+  const bad = tokens.findIndex(
+    (token, i) => topicProblem(token, wildcards && (token !== ">" || i === tokens.length - 1)) !== undefined,
+  );
+  const token = tokens[bad] ?? topic;
+  if (wildcards && token === ">") return t(lang, "topic.wildcardNotLast");
+  const key: MessageKey = wildcards ? "topic.badTokenWildcards" : "topic.badToken";
+  return t(lang, key, { token });
+}
+
+/** A topic (or, with `wildcards`, a pattern) from the command line; an invalid one is a usage error. */
+export function topicArgument(topic: string, wildcards: boolean, lang: Lang): string {
+  const problem = localTopicProblem(topic, wildcards, lang);
+  if (problem !== undefined) throw usageError(t(lang, "error.EINVALIDTOPIC", { topic, problem }));
+  return topic;
 }

@@ -67,7 +67,7 @@ export const cli = {
     "cli.unknownOption": "Opción desconocida: '{option}'.",
     "cli.missingValue": "La opción {option} necesita un valor.",
     "cli.badPort": "--port debe ser un número entero entre 0 y 65535 (recibido: '{value}').",
-    "cli.badNumber": "{option} debe ser un número {rule} (recibido: '{value}').",
+    "cli.badNumber": "{option} debe ser {rule} (recibido: '{value}').",
     "cli.badLang": "--lang debe ser 'es' o 'en' (recibido: '{value}').",
     "cli.conflict": "Las opciones {a} y {b} no se pueden usar juntas.",
     "cli.unexpectedArgument": "Argumento inesperado: '{value}'.",
@@ -143,13 +143,16 @@ Publica MENSAJE en TEMA; sin MENSAJE, publica cada línea de la entrada estánda
   --timeout SEGUNDOS     límite para conectar (por defecto 10)
   --lang es|en, --trace, --debug
 {tls}`,
-    "help.sub": `Uso: enchufe sub TEMA [--count N] [--raw] [opciones]
+    "help.sub": `Uso: enchufe sub TEMA [--count N] [--raw | --raw0 | --json] [opciones]
 
 Muestra cada mensaje de TEMA (se admiten los comodines * y >) como [tema] mensaje.
 Se reconecta solo si el servidor se reinicia.
 
   --count N              termina tras N mensajes
-  --raw                  escribe solo los bytes de cada mensaje
+  --raw                  escribe solo los bytes de cada mensaje, cada uno seguido de un salto de línea
+  --raw0                 escribe solo los bytes de cada mensaje, sin separador
+  --json                 un objeto JSON por línea: topic, from, payload (texto UTF-8, o {"base64": ...}),
+                         headers (pares [nombre, valor]) y private
   --host HOST            servidor (por defecto 127.0.0.1)
   --port PUERTO          puerto (por defecto 5000)
   --timeout SEGUNDOS     límite para conectar (por defecto 10)
@@ -157,11 +160,12 @@ Se reconecta solo si el servidor se reinicia.
 {tls}`,
     "help.request": `Uso: enchufe request NOMBRE [DATOS] [--timeout SEGUNDOS] [opciones]
 
-Envía una petición (por ejemplo 'time' o 'echo') y muestra la respuesta.
+Envía una petición (por ejemplo 'time' o 'echo') y muestra la respuesta. Sin DATOS, y con la
+entrada estándar redirigida, los datos son toda la entrada estándar (echo hola | enchufe request echo).
 
   --host HOST            servidor (por defecto 127.0.0.1)
   --port PUERTO          puerto (por defecto 5000)
-  --timeout SEGUNDOS     límite para conectar (por defecto 10)
+  --timeout SEGUNDOS     límite para conectar y para esperar la respuesta (por defecto 10)
   --lang es|en, --trace, --debug
 {tls}`,
     "cli.missingArgument": "Falta el argumento {name}.",
@@ -178,7 +182,9 @@ Envía una petición (por ejemplo 'time' o 'echo') y muestra la respuesta.
   --cert ARCHIVO --key ARCHIVO   certificado de cliente (TLS mutuo)
   --insecure             NO verifica el certificado (solo para pruebas)
   --user NOMBRE          inicia sesión (la contraseña se pide, o --password-file ARCHIVO)
-  --token TOKEN          inicia sesión con un token (enchufe user token)`,
+  --token TOKEN          inicia sesión con un token (enchufe user token)
+  Variables: ENCHUFE_URL=enchufe://HOST:PUERTO (enchufes:// con TLS), ENCHUFE_HOST, ENCHUFE_PORT
+  dan el servidor por defecto; las opciones --host y --port mandan sobre ellas.`,
     "help.tlsServer": `
 TLS y autenticación (docs/SECURITY.md):
   --tls-cert ARCHIVO --tls-key ARCHIVO   el puerto habla solo TLS (PEM; enchufe cert los crea)
@@ -220,7 +226,7 @@ TLS y autenticación (docs/SECURITY.md):
     "cli.unknownOption": "Unknown option: '{option}'.",
     "cli.missingValue": "Option {option} needs a value.",
     "cli.badPort": "--port must be an integer from 0 to 65535 (received: '{value}').",
-    "cli.badNumber": "{option} must be a number {rule} (received: '{value}').",
+    "cli.badNumber": "{option} must be {rule} (received: '{value}').",
     "cli.badLang": "--lang must be 'es' or 'en' (received: '{value}').",
     "cli.conflict": "Options {a} and {b} cannot be used together.",
     "cli.unexpectedArgument": "Unexpected argument: '{value}'.",
@@ -296,13 +302,16 @@ Publishes MESSAGE to TOPIC; without MESSAGE, publishes each standard-input line,
   --timeout SECONDS      limit for connecting (default 10)
   --lang es|en, --trace, --debug
 {tls}`,
-    "help.sub": `Usage: enchufe sub TOPIC [--count N] [--raw] [options]
+    "help.sub": `Usage: enchufe sub TOPIC [--count N] [--raw | --raw0 | --json] [options]
 
 Prints each message of TOPIC (wildcards * and > allowed) as [topic] message.
 Reconnects by itself when the server restarts.
 
   --count N              exit after N messages
-  --raw                  write only each message's bytes
+  --raw                  write only each message's bytes, each followed by a newline
+  --raw0                 write only each message's bytes, with no separator
+  --json                 one JSON object per line: topic, from, payload (UTF-8 text, or {"base64": ...}),
+                         headers ([name, value] pairs) and private
   --host HOST            server (default 127.0.0.1)
   --port PORT            port (default 5000)
   --timeout SECONDS      limit for connecting (default 10)
@@ -310,11 +319,12 @@ Reconnects by itself when the server restarts.
 {tls}`,
     "help.request": `Usage: enchufe request NAME [DATA] [--timeout SECONDS] [options]
 
-Sends a request (for example 'time' or 'echo') and prints the reply.
+Sends a request (for example 'time' or 'echo') and prints the reply. Without DATA, and with
+standard input redirected, the data is all of standard input (echo hi | enchufe request echo).
 
   --host HOST            server (default 127.0.0.1)
   --port PORT            port (default 5000)
-  --timeout SECONDS      limit for connecting (default 10)
+  --timeout SECONDS      limit for connecting and for waiting for the reply (default 10)
   --lang es|en, --trace, --debug
 {tls}`,
     "cli.missingArgument": "Missing argument {name}.",
@@ -331,7 +341,9 @@ Sends a request (for example 'time' or 'echo') and prints the reply.
   --cert FILE --key FILE client certificate (mutual TLS)
   --insecure             does NOT verify the certificate (tests only)
   --user NAME            log in (the password is asked, or --password-file FILE)
-  --token TOKEN          log in with a token (enchufe user token)`,
+  --token TOKEN          log in with a token (enchufe user token)
+  Variables: ENCHUFE_URL=enchufe://HOST:PORT (enchufes:// for TLS), ENCHUFE_HOST, ENCHUFE_PORT
+  give the default server; the --host and --port options win over them.`,
     "help.tlsServer": `
 TLS and authentication (docs/SECURITY.md):
   --tls-cert FILE --tls-key FILE   the port speaks only TLS (PEM; enchufe cert creates them)

@@ -24,14 +24,14 @@ describe("enchufe pub / sub / request", () => {
     await server.stop();
   });
 
-  test("sub --raw writes payload bytes only; terminal escapes are neutralised without --raw", async () => {
+  test("sub --raw writes payload bytes and a newline only; terminal escapes are neutralised without --raw", async () => {
     const { server, port } = await startServer();
     const raw = enchufe(["sub", "x", "--port", port, "--count", "1", "--raw"]);
     const safe = enchufe(["sub", "x", "--port", port, "--count", "1"]);
     await raw.waitFor(/Suscrito/, "stderr");
     await safe.waitFor(/Suscrito/, "stderr");
     await runEnchufe(["pub", "x", "red\u001b[31mALERT\u0007", "--port", port]);
-    assert.equal((await raw.done).stdout, "red\u001b[31mALERT\u0007");
+    assert.equal((await raw.done).stdout, "red\u001b[31mALERT\u0007\n");
     const shown = (await safe.done).stdout;
     assert.doesNotMatch(shown, /\u001b|\u0007/);
     assert.match(shown, /^\[x\] red.*ALERT/);

@@ -13,6 +13,7 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   pub: async () => (await import("./pub.js")).run,
   sub: async () => (await import("./sub.js")).run,
   request: async () => (await import("./request.js")).run,
+  reply: async () => (await import("./reply.js")).run,
   cert: async () => (await import("./cert.js")).run,
   user: async () => (await import("./user.js")).run,
 };

@@ -1,18 +1,62 @@
-/** `enchufe sub TOPIC [--count N] [--raw]`: prints each message as `[<topic>] <payload>`, like `nats sub`. */
-import { connect } from "../../client/client.js";
-import { t } from "../../i18n/index.js";
+/**
+ * `enchufe sub TOPIC [--count N] [--raw | --raw0 | --json]`: prints each message as `[<topic>] <payload>`,
+ * like `nats sub`; for scripts, the bare payloads or one JSON object per line.
+ */
+import { isUtf8 } from "node:buffer";
+import type { Message } from "../../client/subscription.js";
+import { type Lang, t } from "../../i18n/index.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
-import { numberValue, usageError } from "../args.js";
+import { missingArgument, numberValue, topicArgument, usageError } from "../args.js";
 import { defineCommand } from "../command.js";
-import { CONNECTION_OPTIONS, connectionFrom } from "../connection.js";
+import { CONNECTION_OPTIONS, connectLongRunning } from "../connection.js";
 import { EXIT_OK } from "../context.js";
-import { reportError } from "../output.js";
+import { onOutputClosed, reportError } from "../output.js";
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
   count: { type: "string", short: "n" },
   raw: { type: "boolean" },
+  raw0: { type: "boolean" },
+  json: { type: "boolean" },
 } as const;
+
+type Format = "text" | "raw" | "raw0" | "json";
+
+const NEWLINE = Buffer.from("\n");
+
+/** One message as a JSON line: the payload as UTF-8 text, or `{ "base64": ... }` when it is not UTF-8. */
+export function jsonLine(message: Message): string {
+  const bytes = Buffer.from(message.payload.buffer, message.payload.byteOffset, message.payload.byteLength);
+  const payload = isUtf8(bytes) ? bytes.toString("utf8") : { base64: bytes.toString("base64") };
+  const { topic, from, headers } = message;
+  return `${JSON.stringify({ topic, from, payload, headers, private: message.private })}\n`;
+}
+
+function write(stdout: NodeJS.WritableStream, format: Format, message: Message): void {
+  switch (format) {
+    case "raw":
+      stdout.write(message.payload);
+      stdout.write(NEWLINE);
+      return;
+    case "raw0":
+      stdout.write(message.payload);
+      return;
+    case "json":
+      stdout.write(jsonLine(message));
+      return;
+    case "text":
+      stdout.write(`[${message.topic}] ${sanitizeLine(message.payload)}\n`);
+  }
+}
+
+/** The output format from --raw / --raw0 / --json, at most one of them. */
+function formatOf(values: { raw?: boolean; raw0?: boolean; json?: boolean }, lang: Lang): Format {
+  const chosen = (["raw", "raw0", "json"] as const).filter((name) => values[name] === true);
+  if (chosen.length > 1) {
+    throw usageError(t(lang, "cli.conflict", { a: `--${chosen[0]}`, b: `--${chosen[1]}` }));
+  }
+  return chosen[0] ?? "text";
+}
 
 export const run = defineCommand({
   options: OPTIONS,
@@ -21,17 +65,18 @@ export const run = defineCommand({
   helpParams: (lang) => ({ tls: t(lang, "help.tlsClient") }),
   run: async ({ values, positionals, lang, debug }, ctx) => {
     const [topic, ...extra] = positionals;
-    if (topic === undefined) throw usageError(t(lang, "cli.missingArgument", { name: "TOPIC" }));
+    if (topic === undefined) throw missingArgument(lang, "TOPIC");
     if (extra.length > 0) throw usageError(t(lang, "cli.unexpectedArgument", { value: extra[0] }));
+    topicArgument(topic, true, lang);
+    const format = formatOf(values, lang);
     const count = numberValue("count", values.count, 0, lang, { integer: true });
-    const client = await connect({ ...(await connectionFrom(values, ctx, lang)), name: "enchufe-sub" });
-    client.on("disconnected", () => ctx.stderr.write(`${t(lang, "cli.reconnecting")}\n`));
-    client.on("reconnected", () => ctx.stderr.write(`${t(lang, "cli.reconnected")}\n`));
+    const client = await connectLongRunning(values, ctx, lang, "enchufe-sub");
     client.on("error", (error: unknown) => {
       if (!subscription.closed) reportError(ctx, lang, error, debug);
     });
     const subscription = client.subscribe(topic);
     const stop = () => subscription.unsubscribe();
+    const unwatch = onOutputClosed(ctx.stdout, stop);
     let received = 0;
     try {
       await client.flush();
@@ -40,8 +85,7 @@ export const run = defineCommand({
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
       for await (const message of subscription) {
-        if (values.raw === true) ctx.stdout.write(message.payload);
-        else ctx.stdout.write(`[${message.topic}] ${sanitizeLine(message.payload)}\n`);
+        write(ctx.stdout, format, message);
         received++;
         if (count > 0 && received >= count) break;
       }
@@ -49,6 +93,7 @@ export const run = defineCommand({
     } finally {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
+      unwatch();
       await client.close();
     }
     return EXIT_OK;

@@ -14,11 +14,11 @@ import {
   type UsersFile,
 } from "../../auth/users.js";
 import { EnchufeError } from "../../errors.js";
-import { t } from "../../i18n/index.js";
+import { type Lang, t } from "../../i18n/index.js";
 import { isValidPattern } from "../../protocol/topics.js";
-import { usageError } from "../args.js";
+import { missingArgument, usageError } from "../args.js";
 import { defineCommand } from "../command.js";
-import { EXIT_OK } from "../context.js";
+import { type CliContext, EXIT_OK } from "../context.js";
 import { readSecret } from "../prompt.js";
 
 const OPTIONS = {
@@ -36,6 +36,22 @@ function withUser(file: UsersFile, name: string, entry: UserEntry | undefined): 
   if (entry === undefined) delete users[name];
   else users[name] = entry;
   return { ...file, users };
+}
+
+/** A new password: on a terminal asked twice (they must match); at least 8 characters. */
+async function readNewPassword(
+  ctx: CliContext,
+  file: string | undefined,
+  name: string,
+  lang: Lang,
+): Promise<string> {
+  const password = await readSecret(ctx, file, t(lang, "user.promptNew", { name }));
+  if (password.length < 8) throw usageError(t(lang, "user.shortPassword"));
+  if (file === undefined && ctx.stdin.isTTY === true) {
+    const again = await readSecret(ctx, undefined, t(lang, "user.confirm"));
+    if (again !== password) throw usageError(t(lang, "user.mismatch"));
+  }
+  return password;
 }
 
 export const run = defineCommand({
@@ -68,7 +84,7 @@ export const run = defineCommand({
       );
       return EXIT_OK;
     }
-    if (name === undefined) throw usageError(t(lang, "cli.missingArgument", { name: "NAME" }));
+    if (name === undefined) throw missingArgument(lang, "NAME");
     if (!USER_NAME.test(name) || name === "guest") throw usageError(t(lang, "user.badName", { name }));
     const existing = Object.hasOwn(file.users, name) ? file.users[name] : undefined;
     if (action === "add" && existing !== undefined)
@@ -83,8 +99,7 @@ export const run = defineCommand({
     switch (action as Exclude<Action, "list">) {
       case "add":
       case "passwd": {
-        const password = await readSecret(ctx, values["password-file"], t(lang, "user.prompt", { name }));
-        if (password.length < 8) throw usageError(t(lang, "user.shortPassword"));
+        const password = await readNewPassword(ctx, values["password-file"], name, lang);
         const entry: UserEntry = existing ?? {
           tokens: [],
           publish: values.publish ?? [">"],
