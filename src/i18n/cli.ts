@@ -84,7 +84,7 @@ Comandos:
 {commands}
 
 Opciones generales: --help, --version, --lang es|en (o la variable ENCHUFE_LANG), --trace, --debug
-Usa 'enchufe <comando> --help' para ver las opciones de cada comando.`,
+Usa 'enchufe <comando> --help' (o 'enchufe help <comando>') para ver las opciones de cada comando.`,
     "help.server": `Uso: enchufe server [opciones]   (alias: servidor)
 
 Inicia el servidor. Por defecto escucha en 127.0.0.1:5000, saluda a cada cliente y atiende
@@ -235,7 +235,7 @@ Commands:
 {commands}
 
 General options: --help, --version, --lang es|en (or the ENCHUFE_LANG variable), --trace, --debug
-Use 'enchufe <command> --help' for each command's options.`,
+Use 'enchufe <command> --help' (or 'enchufe help <command>') for each command's options.`,
     "help.server": `Usage: enchufe server [options]   (alias: servidor)
 
 Starts the server. By default it listens on 127.0.0.1:5000, greets every client and serves chat
