@@ -159,7 +159,7 @@ Envía una petición (por ejemplo 'time' o 'echo') y muestra la respuesta.
 
   --host HOST            servidor (por defecto 127.0.0.1)
   --port PUERTO          puerto (por defecto 5000)
-  --timeout SEGUNDOS     límite para conectar (por defecto 10)
+  --timeout SEGUNDOS     límite para conectar y para esperar la respuesta (por defecto 10)
   --lang es|en, --trace, --debug
 {tls}`,
     "cli.missingArgument": "Falta el argumento {name}.",
@@ -310,7 +310,7 @@ Sends a request (for example 'time' or 'echo') and prints the reply.
 
   --host HOST            server (default 127.0.0.1)
   --port PORT            port (default 5000)
-  --timeout SECONDS      limit for connecting (default 10)
+  --timeout SECONDS      limit for connecting and for the reply (default 10)
   --lang es|en, --trace, --debug
 {tls}`,
     "cli.missingArgument": "Missing argument {name}.",

@@ -35,11 +35,13 @@ la reutiliza.
 
   --out DIR          carpeta de salida (por defecto certs)
   --client NOMBRE    crea además NOMBRE.pem y NOMBRE-key.pem para TLS mutuo (repetible)`,
-    "help.user": `Uso: enchufe user add|remove|list|passwd|token|perms NOMBRE --file usuarios.json [opciones]
+    "help.user": `Uso: enchufe user add|remove|passwd|token|perms NOMBRE --file usuarios.json [opciones]
+     enchufe user list --file usuarios.json
 
 Gestiona el archivo de usuarios del servidor (enchufe server --users usuarios.json).
-La contraseña se pide en la terminal sin mostrarla, o se lee de --password-file, o de una línea
-de la entrada estándar. Solo se guardan hashes scrypt. 'token' muestra un token nuevo una sola vez.
+La contraseña (8 caracteres como mínimo) se pide en la terminal sin mostrarla, o se lee de
+--password-file, o de una línea de la entrada estándar. Solo se guardan hashes scrypt.
+'token' muestra un token nuevo una sola vez.
 
   --file ARCHIVO          el archivo de usuarios (se crea con 'add')
   --password-file ARCHIVO lee la contraseña de la primera línea de ARCHIVO
@@ -75,11 +77,12 @@ Private keys get mode 0600. When DIR already has a CA, it is reused.
 
   --out DIR          output folder (default certs)
   --client NAME      also create NAME.pem and NAME-key.pem for mutual TLS (repeatable)`,
-    "help.user": `Usage: enchufe user add|remove|list|passwd|token|perms NAME --file users.json [options]
+    "help.user": `Usage: enchufe user add|remove|passwd|token|perms NAME --file users.json [options]
+       enchufe user list --file users.json
 
-Manages the server's users file (enchufe server --users users.json). The password is asked on
-the terminal without echo, or read from --password-file, or from one line of standard input.
-Only scrypt hashes are stored. 'token' prints a new token once.
+Manages the server's users file (enchufe server --users users.json). The password (at least
+8 characters) is asked on the terminal without echo, or read from --password-file, or from one
+line of standard input. Only scrypt hashes are stored. 'token' prints a new token once.
 
   --file FILE             the users file (created by 'add')
   --password-file FILE    read the password from FILE's first line

@@ -208,3 +208,26 @@ describe("every sub-command's --help describes every option it declares", () => 
     }
   }
 });
+
+describe("help texts say what the command does", () => {
+  for (const [lang, reply, eight] of [
+    [
+      "es",
+      /--timeout SEGUNDOS +límite para conectar y para esperar la respuesta/,
+      /8 caracteres como mínimo/,
+    ],
+    ["en", /--timeout SECONDS +limit for connecting and for the reply/, /at least\s+8 characters/],
+  ] as const) {
+    test(`request --help: --timeout also limits the reply (${lang})`, async () => {
+      const end = await runEnchufe(["request", "--help", "--lang", lang]);
+      assert.match(end.stdout, reply);
+    });
+
+    test(`user --help: list takes no NAME, and the password minimum is said (${lang})`, async () => {
+      const end = await runEnchufe(["user", "--help", "--lang", lang]);
+      assert.doesNotMatch(end.stdout, /\blist\|/);
+      assert.match(end.stdout, /enchufe user list --file/);
+      assert.match(end.stdout, eight);
+    });
+  }
+});
