@@ -5,6 +5,7 @@ import { detectLang, langValue } from "./args.js";
 import { commands } from "./commands/index.js";
 import { type CliContext, EXIT_OK, EXIT_USAGE } from "./context.js";
 import { closestCommand, commandList, HELP_COMMAND } from "./help.js";
+import { flagsTakenByNpm } from "./npm-args.js";
 import { reportError } from "./output.js";
 
 function version(): string {
@@ -51,6 +52,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     const out = name === undefined && skip === 0 ? ctx.stderr : ctx.stdout;
     out.write(`${t(lang, "help.main", { commands: commandList(lang, Object.keys(commands)) })}\n`);
     return out === ctx.stderr ? EXIT_USAGE : EXIT_OK;
+  }
+  const npm = flagsTakenByNpm(ctx.env, argv.slice(skip), lang);
+  if (npm !== undefined) {
+    ctx.stderr.write(`enchufe: ${t(lang, npm.key, npm)}\n`);
+    return EXIT_USAGE;
   }
   return dispatch(name, rest, ctx);
 }

@@ -12,7 +12,9 @@ type Key =
   | "help.summary.user"
   | "help.summary.help"
   | "help.alias"
-  | "cli.unknownCommandSuggest";
+  | "cli.unknownCommandSuggest"
+  | "cli.npmTookFlags"
+  | "cli.npmTookValue";
 
 /**
  * Texts of `enchufe --help`: one line per sub-command, keyed `help.summary.<name>` so that the
@@ -33,6 +35,10 @@ export const cliHelp = {
     "help.alias": "alias: {alias}",
     "cli.unknownCommandSuggest":
       "Comando desconocido: '{name}'. ¿Quisiste decir '{suggestion}'? Usa 'enchufe --help' para ver los comandos.",
+    "cli.npmTookFlags":
+      "npm se quedó con {what}: con npm start, las opciones de enchufe van después de --, por ejemplo {example}",
+    "cli.npmTookValue":
+      "npm se quedó con la opción de {what}: con npm start, las opciones de enchufe van después de --, por ejemplo {example}",
   },
   en: {
     "help.summary.server": "start the greeting, chat and messaging server",
@@ -48,5 +54,9 @@ export const cliHelp = {
     "help.alias": "alias: {alias}",
     "cli.unknownCommandSuggest":
       "Unknown command: '{name}'. Did you mean '{suggestion}'? Use 'enchufe --help' to see the commands.",
+    "cli.npmTookFlags":
+      "npm kept {what} for itself: with npm start, enchufe's options go after --, e.g. {example}",
+    "cli.npmTookValue":
+      "npm kept the option of {what} for itself: with npm start, enchufe's options go after --, e.g. {example}",
   },
 } as const satisfies Catalog<Key>;

@@ -164,9 +164,9 @@ async function stopGroup(run: Running): Promise<void> {
   }
 }
 
-function start(command: string, args: readonly string[], cwd: string): Running {
-  const env = { ...process.env };
-  delete env.ENCHUFE_LANG;
+function start(command: string, args: readonly string[], cwd: string, lang?: "es" | "en"): Running {
+  const env = { ...process.env, ENCHUFE_LANG: lang };
+  if (lang === undefined) delete env.ENCHUFE_LANG;
   const child = spawn(command, args, { cwd, env, stdio: "pipe", detached: true });
   return new Running(child as ChildProcessWithoutNullStreams);
 }
@@ -335,4 +335,40 @@ describe("the port-in-use error suggests commands that work", () => {
       }
     });
   }
+});
+
+describe("npm start with its flags before -- says the command that works", () => {
+  for (const [lang, kept] of [
+    ["es", "npm se quedó con --port"],
+    ["en", "npm kept --port for itself"],
+  ] as const) {
+    test(`npm start --port N: exit 2, then its advice runs (${lang})`, async () => {
+      const run = new BlockRun();
+      try {
+        const port = await run.port(5001);
+        const wrong = start("npm", ["start", "--silent", "--port", String(port)], ROOT, lang);
+        run.started.push(wrong);
+        const end = await wrong.done;
+        assert.equal(end.code, 2, end.stderr);
+        assert.ok(end.stderr.includes(kept), end.stderr);
+        const advice = /(npm start -- --port \d+)$/m.exec(end.stderr);
+        assert.ok(advice !== null, end.stderr);
+        assert.equal(advice[1], `npm start -- --port ${port}`);
+        await runLine(run, "npm start -- --port 5001", `the advice (${lang})`);
+      } finally {
+        await run.stop();
+      }
+    });
+  }
+
+  test("npm start -- --port 0 --once (flags after --) is not mistaken for it", async () => {
+    const run = new BlockRun();
+    try {
+      const right = start("npm", ["start", "--silent", "--", "--port", "0", "--once"], ROOT);
+      run.started.push(right);
+      assert.ok((await right.port()) > 0);
+    } finally {
+      await run.stop();
+    }
+  });
 });
