@@ -34,7 +34,7 @@ export const cliHelp = {
     "help.summary.help": "muestra la ayuda de un comando (enchufe help COMANDO)",
     "help.alias": "alias: {alias}",
     "cli.unknownCommandSuggest":
-      "Comando desconocido: '{name}'. ¿Quisiste decir '{suggestion}'? Usa 'enchufe --help' para ver los comandos.",
+      "Comando desconocido: '{name}'. ¿Quisiste decir '{suggestion}'? Usa 'npx enchufe --help' para ver los comandos.",
     "cli.npmTookFlags":
       "npm se quedó con {what}: con npm start, las opciones de enchufe van después de --, por ejemplo {example}",
     "cli.npmTookValue":
@@ -53,7 +53,7 @@ export const cliHelp = {
     "help.summary.help": "show a command's help (enchufe help COMMAND)",
     "help.alias": "alias: {alias}",
     "cli.unknownCommandSuggest":
-      "Unknown command: '{name}'. Did you mean '{suggestion}'? Use 'enchufe --help' to see the commands.",
+      "Unknown command: '{name}'. Did you mean '{suggestion}'? Use 'npx enchufe --help' to see the commands.",
     "cli.npmTookFlags":
       "npm kept {what} for itself: with npm start, enchufe's options go after --, e.g. {example}",
     "cli.npmTookValue":

@@ -146,8 +146,8 @@ describe("enchufe - an unknown command suggests the closest one", () => {
   });
 
   for (const [lang, expected] of [
-    ["es", /^enchufe: Comando desconocido: 'sevrer'\. ¿Quisiste decir 'server'\? Usa 'enchufe --help'/],
-    ["en", /^enchufe: Unknown command: 'sevrer'\. Did you mean 'server'\? Use 'enchufe --help'/],
+    ["es", /^enchufe: Comando desconocido: 'sevrer'\. ¿Quisiste decir 'server'\? Usa 'npx enchufe --help'/],
+    ["en", /^enchufe: Unknown command: 'sevrer'\. Did you mean 'server'\? Use 'npx enchufe --help'/],
   ] as const) {
     test(`exit 2 with the suggestion in one line (${lang})`, async () => {
       const end = await runEnchufe(["sevrer", "--lang", lang]);
@@ -163,7 +163,7 @@ describe("enchufe - an unknown command suggests the closest one", () => {
     assert.equal(end.code, 2);
     assert.equal(
       end.stderr,
-      "enchufe: Comando desconocido: 'xyzzy'. Usa 'enchufe --help' para ver los comandos.\n",
+      "enchufe: Comando desconocido: 'xyzzy'. Usa 'npx enchufe --help' para ver los comandos.\n",
     );
   });
 });
@@ -218,6 +218,16 @@ describe("help texts say what the command does", () => {
     ],
     ["en", /--timeout SECONDS +limit for connecting and for the reply/, /at least\s+8 characters/],
   ] as const) {
+    test(`client --help: --timeout 0 is documented (${lang})`, async () => {
+      const end = await runEnchufe(["client", "--help", "--lang", lang]);
+      assert.match(end.stdout, lang === "es" ? /--timeout .*0 = sin límite/ : /--timeout .*0 = no limit/);
+    });
+
+    test(`--help says how to run enchufe without installing it (${lang})`, async () => {
+      const end = await runEnchufe(["--help", "--lang", lang]);
+      assert.match(end.stdout, /^.*: npx enchufe <(comando|command)> /m);
+    });
+
     test(`request --help: --timeout also limits the reply (${lang})`, async () => {
       const end = await runEnchufe(["request", "--help", "--lang", lang]);
       assert.match(end.stdout, reply);
