@@ -30,12 +30,14 @@ const BIN = join(ROOT, "bin", "enchufe.js");
 const DEFAULT_PORT = 5000;
 const PASSWORD = "contraseña-de-prueba";
 /** Commands that do not connect to or listen on a port, so get no --port. */
-const PORTLESS = new Set(["cert", "user", "help"]);
+const PORTLESS = new Set(["cert", "user", "help", "--help", "--version"]);
 /** The first output some commands must print (stdout), by their arguments. */
 const EXPECTED: ReadonlyArray<readonly [RegExp, RegExp]> = [
   [/^client\b/, /^(Mensaje del servidor|Message from the server): Hola, Julian/m],
   [/^request time\b/, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/],
   [/^pub\b/, /^$/],
+  [/^--help\b/, /^ {2}server +\S/m],
+  [/^help sub\b/, /^(Uso|Usage): enchufe sub /],
 ];
 
 after(stopAll);
@@ -277,7 +279,8 @@ stderr: ${end.stderr}`,
 }
 
 for (const file of ["README.md", "README.es.md"]) {
-  describe(`${file} - the runnable blocks run as written`, () => {
+  // Each block has its own folder and ports, so two run at a time.
+  describe(`${file} - the runnable blocks run as written`, { concurrency: 2 }, () => {
     const blocks = runnableBlocks(file);
 
     test("marks the blocks a newcomer runs first", () => {
