@@ -103,7 +103,11 @@ function describes(help: string, flag: string): boolean {
 
 describe("enchufe --help - every sub-command is listed", () => {
   test("the command table has a file for each command and each file is in the table", () => {
-    assert.deepEqual(names.toSorted(), commandFiles.map((c) => c.name).toSorted());
+    assert.deepEqual(
+      names.toSorted(),
+      commandFiles.map((c) => c.name).toSorted(),
+      "a command is src/cli/commands/NAME.ts in the table; an alias goes in ALIASES (src/cli/help.ts)",
+    );
   });
 
   for (const lang of LANGS) {
@@ -111,7 +115,8 @@ describe("enchufe --help - every sub-command is listed", () => {
       const end = await runEnchufe(["--help", "--lang", lang]);
       assert.equal(end.code, 0);
       for (const name of [...names, "help"]) {
-        assert.match(end.stdout, new RegExp(`^ {2}${name} +\\S.{10,}$`, "m"), `${name} has no summary line`);
+        const line = new RegExp(`^ {2}${name} +\\S.{10,}$`, "m");
+        assert.match(end.stdout, line, `${name} needs help.summary.${name} in src/i18n/cli-help.ts`);
       }
       assert.match(end.stdout, /^ {2}server .*servidor/m, "the alias is named on its command's line");
     });
