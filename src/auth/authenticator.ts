@@ -3,6 +3,7 @@
  * work as a wrong password (against a dummy hash) and gets the same answer, so users cannot be enumerated.
  */
 import { timingSafeEqual } from "node:crypto";
+import { nickKey } from "../protocol/names.js";
 import { hashPassword, hashToken, type PasswordHash, verifyPassword } from "./passwords.js";
 import type { Permissions } from "./permissions.js";
 import type { UsersFile } from "./users.js";
@@ -15,16 +16,25 @@ const FAILED: AuthResult = Object.freeze({ ok: false });
 
 export class Authenticator {
   #users: UsersFile;
+  /** The user names, lower-cased: they are reserved as nicknames (compared case-insensitively). */
+  #names: ReadonlySet<string>;
   #dummy: Promise<PasswordHash>;
 
   constructor(users: UsersFile) {
     this.#users = users;
+    this.#names = namesOf(users);
     this.#dummy = hashPassword("enchufe dummy password for unknown users");
   }
 
-  /** Replaces the users (SIGHUP reload); sessions already authenticated keep their rights. */
+  /** Replaces the users (SIGHUP or the file changed); sessions already authenticated keep their rights. */
   reload(users: UsersFile): void {
     this.#users = users;
+    this.#names = namesOf(users);
+  }
+
+  /** True when `name` is a registered user's name (case-insensitive): only that user may use it as a nickname. */
+  isUser(name: string): boolean {
+    return this.#names.has(nickKey(name));
   }
 
   get guest(): Permissions {
@@ -59,4 +69,8 @@ export class Authenticator {
     }
     return Promise.resolve(found);
   }
+}
+
+function namesOf(users: UsersFile): ReadonlySet<string> {
+  return new Set(Object.keys(users.users).map(nickKey));
 }

@@ -11,6 +11,7 @@
 import cluster, { type Worker } from "node:cluster";
 import { type Lang, t } from "../i18n/index.js";
 import { type CliContext, EXIT_FAILURE, EXIT_OK } from "./context.js";
+import type { ServerLog } from "./server-log.js";
 
 /** The message a worker sends to the primary once it listens. */
 export interface ListeningMessage {
@@ -42,9 +43,15 @@ export function leavePrimary(code: number): void {
 }
 
 /** Forks `count` workers and supervises them; resolves with the exit code. */
-export function runWorkers(ctx: CliContext, lang: Lang, count: number): Promise<number> {
+export function runWorkers(
+  ctx: CliContext,
+  lang: Lang,
+  count: number,
+  log: ServerLog,
+  listening: { tls: boolean; auth: boolean },
+): Promise<number> {
   const workers = new Set<Worker>();
-  let listening = 0;
+  let ready = 0;
   let stopping = false;
   let failed = false;
   return new Promise((resolve) => {
@@ -66,10 +73,8 @@ export function runWorkers(ctx: CliContext, lang: Lang, count: number): Promise<
       const worker = cluster.fork({ ENCHUFE_WORKER: String(i + 1) });
       workers.add(worker);
       worker.on("message", (message: unknown) => {
-        if (!isListeningMessage(message) || ++listening !== count) return;
-        ctx.stdout.write(
-          `${t(lang, "cli.listening", { address: message.address })}\n${t(lang, "cli.waiting")}\n`,
-        );
+        if (!isListeningMessage(message) || ++ready !== count) return;
+        log.listening(message.address, listening.tls, listening.auth);
       });
       worker.on("exit", (code: number | null, signal: NodeJS.Signals | null) => {
         workers.delete(worker);

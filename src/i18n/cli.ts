@@ -99,6 +99,8 @@ sesiones de chat y mensajería hasta Ctrl+C (SIGINT) o SIGTERM.
   --greet-only           saluda y cierra con cada cliente, sin sesión, y sigue escuchando
   --lang es|en           idioma de los mensajes (por defecto es, o ENCHUFE_LANG)
   --trace                muestra cada paso del ciclo de vida del socket
+  --log-timestamps       pone la hora (ISO 8601) delante de cada línea del registro
+  --log-format text|json el registro como texto (por defecto) o un objeto JSON por evento
   --debug                muestra los detalles técnicos de los errores
 {extra}`,
     "help.client": `Uso: enchufe client [opciones]   (alias: cliente)
@@ -251,6 +253,8 @@ and messaging sessions until Ctrl+C (SIGINT) or SIGTERM.
   --greet-only           greet and close every client, no session, keep listening
   --lang es|en           language of the messages (default es, or ENCHUFE_LANG)
   --trace                show every step of the socket lifecycle
+  --log-timestamps       put the time (ISO 8601) before every log line
+  --log-format text|json the log as text (default) or one JSON object per event
   --debug                show the technical details of errors
 {extra}`,
     "help.client": `Usage: enchufe client [options]   (alias: cliente)

@@ -5,6 +5,7 @@
  */
 import { cli } from "./cli.js";
 import { cliHelp } from "./cli-help.js";
+import { cliLog } from "./cli-log.js";
 import { cluster } from "./cluster.js";
 import { common } from "./common.js";
 import { errors } from "./errors.js";
@@ -14,7 +15,7 @@ import { server } from "./server.js";
 
 export { type Catalog, LANGS, type Lang, parseLang } from "./lang.js";
 
-const catalogs = [common, cli, cliHelp, errors, server, security, cluster] as const;
+const catalogs = [common, cli, cliHelp, cliLog, errors, server, security, cluster] as const;
 
 type KeysOf<C> = C extends Catalog<infer K> ? K : never;
 export type MessageKey = KeysOf<(typeof catalogs)[number]>;

@@ -15,9 +15,10 @@ export const server = {
     "server.who": "* en {room}: {list}",
     "server.msg.sent": "* mensaje privado enviado a {nick}",
     "server.bye": "* adiós",
+    "server.lang.set": "* idioma: español",
     "server.shutdown": "* el servidor se está cerrando",
     "server.help":
-      "* comandos: /nick NOMBRE, /join SALA, /rooms, /who, /msg NICK TEXTO, /login USUARIO CONTRASEÑA, /help, /quit; cualquier otra línea va a tu sala",
+      "* comandos: /nick NOMBRE, /join SALA, /rooms, /who, /msg NICK TEXTO, /login USUARIO CONTRASEÑA, /lang es|en, /help, /quit; cualquier otra línea va a tu sala",
     "server.error.unknownCommand": "! comando desconocido: {command} (prueba /help)",
     "server.error.usage": "! uso: {usage}",
     "server.error.nickTaken": "! el nick {nick} ya está en uso",
@@ -41,6 +42,9 @@ export const server = {
     "server.error.denyJoin": "! permiso denegado: no puedes entrar en la sala {room}",
     "server.error.denyTalk": "! permiso denegado: no puedes hablar en la sala {room}",
     "server.error.full": "! el servidor está lleno, inténtalo más tarde",
+    "server.error.nickReserved":
+      "! el nick {nick} es de un usuario registrado: inicia sesión con /login {nick} CONTRASEÑA para usarlo",
+    "server.error.userNickInUse": "! otra sesión tuya ya usa el nick {nick}: esta conserva su nick actual",
     "server.error.lineTimeout":
       "! la línea no se completó en {seconds} s (falta el salto de línea): se cierra la conexión",
   },
@@ -57,9 +61,10 @@ export const server = {
     "server.who": "* in {room}: {list}",
     "server.msg.sent": "* private message sent to {nick}",
     "server.bye": "* bye",
+    "server.lang.set": "* language: English",
     "server.shutdown": "* the server is shutting down",
     "server.help":
-      "* commands: /nick NAME, /join ROOM, /rooms, /who, /msg NICK TEXT, /login USER PASSWORD, /help, /quit; any other line goes to your room",
+      "* commands: /nick NAME, /join ROOM, /rooms, /who, /msg NICK TEXT, /login USER PASSWORD, /lang es|en, /help, /quit; any other line goes to your room",
     "server.error.unknownCommand": "! unknown command: {command} (try /help)",
     "server.error.usage": "! usage: {usage}",
     "server.error.nickTaken": "! the nick {nick} is already taken",
@@ -80,6 +85,10 @@ export const server = {
     "server.error.denyJoin": "! permission denied: you may not join room {room}",
     "server.error.denyTalk": "! permission denied: you may not talk in room {room}",
     "server.error.full": "! the server is full, try again later",
+    "server.error.nickReserved":
+      "! the nick {nick} belongs to a registered user: log in with /login {nick} PASSWORD to use it",
+    "server.error.userNickInUse":
+      "! another session of yours already uses the nick {nick}: this one keeps its nick",
     "server.error.lineTimeout":
       "! the line was not completed within {seconds} s (no line break): closing the connection",
   },
@@ -96,6 +105,7 @@ export const server = {
   | "server.who"
   | "server.msg.sent"
   | "server.bye"
+  | "server.lang.set"
   | "server.shutdown"
   | "server.help"
   | "server.error.unknownCommand"
@@ -118,4 +128,6 @@ export const server = {
   | "server.error.denyTalk"
   | "server.error.full"
   | "server.error.lineTimeout"
+  | "server.error.nickReserved"
+  | "server.error.userNickInUse"
 >;

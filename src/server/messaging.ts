@@ -5,10 +5,11 @@
  *
  * Events: `connect` (ClientInfo), `disconnect` (ClientInfo, DisconnectReason), `message` (MessageEvent),
  * `slowConsumer` (ClientInfo), `clientError` (ClientInfo, error: a bug of ours while serving that client;
- * it is dropped), `rejected` ({ remoteAddress, reason }), `cluster` (BusState). Listing: listRooms(),
+ * it is dropped), `rejected` ({ remoteAddress, reason }), `login` (LoginEvent), `cluster` (BusState). Listing: listRooms(),
  * listClients() (this node's). Requests: handleRequest(name, fn). With `options.bus`, `await start()` first.
  */
 import { EventEmitter } from "node:events";
+import type { Lang } from "../i18n/lang.js";
 import { serverText } from "../i18n/server-text.js";
 import { CloseReason, ErrCode } from "../protocol/frames.js";
 import type { Connection } from "../transport/connection.js";
@@ -26,7 +27,15 @@ import type { ConnectionInfo } from "./options.js";
 import { type RefusalAnswer, refuse } from "./refusal.js";
 import type { RoomInfo } from "./routing/router.js";
 import { Router } from "./routing/router.js";
-import type { ClientInfo, Session } from "./session.js";
+import type { ClientInfo, LoginAttempt, Session } from "./session.js";
+
+/** The `login` event: a login tried on this node (password, token or client certificate). */
+export interface LoginEvent extends LoginAttempt {
+  readonly id: string;
+  readonly remoteAddress: string | undefined;
+  readonly remotePort: number | undefined;
+}
+
 import { TextRenderer } from "./text/render.js";
 import { TextSession, type TextSessionOwner } from "./text/text-session.js";
 import { Watch } from "./watch.js";
@@ -41,8 +50,11 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
   readonly options: ResolvedMessagingOptions;
   readonly #handlers = new HandlerRegistry();
   readonly #router: Router;
-  /** Renders what people see, once for every text session (TextSessionOwner). */
-  readonly renderer: TextRenderer;
+  /** Renders what people see, per language, once for every text session (TextSessionOwner). */
+  readonly #renderers: Readonly<Record<Lang, TextRenderer>> = {
+    es: new TextRenderer("es"),
+    en: new TextRenderer("en"),
+  };
   readonly #cluster: ClusterLink | undefined;
   readonly #sessions = new Set<TextSession | FramedSession>();
   readonly #watch: Watch;
@@ -55,7 +67,6 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
     super();
     this.options = resolveMessagingOptions(options);
     const lang = this.options.lang;
-    this.renderer = new TextRenderer(lang);
     this.#cluster =
       this.options.bus === undefined
         ? undefined
@@ -75,7 +86,7 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
       wantsMessages: () => this.listenerCount("message") > 0,
     });
     this.#cluster?.attach(this.#router);
-    this.#watch = new Watch(this.options, this.#router, CLUSTER_GRACE_MS);
+    this.#watch = new Watch(this.options, CLUSTER_GRACE_MS);
   }
 
   /**
@@ -135,6 +146,8 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
     this.#sessions.add(session);
     connection.receiver = session;
     this.#watch.arrived(session, this.#sessions);
+    if (session.user !== undefined)
+      this.loginAttempt(session, { method: "certificate", user: session.user, ok: true });
     if (this.listenerCount("connect") > 0) this.emit("connect", session.info());
   }
 
@@ -188,6 +201,10 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
     framed.receive(chunk);
   }
 
+  renderer(lang: Lang): TextRenderer {
+    return this.#renderers[lang];
+  }
+
   lineStarted(text: TextSession): void {
     this.#watch.lineStarted(text);
   }
@@ -215,6 +232,19 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
     }
     session.endReason = "server-error";
     if (this.listenerCount("clientError") > 0) this.emit("clientError", session.info(), error);
+  }
+
+  /** A login was tried: the `login` event (LoginEvent), for the server log; never the secret. */
+  loginAttempt(session: Session, attempt: LoginAttempt): void {
+    if (this.listenerCount("login") === 0) return;
+    const peer = session.connection.peer;
+    const event: LoginEvent = {
+      ...attempt,
+      id: session.id,
+      remoteAddress: peer.address,
+      remotePort: peer.port,
+    };
+    this.emit("login", event);
   }
 
   slowConsumer(session: Session): void {

@@ -6,6 +6,7 @@
 import type { Authenticator } from "../auth/authenticator.js";
 import { ALLOW_ALL, type Permissions } from "../auth/permissions.js";
 import { type Clock, LoginThrottle, RateLimiter, TokenBucket } from "../auth/throttle.js";
+import { nickKey } from "../protocol/names.js";
 import { isLoopback } from "../transport/address.js";
 import type { Peer } from "../transport/connection.js";
 
@@ -117,6 +118,16 @@ export class SecurityPolicy {
     const user = peer.certificateUser;
     if (user === undefined) return { user: undefined, permissions: this.guest };
     return { user, permissions: this.options.authenticator?.permissionsOf(user) ?? ALLOW_ALL };
+  }
+
+  /**
+   * Whether `session` (the authenticated `user`, undefined for a guest) may use `nick`: a registered
+   * user's name is reserved for that user.
+   */
+  mayUseNick(nick: string, user: string | undefined): boolean {
+    const authenticator = this.options.authenticator;
+    if (authenticator === undefined || !authenticator.isUser(nick)) return true;
+    return user !== undefined && nickKey(user) === nickKey(nick);
   }
 
   /** True when a connection from `peer` must log in before anything else. */

@@ -50,6 +50,18 @@ export interface SessionOwner {
   slowConsumer(session: Session): void;
   /** A bug of ours while serving `session`: it is dropped (the owner logs it), the server goes on. */
   sessionFailed(session: Session, error: unknown): void;
+  /** A login was tried (`user` undefined for a token that matched nobody); the owner reports it, never the secret. */
+  loginAttempt(session: Session, attempt: LoginAttempt): void;
+}
+
+/** A login as the server reports it (the `login` event). */
+export interface LoginAttempt {
+  readonly method: "password" | "token" | "certificate";
+  /** The user name given or found; undefined for a token that matched nobody. */
+  readonly user: string | undefined;
+  readonly ok: boolean;
+  /** Why it failed: wrong credentials, too many failures from the address, credentials over plain TCP. */
+  readonly code?: "EAUTH" | "ERATELIMIT" | "EPLAINTEXTAUTH";
 }
 
 /** The identity a session starts with: a verified client certificate's user, or a guest. */
@@ -147,6 +159,11 @@ export abstract class Session<O extends SessionOwner = SessionOwner> implements 
     } catch (error) {
       this.owner.sessionFailed(this, error);
     }
+  }
+
+  /** A login was tried on this session: the owner reports it (never the secret). */
+  reportLogin(attempt: LoginAttempt): void {
+    this.owner.loginAttempt(this, attempt);
   }
 
   /** A bug of ours while serving this session: the owner drops it and reports the error. */

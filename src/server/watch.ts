@@ -7,7 +7,6 @@
  *   (its first byte does it sooner, unless that byte makes it a program).
  */
 import { pingIntervalMs, type ResolvedMessagingOptions } from "./limits.js";
-import type { Router } from "./routing/router.js";
 import type { Session } from "./session.js";
 import type { TextSession } from "./text/text-session.js";
 
@@ -25,7 +24,6 @@ function endGrace(watch: Watch): void {
 
 export class Watch {
   readonly #options: ResolvedMessagingOptions;
-  readonly #router: Router;
   readonly #graceMs: number;
   #sessions: ReadonlySet<Session> | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
@@ -38,9 +36,8 @@ export class Watch {
   #graceTimer: NodeJS.Timeout | undefined;
   #stopped = false;
 
-  constructor(options: ResolvedMessagingOptions, router: Router, graceMs: number) {
+  constructor(options: ResolvedMessagingOptions, graceMs: number) {
     this.#options = options;
-    this.#router = router;
     this.#graceMs = graceMs;
   }
 
@@ -100,7 +97,7 @@ export class Watch {
           this.#scheduleGrace(wait);
           break;
         }
-        this.#router.cluster(session);
+        session.becomeKnown();
       }
       this.#freshHead++;
     }

@@ -4,17 +4,18 @@
  * while running (SIGHUP reload). A client that speaks plain text to it is told so in one plain line.
  */
 import { createServer, isIP, type Server, type Socket } from "node:net";
-import { Duplex } from "node:stream";
 import {
   type ConnectionOptions,
-  createSecureContext,
-  type SecureContext,
+  createServer as createTlsServer,
+  type SecureContextOptions,
   TLSSocket,
+  type Server as TlsServer,
   connect as tlsConnect,
 } from "node:tls";
 
 /** The marker a plain-text client receives from a TLS port (the greeting client turns it into ETLSPLAIN). */
-export const TLS_REQUIRED_LINE = "! TLS required: this port speaks TLS; connect with --tls\n";
+export const TLS_REQUIRED_LINE =
+  "! TLS obligatorio: este puerto solo habla TLS, conéctate con --tls / TLS required: this port speaks TLS; connect with --tls\n";
 
 /** How long a silent client may wait before we conclude it is a plain-text client waiting for a greeting. */
 const SNIFF_MS = 1000;
@@ -29,104 +30,71 @@ export interface TlsServerOptions {
   readonly handshakeTimeoutMs?: number;
 }
 
-/** A TLS server whose certificate can be swapped without dropping sessions. */
+/**
+ * A TLS server whose certificate can be swapped without dropping sessions. The raw socket's first
+ * bytes are read to tell TLS from plain text, then put back (unshift) and the socket handed to a
+ * node:tls Server, which reads them first: Node's own handshake, client-certificate verification
+ * (`authorized`) and handshake timeout, on the socket's own handle (no stream in between).
+ */
 export class TlsListener {
-  #context: SecureContext;
-  #requireClientCert: boolean;
-  readonly #handshakeTimeoutMs: number;
+  readonly #tls: TlsServer;
 
   constructor(options: TlsServerOptions) {
-    this.#context = TlsListener.context(options);
-    this.#requireClientCert = options.clientCa !== undefined;
-    this.#handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
+    this.#tls = createTlsServer({
+      ...TlsListener.contextOptions(options),
+      requestCert: options.clientCa !== undefined,
+      rejectUnauthorized: options.clientCa !== undefined,
+      handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
+    });
+    // A failed handshake (bad or missing client certificate, timeout, garbage): that socket is closed.
+    this.#tls.on("tlsClientError", destroyFailed);
   }
 
-  static context(options: TlsServerOptions): SecureContext {
-    return createSecureContext({
+  static contextOptions(options: TlsServerOptions): SecureContextOptions {
+    return {
       cert: options.cert,
       key: options.key,
       minVersion: "TLSv1.2",
       ...(options.clientCa === undefined ? {} : { ca: options.clientCa }),
-    });
+    };
   }
 
   /** Replaces the certificate (and client CA) for new connections; existing sessions continue. */
   reload(options: TlsServerOptions): void {
-    this.#context = TlsListener.context(options);
-    this.#requireClientCert = options.clientCa !== undefined;
+    this.#tls.setSecureContext(TlsListener.contextOptions(options));
+    const mutual = options.clientCa !== undefined;
+    // Read by node:tls for every new connection.
+    Object.assign(this.#tls, { requestCert: mutual, rejectUnauthorized: mutual });
   }
 
   /** A net.Server that emits 'secureConnection' with each TLSSocket once its handshake succeeds. */
   createServer(): Server {
     const server = createServer({ noDelay: true });
-    server.on("connection", (socket: Socket) => this.#sniff(server, socket));
+    this.#tls.on("secureConnection", (socket: TLSSocket) => server.emit("secureConnection", socket));
+    server.on("connection", (socket: Socket) => this.#sniff(socket));
     return server;
   }
 
-  #sniff(server: Server, socket: Socket): void {
+  #sniff(socket: Socket): void {
     socket.on("error", () => {});
     const timer = setTimeout(() => socket.end(TLS_REQUIRED_LINE), SNIFF_MS);
     socket.once("close", () => clearTimeout(timer));
     socket.once("data", (chunk: Buffer) => {
       clearTimeout(timer);
-      if (chunk[0] !== TLS_HANDSHAKE_RECORD) socket.end(TLS_REQUIRED_LINE);
-      else this.#upgrade(server, socket, chunk);
+      if (chunk[0] !== TLS_HANDSHAKE_RECORD) {
+        socket.end(TLS_REQUIRED_LINE);
+        return;
+      }
+      // node:tls reads what the socket already buffered before its own handle.
+      socket.pause();
+      socket.unshift(chunk);
+      this.#tls.emit("connection", socket);
     });
   }
+}
 
-  /**
-   * Starts TLS over `socket`, whose first bytes were already read to sniff the protocol. TLS reads
-   * through a Duplex fed by the socket (wrapping the socket itself would lose the bytes already read).
-   */
-  #upgrade(server: Server, socket: Socket, first: Buffer): void {
-    const duplex = new Duplex({
-      read() {
-        socket.resume();
-      },
-      write(chunk: Buffer, _encoding, callback) {
-        socket.write(chunk, callback);
-      },
-      final(callback) {
-        socket.end();
-        callback();
-      },
-      destroy(error, callback) {
-        socket.destroy(error ?? undefined);
-        callback(error);
-      },
-    });
-    duplex.push(first);
-    socket.on("data", (chunk: Buffer) => {
-      if (!duplex.push(chunk)) socket.pause();
-    });
-    socket.once("end", () => duplex.push(null));
-    socket.once("close", () => duplex.destroy());
-    const tlsSocket = new TLSSocket(duplex as unknown as Socket, {
-      isServer: true,
-      secureContext: this.#context,
-      requestCert: this.#requireClientCert,
-      rejectUnauthorized: this.#requireClientCert,
-    });
-    // The TLS socket sits on a stream, not a network handle: give it the peer's address.
-    for (const name of [
-      "remoteAddress",
-      "remotePort",
-      "remoteFamily",
-      "localAddress",
-      "localPort",
-    ] as const) {
-      Object.defineProperty(tlsSocket, name, { value: socket[name], configurable: true });
-    }
-    const timer = setTimeout(() => tlsSocket.destroy(), this.#handshakeTimeoutMs);
-    tlsSocket.on("error", () => {
-      clearTimeout(timer);
-      tlsSocket.destroy();
-    });
-    tlsSocket.once("secure", () => {
-      clearTimeout(timer);
-      server.emit("secureConnection", tlsSocket);
-    });
-  }
+function destroyFailed(_error: Error, socket: TLSSocket): void {
+  socket.destroy();
 }
 
 /** The user a client certificate names (its subject CN), when the certificate was verified. */

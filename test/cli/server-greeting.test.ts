@@ -8,7 +8,7 @@ import { run as serverCommand } from "../../src/cli/commands/server.js";
 import type { CliContext } from "../../src/cli/context.js";
 import { isEnchufeError } from "../../src/errors.js";
 import { resolveServerOptions } from "../../src/server/options.js";
-import { runEnchufe, stopAll } from "../helpers/cli.js";
+import { enchufe, runEnchufe, stopAll } from "../helpers/cli.js";
 
 let dir = "";
 before(async () => {
@@ -72,9 +72,16 @@ describe("enchufe server - a greeting with a NUL byte is refused at start", () =
     }
   });
 
-  test("a line break in session mode is a usage error too (exit 2)", async () => {
+  test("a file's final newline is not part of the greeting (session mode); a line break inside it is a usage error (exit 2)", async () => {
+    const ends = join(dir, "ends-in-newline.txt");
+    await writeFile(ends, "hola\r\n");
+    const server = enchufe(["server", "--port", "0", "--message-file", ends]);
+    const port = await server.port();
+    const greeting = await runEnchufe(["client", "--port", String(port)]);
+    assert.equal(greeting.stdout, "Mensaje del servidor: hola\n");
+    assert.equal((await server.stop("SIGTERM")).code, 0);
     const file = join(dir, "newline.txt");
-    await writeFile(file, "hola\n");
+    await writeFile(file, "uno\ndos\n");
     const end = await runEnchufe(["server", "--port", "0", "--message-file", file]);
     assert.equal(end.code, 2);
     assert.match(

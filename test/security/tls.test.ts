@@ -4,7 +4,7 @@ import { copyFile, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { createDevCa, issueServerCert } from "../../src/auth/certs.js";
+import { createDevCa, issueClientCert, issueServerCert } from "../../src/auth/certs.js";
 import { ORIGINAL_GREETING } from "../../src/server/options.js";
 import { enchufe, Running, runEnchufe, stopAll } from "../helpers/cli.js";
 
@@ -166,6 +166,41 @@ describe("TLS", () => {
     ]);
     assert.equal(accepted.code, 0, accepted.stderr);
     assert.equal(accepted.stdout, GREETING_LINE);
+    // Who is who: the certificate's user is the nickname.
+    const who = await runEnchufe(
+      [
+        "chat",
+        "--port",
+        port,
+        "--ca",
+        file("ca.pem"),
+        "--cert",
+        file("ana.pem"),
+        "--key",
+        file("ana-key.pem"),
+      ],
+      { stdin: "/who\n" },
+    );
+    assert.match(who.stdout, /in general: ana|en general: ana/);
+    // A certificate from another CA is refused: only the client CA's certificates verify.
+    const otherCa = await createDevCa("someone else's CA");
+    const mallory = await issueClientCert(otherCa, "mallory");
+    await writeFile(file("mallory.pem"), mallory.cert);
+    await writeFile(file("mallory-key.pem"), mallory.key);
+    const foreign = await runEnchufe([
+      "client",
+      "--port",
+      port,
+      "--ca",
+      file("ca.pem"),
+      "--cert",
+      file("mallory.pem"),
+      "--key",
+      file("mallory-key.pem"),
+      "--lang",
+      "en",
+    ]);
+    assert.doesNotMatch(foreign.stdout, /Hola/, "a foreign CA's certificate never gets the greeting");
     const refused = await runEnchufe(["client", "--port", port, "--ca", file("ca.pem"), "--lang", "en"]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /requires a client certificate/);

@@ -5,11 +5,12 @@ import { emptyUsersFile, loadUsersFile } from "../../auth/users.js";
 import { type Lang, t } from "../../i18n/index.js";
 import { redactUrl } from "../../server/bus/index.js";
 import { resolveMessagingOptions } from "../../server/limits.js";
+import type { LoginEvent } from "../../server/messaging.js";
 import { MessagingHandler } from "../../server/messaging.js";
 import type { ServerMode, ServerOptions } from "../../server/options.js";
 import { CLI_SECURITY_LIMITS, SecurityPolicy } from "../../server/security.js";
 import { createServer } from "../../server/server.js";
-import type { ClientInfo } from "../../server/session.js";
+import type { ClientInfo, DisconnectReason } from "../../server/session.js";
 import { formatAddress, isPublicBind } from "../../transport/address.js";
 import { TlsListener, type TlsServerOptions } from "../../transport/tls.js";
 import type { TraceEvent } from "../../transport/trace.js";
@@ -19,6 +20,8 @@ import { defineCommand } from "../command.js";
 import { type CliContext, type Command, EXIT_OK } from "../context.js";
 import { readCliFile } from "../files.js";
 import { reportError, traceLine } from "../output.js";
+import { type LogFormat, ServerLog } from "../server-log.js";
+import { watchFile } from "../watch-file.js";
 import { isWorker, type ListeningMessage, leavePrimary, runWorkers } from "../workers.js";
 
 const OPTIONS = {
@@ -46,6 +49,8 @@ const OPTIONS = {
   "connections-per-second": { type: "string" },
   "message-rate": { type: "string" },
   "line-rate": { type: "string" },
+  "log-timestamps": { type: "boolean" },
+  "log-format": { type: "string" },
   ...CLUSTER_OPTIONS,
 } as const;
 
@@ -136,12 +141,25 @@ const runServer = defineCommand({
       usersPath === undefined
         ? undefined
         : new Authenticator((await loadUsersFile(usersPath)) ?? emptyUsersFile());
-    const reload = async () => {
-      if (tls !== undefined && tlsPaths !== undefined) tls.reload(await readTls(tlsPaths));
+    const reloadUsers = async () => {
       if (authenticator !== undefined && usersPath !== undefined) {
         authenticator.reload((await loadUsersFile(usersPath)) ?? emptyUsersFile());
       }
     };
+    const reload = async () => {
+      if (tls !== undefined && tlsPaths !== undefined) tls.reload(await readTls(tlsPaths));
+      await reloadUsers();
+    };
+    // A users file that changes (`enchufe user add|token|...` while the server runs) is read again at once.
+    const stopWatching =
+      usersPath === undefined
+        ? undefined
+        : watchFile(usersPath, () => {
+            reloadUsers().then(
+              () => ctx.stderr.write(`${t(lang, "log.usersReloaded")}\n`),
+              (error: unknown) => reportError(ctx, lang, error, false),
+            );
+          });
     const security = new SecurityPolicy({
       authenticator,
       requireAuth: values["require-auth"] === true,
@@ -176,8 +194,11 @@ const runServer = defineCommand({
         t(lang, "cli.conflict", { a: "--cluster", b: mode === "once" ? "--once" : "--greet-only" }),
       );
     }
+    const fromFile =
+      values["message-file"] === undefined ? undefined : await readCliFile(values["message-file"]);
+    // In session mode the greeting is one line: the newline every editor ends a file with is not part of it.
     const message =
-      values["message-file"] !== undefined ? await readCliFile(values["message-file"]) : values.message;
+      fromFile === undefined ? values.message : mode === "session" ? withoutFinalNewline(fromFile) : fromFile;
     // Checked before any worker starts, so a bad greeting is one usage error, not one per worker.
     if (message !== undefined) {
       checkGreeting(
@@ -189,7 +210,12 @@ const runServer = defineCommand({
     }
     const workers = workerCount(values, lang);
     const bus = await clusterBus(values, lang);
-    if (workers !== undefined && !isWorker()) return await runWorkers(ctx, lang, workers);
+    const log = new ServerLog(ctx.stdout, lang, {
+      timestamps: values["log-timestamps"] === true,
+      format: logFormat(values["log-format"], lang),
+    });
+    const listening = { tls: tls !== undefined, auth: values["require-auth"] === true };
+    if (workers !== undefined && !isWorker()) return await runWorkers(ctx, lang, workers, log, listening);
     const int = { integer: true };
     const shutdownTimeoutMs = numberValue("shutdown-timeout", values["shutdown-timeout"], 5, lang) * 1000;
     const options: Partial<ServerOptions> = {
@@ -245,6 +271,8 @@ const runServer = defineCommand({
         bus,
       });
       const handler = new MessagingHandler(messaging);
+      handler.on("disconnect", (info: ClientInfo, reason: DisconnectReason) => log.disconnect(info, reason));
+      handler.on("login", (event: LoginEvent) => log.login(event));
       // A bug of ours while serving one client: that client was dropped, the server goes on; say so.
       handler.on("clientError", (info: ClientInfo, error: unknown) => {
         const address = formatAddress(info.remoteAddress ?? "?", info.remotePort ?? 0);
@@ -260,9 +288,26 @@ const runServer = defineCommand({
           `${t(lang, "cluster.joined", { url: redactUrl(values.cluster), node: bus.nodeId })}\n`,
         );
       }
-      return await serve(ctx, lang, { ...options, handler }, values.trace === true, reload, authenticated);
+      try {
+        return await serve(
+          ctx,
+          lang,
+          { ...options, handler },
+          values.trace === true,
+          reload,
+          authenticated,
+          log,
+          listening,
+        );
+      } finally {
+        stopWatching?.();
+      }
     }
-    return await serve(ctx, lang, options, values.trace === true, reload, authenticated);
+    try {
+      return await serve(ctx, lang, options, values.trace === true, reload, authenticated, log, listening);
+    } finally {
+      stopWatching?.();
+    }
   },
 });
 
@@ -273,6 +318,8 @@ async function serve(
   trace: boolean,
   reload: () => Promise<void>,
   authenticated: boolean,
+  log: ServerLog,
+  listening: { tls: boolean; auth: boolean },
 ): Promise<number> {
   const server = createServer(options);
   const host = server.options.host;
@@ -291,9 +338,7 @@ async function serve(
   };
   process.on("SIGHUP", onHangup);
   if (trace) server.on("trace", (event: TraceEvent) => ctx.stderr.write(`${traceLine(lang, event)}\n`));
-  server.on("connection", (info: { address: string }) => {
-    ctx.stdout.write(`${t(lang, "cli.connection", { address: info.address })}\n`);
-  });
+  server.on("connection", (info: { address: string }) => log.connection(info.address));
   const worker = isWorker();
   const stop = nextStopSignal(worker);
   const bound = await server.listen();
@@ -302,7 +347,7 @@ async function serve(
     // The primary prints the listening lines once, when every worker listens.
     process.send?.({ type: "enchufe:listening", address } satisfies ListeningMessage);
   } else {
-    ctx.stdout.write(`${t(lang, "cli.listening", { address })}\n${t(lang, "cli.waiting")}\n`);
+    log.listening(address, listening.tls, listening.auth);
   }
   if (server.options.mode === "once") {
     const done = new Promise<string>((resolve) => server.once("done", () => resolve("done")));
@@ -331,6 +376,18 @@ function checkGreeting(message: string | Buffer, option: string, mode: ServerMod
   if (mode === "session" && bytes.includes(0x0a)) {
     throw usageError(t(lang, "cli.messageNewline", { option }));
   }
+}
+
+/** `bytes` without one final "\n" or "\r\n". */
+function withoutFinalNewline(bytes: Buffer): Buffer {
+  if (bytes.at(-1) !== 0x0a) return bytes;
+  return bytes.subarray(0, bytes.length - (bytes.at(-2) === 0x0d ? 2 : 1));
+}
+
+/** `--log-format text|json` (text by default). */
+function logFormat(value: string | undefined, lang: Lang): LogFormat {
+  if (value === undefined || value === "text" || value === "json") return value ?? "text";
+  throw usageError(t(lang, "log.badFormat", { value }));
 }
 
 /** `--line-rate N`: the text flood guard refills N lines per second, with a burst of 4 N (0 = off). */

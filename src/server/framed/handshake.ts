@@ -12,12 +12,15 @@ import { pingIntervalMs } from "../limits.js";
 import type { Member } from "../routing/interfaces.js";
 import type { Router } from "../routing/router.js";
 import type { LoginOutcome } from "../security.js";
+import type { LoginAttempt } from "../session.js";
 
 /** What the handshake needs of the framed session (FramedSession implements it). */
 export interface HandshakeSession extends Member {
   readonly id: string;
   readonly options: ResolvedMessagingOptions;
   readonly connection: Connection;
+  /** Tells the owner a login was tried (the server log). */
+  reportLogin(attempt: LoginAttempt): void;
   /** A bug of ours while serving this session (the owner drops it and logs). */
   failed(error: unknown): void;
   state: string;
@@ -67,6 +70,12 @@ export function hello(session: FramedSession, frame: Extract<Frame, { type: "HEL
   const credentials = { user: frame.user, password: frame.password, token: frame.token };
   security.login(credentials, session.connection.peer).then(
     (outcome) => {
+      session.reportLogin({
+        method: frame.token !== "" ? "token" : "password",
+        user: outcome.ok ? outcome.user : frame.token !== "" ? undefined : frame.user,
+        ok: outcome.ok,
+        ...(outcome.ok ? {} : { code: outcome.code }),
+      });
       if (!session.isOpen) return;
       if (!outcome.ok) {
         const [code, message] = LOGIN_FAILURES[outcome.code];
@@ -81,10 +90,18 @@ export function hello(session: FramedSession, frame: Extract<Frame, { type: "HEL
   );
 }
 
-/** Claims the nickname (the client name when it is a valid, free nickname), then WELCOME. */
+/**
+ * Claims the nickname, then WELCOME: a logged-in user's name, else the client name when it is a valid
+ * nickname that is not a registered user's (those are reserved), else a guest nickname.
+ */
 function welcome(session: FramedSession): void {
   session.state = "AUTHENTICATING";
-  const wanted = nickProblem(session.clientName) === undefined ? session.clientName : undefined;
+  const name = session.clientName;
+  const wanted =
+    session.user ??
+    (nickProblem(name) === undefined && session.options.security.mayUseNick(name, undefined)
+      ? name
+      : undefined);
   session
     .routerOf()
     .register(session, wanted)

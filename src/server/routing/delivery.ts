@@ -18,7 +18,10 @@ export class Delivery {
   readonly #headers: Headers[] = [];
   readonly #payloads: Uint8Array[] = [];
   #frame: Buffer | undefined;
-  /** A renderer's cache: the text form, built once for every text recipient (null: nothing to show). */
+  /**
+   * A renderer's cache: the text form of a room delivery, built once for every text recipient (null:
+   * nothing to show). It holds no language: a private message (one recipient) is not cached.
+   */
   rendered: Buffer | null | undefined;
 
   constructor(topic: string, from: string, isPrivate: boolean, sender: object | undefined, typed = false) {

@@ -38,15 +38,23 @@ export interface Requester {
   readonly remote?: boolean;
 }
 
-/** A presence change in a room. `rendered` is a renderer's cache (one text for every recipient). */
+/**
+ * A presence change in a room. `rendered` is the renderers' cache: one text per language, built once
+ * for every recipient who reads that language.
+ */
 export type RoomEvent =
-  | { readonly kind: "join" | "leave"; readonly room: string; readonly nick: string; rendered?: Buffer }
+  | {
+      readonly kind: "join" | "leave";
+      readonly room: string;
+      readonly nick: string;
+      rendered?: Record<string, Buffer>;
+    }
   | {
       readonly kind: "nick";
       readonly room: string;
       readonly nick: string;
       readonly oldNick: string;
-      rendered?: Buffer;
+      rendered?: Record<string, Buffer>;
     };
 
 export interface RoomCount {

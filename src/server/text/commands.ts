@@ -4,6 +4,7 @@
  * /msg, /join's barrier) go through session.after(), which keeps later lines waiting in order.
  */
 import { canSubscribe, type Permissions } from "../../auth/permissions.js";
+import { type Lang, parseLang } from "../../i18n/lang.js";
 import type { ServerKey } from "../../i18n/server-text.js";
 import { nickProblem, roomProblem } from "../../protocol/names.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
@@ -11,12 +12,13 @@ import type { Connection } from "../../transport/connection.js";
 import { DEFAULT_ROOM, type ResolvedMessagingOptions } from "../limits.js";
 import type { RoomMember } from "../routing/interfaces.js";
 import type { Router } from "../routing/router.js";
-import type { DisconnectReason } from "../session.js";
+import type { DisconnectReason, LoginAttempt } from "../session.js";
 
 /** What a command needs of the text session that runs it (TextSession implements it). */
 export interface CommandSession extends RoomMember {
   readonly options: ResolvedMessagingOptions;
   readonly connection: Connection;
+  lang: Lang;
   user: string | undefined;
   permissions: Permissions;
   needsLogin: boolean;
@@ -29,11 +31,15 @@ export interface CommandSession extends RoomMember {
   enterDefaultRoom(): void;
   leaveAll(announce: boolean): void;
   finish(reason: DisconnectReason, last: Buffer | undefined): void;
+  /** Takes the logged-in user's name as nickname. */
+  claimUserNick(): void;
+  /** Tells the owner a login was tried (the server log). */
+  reportLogin(attempt: LoginAttempt): void;
 }
 
 type TextSession = CommandSession;
 
-const LOGIN_FREE = /^\/(login|help|quit)(\s|$)/i;
+const LOGIN_FREE = /^\/(login|help|quit|lang)(\s|$)/i;
 
 type Command = (session: TextSession, rest: string) => void;
 
@@ -45,6 +51,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   msg,
   login,
   help: (session) => session.say("server.help"),
+  lang,
   quit,
 };
 
@@ -64,6 +71,17 @@ export function runCommand(session: TextSession, text: string): void {
   command(session, match?.[2] ?? "");
 }
 
+/** `/lang es|en`: the language this user reads every server line in, from now on. */
+function lang(session: TextSession, rest: string): void {
+  const wanted = parseLang(rest.trim());
+  if (wanted === undefined || rest.trim().length !== 2) {
+    session.say("server.error.usage", { usage: "/lang es|en" });
+    return;
+  }
+  session.lang = wanted;
+  session.say("server.lang.set");
+}
+
 /** `/quit`: the user leaves the room and frees the nickname before `* bye` is written. */
 function quit(session: TextSession): void {
   session.leaveAll(session.visible);
@@ -77,6 +95,10 @@ function nick(session: TextSession, wanted: string): void {
   }
   if (nickProblem(wanted) !== undefined) {
     session.say("server.error.nickInvalid", { nick: sanitizeLine(wanted) });
+    return;
+  }
+  if (!session.options.security.mayUseNick(wanted, session.user)) {
+    session.say("server.error.nickReserved", { nick: wanted });
     return;
   }
   const old = session.nick;
@@ -154,6 +176,12 @@ function login(session: TextSession, rest: string): void {
     return;
   }
   session.after(security.login({ user, password }, session.connection.peer), (outcome) => {
+    session.reportLogin({
+      method: "password",
+      user,
+      ok: outcome.ok,
+      ...(outcome.ok ? {} : { code: outcome.code }),
+    });
     if (!outcome.ok) {
       session.say(
         outcome.code === "EPLAINTEXTAUTH"
@@ -170,5 +198,6 @@ function login(session: TextSession, rest: string): void {
     session.needsLogin = false;
     session.say("server.login.ok", { user: outcome.user });
     if (wasWaiting) session.enterDefaultRoom();
+    session.claimUserNick();
   });
 }

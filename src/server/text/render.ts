@@ -29,6 +29,13 @@ export class TextRenderer {
    */
   delivery(delivery: Delivery): Buffer | null {
     if (delivery.rendered !== undefined) return delivery.rendered;
+    const text = this.#render(delivery);
+    // Room lines are the same in every language; a private one carries this renderer's label.
+    if (!delivery.isPrivate) delivery.rendered = text;
+    return text;
+  }
+
+  #render(delivery: Delivery): Buffer | null {
     const prefix = Buffer.from(
       `[${delivery.isPrivate ? this.#privateLabel : delivery.topic}] ${sanitizeLine(delivery.from)}: `,
       "utf8",
@@ -49,10 +56,7 @@ export class TextRenderer {
       special[i] = lines;
       if (lines !== null) size += lines.length;
     }
-    if (size === 0) {
-      delivery.rendered = null;
-      return null;
-    }
+    if (size === 0) return null;
     // Pass 2: one allocation, one copy per piece.
     const out = Buffer.allocUnsafe(size);
     let offset = 0;
@@ -68,13 +72,13 @@ export class TextRenderer {
       offset += payloads[i]!.length;
       out[offset++] = 0x0a;
     }
-    delivery.rendered = out;
     return out;
   }
 
   /** The notice for a presence change, built once. */
   roomEvent(event: RoomEvent): Buffer {
-    if (event.rendered !== undefined) return event.rendered;
+    const cached = event.rendered?.[this.lang];
+    if (cached !== undefined) return cached;
     const nick = sanitizeLine(event.nick);
     const text =
       event.kind === "nick"
@@ -83,8 +87,10 @@ export class TextRenderer {
             nick,
             room: event.room,
           });
-    event.rendered = Buffer.from(`${text}\n`, "utf8");
-    return event.rendered;
+    const bytes = Buffer.from(`${text}\n`, "utf8");
+    event.rendered ??= {};
+    event.rendered[this.lang] = bytes;
+    return bytes;
   }
 }
 

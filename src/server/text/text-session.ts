@@ -8,10 +8,12 @@
 import { canSubscribe } from "../../auth/permissions.js";
 import { TokenBucket } from "../../auth/throttle.js";
 import { isEnchufeError } from "../../errors.js";
+import type { Lang } from "../../i18n/lang.js";
 import { type ServerKey, serverText } from "../../i18n/server-text.js";
 import { detectMode } from "../../protocol/detect.js";
 import type { Headers } from "../../protocol/frames.js";
 import { LineDecoder } from "../../protocol/lines.js";
+import { nickKey } from "../../protocol/names.js";
 import type { Connection } from "../../transport/connection.js";
 import { DEFAULT_ROOM, type ResolvedMessagingOptions } from "../limits.js";
 import type { Delivery } from "../routing/delivery.js";
@@ -25,8 +27,8 @@ const NO_HEADERS: Headers = [];
 
 /** What a text session needs from its owner beyond the common SessionOwner. */
 export interface TextSessionOwner extends SessionOwner {
-  /** Renders deliveries and room events for people, once for every text session. */
-  readonly renderer: TextRenderer;
+  /** Renders deliveries and room events for people in `lang`, once for every text session. */
+  renderer(lang: Lang): TextRenderer;
   /** The first byte was 0x00: the connection is a program; `chunk` goes to its framed session. */
   becomeFramed(text: TextSession, chunk: Buffer): void;
   /** A line has started and not ended: the owner checks it ends within the line timeout. */
@@ -50,6 +52,10 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
 
   /** An answer is awaited (a login, a cluster-wide check): lines that arrive meanwhile wait, in order. */
   #pendingLines: Buffer[] | undefined;
+  /** How many answers are awaited (the waiting lines run once the last one came). */
+  #awaiting = 0;
+  /** The language this user reads (the server's until `/lang`). */
+  lang: Lang;
   /** Date.now() when the current partial line began (0: none). */
   partialSince = 0;
 
@@ -63,6 +69,7 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
     owner: TextSessionOwner,
   ) {
     super(connection, id, identity, options, owner, router);
+    this.lang = options.lang;
     this.needsLogin = needsLogin;
     router.registerGuest(this);
     if (!needsLogin) this.enterDefaultRoom();
@@ -100,7 +107,7 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
         this.owner.becomeFramed(this, chunk);
         return;
       }
-      this.router.cluster(this);
+      this.becomeKnown();
     }
     this.#lines ??= new LineDecoder({ maxLineBytes: this.options.maxLineBytes });
     const lines = this.#lines;
@@ -128,6 +135,31 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
     }
   }
 
+  /**
+   * The other nodes learn this user (first byte, or the grace ended); a user known by a client
+   * certificate takes their user name as nickname now.
+   */
+  becomeKnown(): void {
+    if (this.clustered) return;
+    this.router.cluster(this);
+    if (this.user !== undefined) this.claimUserNick();
+  }
+
+  /** A logged-in user's nickname is their user name (when another session of theirs holds it, they are told). */
+  claimUserNick(): void {
+    const user = this.user;
+    if (user === undefined || nickKey(user) === nickKey(this.nick)) return;
+    const old = this.nick;
+    this.after(this.router.rename(this, user), (renamed) => {
+      if (!renamed) {
+        this.say("server.error.userNickInUse", { nick: user });
+        return;
+      }
+      this.say("server.nick.set", { nick: user });
+      this.router.nickChanged(this, old);
+    });
+  }
+
   /** Line timeout check: a line begun `lineTimeoutMs` ago and still not ended closes the session. */
   checkLine(now: number): void {
     const timeout = this.options.lineTimeoutMs;
@@ -148,12 +180,12 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
   }
 
   deliver(delivery: Delivery): void {
-    const text = this.owner.renderer.delivery(delivery);
+    const text = this.owner.renderer(this.lang).delivery(delivery);
     if (text !== null) this.write(text, true);
   }
 
   roomEvent(event: RoomEvent): void {
-    this.write(this.owner.renderer.roomEvent(event));
+    this.write(this.owner.renderer(this.lang).roomEvent(event));
   }
 
   shutdown(): void {
@@ -165,7 +197,7 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
   }
 
   line(key: ServerKey, params: Readonly<Record<string, string | number>> = {}): Buffer {
-    return Buffer.from(`${serverText(this.options.lang, key, params)}\n`, "utf8");
+    return Buffer.from(`${serverText(this.lang, key, params)}\n`, "utf8");
   }
 
   say(key: ServerKey, params: Readonly<Record<string, string | number>> = {}): void {
@@ -194,8 +226,10 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
    */
   after<T>(answer: Promise<T>, then: (result: T) => void): void {
     this.#pendingLines ??= [];
+    this.#awaiting++;
     answer.then(
       (result) => {
+        this.#awaiting--;
         if (this.isOpen) {
           try {
             then(result);
@@ -203,7 +237,7 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
             this.owner.sessionFailed(this, error);
           }
         }
-        this.#drainPending();
+        if (this.#awaiting === 0) this.#drainPending();
       },
       (error: unknown) => this.owner.sessionFailed(this, error),
     );

@@ -1,0 +1,94 @@
+/**
+ * `enchufe server`'s log on stdout: the original's lines (`Servidor esperando conexion tenga
+ * paciencia...`, `Conexion establecida desde HOST:PORT`, exactly as servidor.py prints them by default)
+ * and one line per disconnect and per login. `--log-timestamps` puts an ISO 8601 time before every line;
+ * `--log-format json` writes one JSON object per event instead (time, event, its fields, the text).
+ * Secrets are never logged: a login line names the user, the address and the method.
+ */
+import type { Lang } from "../i18n/index.js";
+import { t } from "../i18n/index.js";
+import type { LoginEvent } from "../server/messaging.js";
+import type { ClientInfo, DisconnectReason } from "../server/session.js";
+import { formatAddress } from "../transport/address.js";
+
+export type LogFormat = "text" | "json";
+
+export interface ServerLogOptions {
+  readonly timestamps: boolean;
+  readonly format: LogFormat;
+}
+
+export class ServerLog {
+  readonly #out: NodeJS.WritableStream;
+  readonly #lang: Lang;
+  readonly #options: ServerLogOptions;
+
+  constructor(out: NodeJS.WritableStream, lang: Lang, options: ServerLogOptions) {
+    this.#out = out;
+    this.#lang = lang;
+    this.#options = options;
+  }
+
+  /** One event: `text` as a line (maybe timestamped), or a JSON object with `fields`. */
+  write(event: string, text: string, fields: Readonly<Record<string, unknown>> = {}): void {
+    const time = new Date().toISOString();
+    if (this.#options.format === "json") {
+      this.#out.write(`${JSON.stringify({ time, event, ...fields, message: text })}\n`);
+      return;
+    }
+    this.#out.write(this.#options.timestamps ? `${time} ${text}\n` : `${text}\n`);
+  }
+
+  /** The original's two start lines (the first says TLS and required login when they are on). */
+  listening(address: string, tls: boolean, auth: boolean): void {
+    const lang = this.#lang;
+    const extras = [
+      ...(tls ? [t(lang, "log.listening.tls")] : []),
+      ...(auth ? [t(lang, "log.listening.auth")] : []),
+    ];
+    const suffix = extras.length === 0 ? "" : ` (${extras.join(", ")})`;
+    this.write("listening", `${t(lang, "cli.listening", { address })}${suffix}`, { address, tls, auth });
+    this.write("waiting", t(lang, "cli.waiting"));
+  }
+
+  connection(address: string): void {
+    this.write("connection", t(this.#lang, "cli.connection", { address }), { address });
+  }
+
+  disconnect(client: ClientInfo, reason: DisconnectReason): void {
+    const address = formatAddress(client.remoteAddress ?? "?", client.remotePort ?? 0);
+    const text = t(this.#lang, "log.disconnect", {
+      nick: client.nick,
+      address,
+      reason: t(this.#lang, `log.reason.${reason}`),
+    });
+    this.write("disconnect", text, {
+      address,
+      nick: client.nick,
+      user: client.user,
+      mode: client.mode,
+      reason,
+    });
+  }
+
+  login(event: LoginEvent): void {
+    const lang = this.#lang;
+    const address = formatAddress(event.remoteAddress ?? "?", event.remotePort ?? 0);
+    const user = event.user ?? t(lang, "log.login.token");
+    const method = t(lang, `log.method.${event.method}`);
+    const text = event.ok
+      ? t(lang, "log.login.ok", { user, address, method })
+      : t(lang, "log.login.failed", {
+          user,
+          address,
+          method,
+          why: t(lang, `log.why.${event.code ?? "EAUTH"}`),
+        });
+    this.write(event.ok ? "login" : "login-failed", text, {
+      address,
+      user: event.user,
+      method: event.method,
+      ...(event.ok ? {} : { code: event.code ?? "EAUTH" }),
+    });
+  }
+}
