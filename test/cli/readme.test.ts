@@ -206,7 +206,8 @@ async function runLine(run: BlockRun, line: string, where: string): Promise<Runn
   const server = (name === "server" || name === "servidor") && !args.includes("--once");
   if (server) {
     const port = await process_.port();
-    assert.equal(String(port), args[args.indexOf("--port") + 1], `${where}: listens on the port given`);
+    const given = args.findIndex((arg) => arg === "--port" || arg === "-p");
+    assert.equal(String(port), args[given + 1], `${where}: listens on the port given`);
     return process_;
   }
   if ((name === "sub" && !args.includes("--count")) || name === "chat") {
