@@ -63,7 +63,7 @@ export const cli = {
     "cli.stopped": "Servidor detenido.",
     "cli.publicBind":
       "aviso: escuchando en {host}, visible para otras máquinas de la red, sin {missing}. Lee docs/SECURITY.md.",
-    "cli.unknownCommand": "Comando desconocido: '{name}'. Usa 'enchufe --help' para ver los comandos.",
+    "cli.unknownCommand": "Comando desconocido: '{name}'. Usa 'npx enchufe --help' para ver los comandos.",
     "cli.unknownOption": "Opción desconocida: '{option}'.",
     "cli.missingValue": "La opción {option} necesita un valor.",
     "cli.badPort": "--port debe ser un número entero entre 0 y 65535 (recibido: '{value}').",
@@ -79,12 +79,13 @@ export const cli = {
     "help.main": `enchufe: sockets TCP para aprender programación distribuida, y un servidor de mensajería.
 
 Uso: enchufe <comando> [opciones]
+Desde la carpeta del proyecto, sin instalar nada: npx enchufe <comando> [opciones]
 
 Comandos:
 {commands}
 
 Opciones generales: --help, --version, --lang es|en (o la variable ENCHUFE_LANG), --trace, --debug
-Usa 'enchufe <comando> --help' para ver las opciones de cada comando.`,
+Usa 'enchufe <comando> --help' (o 'enchufe help <comando>') para ver las opciones de cada comando.`,
     "help.server": `Uso: enchufe server [opciones]   (alias: servidor)
 
 Inicia el servidor. Por defecto escucha en 127.0.0.1:5000, saluda a cada cliente y atiende
@@ -108,7 +109,7 @@ Se conecta al servidor, muestra el saludo y cierra, como el cliente.py original.
 
   --host HOST            servidor (por defecto 127.0.0.1; también acepta 127.0.1 como el original)
   --port PUERTO          puerto (por defecto 5000)
-  --timeout SEGUNDOS     límite para conectar y para leer (por defecto 10)
+  --timeout SEGUNDOS     límite para conectar y para leer (por defecto 10; 0 = sin límite)
   --lang es|en           idioma de los mensajes
   --trace                muestra cada paso del ciclo de vida del socket
   --debug                muestra los detalles técnicos de los errores
@@ -222,7 +223,7 @@ TLS y autenticación (docs/SECURITY.md):
     "cli.stopped": "Server stopped.",
     "cli.publicBind":
       "warning: listening on {host}, reachable from other machines on the network, without {missing}. Read docs/SECURITY.md.",
-    "cli.unknownCommand": "Unknown command: '{name}'. Use 'enchufe --help' to see the commands.",
+    "cli.unknownCommand": "Unknown command: '{name}'. Use 'npx enchufe --help' to see the commands.",
     "cli.unknownOption": "Unknown option: '{option}'.",
     "cli.missingValue": "Option {option} needs a value.",
     "cli.badPort": "--port must be an integer from 0 to 65535 (received: '{value}').",
@@ -238,12 +239,13 @@ TLS y autenticación (docs/SECURITY.md):
     "help.main": `enchufe: TCP sockets for learning distributed programming, and a messaging server.
 
 Usage: enchufe <command> [options]
+From the project folder, with nothing installed: npx enchufe <command> [options]
 
 Commands:
 {commands}
 
 General options: --help, --version, --lang es|en (or the ENCHUFE_LANG variable), --trace, --debug
-Use 'enchufe <command> --help' for each command's options.`,
+Use 'enchufe <command> --help' (or 'enchufe help <command>') for each command's options.`,
     "help.server": `Usage: enchufe server [options]   (alias: servidor)
 
 Starts the server. By default it listens on 127.0.0.1:5000, greets every client and serves chat
@@ -267,7 +269,7 @@ Connects to the server, prints the greeting and closes, like the original client
 
   --host HOST            server (default 127.0.0.1; also takes the original's 127.0.1)
   --port PORT            port (default 5000)
-  --timeout SECONDS      limit for connecting and for reading (default 10)
+  --timeout SECONDS      limit for connecting and for reading (default 10; 0 = no limit)
   --lang es|en           language of the messages
   --trace                show every step of the socket lifecycle
   --debug                show the technical details of errors

@@ -11,7 +11,7 @@ export const errors = {
     "error.ECONNREFUSED":
       "No se pudo conectar con {address}: la conexión fue rechazada. ¿Está corriendo el servidor? Inícialo primero (enchufe server) o revisa --host y --port.",
     "error.EADDRINUSE":
-      "El puerto {port} ya está en uso por otro programa. Espera a que se libere o usa otro puerto con --port (por ejemplo --port 0 elige uno libre).",
+      "El puerto {port} ya está en uso por otro programa. Espera a que se libere o usa otro puerto: npx enchufe server --port N (o npm start -- --port N); --port 0 elige uno libre.",
     "error.EACCES":
       "El sistema no permite escuchar en el puerto {port} (los puertos menores que 1024 necesitan privilegios). Usa otro puerto con --port, por ejemplo --port 5000.",
     "error.EADDRNOTAVAIL":
@@ -68,7 +68,7 @@ export const errors = {
     "error.ECONNREFUSED":
       "Could not connect to {address}: connection refused. Is the server running? Start it first (enchufe server) or check --host and --port.",
     "error.EADDRINUSE":
-      "Port {port} is already in use by another program. Wait until it is free or choose another port with --port (--port 0 picks a free one).",
+      "Port {port} is already in use by another program. Wait until it is free or choose another port: npx enchufe server --port N (or npm start -- --port N); --port 0 picks a free one.",
     "error.EACCES":
       "The system does not allow listening on port {port} (ports below 1024 need privileges). Choose another port with --port, e.g. --port 5000.",
     "error.EADDRNOTAVAIL":
