@@ -4,6 +4,7 @@
  * Placeholders are written {name} and filled from `params`.
  */
 import { cli } from "./cli.js";
+import { cliChat } from "./cli-chat.js";
 import { cluster } from "./cluster.js";
 import { common } from "./common.js";
 import { errors } from "./errors.js";
@@ -13,7 +14,7 @@ import { server } from "./server.js";
 
 export { type Catalog, LANGS, type Lang, parseLang } from "./lang.js";
 
-const catalogs = [common, cli, errors, server, security, cluster] as const;
+const catalogs = [common, cli, cliChat, errors, server, security, cluster] as const;
 
 type KeysOf<C> = C extends Catalog<infer K> ? K : never;
 export type MessageKey = KeysOf<(typeof catalogs)[number]>;
