@@ -1,21 +1,18 @@
 /**
- * The chat's connection to the server, in text mode: it sends the session's setup (/login, /nick,
- * /join, then /who, which shows who is there), tracks the nickname and room the server confirmed,
- * and when the connection is lost it says so and reconnects with backoff, sending the setup again
- * so the user is back in their room with their nickname.
- *
- * Only the first two characters of a server line are read (docs/PROTOCOL.md §6.1): `! ` is an error,
- * `* ` a notice. A notice confirms a /nick or /join when it ends with the name that was asked for, so
- * tracking works whatever the server's language. Any `! ` before the setup's /who is answered means the
- * session was refused (wrong login, login required, nickname taken, server full): the chat ends with 1.
+ * The chat's connection to the server, in text mode: it sends the session's setup (ChatTracker:
+ * /login, /nick, /join, /who), and when the connection is lost it says so and reconnects with
+ * backoff, sending the setup again so the user is back in their room with their nickname.
+ * Only the first two characters of a server line are read (docs/PROTOCOL.md §6.1): a `! ` line
+ * before the setup is answered means the session was refused (wrong login, login required,
+ * nickname taken, server full), and the chat ends with 1.
  */
 import type { Socket } from "node:net";
 import { backoffDelay, type ReconnectOptions } from "../../client/options.js";
 import { LineDecoder } from "../../protocol/lines.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
-import type { CliConnection } from "../connection.js";
-import { dialServer } from "../connection.js";
+import { type CliConnection, dialServer } from "../connection.js";
 import { EXIT_FAILURE, EXIT_OK } from "../context.js";
+import { ChatTracker, type ShownLine } from "./tracker.js";
 
 /** A few attempts, growing from a quarter of a second to a few seconds (with jitter). */
 export const CHAT_RECONNECT: ReconnectOptions = Object.freeze({
@@ -28,14 +25,7 @@ export const CHAT_RECONNECT: ReconnectOptions = Object.freeze({
 /** Lines typed while disconnected, sent after the next setup; past this many the oldest are dropped. */
 const MAX_QUEUED_LINES = 100;
 
-/** What the link tells the command: lines to show, and status for stderr. */
-export interface LinkHandlers {
-  /** Server lines to show (sanitized), in order. */
-  readonly lines: (lines: readonly string[]) => void;
-  /** A status event for stderr. */
-  readonly status: (event: LinkStatus) => void;
-}
-
+/** A status event, for stderr. */
 export type LinkStatus =
   | { readonly kind: "lost" }
   | {
@@ -49,24 +39,20 @@ export type LinkStatus =
   | { readonly kind: "noReconnect" }
   | { readonly kind: "refused"; readonly line: string };
 
-interface Awaited {
-  readonly kind: "nick" | "join" | "login" | "who";
-  readonly value: string;
+/** What the link tells the command. */
+export interface LinkHandlers {
+  /** Lines to show, in order. */
+  readonly lines: (lines: readonly ShownLine[]) => void;
+  readonly status: (event: LinkStatus) => void;
 }
 
-/** The chat session's connection, kept alive across reconnections. */
+/** The chat session's connection, kept across reconnections. */
 export class ChatLink {
   readonly #options: CliConnection;
   readonly #handlers: LinkHandlers;
   readonly #reconnect: ReconnectOptions | false;
+  readonly #tracker: ChatTracker;
   #socket: Socket | undefined;
-  #nick: string | undefined;
-  #nickConfirmed = false;
-  #room: string;
-  /** Whether --room was given (then /join is part of the setup even for general). */
-  readonly #wantsRoom: boolean;
-  /** Confirmations awaited, in the order the commands were sent. */
-  #awaited: Awaited[] = [];
   #queued: string[] = [];
   #reconnected = false;
   #leaving = false;
@@ -84,9 +70,7 @@ export class ChatLink {
     this.#options = options;
     this.#handlers = handlers;
     this.#reconnect = reconnect;
-    this.#nick = wanted.nick ?? options.user;
-    this.#room = wanted.room ?? "general";
-    this.#wantsRoom = wanted.room !== undefined;
+    this.#tracker = new ChatTracker({ ...wanted, user: options.user });
     this.done = new Promise((resolve) => {
       this.#finish = (code) => {
         this.#finish = () => {};
@@ -97,35 +81,21 @@ export class ChatLink {
     });
   }
 
-  /** The nickname the server confirmed, if any (a guest's is never told). */
-  get nick(): string | undefined {
-    return this.#nickConfirmed ? this.#nick : undefined;
-  }
-
-  /** The room the user is in. */
-  get room(): string {
-    return this.#room;
-  }
-
   /** Connects the first time; a failure here is thrown (the command reports it). */
   async start(): Promise<void> {
     this.#attach(await dialServer(this.#options));
   }
 
-  /** Sends a line the user typed (queued while reconnecting); /nick, /join and /quit are tracked. */
+  /** Sends a line the user typed (queued while reconnecting); `/quit` makes the server's close expected. */
   send(line: string): void {
-    const [command = "", argument] = line.trim().split(/\s+/, 2);
-    const name = command.toLowerCase();
-    if (name === "/quit") this.#leaving = true;
-    if (argument !== undefined && (name === "/nick" || name === "/join")) {
-      this.#awaited.push({ kind: name === "/nick" ? "nick" : "join", value: argument });
-    }
+    if (/^\/quit\b/i.test(line.trim())) this.#leaving = true;
     if (this.#socket === undefined) {
       this.#queued.push(line);
       if (this.#queued.length > MAX_QUEUED_LINES) this.#queued.shift();
-    } else {
-      this.#socket.write(`${line}\n`);
+      return;
     }
+    this.#socket.write(`${line}\n`);
+    this.#show(this.#tracker.sent(line));
   }
 
   /** Leaves: sends /quit and ends when the server closes, or after `waitMs` at most. */
@@ -142,102 +112,54 @@ export class ChatLink {
     }
   }
 
-  /** Ends now with `code` (the screen closed, or a fatal condition). */
-  end(code: number): void {
-    this.#finish(code);
+  #show(lines: readonly ShownLine[]): void {
+    if (lines.length > 0) this.#handlers.lines(lines);
   }
 
   #attach(socket: Socket): void {
     socket.setNoDelay(true);
     this.#socket = socket;
     const decoder = new LineDecoder({ maxLineBytes: 1024 * 1024 });
-    socket.on("data", (chunk: Buffer) => {
-      decoder.push(chunk);
-      const shown: string[] = [];
-      for (;;) {
-        let line: Buffer | undefined;
-        try {
-          line = decoder.next();
-        } catch {
-          socket.destroy();
-          break;
-        }
-        if (line === undefined) break;
-        const text = sanitizeLine(line);
-        if (!this.#received(text)) {
-          this.#handlers.lines(shown);
-          return;
-        }
-        shown.push(text);
-      }
-      this.#handlers.lines(shown);
-    });
+    socket.on("data", (chunk: Buffer) => this.#data(socket, decoder, chunk));
     socket.on("error", () => {});
     socket.once("close", () => this.#closed(socket));
-    this.#sendSetup(socket);
-  }
-
-  #sendSetup(socket: Socket): void {
-    const { user, password } = this.#options;
-    const lines: string[] = [];
-    this.#awaited = [];
-    if (user !== undefined) {
-      lines.push(`/login ${user} ${password ?? ""}`);
-      this.#awaited.push({ kind: "login", value: user });
-    }
-    if (this.#nick !== undefined) {
-      lines.push(`/nick ${this.#nick}`);
-      this.#awaited.push({ kind: "nick", value: this.#nick });
-    }
-    if (this.#wantsRoom || this.#room !== "general") {
-      lines.push(`/join ${this.#room}`);
-      this.#awaited.push({ kind: "join", value: this.#room });
-    }
-    lines.push("/who");
-    this.#awaited.push({ kind: "who", value: "" });
-    lines.push(...this.#queued);
-    this.#queued = [];
+    const { lines, leftover } = this.#tracker.setup(this.#options.password);
+    this.#show(leftover);
     socket.write(`${lines.join("\n")}\n`);
+    const queued = this.#queued;
+    this.#queued = [];
+    for (const line of queued) this.send(line);
   }
 
-  /** Whether the setup is still unanswered (its /who not yet replied to). */
-  #inSetup(): boolean {
-    return this.#awaited.some((awaited) => awaited.kind === "who");
-  }
-
-  /** Handles one server line; false when it ends the session (a refused setup). */
-  #received(line: string): boolean {
-    if (line.startsWith("! ") && this.#inSetup()) {
-      this.#handlers.status({ kind: "refused", line });
-      this.#leaving = true;
-      this.#finish(EXIT_FAILURE);
-      return false;
+  /** Every complete line of a chunk, shown together (one redraw of the input line). */
+  #data(socket: Socket, decoder: LineDecoder, chunk: Buffer): void {
+    decoder.push(chunk);
+    const shown: ShownLine[] = [];
+    for (;;) {
+      let line: Buffer | undefined;
+      try {
+        line = decoder.next();
+      } catch {
+        socket.destroy();
+        break;
+      }
+      if (line === undefined) break;
+      const received = this.#tracker.received(sanitizeLine(line));
+      if (received.refused) {
+        this.#show(shown);
+        this.#handlers.status({ kind: "refused", line: sanitizeLine(line) });
+        this.#leaving = true;
+        this.#finish(EXIT_FAILURE);
+        return;
+      }
+      shown.push(...received.shown);
+      if (received.setUp && this.#reconnected) {
+        this.#reconnected = false;
+        this.#show(shown.splice(0));
+        this.#handlers.status({ kind: "reconnected", room: this.#tracker.room });
+      }
     }
-    if (line.startsWith("* ")) this.#confirm(line);
-    return true;
-  }
-
-  /** A notice ending in a name asked for confirms that command (and those before it got errors). */
-  #confirm(line: string): void {
-    const index = this.#awaited.findIndex(
-      (awaited) => awaited.kind !== "who" && line.endsWith(` ${awaited.value}`),
-    );
-    const first = this.#awaited[0];
-    if (index === -1) {
-      if (first?.kind !== "who") return;
-      this.#awaited.shift();
-      if (this.#reconnected) this.#handlers.status({ kind: "reconnected", room: this.#room });
-      this.#reconnected = false;
-      return;
-    }
-    const confirmed = this.#awaited[index];
-    this.#awaited.splice(0, index + 1);
-    if (confirmed?.kind === "nick") {
-      this.#nick = confirmed.value;
-      this.#nickConfirmed = true;
-    } else if (confirmed?.kind === "join") {
-      this.#room = confirmed.value;
-    }
+    this.#show(shown);
   }
 
   #closed(socket: Socket): void {

@@ -61,7 +61,17 @@ export const run = defineCommand({
       { nick: values.nick, room: values.room },
       values["no-reconnect"] === true ? false : CHAT_RECONNECT,
       {
-        lines: (lines) => screen.print(lines.map((line) => styleLine(style, line))),
+        lines: (lines) =>
+          screen.print(
+            lines.map((line) =>
+              styleLine(
+                style,
+                line.kind === "server"
+                  ? line.text
+                  : ownLine(line.room, line.nick ?? t(lang, "chat.you"), line.text),
+              ),
+            ),
+          ),
         status: (event) => screen.print([statusLine(event)], "stderr"),
       },
     );
@@ -69,12 +79,7 @@ export const run = defineCommand({
     // lines arrive on a later turn of the event loop, once the screen below exists.
     await link.start();
     const screen = new ChatScreen(ctx, interactive, {
-      line: (line) => {
-        if (line.trim() !== "" && !line.startsWith("/")) {
-          screen.print([styleLine(style, ownLine(link.room, link.nick ?? t(lang, "chat.you"), line))]);
-        }
-        link.send(line);
-      },
+      line: (line) => link.send(line),
       // Ctrl+C, Ctrl+D or the end of a pipe: a terminal leaves at once, a pipe once all is processed.
       end: () => link.leave(interactive ? LEAVE_WAIT_MS : Number.POSITIVE_INFINITY),
     });
