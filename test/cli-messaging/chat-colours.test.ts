@@ -18,9 +18,9 @@ test("enchufe chat on a colour terminal: each nickname in its own stable colour;
   const chat = (nick: string, env: string) =>
     `env ${env} ${process.execPath} ${BIN} chat --nick ${nick} --port ${port} --lang en`;
   tmux.open("ana", 80, 12, chat("ana", "-u NO_COLOR TERM=xterm-256color"));
-  await tmux.shows("ana", /in general: ana/);
+  await tmux.shows("ana", /you are now ana/);
   tmux.open("eva", 80, 12, chat("eva", "NO_COLOR=1"));
-  await tmux.shows("eva", /in general: ana, eva/);
+  await tmux.shows("eva", /you are now eva/);
   await runEnchufe(["chat", "--nick", "beto", "--port", port], { stdin: "hola\n" });
   tmux.run("send-keys", "-t", "ana", "que tal", "Enter");
 

@@ -17,7 +17,7 @@ for (const key of ["C-c", "C-d"]) {
     const port = String(await server.port());
     const name = `keys-${key}`;
     tmux.open(name, 80, 12, `${process.execPath} ${BIN} chat --nick ana --port ${port} --lang en`);
-    await tmux.shows(name, /\* in general: ana\n>/);
+    await tmux.shows(name, /you are now ana[\s\S]*\n>/);
     const pressed = Date.now();
     tmux.run("send-keys", "-t", name, key);
     const screen = await tmux.shows(name, /\[exit \d+\]/, 3000);
