@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { enchufe, runEnchufe, stopAll } from "../helpers/cli.js";
+import { BIN, enchufe, runEnchufe, stopAll } from "../helpers/cli.js";
 
 let dir = "";
 let users = "";
@@ -139,5 +140,27 @@ describe("enchufe chat: how lines look", () => {
         assert.match(help.stdout, new RegExp(`^  ${option} `, "m"), `${lang} ${option}`);
       }
     }
+  });
+});
+
+describe("enchufe chat: a reader that goes away", () => {
+  test("chat | head -1 ends quietly with exit 0, no EPIPE stack", async () => {
+    const { server, port } = await startServer();
+    const shell = spawn("bash", [
+      "-c",
+      `"${process.execPath}" "${BIN}" chat --port ${port} | head -1; echo "chat exit \${PIPESTATUS[0]}" >&2`,
+    ]);
+    let stderr = "";
+    shell.stderr.setEncoding("utf8").on("data", (text: string) => {
+      stderr += text;
+    });
+    shell.stdin.on("error", () => {});
+    // Lines until chat writes after head is gone (its own lines are echoed on stdout).
+    const typing = setInterval(() => shell.stdin.write("hola\n"), 50);
+    const code = await new Promise((resolve) => shell.on("close", resolve));
+    clearInterval(typing);
+    assert.equal(code, 0);
+    assert.equal(stderr, "chat exit 0\n");
+    await server.stop();
   });
 });

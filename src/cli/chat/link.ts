@@ -112,6 +112,13 @@ export class ChatLink {
     }
   }
 
+  /** Ends now with `code`, without waiting for the server (standard output is gone). */
+  stop(code: number): void {
+    this.#leaving = true;
+    this.#socket?.write("/quit\n");
+    this.#finish(code);
+  }
+
   #show(lines: readonly ShownLine[]): void {
     if (lines.length > 0) this.#handlers.lines(lines);
   }

@@ -12,6 +12,7 @@ import { CHAT_RECONNECT, ChatLink, type LinkStatus } from "../chat/link.js";
 import { ChatScreen } from "../chat/screen.js";
 import { defineCommand } from "../command.js";
 import { CONNECTION_OPTIONS, connectionFrom } from "../connection.js";
+import { EXIT_FAILURE, EXIT_OK } from "../context.js";
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -82,6 +83,10 @@ export const run = defineCommand({
       line: (line) => link.send(line),
       // Ctrl+C, Ctrl+D or the end of a pipe: a terminal leaves at once, a pipe once all is processed.
       end: () => link.leave(interactive ? LEAVE_WAIT_MS : Number.POSITIVE_INFINITY),
+    });
+    // A reader that goes away (`chat | head -1`) ends the chat quietly, as it ends `cat`.
+    ctx.stdout.on("error", (error: NodeJS.ErrnoException) => {
+      link.stop(error.code === "EPIPE" ? EXIT_OK : EXIT_FAILURE);
     });
     screen.start();
     const code = await link.done;
