@@ -55,7 +55,10 @@ describe("enchufe chat: the connection", () => {
     assert.match(beto.stdout, /in team: ana, beto/);
     await ana.waitFor(/\[team\] beto: hola ana/);
     ana.child.stdin.end();
-    assert.equal((await ana.done).code, 0);
+    const end = await ana.done;
+    assert.equal(end.code, 0);
+    assert.equal(end.stdout.split("Hola, Julian").length, 2, "the greeting is shown once");
+    assert.equal(end.stdout.split("you are now in room team").length, 3, "the room is joined again");
     await second.stop();
   });
 

@@ -55,6 +55,8 @@ export class ChatLink {
   #socket: Socket | undefined;
   #queued: string[] = [];
   #reconnected = false;
+  /** A reconnection's first line, the greeting already shown once, is skipped (unless an error). */
+  #skipGreeting = false;
   #leaving = false;
   #timer: NodeJS.Timeout | undefined;
   #finish: (code: number) => void = () => {};
@@ -151,10 +153,15 @@ export class ChatLink {
         break;
       }
       if (line === undefined) break;
-      const received = this.#tracker.received(sanitizeLine(line));
+      const text = sanitizeLine(line);
+      if (this.#skipGreeting) {
+        this.#skipGreeting = false;
+        if (!text.startsWith("! ") && !text.startsWith("* ")) continue;
+      }
+      const received = this.#tracker.received(text);
       if (received.refused) {
         this.#show(shown);
-        this.#handlers.status({ kind: "refused", line: sanitizeLine(line) });
+        this.#handlers.status({ kind: "refused", line: text });
         this.#leaving = true;
         this.#finish(EXIT_FAILURE);
         return;
@@ -201,6 +208,7 @@ export class ChatLink {
             return;
           }
           this.#reconnected = true;
+          this.#skipGreeting = true;
           this.#attach(socket);
         },
         () => {
