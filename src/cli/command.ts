@@ -33,11 +33,14 @@ export interface CommandDefinition<O extends OptionsConfig> {
   readonly run: (input: CommandInput<O>, ctx: CliContext) => Promise<number>;
 }
 
+/** A Command built by defineCommand: it also says which flags it takes (its --help must describe them). */
+export type DefinedCommand = Command & { readonly options: Readonly<OptionsConfig> };
+
 /** Builds a Command from its declaration, with the shared prologue and error reporting around `run`. */
-export function defineCommand<O extends OptionsConfig>(definition: CommandDefinition<O>): Command {
+export function defineCommand<O extends OptionsConfig>(definition: CommandDefinition<O>): DefinedCommand {
   const options = { ...COMMON_OPTIONS, ...definition.options };
   const allowPositionals = definition.positionals ?? false;
-  return async (argv, ctx) => {
+  const command: Command = async (argv, ctx) => {
     // Until parsing succeeds, a rough look at argv decides how a usage error itself is reported.
     let lang = detectLang(argv, ctx);
     let debug = argv.includes("--debug");
@@ -57,4 +60,5 @@ export function defineCommand<O extends OptionsConfig>(definition: CommandDefini
       return reportError(ctx, lang, error, debug);
     }
   };
+  return Object.assign(command, { options: definition.options });
 }

@@ -4,6 +4,7 @@
  * Placeholders are written {name} and filled from `params`.
  */
 import { cli } from "./cli.js";
+import { cliChat } from "./cli-chat.js";
 import { cliHelp } from "./cli-help.js";
 import { cliLog } from "./cli-log.js";
 import { cliScripts } from "./cli-scripts.js";
@@ -16,7 +17,18 @@ import { server } from "./server.js";
 
 export { type Catalog, LANGS, type Lang, parseLang } from "./lang.js";
 
-const catalogs = [common, cli, cliHelp, cliLog, cliScripts, errors, server, security, cluster] as const;
+const catalogs = [
+  common,
+  cli,
+  cliChat,
+  cliHelp,
+  cliLog,
+  cliScripts,
+  errors,
+  server,
+  security,
+  cluster,
+] as const;
 
 type KeysOf<C> = C extends Catalog<infer K> ? K : never;
 export type MessageKey = KeysOf<(typeof catalogs)[number]>;

@@ -1,87 +1,96 @@
 /**
  * `enchufe chat [--nick N] [--room R]`: a person's chat session in text mode.
- * On a terminal, incoming lines print above the prompt without disturbing what is being typed.
+ * On a terminal, incoming lines print above the input line without disturbing what is being typed
+ * (src/cli/chat/screen.ts); the connection reconnects by itself (src/cli/chat/link.ts); lines are
+ * decorated with times and nickname colours (src/cli/chat/format.ts).
  * With piped standard input, each line is sent in order and the command exits once the server
  * has processed them all (it sends /quit and waits for the server to close).
  */
-import { clearLine, createInterface, cursorTo, type Interface } from "node:readline";
 import { t } from "../../i18n/index.js";
-import { LineDecoder } from "../../protocol/lines.js";
-import { sanitizeLine } from "../../protocol/sanitize.js";
+import { type LineStyle, ownLine, styleLine, wantsColours } from "../chat/format.js";
+import { CHAT_RECONNECT, ChatLink, type LinkStatus } from "../chat/link.js";
+import { ChatScreen } from "../chat/screen.js";
 import { defineCommand } from "../command.js";
-import { CONNECTION_OPTIONS, connectionFrom, dialServer } from "../connection.js";
-import { type CliContext, EXIT_OK } from "../context.js";
+import { CONNECTION_OPTIONS, connectionFrom } from "../connection.js";
+import { EXIT_FAILURE, EXIT_OK } from "../context.js";
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
   nick: { type: "string" },
   room: { type: "string" },
+  timestamps: { type: "boolean" },
+  "no-reconnect": { type: "boolean" },
 } as const;
 
-/** Prints a line above the prompt, keeping the user's half-typed input intact. */
-function printAbove(ctx: CliContext, rl: Interface | undefined, line: string): void {
-  if (rl === undefined) {
-    ctx.stdout.write(`${line}\n`);
-    return;
-  }
-  const out = ctx.stdout as NodeJS.WriteStream;
-  clearLine(out, 0);
-  cursorTo(out, 0);
-  out.write(`${line}\n`);
-  rl.prompt(true);
-}
+/** How long Ctrl+C or Ctrl+D wait for the server to answer /quit before leaving anyway. */
+const LEAVE_WAIT_MS = 300;
 
 export const run = defineCommand({
   options: OPTIONS,
-  help: "help.chat",
+  help: "chat.help",
   helpParams: (lang) => ({ tls: t(lang, "help.tlsClient") }),
   run: async ({ values, lang }, ctx) => {
     const options = await connectionFrom(values, ctx, lang);
-    const socket = await dialServer(options);
-    socket.setNoDelay(true);
     const interactive = ctx.stdin.isTTY === true && ctx.stdout.isTTY === true;
-    const rl = createInterface({
-      input: ctx.stdin,
-      ...(interactive ? { output: ctx.stdout, prompt: "> " } : {}),
-      crlfDelay: Number.POSITIVE_INFINITY,
-      terminal: interactive,
+    const style: LineStyle = {
+      timestamps: values.timestamps === true,
+      colours: wantsColours(ctx.env, ctx.stdout),
+      now: () => new Date(),
+    };
+    const statusLine = (event: LinkStatus): string => {
+      switch (event.kind) {
+        case "lost":
+          return t(lang, "chat.lost", { host: options.host, port: options.port });
+        case "reconnecting":
+          return t(lang, "chat.reconnecting", {
+            seconds: (event.delayMs / 1000).toFixed(1),
+            attempt: event.attempt,
+            max: event.max,
+          });
+        case "reconnected":
+          return t(lang, "chat.reconnected", { room: event.room });
+        case "gaveUp":
+          return t(lang, "chat.gaveUp", { max: event.max });
+        case "noReconnect":
+          return t(lang, "chat.noReconnect");
+        case "refused":
+          return t(lang, "chat.refused", { line: event.line });
+      }
+    };
+    const link = new ChatLink(
+      options,
+      { nick: values.nick, room: values.room },
+      values["no-reconnect"] === true ? false : CHAT_RECONNECT,
+      {
+        lines: (lines) =>
+          screen.print(
+            lines.map((line) =>
+              styleLine(
+                style,
+                line.kind === "server"
+                  ? line.text
+                  : ownLine(line.room, line.nick ?? t(lang, "chat.you"), line.text),
+              ),
+            ),
+          ),
+        status: (event) => screen.print([statusLine(event)], "stderr"),
+      },
+    );
+    // Connected before the screen reads anything: nothing typed or piped is lost. The link's first
+    // lines arrive on a later turn of the event loop, once the screen below exists.
+    await link.start();
+    const screen = new ChatScreen(ctx, interactive, {
+      line: (line) => link.send(line),
+      // Ctrl+C, Ctrl+D or the end of a pipe: a terminal leaves at once, a pipe once all is processed.
+      end: () => link.leave(interactive ? LEAVE_WAIT_MS : Number.POSITIVE_INFINITY),
     });
-    const prompt = interactive ? rl : undefined;
-    const decoder = new LineDecoder({ maxLineBytes: 1024 * 1024 });
-    const closed = new Promise<void>((resolve) => {
-      socket.on("data", (chunk: Buffer) => {
-        decoder.push(chunk);
-        for (;;) {
-          let line: Buffer | undefined;
-          try {
-            line = decoder.next();
-          } catch {
-            socket.destroy();
-            return;
-          }
-          if (line === undefined) break;
-          printAbove(ctx, prompt, sanitizeLine(line));
-        }
-      });
-      socket.on("error", () => {});
-      socket.once("close", () => resolve());
+    // A reader that goes away (`chat | head -1`) ends the chat quietly, as it ends `cat`.
+    ctx.stdout.on("error", (error: NodeJS.ErrnoException) => {
+      link.stop(error.code === "EPIPE" ? EXIT_OK : EXIT_FAILURE);
     });
-    if (options.user !== undefined) socket.write(`/login ${options.user} ${options.password ?? ""}\n`);
-    if (values.nick !== undefined) socket.write(`/nick ${values.nick}\n`);
-    if (values.room !== undefined) socket.write(`/join ${values.room}\n`);
-    rl.on("line", (line) => {
-      if (!socket.destroyed) socket.write(`${line}\n`);
-      prompt?.prompt();
-    });
-    rl.once("close", () => {
-      // End of input (Ctrl+D or the end of a pipe): leave politely once everything sent is processed.
-      if (!socket.destroyed) socket.write("/quit\n");
-    });
-    rl.once("SIGINT", () => rl.close());
-    prompt?.prompt();
-    await closed;
-    rl.close();
-    if (interactive) ctx.stdout.write("\n");
-    return EXIT_OK;
+    screen.start();
+    const code = await link.done;
+    screen.stop();
+    return code;
   },
 });

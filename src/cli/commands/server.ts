@@ -16,8 +16,8 @@ import { TlsListener, type TlsServerOptions } from "../../transport/tls.js";
 import type { TraceEvent } from "../../transport/trace.js";
 import { numberValue, portValue, usageError } from "../args.js";
 import { CLUSTER_OPTIONS, clusterBus, workerCount } from "../cluster-options.js";
-import { defineCommand } from "../command.js";
-import { type CliContext, type Command, EXIT_OK } from "../context.js";
+import { type DefinedCommand, defineCommand } from "../command.js";
+import { type CliContext, EXIT_OK } from "../context.js";
 import { readCliFile } from "../files.js";
 import { reportError, traceLine } from "../output.js";
 import { type LogFormat, ServerLog } from "../server-log.js";
@@ -92,12 +92,15 @@ function nextStopSignal(worker: boolean): Promise<NodeJS.Signals> {
 
 function ignoreSignal(): void {}
 
-export const run: Command = async (argv, ctx) => {
-  const code = await runServer(argv, ctx);
-  // A worker's IPC channel would keep it alive after it stopped (or failed to start).
-  if (isWorker()) leavePrimary(code);
-  return code;
-};
+/** `enchufe server`; a worker leaves its primary once it stopped (its IPC channel would keep it alive). */
+export const run: DefinedCommand = Object.assign(
+  async (argv: readonly string[], ctx: CliContext) => {
+    const code = await runServer(argv, ctx);
+    if (isWorker()) leavePrimary(code);
+    return code;
+  },
+  { options: OPTIONS },
+);
 
 const runServer = defineCommand({
   options: OPTIONS,
