@@ -29,10 +29,14 @@ export class PendingRequest {
   #resolve!: (reply: Reply) => void;
   #reject!: (error: EnchufeError) => void;
 
+  /** How long the server was asked to wait for an answer (the TIMEOUT reply's message says it). */
+  readonly timeoutMs: number;
+
   constructor(table: RequestTable, reqId: number, name: string, timeoutMs: number, signal?: AbortSignal) {
     this.#table = table;
     this.reqId = reqId;
     this.name = name;
+    this.timeoutMs = timeoutMs;
     this.#signal = signal;
     this.promise = new Promise<Reply>((resolve, reject) => {
       this.#resolve = resolve;
@@ -94,7 +98,7 @@ export class RequestTable {
     request.settle(
       frame.status === ReplyStatus.OK
         ? { status: frame.status, headers: frame.headers, payload: frame.payload }
-        : replyError(frame, request.name),
+        : replyError(frame, request.name, request.timeoutMs),
     );
   }
 

@@ -29,15 +29,15 @@ export function errFrameError(frame: FrameOf<"ERR">): EnchufeError {
   });
 }
 
-/** The EnchufeError for a REPLY whose status is not OK, for the request named `name`. */
-export function replyError(frame: FrameOf<"REPLY">, name: string): EnchufeError {
+/** The EnchufeError for a REPLY whose status is not OK, for the request named `name` that allowed `timeoutMs`. */
+export function replyError(frame: FrameOf<"REPLY">, name: string, timeoutMs: number): EnchufeError {
   const details = { name, message: Buffer.from(frame.payload).toString("utf8") };
   switch (frame.status) {
     case ReplyStatus.NO_RESPONDERS:
       return new EnchufeError("ENORESPONDERS", `No responder for ${name}`, { details });
     case ReplyStatus.TIMEOUT:
       return new EnchufeError("ETIMEDOUT", `Request ${name} timed out`, {
-        details: { ...details, step: "request", address: name, seconds: "" },
+        details: { ...details, step: "request", address: name, seconds: timeoutMs / 1000 },
       });
     case ReplyStatus.DENIED:
       return new EnchufeError("EDENIED", `Request ${name} denied`, { details });

@@ -24,7 +24,6 @@ type Key =
   | "help.server"
   | "help.client"
   | "help.serverLimits"
-  | "help.chat"
   | "help.pub"
   | "help.sub"
   | "help.request"
@@ -125,16 +124,6 @@ Límites de la sesión de mensajería (docs/PROTOCOL.md):
                              (por defecto 30; 0 = sin límite)
   --max-connections N        conexiones simultáneas como máximo (por defecto 10000)
   --shutdown-timeout SEG     tiempo para vaciar las colas al detenerse (por defecto 5)`,
-    "help.chat": `Uso: enchufe chat [--nick APODO] [--room SALA] [opciones]
-
-Chatea con el servidor en modo texto (como nc o telnet). Escribe /help para ver los comandos.
-Con la entrada redirigida (un archivo o una tubería), envía cada línea y termina al acabar.
-
-  --host HOST            servidor (por defecto 127.0.0.1)
-  --port PUERTO          puerto (por defecto 5000)
-  --timeout SEGUNDOS     límite para conectar (por defecto 10)
-  --lang es|en, --trace, --debug
-{tls}`,
     "help.pub": `Uso: enchufe pub TEMA [MENSAJE] [opciones]
 
 Publica MENSAJE en TEMA; sin MENSAJE, publica cada línea de la entrada estándar, en orden.
@@ -285,16 +274,6 @@ Messaging session limits (docs/PROTOCOL.md):
                              (default 30; 0 = off)
   --max-connections N        most simultaneous connections (default 10000)
   --shutdown-timeout SEC     time to flush queues when stopping (default 5)`,
-    "help.chat": `Usage: enchufe chat [--nick NICK] [--room ROOM] [options]
-
-Chat with the server in text mode (like nc or telnet). Type /help for the commands.
-With redirected input (a file or a pipe) it sends every line and exits at the end.
-
-  --host HOST            server (default 127.0.0.1)
-  --port PORT            port (default 5000)
-  --timeout SECONDS      limit for connecting (default 10)
-  --lang es|en, --trace, --debug
-{tls}`,
     "help.pub": `Usage: enchufe pub TOPIC [MESSAGE] [options]
 
 Publishes MESSAGE to TOPIC; without MESSAGE, publishes each standard-input line, in order.

@@ -65,7 +65,8 @@ describe("enchufe chat: the connection", () => {
   test("--no-reconnect: a lost connection ends chat with exit 1 and says why", async () => {
     const { server, port } = await startServer();
     const ana = enchufe(["chat", "--nick", "ana", "--port", port, "--lang", "es", "--no-reconnect"]);
-    await ana.waitFor(/you are now ana/);
+    // --lang es: the (English) server speaks Spanish to this user.
+    await ana.waitFor(/ahora eres ana/);
     await server.stop();
     const end = await ana.done;
     assert.equal(end.code, 1);
@@ -123,6 +124,15 @@ describe("enchufe chat: how lines look", () => {
     assert.match(end.stdout, /^\d\d:\d\d \[team\] beto: hi$/m);
     assert.match(end.stdout, /^\d\d:\d\d \[team\] ana: hola$/m);
     assert.doesNotMatch(end.stdout, /\u001b/);
+    await server.stop();
+  });
+
+  test("chat --lang en on a Spanish server: the server speaks English to this user", async () => {
+    const server = enchufe(["server", "--port", "0"]);
+    const port = String(await server.port());
+    const chat = await runEnchufe(["chat", "--port", port, "--lang", "en"], { stdin: "/who\n" });
+    assert.match(chat.stdout, /^\* in general: invitado-1$/m);
+    assert.doesNotMatch(chat.stdout, /en general|language: English/);
     await server.stop();
   });
 

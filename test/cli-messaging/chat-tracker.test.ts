@@ -20,6 +20,16 @@ describe("ChatTracker", () => {
     assert.equal(tracker.room, "equipo");
   });
 
+  test("--lang: /lang goes first; its answer is not shown, and a server without /lang is no refusal", () => {
+    const tracker = new ChatTracker({ nick: "ana", lang: "en" });
+    assert.deepEqual(tracker.setup(undefined).lines, ["/lang en", "/nick ana", "/who"]);
+    const answer = tracker.received("! comando desconocido: /lang (prueba /help)");
+    assert.equal(answer.refused, false);
+    assert.deepEqual(answer.shown, []);
+    assert.equal(tracker.received("* you are now ana").refused, false);
+    assert.equal(tracker.received("* in general: ana").setUp, true);
+  });
+
   test("an error answers the oldest command; an error during the setup refuses the session", () => {
     const tracker = new ChatTracker({ nick: "ana" });
     tracker.setup(undefined);

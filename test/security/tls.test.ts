@@ -51,7 +51,7 @@ describe("TLS", () => {
     assert.equal(verify.status, 0, verify.stderr);
     const again = await runEnchufe(["cert", "--out", dir, "--lang", "en"]);
     assert.match(again.stdout, /Using the existing CA/);
-    assert.match(again.stdout, /enchufe server --tls-cert .*server\.pem --tls-key .*server-key\.pem/);
+    assert.match(again.stdout, /npx enchufe server --tls-cert .*server\.pem --tls-key .*server-key\.pem/);
   });
 
   test("client with the generated CA gets the greeting; framed requests work over TLS", async () => {

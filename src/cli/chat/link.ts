@@ -65,7 +65,11 @@ export class ChatLink {
 
   constructor(
     options: CliConnection,
-    wanted: { readonly nick?: string | undefined; readonly room?: string | undefined },
+    wanted: {
+      readonly nick?: string | undefined;
+      readonly room?: string | undefined;
+      readonly lang?: string | undefined;
+    },
     reconnect: ReconnectOptions | false,
     handlers: LinkHandlers,
   ) {

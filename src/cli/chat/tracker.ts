@@ -23,7 +23,7 @@ export interface Received {
 
 type Awaited =
   | { readonly kind: "login" | "nick" | "join"; readonly value: string }
-  | { readonly kind: "who" }
+  | { readonly kind: "who" | "lang" }
   | { readonly kind: "own"; readonly text: string };
 
 /** The session's nickname, room and unanswered commands. */
@@ -34,6 +34,8 @@ export class ChatTracker {
   /** Whether --room was given (then /join is part of the setup even for general). */
   readonly #wantsRoom: boolean;
   readonly #user: string | undefined;
+  /** The language asked of the server with /lang, if any. */
+  readonly #lang: string | undefined;
   /** Commands and own messages not yet answered or shown, in the order they were sent. */
   #awaited: Awaited[] = [];
 
@@ -41,8 +43,10 @@ export class ChatTracker {
     readonly user?: string | undefined;
     readonly nick?: string | undefined;
     readonly room?: string | undefined;
+    readonly lang?: string | undefined;
   }) {
     this.#user = wanted.user;
+    this.#lang = wanted.lang;
     // With a login and no --nick, the nickname is the user name (so one's own lines can show it).
     this.#nick = wanted.nick ?? wanted.user;
     this.#room = wanted.room ?? "general";
@@ -75,6 +79,10 @@ export class ChatTracker {
     );
     const lines: string[] = [];
     this.#awaited = [];
+    if (this.#lang !== undefined) {
+      lines.push(`/lang ${this.#lang}`);
+      this.#awaited.push({ kind: "lang" });
+    }
     if (this.#user !== undefined) {
       lines.push(`/login ${this.#user} ${password ?? ""}`);
       this.#awaited.push({ kind: "login", value: this.#user });
@@ -107,6 +115,12 @@ export class ChatTracker {
   /** A server line (sanitized). */
   received(line: string): Received {
     const server: ShownLine = { kind: "server", text: line };
+    // The answer to /lang is not shown, and a server that does not know /lang (`! ...`) is no refusal.
+    const oldest = this.#awaited.findIndex((awaited) => awaited.kind !== "own");
+    if (this.#awaited[oldest]?.kind === "lang" && (line.startsWith("! ") || line.startsWith("* "))) {
+      this.#awaited.splice(oldest, 1);
+      return { shown: this.#ownTurn(), refused: false, setUp: false };
+    }
     if (line.startsWith("! ")) {
       if (this.settingUp) return { shown: [], refused: true, setUp: false };
       const failed = this.#awaited.findIndex((awaited) => awaited.kind !== "own");

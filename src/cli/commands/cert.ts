@@ -81,10 +81,10 @@ export const run = defineCommand({
     const example = clients[0];
     ctx.stdout.write(
       `\n${t(lang, "cert.next", {
-        server: `enchufe server --tls-cert ${join(dir, "server.pem")} --tls-key ${join(dir, "server-key.pem")}${
+        server: `npx enchufe server --tls-cert ${join(dir, "server.pem")} --tls-key ${join(dir, "server-key.pem")}${
           example === undefined ? "" : ` --tls-client-ca ${join(dir, "ca.pem")}`
         }`,
-        client: `enchufe client --tls --ca ${join(dir, "ca.pem")}${
+        client: `npx enchufe client --tls --ca ${join(dir, "ca.pem")}${
           example === undefined
             ? ""
             : ` --cert ${join(dir, `${example}.pem`)} --key ${join(dir, `${example}-key.pem`)}`

@@ -59,7 +59,12 @@ export const run = defineCommand({
     };
     const link = new ChatLink(
       options,
-      { nick: values.nick, room: values.room },
+      // --lang (or ENCHUFE_LANG) also asks the server to speak that language to this user (/lang).
+      {
+        nick: values.nick,
+        room: values.room,
+        lang: values.lang === undefined && ctx.env.ENCHUFE_LANG === undefined ? undefined : lang,
+      },
       values["no-reconnect"] === true ? false : CHAT_RECONNECT,
       {
         lines: (lines) =>

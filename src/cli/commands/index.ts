@@ -17,13 +17,3 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   cert: async () => (await import("./cert.js")).run,
   user: async () => (await import("./user.js")).run,
 };
-
-/** The commands shown by `enchufe --help`, with a one-line summary in each language. */
-export const COMMAND_SUMMARIES: ReadonlyArray<{ name: string; es: string; en: string }> = [
-  { name: "server", es: "inicia el servidor (alias: servidor)", en: "start the server (alias: servidor)" },
-  {
-    name: "client",
-    es: "muestra el saludo del servidor (alias: cliente)",
-    en: "print the server's greeting (alias: cliente)",
-  },
-];
