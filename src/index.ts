@@ -34,6 +34,15 @@ export {
 } from "./server/limits.js";
 export { MessagingHandler } from "./server/messaging.js";
 export {
+  CONNZ_SORT_FIELDS,
+  createMonitor,
+  EventRing,
+  Monitor,
+  type MonitorEvent,
+  type MonitorOptions,
+  renderMetrics,
+} from "./server/monitor/index.js";
+export {
   type ConnectionHandler,
   type ConnectionInfo,
   DEFAULT_SERVER_OPTIONS,
@@ -44,6 +53,13 @@ export {
 export type { MessageEvent, RoomInfo } from "./server/routing/router.js";
 export { type BoundAddress, createServer, EnchufeServer } from "./server/server.js";
 export type { ClientInfo, DisconnectReason } from "./server/session.js";
+export type {
+  ClusterState,
+  ConnectionKind,
+  ConnectionStats,
+  RejectReason,
+  StatsSnapshot,
+} from "./server/stats.js";
 export { formatAddress, isLoopback, normalizeHost } from "./transport/address.js";
 export type { Connection, ConnectionReceiver, Peer } from "./transport/connection.js";
 export { connectionPair, MemoryClientEnd } from "./transport/memory.js";

@@ -12,6 +12,7 @@ import { cluster } from "./cluster.js";
 import { common } from "./common.js";
 import { errors } from "./errors.js";
 import { type Catalog, fill, LANGS, type Lang } from "./lang.js";
+import { monitor } from "./monitor.js";
 import { security } from "./security.js";
 import { server } from "./server.js";
 
@@ -28,6 +29,7 @@ const catalogs = [
   server,
   security,
   cluster,
+  monitor,
 ] as const;
 
 type KeysOf<C> = C extends Catalog<infer K> ? K : never;

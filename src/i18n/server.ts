@@ -17,8 +17,12 @@ export const server = {
     "server.bye": "* adiós",
     "server.lang.set": "* idioma: español",
     "server.shutdown": "* el servidor se está cerrando",
+    "server.stats.connections":
+      "* enchufe {version}, activo desde hace {uptime} s: {now} conexiones ({text} de texto, {framed} programas, {websocket} websocket), {total} en total; {rooms} salas, {subscriptions} suscripciones",
+    "server.stats.traffic":
+      "* tráfico: {in} mensajes recibidos y {out} enviados ({bytesIn} y {bytesOut} bytes); cortados: {slow} por lentos, {rate} por exceso de ritmo; {auth} inicios de sesión fallidos",
     "server.help":
-      "* comandos: /nick NOMBRE, /join SALA, /rooms, /who, /msg NICK TEXTO, /login USUARIO CONTRASEÑA, /lang es|en, /help, /quit; cualquier otra línea va a tu sala",
+      "* comandos: /nick NOMBRE, /join SALA, /rooms, /who, /msg NICK TEXTO, /login USUARIO CONTRASEÑA, /lang es|en, /help, /quit, /stats; cualquier otra línea va a tu sala",
     "server.error.unknownCommand": "! comando desconocido: {command} (prueba /help)",
     "server.error.usage": "! uso: {usage}",
     "server.error.nickTaken": "! el nick {nick} ya está en uso",
@@ -63,8 +67,12 @@ export const server = {
     "server.bye": "* bye",
     "server.lang.set": "* language: English",
     "server.shutdown": "* the server is shutting down",
+    "server.stats.connections":
+      "* enchufe {version}, up {uptime} s: {now} connections ({text} text, {framed} programs, {websocket} websocket), {total} in total; {rooms} rooms, {subscriptions} subscriptions",
+    "server.stats.traffic":
+      "* traffic: {in} messages in and {out} out ({bytesIn} and {bytesOut} bytes); cut off: {slow} slow consumers, {rate} over the rate limit; {auth} failed logins",
     "server.help":
-      "* commands: /nick NAME, /join ROOM, /rooms, /who, /msg NICK TEXT, /login USER PASSWORD, /lang es|en, /help, /quit; any other line goes to your room",
+      "* commands: /nick NAME, /join ROOM, /rooms, /who, /msg NICK TEXT, /login USER PASSWORD, /lang es|en, /help, /quit, /stats; any other line goes to your room",
     "server.error.unknownCommand": "! unknown command: {command} (try /help)",
     "server.error.usage": "! usage: {usage}",
     "server.error.nickTaken": "! the nick {nick} is already taken",
@@ -107,6 +115,8 @@ export const server = {
   | "server.bye"
   | "server.lang.set"
   | "server.shutdown"
+  | "server.stats.connections"
+  | "server.stats.traffic"
   | "server.help"
   | "server.error.unknownCommand"
   | "server.error.usage"

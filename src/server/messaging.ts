@@ -4,9 +4,9 @@
  * Plug it into the server: `createServer({ ..., handler: new MessagingHandler(options) })`.
  *
  * Events: `connect` (ClientInfo), `disconnect` (ClientInfo, DisconnectReason), `message` (MessageEvent),
- * `slowConsumer` (ClientInfo), `clientError` (ClientInfo, error: a bug of ours while serving that client;
+ * `slowConsumer` (ClientInfo), `presence` (RoomEvent: join, leave, nick on this node), `clientError` (ClientInfo, error: a bug of ours while serving that client;
  * it is dropped), `rejected` ({ remoteAddress, reason }), `login` (LoginEvent), `cluster` (BusState). Listing: listRooms(),
- * listClients() (this node's). Requests: handleRequest(name, fn). With `options.bus`, `await start()` first.
+ * listClients() (this node's); counters: stats(), connections(). Requests: handleRequest(name, fn). With `options.bus`, `await start()` first.
  */
 import { EventEmitter } from "node:events";
 import type { Lang } from "../i18n/lang.js";
@@ -28,6 +28,13 @@ import { type RefusalAnswer, refuse } from "./refusal.js";
 import type { RoomInfo } from "./routing/router.js";
 import { Router } from "./routing/router.js";
 import type { ClientInfo, LoginAttempt, Session } from "./session.js";
+import {
+  type ConnectionStats,
+  connectionStats,
+  type RejectReason,
+  Stats,
+  type StatsSnapshot,
+} from "./stats.js";
 
 /** The `login` event: a login tried on this node (password, token or client certificate). */
 export interface LoginEvent extends LoginAttempt {
@@ -58,6 +65,8 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
   readonly #cluster: ClusterLink | undefined;
   readonly #sessions = new Set<TextSession | FramedSession>();
   readonly #watch: Watch;
+  /** The live view's counters (SessionOwner: sessions add their bytes here). */
+  readonly counters = new Stats();
   #shuttingDown = false;
   /** Resolves the pending shutdown() once the last session closed. */
   #shutdownDone: (() => void) | undefined;
@@ -73,6 +82,7 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
         : new ClusterLink(this.options.bus, {
             maxFrameBytes: this.options.maxPayloadBytes + FRAME_OVERHEAD_BYTES,
             onState: (state: BusState) => {
+              this.counters.cluster = state;
               if (this.listenerCount("cluster") > 0) this.emit("cluster", state);
             },
           });
@@ -84,6 +94,9 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
       remote: this.#cluster,
       onMessage: (event) => this.emit("message", event),
       wantsMessages: () => this.listenerCount("message") > 0,
+      onPresence: (event) => {
+        if (this.listenerCount("presence") > 0) this.emit("presence", event);
+      },
     });
     this.#cluster?.attach(this.#router);
     this.#watch = new Watch(this.options, CLUSTER_GRACE_MS);
@@ -95,6 +108,27 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
    */
   async start(): Promise<void> {
     await this.#cluster?.start();
+    if (this.#cluster !== undefined) this.counters.cluster = "up";
+  }
+
+  /** The server's counters now, frozen (/varz, /metrics, text mode's /stats). */
+  stats(): StatsSnapshot {
+    return this.counters.snapshot({
+      sessions: this.#sessions,
+      rooms: this.#router.listRooms().length,
+      subscriptions: this.#router.subscriptionCount,
+      draining: this.#shuttingDown,
+    });
+  }
+
+  /** Every connection on this node with its counters (/connz). */
+  connections(): ConnectionStats[] {
+    return [...this.#sessions].map(connectionStats);
+  }
+
+  /** True once shutdown() began (the live view's /healthz answers 503). */
+  get draining(): boolean {
+    return this.#shuttingDown;
   }
 
   /** The router (rooms, subscriptions, fan-out, requests). */
@@ -144,6 +178,7 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
       this,
     );
     this.#sessions.add(session);
+    this.counters.connected("text");
     connection.receiver = session;
     this.#watch.arrived(session, this.#sessions);
     if (session.user !== undefined)
@@ -155,11 +190,13 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
   #refusal(connection: Connection): RefusalAnswer | undefined {
     const lang = this.options.lang;
     if (this.#shuttingDown) {
+      this.counters.rejected("shutdown");
       const line = Buffer.from(`${serverText(lang, "server.shutdown")}\n`, "utf8");
       return { line, errCode: undefined, closeReason: CloseReason.SHUTDOWN, message: "server shutting down" };
     }
     const max = this.options.maxConnections;
     if (max > 0 && this.#sessions.size >= max) {
+      this.counters.rejected("full");
       const line = Buffer.from(`${serverText(lang, "server.error.full")}\n`, "utf8");
       return {
         line,
@@ -174,6 +211,7 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
     if (this.listenerCount("rejected") > 0)
       this.emit("rejected", { remoteAddress: address, reason: admitted });
     const tooMany = admitted === "too-many";
+    this.counters.rejected(tooMany ? "too-many" : ("too-fast" satisfies RejectReason));
     const line = Buffer.from(
       `${serverText(lang, tooMany ? "server.error.tooManyFromAddress" : "server.error.tooFast")}\n`,
       "utf8",
@@ -196,7 +234,9 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
       this.options,
       this,
     );
+    framed.since = text.since;
     this.#sessions.add(framed);
+    this.counters.changedKind("text", "framed");
     text.connection.receiver = framed;
     framed.receive(chunk);
   }
@@ -214,6 +254,7 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
     if (!this.#sessions.delete(session as TextSession | FramedSession)) return;
     this.options.security.release(session.connection.peer.address ?? "?");
     session.endReason ??= "closed";
+    this.counters.disconnected(session, session.endReason);
     session.detach();
     if (this.listenerCount("disconnect") > 0) this.emit("disconnect", session.info(), session.endReason);
     if (this.#sessions.size === 0 && this.#shutdownDone !== undefined) this.#shutdownDone();
@@ -236,6 +277,7 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
 
   /** A login was tried: the `login` event (LoginEvent), for the server log; never the secret. */
   loginAttempt(session: Session, attempt: LoginAttempt): void {
+    if (!attempt.ok) this.counters.authFailed();
     if (this.listenerCount("login") === 0) return;
     const peer = session.connection.peer;
     const event: LoginEvent = {

@@ -9,6 +9,7 @@ import type { ResolvedMessagingOptions } from "./limits.js";
 import type { Delivery } from "./routing/delivery.js";
 import type { Router } from "./routing/router.js";
 import type { ReadTurn } from "./routing/turn.js";
+import type { ConnectionKind, SessionCounters, Stats } from "./stats.js";
 
 export type SessionMode = "text" | "framed";
 
@@ -52,6 +53,8 @@ export interface SessionOwner {
   sessionFailed(session: Session, error: unknown): void;
   /** A login was tried (`user` undefined for a token that matched nobody); the owner reports it, never the secret. */
   loginAttempt(session: Session, attempt: LoginAttempt): void;
+  /** The server's counters (bytes in and out are added here). */
+  readonly counters: Stats;
 }
 
 /** A login as the server reports it (the `login` event). */
@@ -70,7 +73,9 @@ export interface Identity {
   readonly permissions: Permissions;
 }
 
-export abstract class Session<O extends SessionOwner = SessionOwner> implements ConnectionReceiver {
+export abstract class Session<O extends SessionOwner = SessionOwner>
+  implements ConnectionReceiver, SessionCounters
+{
   abstract readonly mode: SessionMode;
   readonly id: string;
   readonly connection: Connection;
@@ -85,6 +90,10 @@ export abstract class Session<O extends SessionOwner = SessionOwner> implements 
   #lastTopicAllowed = false;
   /** Date.now() of the last bytes received (idle checks). */
   lastSeen = Date.now();
+  /** Date.now() when the connection was accepted; messages from and to this client (the live view). */
+  since = this.lastSeen;
+  messagesIn = 0;
+  messagesOut = 0;
 
   /** Set once the client was sent a keepalive PING during the current silence. */
   pinged = false;
@@ -145,6 +154,7 @@ export abstract class Session<O extends SessionOwner = SessionOwner> implements 
   /** ConnectionReceiver: bytes from the client, read in one turn (publishes batched until it ends). */
   received(chunk: Buffer): void {
     this.lastSeen = Date.now();
+    this.owner.counters.bytesIn += chunk.length;
     this.pinged = false;
     const turn = this.turn;
     turn.begin();
@@ -198,6 +208,7 @@ export abstract class Session<O extends SessionOwner = SessionOwner> implements 
       this.turn.corked(this);
     }
     connection.write(bytes);
+    this.owner.counters.bytesOut += bytes.length;
   }
 
   /** Ends this turn's corked writes (called by the read turn). */
@@ -227,6 +238,28 @@ export abstract class Session<O extends SessionOwner = SessionOwner> implements 
       user: this.user,
       room: this.room,
     };
+  }
+
+  /** The connection's kind for the live view (a WebSocket transport will say "websocket"). */
+  get kind(): ConnectionKind {
+    return this.mode;
+  }
+
+  get address(): string | undefined {
+    return this.connection.peer.address;
+  }
+
+  get port(): number | undefined {
+    return this.connection.peer.port;
+  }
+
+  get pendingBytes(): number {
+    return this.connection.pendingBytes;
+  }
+
+  /** Subscriptions of a framed client (0 for a person). */
+  get subscriptionCount(): number {
+    return 0;
   }
 
   abstract get room(): string | undefined;

@@ -19,6 +19,7 @@ import { CLUSTER_OPTIONS, clusterBus, workerCount } from "../cluster-options.js"
 import { type DefinedCommand, defineCommand } from "../command.js";
 import { type CliContext, EXIT_OK } from "../context.js";
 import { readCliFile } from "../files.js";
+import { checkMonitor, type MonitorAddress, monitorAddress, startMonitor } from "../monitor-option.js";
 import { reportError, traceLine } from "../output.js";
 import { type LogFormat, ServerLog } from "../server-log.js";
 import { watchFile } from "../watch-file.js";
@@ -51,6 +52,7 @@ const OPTIONS = {
   "line-rate": { type: "string" },
   "log-timestamps": { type: "boolean" },
   "log-format": { type: "string" },
+  monitor: { type: "string" },
   ...CLUSTER_OPTIONS,
 } as const;
 
@@ -106,7 +108,11 @@ const runServer = defineCommand({
   options: OPTIONS,
   help: "help.server",
   helpParams: (lang) => ({
-    extra: t(lang, "help.serverLimits") + t(lang, "help.tlsServer") + t(lang, "help.serverCluster"),
+    extra:
+      t(lang, "help.serverLimits") +
+      t(lang, "help.tlsServer") +
+      t(lang, "help.serverCluster") +
+      t(lang, "help.serverMonitor"),
   }),
   run: async ({ values, lang, debug }, ctx) => {
     if (values.once === true && values["greet-only"] === true) {
@@ -212,6 +218,9 @@ const runServer = defineCommand({
       );
     }
     const workers = workerCount(values, lang);
+    const monitorAt = monitorAddress(values.monitor, lang);
+    if (monitorAt !== undefined && mode !== "session") throw usageError(t(lang, "monitor.cli.modeConflict"));
+    checkMonitor(monitorAt, portValue(values.port, 5000, lang), workers !== undefined, lang);
     const bus = await clusterBus(values, lang);
     const log = new ServerLog(ctx.stdout, lang, {
       timestamps: values["log-timestamps"] === true,
@@ -301,6 +310,7 @@ const runServer = defineCommand({
           authenticated,
           log,
           listening,
+          monitorAt === undefined ? undefined : { handler, where: monitorAt },
         );
       } finally {
         stopWatching?.();
@@ -323,6 +333,7 @@ async function serve(
   authenticated: boolean,
   log: ServerLog,
   listening: { tls: boolean; auth: boolean },
+  live?: { handler: MessagingHandler; where: MonitorAddress },
 ): Promise<number> {
   const server = createServer(options);
   const host = server.options.host;
@@ -352,6 +363,16 @@ async function serve(
   } else {
     log.listening(address, listening.tls, listening.auth);
   }
+  let monitor: Awaited<ReturnType<typeof startMonitor>> | undefined;
+  try {
+    monitor = live === undefined ? undefined : await startMonitor(live.handler, live.where, lang);
+  } catch (error) {
+    process.off("SIGHUP", onHangup);
+    await server.close();
+    throw error;
+  }
+  if (monitor !== undefined)
+    ctx.stderr.write(`${t(lang, "monitor.cli.listening", { address: monitor.address })}\n`);
   if (server.options.mode === "once") {
     const done = new Promise<string>((resolve) => server.once("done", () => resolve("done")));
     const how = await Promise.race([done, stop]);
@@ -363,7 +384,9 @@ async function serve(
   const signal = await stop;
   process.off("SIGHUP", onHangup);
   if (!worker) ctx.stderr.write(`${t(lang, "cli.stopping", { signal })}\n`);
+  // The live view answers 503 on /healthz while the server drains, and closes after it.
   await server.close();
+  await monitor?.monitor.close();
   if (!worker) ctx.stderr.write(`${t(lang, "cli.stopped")}\n`);
   return EXIT_OK;
 }

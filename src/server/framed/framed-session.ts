@@ -79,6 +79,10 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     return undefined;
   }
 
+  override get subscriptionCount(): number {
+    return this.#subscriptions.size;
+  }
+
   /** The router (handshake.ts registers the nickname through it). */
   routerOf(): Router {
     return this.router;
@@ -141,10 +145,13 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   }
 
   deliver(delivery: Delivery): void {
-    if (this.state === "READY") this.write(delivery.frame(), true);
+    if (this.state !== "READY") return;
+    this.messagesOut += delivery.count;
+    this.write(delivery.frame(), true);
   }
 
   deliverRequest(token: string, name: string, from: string, headers: Headers, payload: Uint8Array): void {
+    this.messagesOut++;
     this.write(encodeFrame({ type: "REQMSG", token, name, from, headers, payload }));
   }
 
@@ -289,6 +296,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
       this.err(ErrCode.DENIED, 0, `may not publish to ${quote(topic)}`);
       return;
     }
+    this.messagesIn++;
     this.router.publish(topic, this.nick, headers, payload, this);
   }
 
@@ -325,10 +333,12 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
       this.reply(frame.reqId, ReplyStatus.DENIED, [], Buffer.from(`may not request ${quote(frame.name)}`));
       return;
     }
+    this.messagesIn++;
     this.router.request(this, frame.reqId, frame.name, frame.timeoutMs, frame.headers, frame.payload);
   }
 
   #direct(target: string, headers: Headers, payload: Uint8Array): void {
+    this.messagesIn++;
     this.router.direct(target, this.nick, headers, payload).then((found) => {
       if (!found && this.isOpen) this.err(ErrCode.NO_SUCH_USER, 0, `no client named ${quote(target)}`);
     });

@@ -51,6 +51,8 @@ export interface RouterOptions {
   /** Called for each message that passed through, when `wantsMessages()` says someone listens. */
   readonly onMessage?: ((event: MessageEvent) => void) | undefined;
   readonly wantsMessages?: (() => boolean) | undefined;
+  /** Called for each join, leave and nickname change of a text user on this node (the live view). */
+  readonly onPresence?: ((event: RoomEvent) => void) | undefined;
 }
 
 export class Router implements RouterInbound {
@@ -65,6 +67,7 @@ export class Router implements RouterInbound {
   readonly #responderPatterns = new Map<string, number>();
   readonly #onMessage: ((event: MessageEvent) => void) | undefined;
   readonly #wantsMessages: () => boolean;
+  readonly #onPresence: ((event: RoomEvent) => void) | undefined;
 
   constructor(options: RouterOptions) {
     this.#remote = options.remote ?? SINGLE_NODE;
@@ -76,6 +79,7 @@ export class Router implements RouterInbound {
     });
     this.#onMessage = options.onMessage;
     this.#wantsMessages = options.wantsMessages ?? (() => options.onMessage !== undefined);
+    this.#onPresence = options.onPresence;
     this.turn = new ReadTurn(this.#deliver.bind(this));
   }
 
@@ -116,18 +120,27 @@ export class Router implements RouterInbound {
   joinRoom(member: RoomMember, room: string, announce: boolean): void {
     this.turn.flush();
     this.#rooms.join(member, room, announce);
+    this.#onPresence?.({ kind: "join", room, nick: member.nick });
   }
 
   leaveRoom(member: RoomMember, room: string, announce: boolean): void {
     this.turn.flush();
     this.#rooms.leave(member, room, announce);
+    this.#onPresence?.({ kind: "leave", room, nick: member.nick });
   }
 
   /** Tells the member's room that it is now called `member.nick` (was `oldNick`). */
   nickChanged(member: RoomMember, oldNick: string): void {
     const room = member.room;
-    if (room !== undefined && oldNick !== member.nick)
-      this.#rooms.tell({ kind: "nick", room, nick: member.nick, oldNick }, member);
+    if (room === undefined || oldNick === member.nick) return;
+    const event: RoomEvent = { kind: "nick", room, nick: member.nick, oldNick };
+    this.#rooms.tell(event, member);
+    this.#onPresence?.(event);
+  }
+
+  /** Local subscriptions (patterns of framed clients, responders included). */
+  get subscriptionCount(): number {
+    return this.#subscriptions.size;
   }
 
   listRooms(): RoomInfo[] {

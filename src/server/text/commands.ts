@@ -1,5 +1,5 @@
 /**
- * Text-mode commands (docs/PROTOCOL.md §6.4): /nick /join /rooms /who /msg /login /help /quit.
+ * Text-mode commands (docs/PROTOCOL.md §6.4): /nick /join /rooms /who /msg /stats /login /help /quit.
  * Each is a function of the session; answers that may need another node (nicknames, /who, /rooms,
  * /msg, /join's barrier) go through session.after(), which keeps later lines waiting in order.
  */
@@ -13,6 +13,7 @@ import { DEFAULT_ROOM, type ResolvedMessagingOptions } from "../limits.js";
 import type { RoomMember } from "../routing/interfaces.js";
 import type { Router } from "../routing/router.js";
 import type { DisconnectReason, LoginAttempt } from "../session.js";
+import type { StatsSnapshot } from "../stats.js";
 
 /** What a command needs of the text session that runs it (TextSession implements it). */
 export interface CommandSession extends RoomMember {
@@ -23,7 +24,11 @@ export interface CommandSession extends RoomMember {
   permissions: Permissions;
   needsLogin: boolean;
   visible: boolean;
+  /** Messages this user sent (the live view counts a /msg as one). */
+  messagesIn: number;
   routerOf(): Router;
+  /** The server's counters now (`/stats`). */
+  serverStats(): StatsSnapshot;
   say(key: ServerKey, params?: Readonly<Record<string, string | number>>): void;
   line(key: ServerKey, params?: Readonly<Record<string, string | number>>): Buffer;
   after<T>(answer: Promise<T>, then: (result: T) => void): void;
@@ -49,6 +54,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   rooms,
   who,
   msg,
+  stats,
   login,
   help: (session) => session.say("server.help"),
   lang,
@@ -157,12 +163,40 @@ function msg(session: TextSession, rest: string): void {
   }
   const target = match[1]!;
   const router = session.routerOf();
+  session.messagesIn++;
   session.after(router.direct(target, session.nick, [], Buffer.from(match[2]!, "utf8")), (sent) => {
     if (!sent) {
       session.say("server.error.noSuchUser", { nick: sanitizeLine(target) });
       return;
     }
     session.say("server.msg.sent", { nick: sanitizeLine(router.findByNick(target)?.nick ?? target) });
+  });
+}
+
+/** `/stats`: the live view's counters in two lines, for a student on nc. */
+function stats(session: TextSession): void {
+  const snapshot = session.serverStats();
+  const now = snapshot.connections.now;
+  const total = snapshot.connections.total;
+  session.say("server.stats.connections", {
+    version: snapshot.version,
+    uptime: snapshot.uptimeSeconds,
+    now: now.text + now.framed + now.websocket,
+    text: now.text,
+    framed: now.framed,
+    websocket: now.websocket,
+    total: total.text + total.framed + total.websocket,
+    rooms: snapshot.rooms,
+    subscriptions: snapshot.subscriptions,
+  });
+  session.say("server.stats.traffic", {
+    in: snapshot.messages.in,
+    out: snapshot.messages.out,
+    bytesIn: snapshot.bytes.in,
+    bytesOut: snapshot.bytes.out,
+    slow: snapshot.slowConsumers,
+    rate: snapshot.rateLimited,
+    auth: snapshot.authFailures,
   });
 }
 

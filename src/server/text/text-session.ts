@@ -20,6 +20,7 @@ import type { Delivery } from "../routing/delivery.js";
 import type { RoomEvent, RoomMember } from "../routing/interfaces.js";
 import type { Router } from "../routing/router.js";
 import { type Identity, Session, type SessionOwner } from "../session.js";
+import type { StatsSnapshot } from "../stats.js";
 import { type CommandSession, runCommand } from "./commands.js";
 import type { TextRenderer } from "./render.js";
 
@@ -33,6 +34,8 @@ export interface TextSessionOwner extends SessionOwner {
   becomeFramed(text: TextSession, chunk: Buffer): void;
   /** A line has started and not ended: the owner checks it ends within the line timeout. */
   lineStarted(text: TextSession): void;
+  /** The server's counters now (`/stats`). */
+  stats(): StatsSnapshot;
 }
 
 export class TextSession extends Session<TextSessionOwner> implements RoomMember, CommandSession {
@@ -181,7 +184,9 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
 
   deliver(delivery: Delivery): void {
     const text = this.owner.renderer(this.lang).delivery(delivery);
-    if (text !== null) this.write(text, true);
+    if (text === null) return;
+    this.messagesOut += delivery.count;
+    this.write(text, true);
   }
 
   roomEvent(event: RoomEvent): void {
@@ -209,6 +214,10 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
     return this.router;
   }
 
+  serverStats(): StatsSnapshot {
+    return this.owner.stats();
+  }
+
   /** Says `line` in the current room. */
   speak(line: Uint8Array): void {
     const room = this.#room;
@@ -218,6 +227,7 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
       return;
     }
     this.visible = true;
+    this.messagesIn++;
     this.router.publish(room, this.nick, NO_HEADERS, line, this, true);
   }
 

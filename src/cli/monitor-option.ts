@@ -1,0 +1,57 @@
+/**
+ * `enchufe server --monitor [HOST:]PORT`: reads the option (a bare port binds 127.0.0.1, never the
+ * chat port, not with --workers yet) and starts the live view beside the server.
+ */
+import { type Lang, t } from "../i18n/index.js";
+import type { MessagingHandler } from "../server/messaging.js";
+import { createMonitor, type Monitor } from "../server/monitor/index.js";
+import { formatAddress } from "../transport/address.js";
+import { usageError } from "./args.js";
+
+/** Where the live view listens. */
+export interface MonitorAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Parses `--monitor` ("8222", "0.0.0.0:8222", "[::1]:8222"); undefined when not given. */
+export function monitorAddress(value: string | undefined, lang: Lang): MonitorAddress | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(?:(\[[^\]]+\]|[^:[\]]+):)?(\d{1,5})$/.exec(value.trim());
+  const port = match === null ? Number.NaN : Number(match[2]);
+  if (match === null || port > 65535) throw usageError(t(lang, "monitor.cli.badValue", { value }));
+  const host = match[1] === undefined ? "127.0.0.1" : match[1].replace(/^\[|\]$/g, "");
+  if (host === "") throw usageError(t(lang, "monitor.cli.badValue", { value }));
+  return { host, port };
+}
+
+/** Refuses what --monitor cannot do: the chat port itself (0 excepted: both pick a free one), workers. */
+export function checkMonitor(
+  monitor: MonitorAddress | undefined,
+  chatPort: number,
+  workers: boolean,
+  lang: Lang,
+): void {
+  if (monitor === undefined) return;
+  if (workers) throw usageError(t(lang, "monitor.cli.workers"));
+  if (monitor.port !== 0 && monitor.port === chatPort) {
+    const suggestion = chatPort === 65535 ? chatPort - 1 : chatPort + 1;
+    throw usageError(t(lang, "monitor.cli.samePort", { port: monitor.port, suggestion }));
+  }
+}
+
+/** Starts the live view of `handler`; resolves with it once it listens and with its address. */
+export async function startMonitor(
+  handler: MessagingHandler,
+  where: MonitorAddress,
+  lang: Lang,
+): Promise<{ monitor: Monitor; address: string }> {
+  const monitor = createMonitor({ handler, host: where.host, port: where.port, lang });
+  try {
+    const bound = await monitor.listen();
+    return { monitor, address: formatAddress(bound.address, bound.port) };
+  } catch (error) {
+    await monitor.close();
+    throw error;
+  }
+}
