@@ -2,11 +2,13 @@
  * `enchufe server --monitor [HOST:]PORT`: reads the option (a bare port binds 127.0.0.1, never the
  * chat port, not with --workers yet) and starts the live view beside the server.
  */
+import { isEnchufeError } from "../errors.js";
 import { type Lang, t } from "../i18n/index.js";
 import type { MessagingHandler } from "../server/messaging.js";
 import { createMonitor, type Monitor } from "../server/monitor/index.js";
 import { formatAddress } from "../transport/address.js";
 import { usageError } from "./args.js";
+import type { CliContext } from "./context.js";
 
 /** Where the live view listens. */
 export interface MonitorAddress {
@@ -40,18 +42,24 @@ export function checkMonitor(
   }
 }
 
-/** Starts the live view of `handler`; resolves with it once it listens and with its address. */
+/**
+ * Starts the live view of `handler`; resolves with it once it listens and with its address. A port in
+ * use is said as --monitor's (the generic message would advise --port) and resolves undefined.
+ */
 export async function startMonitor(
+  ctx: CliContext,
   handler: MessagingHandler,
   where: MonitorAddress,
   lang: Lang,
-): Promise<{ monitor: Monitor; address: string }> {
+): Promise<{ monitor: Monitor; address: string } | undefined> {
   const monitor = createMonitor({ handler, host: where.host, port: where.port, lang });
   try {
     const bound = await monitor.listen();
     return { monitor, address: formatAddress(bound.address, bound.port) };
   } catch (error) {
     await monitor.close();
-    throw error;
+    if (!isEnchufeError(error, "EADDRINUSE")) throw error;
+    ctx.stderr.write(`enchufe: ${t(lang, "monitor.cli.inUse", { port: where.port })}\n`);
+    return undefined;
   }
 }

@@ -17,7 +17,7 @@ import type { TraceEvent } from "../../transport/trace.js";
 import { numberValue, portValue, usageError } from "../args.js";
 import { CLUSTER_OPTIONS, clusterBus, workerCount } from "../cluster-options.js";
 import { type DefinedCommand, defineCommand } from "../command.js";
-import { type CliContext, EXIT_OK } from "../context.js";
+import { type CliContext, EXIT_FAILURE, EXIT_OK } from "../context.js";
 import { readCliFile } from "../files.js";
 import { checkMonitor, type MonitorAddress, monitorAddress, startMonitor } from "../monitor-option.js";
 import { reportError, traceLine } from "../output.js";
@@ -363,14 +363,16 @@ async function serve(
   } else {
     log.listening(address, listening.tls, listening.auth);
   }
-  let monitor: Awaited<ReturnType<typeof startMonitor>> | undefined;
+  let monitor: Awaited<ReturnType<typeof startMonitor>>;
   try {
-    monitor = live === undefined ? undefined : await startMonitor(live.handler, live.where, lang);
-  } catch (error) {
-    process.off("SIGHUP", onHangup);
-    await server.close();
-    throw error;
+    monitor = live === undefined ? undefined : await startMonitor(ctx, live.handler, live.where, lang);
+  } finally {
+    if (live !== undefined && monitor === undefined) {
+      process.off("SIGHUP", onHangup);
+      await server.close();
+    }
   }
+  if (live !== undefined && monitor === undefined) return EXIT_FAILURE;
   if (monitor !== undefined)
     ctx.stderr.write(`${t(lang, "monitor.cli.listening", { address: monitor.address })}\n`);
   if (server.options.mode === "once") {
