@@ -1,11 +1,11 @@
 /**
  * `enchufe server --monitor [HOST:]PORT`: reads the option (a bare port binds 127.0.0.1, never the
- * chat port, not with --workers yet) and starts the live view beside the server.
+ * chat port) and starts the live view beside the server (under --workers, in the primary).
  */
 import { isEnchufeError } from "../errors.js";
 import { type Lang, t } from "../i18n/index.js";
 import type { MessagingHandler } from "../server/messaging.js";
-import { createMonitor, type Monitor } from "../server/monitor/index.js";
+import { createMonitor, type Monitor, type MonitorSource } from "../server/monitor/index.js";
 import { formatAddress } from "../transport/address.js";
 import { usageError } from "./args.js";
 import type { CliContext } from "./context.js";
@@ -27,15 +27,9 @@ export function monitorAddress(value: string | undefined, lang: Lang): MonitorAd
   return { host, port };
 }
 
-/** Refuses what --monitor cannot do: the chat port itself (0 excepted: both pick a free one), workers. */
-export function checkMonitor(
-  monitor: MonitorAddress | undefined,
-  chatPort: number,
-  workers: boolean,
-  lang: Lang,
-): void {
+/** Refuses what --monitor cannot do: the chat port itself (0 excepted: both pick a free one). */
+export function checkMonitor(monitor: MonitorAddress | undefined, chatPort: number, lang: Lang): void {
   if (monitor === undefined) return;
-  if (workers) throw usageError(t(lang, "monitor.cli.workers"));
   if (monitor.port !== 0 && monitor.port === chatPort) {
     const suggestion = chatPort === 65535 ? chatPort - 1 : chatPort + 1;
     throw usageError(t(lang, "monitor.cli.samePort", { port: monitor.port, suggestion }));
@@ -48,11 +42,11 @@ export function checkMonitor(
  */
 export async function startMonitor(
   ctx: CliContext,
-  handler: MessagingHandler,
+  watched: { readonly handler: MessagingHandler } | { readonly source: MonitorSource },
   where: MonitorAddress,
   lang: Lang,
 ): Promise<{ monitor: Monitor; address: string } | undefined> {
-  const monitor = createMonitor({ handler, host: where.host, port: where.port, lang });
+  const monitor = createMonitor({ ...watched, host: where.host, port: where.port, lang });
   try {
     const bound = await monitor.listen();
     return { monitor, address: formatAddress(bound.address, bound.port) };

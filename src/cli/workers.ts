@@ -11,6 +11,8 @@
 import cluster, { type Worker } from "node:cluster";
 import { type Lang, t } from "../i18n/index.js";
 import { type CliContext, EXIT_FAILURE, EXIT_OK } from "./context.js";
+import { type MonitorAddress, startMonitor } from "./monitor-option.js";
+import { WorkersSource } from "./monitor-workers.js";
 import type { ServerLog } from "./server-log.js";
 
 /** The message a worker sends to the primary once it listens. */
@@ -42,13 +44,37 @@ export function leavePrimary(code: number): void {
   if (process.connected) cluster.worker?.disconnect();
 }
 
-/** Forks `count` workers and supervises them; resolves with the exit code. */
-export function runWorkers(
+/**
+ * Forks `count` workers and supervises them; resolves with the exit code. With `monitorAt`, the
+ * primary serves the live view of every worker (started first: a port in use stops before any fork).
+ */
+export async function runWorkers(
   ctx: CliContext,
   lang: Lang,
   count: number,
   log: ServerLog,
   listening: { tls: boolean; auth: boolean },
+  monitorAt?: MonitorAddress,
+): Promise<number> {
+  const source = monitorAt === undefined ? undefined : new WorkersSource();
+  const live =
+    source === undefined || monitorAt === undefined
+      ? undefined
+      : await startMonitor(ctx, { source }, monitorAt, lang);
+  if (source !== undefined && live === undefined) return EXIT_FAILURE;
+  const code = await superviseWorkers(ctx, lang, count, log, listening, source, live?.address);
+  await live?.monitor.close();
+  return code;
+}
+
+function superviseWorkers(
+  ctx: CliContext,
+  lang: Lang,
+  count: number,
+  log: ServerLog,
+  listening: { tls: boolean; auth: boolean },
+  source: WorkersSource | undefined,
+  monitorAddress: string | undefined,
 ): Promise<number> {
   const workers = new Set<Worker>();
   let ready = 0;
@@ -61,6 +87,7 @@ export function runWorkers(
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
+      if (source !== undefined) source.draining = true;
       ctx.stderr.write(`${t(lang, "cli.stopping", { signal })}\n`);
       signalAll(signal);
     };
@@ -72,15 +99,19 @@ export function runWorkers(
     for (let i = 0; i < count; i++) {
       const worker = cluster.fork({ ENCHUFE_WORKER: String(i + 1) });
       workers.add(worker);
+      source?.add(worker, String(i + 1));
       worker.on("message", (message: unknown) => {
         if (!isListeningMessage(message) || ++ready !== count) return;
         log.listening(message.address, listening.tls, listening.auth);
+        if (monitorAddress !== undefined)
+          ctx.stderr.write(`${t(lang, "monitor.cli.listening", { address: monitorAddress })}\n`);
       });
       worker.on("exit", (code: number | null, signal: NodeJS.Signals | null) => {
         workers.delete(worker);
         if (!stopping) {
           failed = true;
           stopping = true;
+          if (source !== undefined) source.draining = true;
           const how = signal ?? `exit ${code ?? "?"}`;
           ctx.stderr.write(`${t(lang, "cluster.workerDied", { pid: worker.process.pid ?? "?", how })}\n`);
           signalAll("SIGTERM");

@@ -46,8 +46,6 @@ export const monitor = {
       "--monitor {port} es el mismo puerto que el del chat: elige otro (por ejemplo --monitor {suggestion}).",
     "monitor.cli.badValue":
       "--monitor necesita [HOST:]PUERTO, por ejemplo --monitor 8222 o --monitor 0.0.0.0:8222; se recibió '{value}'.",
-    "monitor.cli.workers":
-      "--monitor todavía no funciona con --workers: arranca el servidor sin --workers para ver sus contadores.",
     "monitor.cli.inUse":
       "El puerto {port} de --monitor ya está en uso por otro programa: elige otro con --monitor PUERTO (0 elige uno libre).",
     "monitor.cli.modeConflict": "--monitor solo funciona en modo sesión (sin --once ni --greet-only).",
@@ -98,8 +96,6 @@ Vista en vivo (apagada por defecto):
       "--monitor {port} is the chat port itself: pick another one (for example --monitor {suggestion}).",
     "monitor.cli.badValue":
       "--monitor needs [HOST:]PORT, for example --monitor 8222 or --monitor 0.0.0.0:8222; received '{value}'.",
-    "monitor.cli.workers":
-      "--monitor does not work with --workers yet: start the server without --workers to see its counters.",
     "monitor.cli.inUse":
       "Port {port} of --monitor is already in use by another program: pick another one with --monitor PORT (0 picks a free one).",
     "monitor.cli.modeConflict": "--monitor works only in session mode (without --once or --greet-only).",
@@ -148,7 +144,6 @@ Live view (off by default):
   | "monitor.cli.listening"
   | "monitor.cli.samePort"
   | "monitor.cli.badValue"
-  | "monitor.cli.workers"
   | "monitor.cli.inUse"
   | "monitor.cli.modeConflict"
   | "help.serverMonitor"

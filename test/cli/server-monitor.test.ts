@@ -56,11 +56,6 @@ describe("enchufe server --monitor", () => {
       /--monitor 5731 is the chat port itself.*--monitor 5732/,
     ],
     ["the chat port with a host", ["--port", "5731", "--monitor", "0.0.0.0:5731"], /is the chat port itself/],
-    [
-      "--workers (not aggregated yet)",
-      ["--monitor", "8222", "--workers", "2", "--cluster", "redis://127.0.0.1:1"],
-      /--monitor does not work with --workers yet/,
-    ],
     ["--once", ["--once", "--monitor", "8222"], /--monitor works only in session mode/],
   ];
   for (const [what, args, message] of usage) {

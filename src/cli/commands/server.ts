@@ -20,6 +20,7 @@ import { type DefinedCommand, defineCommand } from "../command.js";
 import { type CliContext, EXIT_FAILURE, EXIT_OK } from "../context.js";
 import { readCliFile } from "../files.js";
 import { checkMonitor, type MonitorAddress, monitorAddress, startMonitor } from "../monitor-option.js";
+import { answerPrimary } from "../monitor-workers.js";
 import { reportError, traceLine } from "../output.js";
 import { type LogFormat, ServerLog } from "../server-log.js";
 import { watchFile } from "../watch-file.js";
@@ -220,14 +221,15 @@ const runServer = defineCommand({
     const workers = workerCount(values, lang);
     const monitorAt = monitorAddress(values.monitor, lang);
     if (monitorAt !== undefined && mode !== "session") throw usageError(t(lang, "monitor.cli.modeConflict"));
-    checkMonitor(monitorAt, portValue(values.port, 5000, lang), workers !== undefined, lang);
+    checkMonitor(monitorAt, portValue(values.port, 5000, lang), lang);
     const bus = await clusterBus(values, lang);
     const log = new ServerLog(ctx.stdout, lang, {
       timestamps: values["log-timestamps"] === true,
       format: logFormat(values["log-format"], lang),
     });
     const listening = { tls: tls !== undefined, auth: values["require-auth"] === true };
-    if (workers !== undefined && !isWorker()) return await runWorkers(ctx, lang, workers, log, listening);
+    if (workers !== undefined && !isWorker())
+      return await runWorkers(ctx, lang, workers, log, listening, monitorAt);
     const int = { integer: true };
     const shutdownTimeoutMs = numberValue("shutdown-timeout", values["shutdown-timeout"], 5, lang) * 1000;
     const options: Partial<ServerOptions> = {
@@ -295,6 +297,8 @@ const runServer = defineCommand({
         if (state === "down" || state === "resynced") ctx.stderr.write(`${t(lang, `cluster.${state}`)}\n`);
       });
       await handler.start();
+      // Under --workers the primary serves the live view; this worker answers it over IPC.
+      const stopAnswering = monitorAt !== undefined && isWorker() ? answerPrimary(handler) : undefined;
       if (bus !== undefined && values.cluster !== undefined) {
         ctx.stderr.write(
           `${t(lang, "cluster.joined", { url: redactUrl(values.cluster), node: bus.nodeId })}\n`,
@@ -310,9 +314,10 @@ const runServer = defineCommand({
           authenticated,
           log,
           listening,
-          monitorAt === undefined ? undefined : { handler, where: monitorAt },
+          monitorAt === undefined || isWorker() ? undefined : { handler, where: monitorAt },
         );
       } finally {
+        stopAnswering?.();
         stopWatching?.();
       }
     }
@@ -365,7 +370,8 @@ async function serve(
   }
   let monitor: Awaited<ReturnType<typeof startMonitor>>;
   try {
-    monitor = live === undefined ? undefined : await startMonitor(ctx, live.handler, live.where, lang);
+    monitor =
+      live === undefined ? undefined : await startMonitor(ctx, { handler: live.handler }, live.where, lang);
   } finally {
     if (live !== undefined && monitor === undefined) {
       process.off("SIGHUP", onHangup);

@@ -22,6 +22,8 @@ export interface MonitorEvent {
   readonly reason?: string;
   readonly user?: string;
   readonly ok?: boolean;
+  /** The worker it happened on, under --workers. */
+  readonly worker?: string;
 }
 
 /** How many events the ring keeps unless told otherwise. */
@@ -37,7 +39,7 @@ export class EventRing {
   }
 
   /** Adds an event (its seq and time are set here). */
-  push(event: Omit<MonitorEvent, "seq" | "time">): void {
+  push(event: NewMonitorEvent): void {
     this.#events.push(Object.freeze({ seq: ++this.#seq, time: new Date().toISOString(), ...event }));
     if (this.#events.length > this.#capacity) this.#events.shift();
   }
@@ -47,39 +49,54 @@ export class EventRing {
     return this.#events.filter((event) => event.seq > after);
   }
 
-  /**
-   * Feeds the ring from a MessagingHandler's events; returns the function that stops it.
-   * The handler emits `presence` only while someone listens, so this costs nothing without a monitor.
-   */
+  /** Feeds the ring from a MessagingHandler's events; returns the function that stops it. */
   follow(handler: EventEmitter): () => void {
-    const onConnect = (info: ClientInfo) =>
-      this.push({ kind: "connect", id: info.id, nick: info.nick, address: addressOf(info) });
-    const onDisconnect = (info: ClientInfo, reason: DisconnectReason) =>
-      this.push({ kind: "disconnect", id: info.id, nick: info.nick, address: addressOf(info), reason });
-    const onPresence = (event: RoomEvent) =>
-      this.push(
-        event.kind === "nick"
-          ? { kind: "nick", nick: event.nick, oldNick: event.oldNick, room: event.room }
-          : { kind: event.kind, nick: event.nick, room: event.room },
-      );
-    const onLogin = (event: { id: string; user: string | undefined; ok: boolean; remoteAddress?: string }) =>
-      this.push({
-        kind: "login",
-        id: event.id,
-        ok: event.ok,
-        ...(event.user === undefined ? {} : { user: event.user }),
-      });
-    handler.on("connect", onConnect);
-    handler.on("disconnect", onDisconnect);
-    handler.on("presence", onPresence);
-    handler.on("login", onLogin);
-    return () => {
-      handler.off("connect", onConnect);
-      handler.off("disconnect", onDisconnect);
-      handler.off("presence", onPresence);
-      handler.off("login", onLogin);
-    };
+    return followHandler(handler, (event) => this.push(event));
   }
+
+  /** Adds an event recorded elsewhere (a worker's), keeping its time; the seq is this ring's. */
+  pushRecorded(event: MonitorEvent): void {
+    this.#events.push(Object.freeze({ ...event, seq: ++this.#seq }));
+    if (this.#events.length > this.#capacity) this.#events.shift();
+  }
+}
+
+/** An event as recorded, before the ring numbers it. */
+export type NewMonitorEvent = Omit<MonitorEvent, "seq" | "time">;
+
+/**
+ * Calls `sink` for each connection event of a MessagingHandler (connect, disconnect, presence,
+ * login); returns the function that stops it. The handler emits `presence` only while someone
+ * listens, so this costs nothing without a monitor.
+ */
+export function followHandler(handler: EventEmitter, sink: (event: NewMonitorEvent) => void): () => void {
+  const onConnect = (info: ClientInfo) =>
+    sink({ kind: "connect", id: info.id, nick: info.nick, address: addressOf(info) });
+  const onDisconnect = (info: ClientInfo, reason: DisconnectReason) =>
+    sink({ kind: "disconnect", id: info.id, nick: info.nick, address: addressOf(info), reason });
+  const onPresence = (event: RoomEvent) =>
+    sink(
+      event.kind === "nick"
+        ? { kind: "nick", nick: event.nick, oldNick: event.oldNick, room: event.room }
+        : { kind: event.kind, nick: event.nick, room: event.room },
+    );
+  const onLogin = (event: { id: string; user: string | undefined; ok: boolean }) =>
+    sink({
+      kind: "login",
+      id: event.id,
+      ok: event.ok,
+      ...(event.user === undefined ? {} : { user: event.user }),
+    });
+  handler.on("connect", onConnect);
+  handler.on("disconnect", onDisconnect);
+  handler.on("presence", onPresence);
+  handler.on("login", onLogin);
+  return () => {
+    handler.off("connect", onConnect);
+    handler.off("disconnect", onDisconnect);
+    handler.off("presence", onPresence);
+    handler.off("login", onLogin);
+  };
 }
 
 function addressOf(info: ClientInfo): string {

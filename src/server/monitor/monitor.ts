@@ -5,6 +5,8 @@
  * - `/varz` the counters (JSON), `/connz` one entry per connection (`?sort=FIELD&limit=N`),
  *   `/rooms` the rooms and their members, `/events` the latest connection events (`?after=SEQ`);
  * - `/metrics` the Prometheus text format; `/` the dashboard page.
+ * It reads a MonitorSource: one handler (`handler`), or the primary's view of its workers (`source`),
+ * where every counter is summed in /varz and carries a `worker` label in /metrics.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { optionError } from "../../errors.js";
@@ -13,17 +15,21 @@ import { listen } from "../../transport/tcp.js";
 import type { MessagingHandler } from "../messaging.js";
 import type { BoundAddress } from "../server.js";
 import type { ConnectionStats } from "../stats.js";
+import { mergedConnections, mergedRooms, mergedVarz } from "./aggregate.js";
 import { dashboardPage } from "./dashboard.js";
-import { EventRing } from "./events.js";
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics } from "./prometheus.js";
+import { handlerSource, type MonitorSource, type NodeView } from "./source.js";
 
 export interface MonitorOptions {
-  readonly handler: MessagingHandler;
+  /** The server to watch (one process); or give `source`. */
+  readonly handler?: MessagingHandler;
+  /** Where the views come from when not one handler (the primary under --workers). */
+  readonly source?: MonitorSource;
   /** 127.0.0.1 unless told: the counters show addresses and nicknames. */
   readonly host?: string;
   /** 0 picks a free port (read it back from listen()'s answer). */
   readonly port: number;
-  /** The dashboard's language. */
+  /** The dashboard's language (es unless told, or the handler's). */
   readonly lang?: Lang;
   /** How many recent events /events keeps (100). */
   readonly eventCapacity?: number;
@@ -46,25 +52,25 @@ export const CONNZ_SORT_FIELDS = [
 type SortField = (typeof CONNZ_SORT_FIELDS)[number];
 
 export class Monitor {
-  readonly #handler: MessagingHandler;
+  readonly #source: MonitorSource;
   readonly #host: string;
   readonly #port: number;
   readonly #page: string;
-  readonly #events: EventRing;
-  readonly #unfollow: () => void;
   #server: Server | undefined;
   #bound: BoundAddress | undefined;
 
   constructor(options: MonitorOptions) {
     if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535)
       throw optionError("port", "should be an integer >= 0 and <= 65535", options.port);
-    this.#handler = options.handler;
+    const source =
+      options.source ??
+      (options.handler === undefined ? undefined : handlerSource(options.handler, options.eventCapacity));
+    if (source === undefined) throw optionError("handler", "or options.source is needed", options.handler);
+    // Events are recorded from now on, even before listen(): the first clients are not missed.
+    this.#source = source;
     this.#host = options.host ?? "127.0.0.1";
     this.#port = options.port;
-    this.#page = dashboardPage(options.lang ?? options.handler.options.lang);
-    this.#events = new EventRing(options.eventCapacity);
-    // Events are recorded from now on, even before listen(): the first clients are not missed.
-    this.#unfollow = this.#events.follow(options.handler);
+    this.#page = dashboardPage(options.lang ?? options.handler?.options.lang ?? "es");
   }
 
   /** The bound address once listening. */
@@ -89,7 +95,7 @@ export class Monitor {
 
   /** Stops listening and closes open HTTP connections; stops recording events. */
   close(): Promise<void> {
-    this.#unfollow();
+    this.#source.close();
     const server = this.#server;
     if (server === undefined) return Promise.resolve();
     this.#server = undefined;
@@ -103,64 +109,76 @@ export class Monitor {
     // Parsed by hand: new URL("//varz", base) would read "varz" as a host name.
     const target = request.url ?? "/";
     const queryAt = target.indexOf("?");
-    const pathname = queryAt === -1 ? target : target.slice(0, queryAt);
+    const pathname = (queryAt === -1 ? target : target.slice(0, queryAt)).replace(/\/{2,}/g, "/");
     const query = new URLSearchParams(queryAt === -1 ? "" : target.slice(queryAt + 1));
     if (request.method !== "GET" && request.method !== "HEAD") {
       response.setHeader("Allow", "GET, HEAD");
       send(response, 405, "text/plain; charset=utf-8", "only GET and HEAD\n");
       return;
     }
-    const handler = this.#handler;
-    switch (pathname.replace(/\/{2,}/g, "/")) {
+    const source = this.#source;
+    switch (pathname) {
       case "/":
         send(response, 200, "text/html; charset=utf-8", this.#page);
         return;
       case "/healthz":
       case "/readyz": {
-        const draining = handler.draining;
+        const draining = source.draining;
         send(response, draining ? 503 : 200, "text/plain; charset=utf-8", draining ? "draining\n" : "ok\n");
         return;
       }
-      case "/varz":
-        sendJson(response, 200, handler.stats());
-        return;
-      case "/connz":
-        this.#connz(query, response);
-        return;
-      case "/rooms":
-        sendJson(response, 200, handler.listRooms());
-        return;
       case "/events":
-        sendJson(response, 200, this.#events.list(Number(query.get("after")) || 0));
+        sendJson(response, 200, source.events(Number(query.get("after")) || 0));
         return;
+      case "/varz":
+      case "/connz":
+      case "/rooms":
       case "/metrics":
-        send(response, 200, PROMETHEUS_CONTENT_TYPE, renderMetrics(handler.stats()));
+        source.views().then(
+          (views) => this.#fromViews(pathname, views, query, response),
+          () => send(response, 503, "text/plain; charset=utf-8", "the server's counters are unavailable\n"),
+        );
         return;
       default:
-        send(response, 404, "text/plain; charset=utf-8", `not found: try / /healthz /varz /connz /metrics\n`);
+        send(response, 404, "text/plain; charset=utf-8", "not found: try / /healthz /varz /connz /metrics\n");
     }
   }
 
-  #connz(query: URLSearchParams, response: ServerResponse): void {
-    const sort = query.get("sort");
-    const limitText = query.get("limit");
-    if (sort !== null && !(CONNZ_SORT_FIELDS as readonly string[]).includes(sort)) {
-      sendJson(response, 400, {
-        error: `sort should be one of ${CONNZ_SORT_FIELDS.join(", ")}; received '${sort}'`,
-      });
+  #fromViews(
+    path: string,
+    views: readonly NodeView[],
+    query: URLSearchParams,
+    response: ServerResponse,
+  ): void {
+    if (views.length === 0) {
+      send(response, 503, "text/plain; charset=utf-8", "no worker answered\n");
       return;
     }
-    const limit = limitText === null ? undefined : Number(limitText);
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
-      sendJson(response, 400, { error: `limit should be an integer >= 0; received '${limitText}'` });
-      return;
-    }
-    let connections = this.#handler.connections();
-    if (sort !== null) connections = sortBy(connections, sort as SortField);
-    const total = connections.length;
-    if (limit !== undefined) connections = connections.slice(0, limit);
-    sendJson(response, 200, { now: new Date().toISOString(), total, connections });
+    if (path === "/varz") sendJson(response, 200, mergedVarz(views, this.#source.draining));
+    else if (path === "/rooms") sendJson(response, 200, mergedRooms(views));
+    else if (path === "/metrics") send(response, 200, PROMETHEUS_CONTENT_TYPE, renderMetrics(views));
+    else connz(mergedConnections(views), query, response);
   }
+}
+
+function connz(all: ConnectionStats[], query: URLSearchParams, response: ServerResponse): void {
+  const sort = query.get("sort");
+  const limitText = query.get("limit");
+  if (sort !== null && !(CONNZ_SORT_FIELDS as readonly string[]).includes(sort)) {
+    sendJson(response, 400, {
+      error: `sort should be one of ${CONNZ_SORT_FIELDS.join(", ")}; received '${sort}'`,
+    });
+    return;
+  }
+  const limit = limitText === null ? undefined : Number(limitText);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+    sendJson(response, 400, { error: `limit should be an integer >= 0; received '${limitText}'` });
+    return;
+  }
+  let connections = sort === null ? all : sortBy(all, sort as SortField);
+  const total = connections.length;
+  if (limit !== undefined) connections = connections.slice(0, limit);
+  sendJson(response, 200, { now: new Date().toISOString(), total, connections });
 }
 
 /** Numbers largest first (who pends most, who talks most); text in alphabetical order; ids numerically. */

@@ -146,15 +146,32 @@ function families(stats: StatsSnapshot): Family[] {
   ];
 }
 
-/** The whole exposition: every family with its HELP and TYPE lines, and a final newline. */
-export function renderMetrics(stats: StatsSnapshot): string {
+/** One process's counters; `worker` (under --workers) becomes a label on each of its samples. */
+export interface LabelledStats {
+  readonly worker: string | undefined;
+  readonly stats: StatsSnapshot;
+}
+
+/**
+ * The whole exposition: every family once, with its HELP and TYPE lines, then the samples of every
+ * process (labelled `worker` when given), and a final newline.
+ */
+export function renderMetrics(stats: StatsSnapshot | readonly LabelledStats[]): string {
+  const views: readonly LabelledStats[] = Array.isArray(stats)
+    ? stats
+    : [{ worker: undefined, stats: stats as StatsSnapshot }];
+  const perView = views.map((view) => ({ worker: view.worker, families: families(view.stats) }));
   const lines: string[] = [];
-  for (const family of families(stats)) {
+  const template = perView[0]?.families ?? [];
+  template.forEach((family, index) => {
     lines.push(`# HELP ${family.name} ${escapeHelp(family.help)}`);
     lines.push(`# TYPE ${family.name} ${family.type}`);
-    for (const [labels, value] of family.samples) {
-      lines.push(`${family.name}${formatLabels(labels)} ${formatValue(value)}`);
+    for (const view of perView) {
+      for (const [labels, value] of view.families[index]?.samples ?? []) {
+        const all = view.worker === undefined ? labels : { ...labels, worker: view.worker };
+        lines.push(`${family.name}${formatLabels(all)} ${formatValue(value)}`);
+      }
     }
-  }
+  });
   return `${lines.join("\n")}\n`;
 }
