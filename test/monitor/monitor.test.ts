@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { createMonitor, type Monitor } from "../../src/server/monitor/index.js";
+import { SecurityPolicy } from "../../src/server/security.js";
 import type { ConnectionStats, StatsSnapshot } from "../../src/server/stats.js";
 import { FramedClient, startTestServer, type TestServer, TextClient, text } from "../helpers/framed.js";
 import { parseExposition, sampleValue } from "../helpers/prometheus.js";
@@ -225,6 +227,70 @@ describe("monitor - health while draining", () => {
       await drained;
     } finally {
       client.close();
+      await server.close();
+      await monitor.close();
+    }
+  });
+});
+
+describe("monitor - cut-offs", () => {
+  async function watched(options: Parameters<typeof startTestServer>[0]) {
+    const server = await startTestServer(options);
+    const monitor = createMonitor({ handler: server.handler, port: 0 });
+    await monitor.listen();
+    return { server, monitor };
+  }
+
+  test("monitor - a slow consumer cut off shows in /metrics with its reason", {
+    timeout: 20_000,
+  }, async () => {
+    const { server, monitor } = await watched({ maxPendingBytes: 256 * 1024, maxPayloadBytes: 64 * 1024 });
+    const stuck = await FramedClient.connect(server.port, "stuck");
+    const publisher = await FramedClient.connect(server.port, "publisher");
+    try {
+      stuck.subscribe(1, "cut");
+      await stuck.flush();
+      stuck.socket.pause();
+      let cutOff = false;
+      const cut = new Promise<void>((resolve) =>
+        server.handler.on("disconnect", (_info, reason: string) => {
+          if (reason !== "slow-consumer") return;
+          cutOff = true;
+          resolve();
+        }),
+      );
+      const chunk = Buffer.alloc(60 * 1024, "x");
+      for (let n = 0; n < 400 && !cutOff; n++) {
+        publisher.publish("cut", chunk);
+        if (n % 10 === 9) await publisher.flush();
+      }
+      await cut;
+      const families = parseExposition((await get(monitor, "/metrics")).body);
+      assert.equal(sampleValue(families, "enchufe_slow_consumers_total"), 1);
+      assert.equal(sampleValue(families, "enchufe_disconnects_total", { reason: "slow-consumer" }), 1);
+    } finally {
+      stuck.close();
+      publisher.close();
+      await server.close();
+      await monitor.close();
+    }
+  });
+
+  test("monitor - a rate-limit cut-off shows in /metrics with its reason", async () => {
+    const { server, monitor } = await watched({
+      security: new SecurityPolicy({ messagesPerSecond: 1, messageBurst: 5 }),
+    });
+    const flooder = await FramedClient.connect(server.port, "flooder");
+    try {
+      for (let n = 0; n < 50; n++) flooder.publish("cut", "spam");
+      await flooder.frames.whenEnded();
+      while (server.handler.listClients().length > 0) await once(server.handler, "disconnect");
+      const families = parseExposition((await get(monitor, "/metrics")).body);
+      assert.equal(sampleValue(families, "enchufe_rate_limited_total"), 1);
+      assert.equal(sampleValue(families, "enchufe_disconnects_total", { reason: "rate-limit" }), 1);
+      assert.equal(sampleValue(families, "enchufe_slow_consumers_total"), 0);
+    } finally {
+      flooder.close();
       await server.close();
       await monitor.close();
     }
