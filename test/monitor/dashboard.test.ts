@@ -82,6 +82,11 @@ describe("dashboard - the page's own script", () => {
       client.send(`/nick ${nick}`);
       await client.nextStarting("* you are now");
     }
+    const { client: leaving } = await TextClient.connect(server.port);
+    leaving.send("/nick carla");
+    await leaving.nextStarting("* you are now");
+    leaving.send("/quit");
+    await new Promise((resolve) => leaving.socket.once("close", resolve));
     const base = `http://127.0.0.1:${monitor.address!.port}/`;
     const page = await (await fetch(base)).text();
     const elements = await runDashboard(page, base);
@@ -95,7 +100,8 @@ describe("dashboard - the page's own script", () => {
     const events = elements.get("events")?.text ?? "";
     assert.match(events, /guest-\d+ is now ana/);
     assert.match(events, /connected from 127\.0\.0\.1:\d+/);
+    assert.match(events, /carla disconnected \(left with \/quit\)/);
     assert.match(elements.get("status")?.textContent ?? "", /^enchufe \d+\.\d+\.\d+ · up \d+ s$/);
-    assert.match(elements.get("counters")?.text ?? "", /connections in total2/);
+    assert.match(elements.get("counters")?.text ?? "", /connections in total3text now2/);
   });
 });

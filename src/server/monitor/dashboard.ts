@@ -3,6 +3,8 @@
  * external font). It polls /varz each second for the charts and counters, /rooms for the rooms and
  * their members, and /events for the latest connection events. Texts come from src/i18n/monitor.ts.
  */
+
+import { cliLog } from "../../i18n/cli-log.js";
 import type { Lang } from "../../i18n/lang.js";
 import { monitor } from "../../i18n/monitor.js";
 
@@ -10,9 +12,11 @@ import { monitor } from "../../i18n/monitor.js";
 export function dashboardPage(lang: Lang): string {
   const texts = monitor[lang];
   // The page's texts (not the CLI's) go into a <script>: "<" escaped so that no text can close it.
-  const pageTexts = Object.fromEntries(
-    Object.entries(texts).filter(([key]) => key.startsWith("monitor.") && !key.startsWith("monitor.cli.")),
-  );
+  // Disconnect reasons are said as the server log says them.
+  const pageTexts = Object.fromEntries([
+    ...Object.entries(texts).filter(([key]) => key.startsWith("monitor.") && !key.startsWith("monitor.cli.")),
+    ...Object.entries(cliLog[lang]).filter(([key]) => key.startsWith("log.reason.")),
+  ]);
   const json = JSON.stringify(pageTexts).replace(/</g, "\\u003c");
   return `<!doctype html>
 <html lang="${lang}">
@@ -132,6 +136,7 @@ function drawRooms(rooms) {
 }
 function eventText(e) {
   if (e.kind === "login") return fill("monitor.event.login", { user: e.user ?? "?", result: T[e.ok ? "monitor.event.loginOk" : "monitor.event.loginFailed"] });
+  if (e.kind === "disconnect") return fill("monitor.event.disconnect", { ...e, reason: T["log.reason." + e.reason] ?? e.reason });
   return fill("monitor.event." + e.kind, e);
 }
 function drawEvents(fresh) {
