@@ -6,7 +6,7 @@ import { isEnchufeError } from "../errors.js";
 import { type Lang, t } from "../i18n/index.js";
 import type { MessagingHandler } from "../server/messaging.js";
 import { createMonitor, type Monitor, type MonitorSource } from "../server/monitor/index.js";
-import { formatAddress } from "../transport/address.js";
+import { formatAddress, isPublicBind } from "../transport/address.js";
 import { usageError } from "./args.js";
 import type { CliContext } from "./context.js";
 
@@ -49,6 +49,8 @@ export async function startMonitor(
   const monitor = createMonitor({ ...watched, host: where.host, port: where.port, lang });
   try {
     const bound = await monitor.listen();
+    if (isPublicBind(where.host))
+      ctx.stderr.write(`${t(lang, "monitor.cli.publicBind", { host: where.host })}\n`);
     return { monitor, address: formatAddress(bound.address, bound.port) };
   } catch (error) {
     await monitor.close();

@@ -46,6 +46,8 @@ export const monitor = {
       "--monitor {port} es el mismo puerto que el del chat: elige otro (por ejemplo --monitor {suggestion}).",
     "monitor.cli.badValue":
       "--monitor necesita [HOST:]PUERTO, por ejemplo --monitor 8222 o --monitor 0.0.0.0:8222; se recibió '{value}'.",
+    "monitor.cli.publicBind":
+      "Aviso: la vista en vivo escucha en {host}, abierta a la red y sin contraseña: cualquiera que llegue a ella ve los nicks y las direcciones de tus clientes.",
     "monitor.cli.inUse":
       "El puerto {port} de --monitor ya está en uso por otro programa: elige otro con --monitor PUERTO (0 elige uno libre).",
     "monitor.cli.modeConflict": "--monitor solo funciona en modo sesión (sin --once ni --greet-only).",
@@ -96,6 +98,8 @@ Vista en vivo (apagada por defecto):
       "--monitor {port} is the chat port itself: pick another one (for example --monitor {suggestion}).",
     "monitor.cli.badValue":
       "--monitor needs [HOST:]PORT, for example --monitor 8222 or --monitor 0.0.0.0:8222; received '{value}'.",
+    "monitor.cli.publicBind":
+      "Warning: the live view listens on {host}, open to the network with no password: anyone who reaches it sees your clients' nicknames and addresses.",
     "monitor.cli.inUse":
       "Port {port} of --monitor is already in use by another program: pick another one with --monitor PORT (0 picks a free one).",
     "monitor.cli.modeConflict": "--monitor works only in session mode (without --once or --greet-only).",
@@ -145,6 +149,7 @@ Live view (off by default):
   | "monitor.cli.samePort"
   | "monitor.cli.badValue"
   | "monitor.cli.inUse"
+  | "monitor.cli.publicBind"
   | "monitor.cli.modeConflict"
   | "help.serverMonitor"
 >;

@@ -47,6 +47,17 @@ describe("enchufe server --monitor", () => {
     await server.stop("SIGTERM");
   });
 
+  test("server --monitor - a monitor open to the network is said on stderr", async () => {
+    const server = enchufe(["server", "--port", "0", "--monitor", "0.0.0.0:0", "--lang", "en"]);
+    await server.port();
+    await server.waitFor(/Warning: the live view listens on 0\.0\.0\.0, open to the network/, "stderr");
+    const local = enchufe(["server", "--port", "0", "--monitor", "0", "--lang", "en"]);
+    await local.port();
+    await local.waitFor(/Live view on/, "stderr");
+    assert.doesNotMatch(local.stderr, /Warning: the live view/);
+    await Promise.all([server.stop("SIGTERM"), local.stop("SIGTERM")]);
+  });
+
   const usage: [string, string[], RegExp][] = [
     ["a value that is no [HOST:]PORT", ["--monitor", "abc"], /--monitor needs \[HOST:\]PORT.*received 'abc'/],
     ["a port over 65535", ["--monitor", "70000"], /--monitor needs \[HOST:\]PORT/],
