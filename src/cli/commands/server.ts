@@ -51,6 +51,7 @@ const OPTIONS = {
   "line-rate": { type: "string" },
   "log-timestamps": { type: "boolean" },
   "log-format": { type: "string" },
+  "ws-origin": { type: "string", multiple: true },
   ...CLUSTER_OPTIONS,
 } as const;
 
@@ -106,7 +107,11 @@ const runServer = defineCommand({
   options: OPTIONS,
   help: "help.server",
   helpParams: (lang) => ({
-    extra: t(lang, "help.serverLimits") + t(lang, "help.tlsServer") + t(lang, "help.serverCluster"),
+    extra:
+      t(lang, "help.serverLimits") +
+      t(lang, "help.tlsServer") +
+      t(lang, "help.webServer") +
+      t(lang, "help.serverCluster"),
   }),
   run: async ({ values, lang, debug }, ctx) => {
     if (values.once === true && values["greet-only"] === true) {
@@ -226,6 +231,8 @@ const runServer = defineCommand({
       port: portValue(values.port, 5000, lang),
       mode,
       shutdownTimeoutMs,
+      wsOrigins: values["ws-origin"] ?? [],
+      httpHandshakeTimeoutMs: handshakeSeconds * 1000,
       ...(message === undefined ? {} : { message }),
       ...(tls === undefined ? {} : { createServer: () => tls.createServer() }),
     };
