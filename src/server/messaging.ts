@@ -177,6 +177,7 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner, 
     const framed = new FramedSession(connection, id, identity, this.#router, this.options, this, true);
     this.#sessions.add(framed);
     connection.receiver = framed;
+    this.#watch.watchIdle(this.#sessions);
     if (this.listenerCount("connect") > 0) this.emit("connect", framed.info());
   }
 

@@ -82,6 +82,32 @@ describe("websocket on the messaging port", () => {
     assert.equal(Buffer.from(got.payload).toString(), "from ws");
   });
 
+  test("an enchufe.v1 client alone on the server is still idle-checked: it gets its keepalive PING", async () => {
+    const idle = await startServer({ idleTimeoutMs: 400 });
+    try {
+      const peer = await WsPeer.open(idle.url, "enchufe.v1");
+      const hello = encodeFrame({
+        type: "HELLO",
+        version: PROTOCOL_VERSION,
+        clientName: "quiet",
+        user: "",
+        password: "",
+        token: "",
+      });
+      peer.send(hello);
+      const decoder = new FrameDecoder({ maxFrameBytes: 1 << 20 });
+      const seen: string[] = [];
+      while (!seen.includes("PING")) {
+        decoder.push(await peer.binary.next());
+        for (let frame = decoder.next(); frame !== NEED_DATA; frame = decoder.next()) seen.push(frame.type);
+      }
+      assert.deepEqual(seen.slice(0, 1), ["WELCOME"]);
+      peer.close();
+    } finally {
+      await idle.close();
+    }
+  });
+
   test("a silent TCP user still gets the greeting (after the sniff deadline)", async () => {
     const nc = track(await RawPeer.connect(server.port));
     assert.equal(await nc.line("Hello"), "Hello from enchufe");
