@@ -8,6 +8,7 @@ import { cliChat } from "./cli-chat.js";
 import { cliHelp } from "./cli-help.js";
 import { cliLog } from "./cli-log.js";
 import { cliScripts } from "./cli-scripts.js";
+import { cliWeb } from "./cli-web.js";
 import { cluster } from "./cluster.js";
 import { common } from "./common.js";
 import { errors } from "./errors.js";
@@ -25,6 +26,7 @@ const catalogs = [
   cliHelp,
   cliLog,
   cliScripts,
+  cliWeb,
   errors,
   server,
   security,

@@ -13,6 +13,7 @@ import type { Lang } from "../i18n/lang.js";
 import { serverText } from "../i18n/server-text.js";
 import { CloseReason, ErrCode } from "../protocol/frames.js";
 import type { Connection } from "../transport/connection.js";
+import type { WebSocketConnection, WebSocketKind } from "../transport/websocket-connection.js";
 import type { BusState } from "./bus/index.js";
 import { ClusterLink } from "./cluster/link.js";
 import { FramedSession } from "./framed/framed-session.js";
@@ -23,8 +24,8 @@ import {
   type ResolvedMessagingOptions,
   resolveMessagingOptions,
 } from "./limits.js";
-import type { ConnectionInfo } from "./options.js";
-import { type RefusalAnswer, refuse } from "./refusal.js";
+import type { ConnectionInfo, WebSocketHandler } from "./options.js";
+import { type RefusalAnswer, refusalFrames, refuse } from "./refusal.js";
 import type { RoomInfo } from "./routing/router.js";
 import { Router } from "./routing/router.js";
 import type { ClientInfo, LoginAttempt, Session } from "./session.js";
@@ -53,7 +54,7 @@ import { Watch } from "./watch.js";
  */
 export const CLUSTER_GRACE_MS = 500;
 
-export class MessagingHandler extends EventEmitter implements TextSessionOwner {
+export class MessagingHandler extends EventEmitter implements TextSessionOwner, WebSocketHandler {
   readonly options: ResolvedMessagingOptions;
   readonly #handlers = new HandlerRegistry();
   readonly #router: Router;
@@ -184,6 +185,35 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner {
     if (session.user !== undefined)
       this.loginAttempt(session, { method: "certificate", user: session.user, ok: true });
     if (this.listenerCount("connect") > 0) this.emit("connect", session.info());
+  }
+
+  /** WebSocketHandler: a framed client's largest frame, or a text user's longest line. */
+  maxWebSocketMessageBytes(kind: WebSocketKind): number {
+    return kind === "enchufe.v1"
+      ? this.options.maxPayloadBytes + FRAME_OVERHEAD_BYTES
+      : this.options.maxLineBytes;
+  }
+
+  /** WebSocketHandler: the subprotocol says the session kind (no first-byte detection, no preface). */
+  handleWebSocket(connection: WebSocketConnection, info: ConnectionInfo): void {
+    if (connection.kind === "enchufe.text") {
+      this.handle(connection, info);
+      if (connection.receiver instanceof TextSession) connection.receiver.startAsText();
+      return;
+    }
+    const refusal = this.#refusal(connection);
+    if (refusal !== undefined) {
+      connection.end(refusalFrames(refusal), undefined, this.#shuttingDown ? "shutdown" : "normal");
+      return;
+    }
+    const security = this.options.security;
+    const id = String(info.id ?? ++this.#nextId);
+    const identity = security.identify(connection.peer);
+    const framed = new FramedSession(connection, id, identity, this.#router, this.options, this, true);
+    this.#sessions.add(framed);
+    connection.receiver = framed;
+    this.#watch.watchIdle(this.#sessions);
+    if (this.listenerCount("connect") > 0) this.emit("connect", framed.info());
   }
 
   /** Why a new connection is not served, as the client will read it; undefined when it is admitted. */

@@ -2,6 +2,7 @@
 import type { Server } from "node:net";
 import { optionError } from "../errors.js";
 import type { Connection } from "../transport/connection.js";
+import type { WebSocketConnection, WebSocketKind } from "../transport/websocket-connection.js";
 
 /** The original tutorial's greeting, sent as these exact UTF-8 bytes. */
 export const ORIGINAL_GREETING =
@@ -32,6 +33,19 @@ export interface ConnectionHandler {
   shutdown(deadlineMs: number): Promise<void>;
 }
 
+/** A handler that also serves WebSocket clients on the same port (MessagingHandler is one). */
+export interface WebSocketHandler extends ConnectionHandler {
+  /** The largest message a client of that subprotocol may send. */
+  maxWebSocketMessageBytes(kind: WebSocketKind): number;
+  /** Takes over an upgraded connection (its session kind follows `connection.kind`). */
+  handleWebSocket(connection: WebSocketConnection, info: ConnectionInfo): void;
+}
+
+/** True when `handler` serves WebSocket clients too. */
+export function servesWebSocket(handler: ConnectionHandler): handler is WebSocketHandler {
+  return typeof (handler as Partial<WebSocketHandler>).handleWebSocket === "function";
+}
+
 export interface ServerOptions {
   readonly host: string;
   readonly port: number;
@@ -44,6 +58,13 @@ export interface ServerOptions {
   readonly shutdownTimeoutMs: number;
   /** Creates the listening server (a TLS server, say); plain TCP by default. */
   readonly createServer?: (() => Server) | undefined;
+  /**
+   * Origins allowed to open a WebSocket besides the server's own (`*` globs, matched against the whole
+   * Origin or its host); a request without Origin (a program) is always accepted.
+   */
+  readonly wsOrigins: readonly string[];
+  /** A WebSocket client must send its complete HTTP request within this many ms (0 = no limit). */
+  readonly httpHandshakeTimeoutMs: number;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = Object.freeze({
@@ -53,6 +74,8 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = Object.freeze({
   mode: "session",
   backlog: 511,
   shutdownTimeoutMs: 5000,
+  wsOrigins: [],
+  httpHandshakeTimeoutMs: 10_000,
 });
 
 const MODES: readonly ServerMode[] = ["once", "greet-only", "session"];
@@ -94,7 +117,16 @@ export function resolveServerOptions(options: Partial<ServerOptions> = {}): Serv
   if (!Number.isFinite(merged.shutdownTimeoutMs) || merged.shutdownTimeoutMs < 0) {
     throw optionError("shutdownTimeoutMs", "should be a number >= 0", merged.shutdownTimeoutMs);
   }
-  return Object.freeze(merged);
+  if (
+    !Array.isArray(merged.wsOrigins) ||
+    !merged.wsOrigins.every((o) => typeof o === "string" && o.length > 0)
+  ) {
+    throw optionError("wsOrigins", "should be a list of non-empty origin patterns", merged.wsOrigins);
+  }
+  if (!Number.isFinite(merged.httpHandshakeTimeoutMs) || merged.httpHandshakeTimeoutMs < 0) {
+    throw optionError("httpHandshakeTimeoutMs", "should be a number >= 0", merged.httpHandshakeTimeoutMs);
+  }
+  return Object.freeze({ ...merged, wsOrigins: Object.freeze([...merged.wsOrigins]) });
 }
 
 /** The greeting as bytes. */

@@ -51,11 +51,7 @@ class Refusal implements ConnectionReceiver {
       this.#end(undefined);
       return;
     }
-    const { errCode, closeReason, message } = this.#answer;
-    const frames = [PREFACE];
-    if (errCode !== undefined) frames.push(errFrame(errCode, 0, message));
-    frames.push(closeFrame(closeReason, message));
-    this.#end(Buffer.concat(frames));
+    this.#end(Buffer.concat([PREFACE, refusalFrames(this.#answer)]));
   }
 
   closed(): void {
@@ -71,6 +67,14 @@ class Refusal implements ConnectionReceiver {
     this.#connection.receiver = undefined;
     this.#connection.end(last);
   }
+}
+
+/** ERR (when the reason has one) and CLOSE for a program refused after its preface (or without one). */
+export function refusalFrames(answer: RefusalAnswer): Buffer {
+  const frames: Buffer[] = [];
+  if (answer.errCode !== undefined) frames.push(errFrame(answer.errCode, 0, answer.message));
+  frames.push(closeFrame(answer.closeReason, answer.message));
+  return Buffer.concat(frames);
 }
 
 /** Answers and closes a refused connection (see the module comment). */

@@ -11,7 +11,15 @@ import { formatAddress } from "../transport/address.js";
 import { SocketConnection } from "../transport/socket-connection.js";
 import { listen } from "../transport/tcp.js";
 import type { TraceEvent } from "../transport/trace.js";
-import { type ConnectionInfo, greetingBytes, resolveServerOptions, type ServerOptions } from "./options.js";
+import {
+  type ConnectionInfo,
+  greetingBytes,
+  resolveServerOptions,
+  type ServerOptions,
+  servesWebSocket,
+} from "./options.js";
+import { SNIFF_DEADLINE_MS, type SniffResult, sniffHttp } from "./sniff.js";
+import { WebEndpoint } from "./web.js";
 
 /** Where the server listens, as the operating system reports it (the real port when port 0 was asked). */
 export interface BoundAddress {
@@ -30,12 +38,23 @@ export class EnchufeServer extends EventEmitter {
   #bound: BoundAddress | undefined;
   #nextId = 0;
   #closing: Promise<void> | undefined;
+  /** HTTP and WebSocket clients on the same port, when the handler serves them (session mode). */
+  readonly #web: WebEndpoint | undefined;
 
   constructor(options: Partial<ServerOptions> = {}) {
     super();
     this.options = resolveServerOptions(options);
     this.#greeting = greetingBytes(this.options.message);
     this.#greetingLine = Buffer.concat([this.#greeting, NEWLINE]);
+    const handler = this.options.mode === "session" ? this.options.handler : undefined;
+    this.#web =
+      handler !== undefined && servesWebSocket(handler)
+        ? new WebEndpoint({
+            handler,
+            origins: this.options.wsOrigins,
+            handshakeTimeoutMs: this.options.httpHandshakeTimeoutMs,
+          })
+        : undefined;
   }
 
   /** The bound address once listening. */
@@ -102,7 +121,10 @@ export class EnchufeServer extends EventEmitter {
 
     if (handler !== undefined) {
       const info: ConnectionInfo = { remoteAddress, remotePort, id, greeting: this.#greetingLine };
-      handler.handle(new SocketConnection(socket), info);
+      const web = this.#web;
+      if (web === undefined) handler.handle(new SocketConnection(socket), info);
+      // The greeting waits until the first bytes (or their deadline) say this is no HTTP client.
+      else sniffHttp(socket, SNIFF_DEADLINE_MS, (sniffed) => this.#sniffed(socket, info, web, sniffed));
       return;
     }
     const mode = this.options.mode;
@@ -120,6 +142,19 @@ export class EnchufeServer extends EventEmitter {
       this.#server?.close();
       socket.once("close", () => this.emit("done"));
     }
+  }
+
+  /** The first bytes said who this is: an HTTP client, or a text or framed client of the handler. */
+  #sniffed(socket: Socket, info: ConnectionInfo, web: WebEndpoint, sniffed: SniffResult): void {
+    const handler = this.options.handler;
+    if (handler === undefined) return;
+    if (sniffed.http && sniffed.first !== undefined) {
+      web.accept(socket, sniffed.first, info);
+      return;
+    }
+    const connection = new SocketConnection(socket);
+    handler.handle(connection, info);
+    if (sniffed.first !== undefined) connection.receiver?.received(sniffed.first);
   }
 
   /** Forgets a socket that closed (see untrackSocket). */
@@ -160,6 +195,7 @@ export class EnchufeServer extends EventEmitter {
     if (server === undefined) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     const deadline = this.options.shutdownTimeoutMs;
+    this.#web?.close();
     if (this.options.handler !== undefined) await this.options.handler.shutdown(deadline);
     if (this.#sockets.size > 0) {
       const drained = new Promise<void>((resolve) => {

@@ -224,7 +224,7 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
     this.turn.beforeWrite();
     this.endReason = reason;
     this.uncork();
-    this.connection.end(last);
+    this.connection.end(last, undefined, reason === "shutdown" ? "shutdown" : "normal");
   }
 
   info(): ClientInfo {

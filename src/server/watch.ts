@@ -44,14 +44,20 @@ export class Watch {
   /** A new connection (its session is in `sessions`, the handler's live set). */
   arrived(session: TextSession, sessions: ReadonlySet<Session>): void {
     if (this.#stopped) return;
+    this.watchIdle(sessions);
+    this.#fresh.push(session);
+    if (this.#graceTimer === undefined) this.#scheduleGrace(this.#graceMs);
+  }
+
+  /** Idle checks run over `sessions` (the handler's live set) once any session exists. */
+  watchIdle(sessions: ReadonlySet<Session>): void {
+    if (this.#stopped) return;
     this.#sessions = sessions;
     if (this.#options.idleTimeoutMs > 0 && this.#idleTimer === undefined) {
       const every = Math.max(5, Math.min(1000, Math.floor(pingIntervalMs(this.#options) / 20)));
       this.#idleTimer = setInterval(sweepIdle, every, this);
       this.#idleTimer.unref();
     }
-    this.#fresh.push(session);
-    if (this.#graceTimer === undefined) this.#scheduleGrace(this.#graceMs);
   }
 
   lineStarted(session: TextSession): void {

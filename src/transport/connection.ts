@@ -1,6 +1,6 @@
 /**
  * The transport seam: what a session needs from whatever carries its bytes (TCP, TLS, an in-memory
- * pair in tests; WebSocket later). A new transport is a new file here that implements Connection;
+ * pair in tests, WebSocket). A new transport is a new file here that implements Connection;
  * nothing above this folder knows about sockets.
  */
 
@@ -35,11 +35,17 @@ export interface Connection {
   /** Holds writes until uncork() (many small writes, one system call). */
   cork(): void;
   uncork(): void;
-  /** Writes `last` (if any), closes gracefully, and destroys after `graceMs` if the peer does not read. */
-  end(last?: Uint8Array, graceMs?: number): void;
+  /**
+   * Writes `last` (if any), closes gracefully, and destroys after `graceMs` if the peer does not read.
+   * `why` is for transports that can say it (a WebSocket close code: 1000, or 1001 for "shutdown").
+   */
+  end(last?: Uint8Array, graceMs?: number, why?: EndKind): void;
   /** Closes at once, dropping what was not sent. */
   destroy(): void;
 }
+
+/** Why the server ends a connection, as end() tells a transport that can carry it. */
+export type EndKind = "normal" | "shutdown";
 
 /** How long end() waits for the peer to read before it destroys the connection. */
 export const DEFAULT_END_GRACE_MS = 2000;

@@ -10,7 +10,7 @@ const CONNECTION = Symbol("enchufe.connection");
 type OwnedSocket = Socket & { [CONNECTION]?: SocketConnection };
 
 function onSocketData(this: OwnedSocket, chunk: Buffer): void {
-  this[CONNECTION]?.receiver?.received(chunk);
+  this[CONNECTION]?.socketData(chunk);
 }
 
 function onSocketClose(this: OwnedSocket): void {
@@ -31,15 +31,15 @@ function destroySocket(socket: Socket): void {
 
 /**
  * A socket's Connection, and its own Peer record (read from the socket when asked: an idle connection
- * holds no second object).
+ * holds no second object). A transport over a socket (WebSocket) extends it and reads in socketData().
  */
 export class SocketConnection implements Connection, Peer {
   receiver: ConnectionReceiver | undefined;
-  readonly #socket: Socket;
+  protected readonly socket: Socket;
 
   /** Takes over `socket`'s data and close events (the receiver is set by whoever serves it). */
   constructor(socket: Socket) {
-    this.#socket = socket;
+    this.socket = socket;
     (socket as OwnedSocket)[CONNECTION] = this;
     socket.setNoDelay(true);
     socket.on("data", onSocketData);
@@ -47,48 +47,53 @@ export class SocketConnection implements Connection, Peer {
     if (socket.listenerCount("error") === 0) socket.on("error", onSocketError);
   }
 
+  /** Bytes from the socket: the receiver's, as they came. */
+  socketData(chunk: Buffer): void {
+    this.receiver?.received(chunk);
+  }
+
   get peer(): Peer {
     return this;
   }
 
   get address(): string | undefined {
-    return this.#socket.remoteAddress;
+    return this.socket.remoteAddress;
   }
 
   get port(): number | undefined {
-    return this.#socket.remotePort;
+    return this.socket.remotePort;
   }
 
   get encrypted(): boolean {
-    return "encrypted" in this.#socket;
+    return "encrypted" in this.socket;
   }
 
   get certificateUser(): string | undefined {
-    return this.encrypted ? clientCertificateUser(this.#socket) : undefined;
+    return this.encrypted ? clientCertificateUser(this.socket) : undefined;
   }
 
   get pendingBytes(): number {
-    return this.#socket.writableLength;
+    return this.socket.writableLength;
   }
 
   get isClosed(): boolean {
-    return this.#socket.destroyed;
+    return this.socket.destroyed;
   }
 
   write(bytes: Uint8Array): void {
-    this.#socket.write(bytes);
+    this.socket.write(bytes);
   }
 
   cork(): void {
-    this.#socket.cork();
+    this.socket.cork();
   }
 
   uncork(): void {
-    this.#socket.uncork();
+    this.socket.uncork();
   }
 
   end(last?: Uint8Array, graceMs = DEFAULT_END_GRACE_MS): void {
-    const socket = this.#socket;
+    const socket = this.socket;
     if (socket.destroyed) return;
     if (last !== undefined) socket.end(last);
     else socket.end();
@@ -96,6 +101,6 @@ export class SocketConnection implements Connection, Peer {
   }
 
   destroy(): void {
-    this.#socket.destroy();
+    this.socket.destroy();
   }
 }

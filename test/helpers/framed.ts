@@ -20,7 +20,7 @@ import { drain } from "../protocol/drain.js";
 const WAIT_MS = 5000;
 
 /** A queue of received items with waiters: next(predicate) resolves with the first match, in order. */
-class Inbox<T> {
+export class Inbox<T> {
   readonly items: T[] = [];
   #waiters: { predicate: (item: T) => boolean; resolve: (item: T) => void }[] = [];
   ended = false;

@@ -53,6 +53,7 @@ const OPTIONS = {
   "line-rate": { type: "string" },
   "log-timestamps": { type: "boolean" },
   "log-format": { type: "string" },
+  "ws-origin": { type: "string", multiple: true },
   monitor: { type: "string" },
   ...CLUSTER_OPTIONS,
 } as const;
@@ -112,6 +113,7 @@ const runServer = defineCommand({
     extra:
       t(lang, "help.serverLimits") +
       t(lang, "help.tlsServer") +
+      t(lang, "help.webServer") +
       t(lang, "help.serverCluster") +
       t(lang, "help.serverMonitor"),
   }),
@@ -237,6 +239,8 @@ const runServer = defineCommand({
       port: portValue(values.port, 5000, lang),
       mode,
       shutdownTimeoutMs,
+      wsOrigins: values["ws-origin"] ?? [],
+      httpHandshakeTimeoutMs: handshakeSeconds * 1000,
       ...(message === undefined ? {} : { message }),
       ...(tls === undefined ? {} : { createServer: () => tls.createServer() }),
     };

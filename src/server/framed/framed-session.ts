@@ -61,8 +61,11 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     router: Router,
     options: ResolvedMessagingOptions,
     owner: SessionOwner,
+    /** True when the transport has no preface (WebSocket enchufe.v1): the session starts at HANDSHAKE. */
+    afterPreface = false,
   ) {
     super(connection, id, identity, options, owner, router);
+    if (afterPreface) this.state = "HANDSHAKE";
     this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxPayloadBytes + FRAME_OVERHEAD_BYTES });
     this.#rate = options.security.messageLimiter();
     if (options.handshakeTimeoutMs > 0) {

@@ -138,6 +138,12 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
     }
   }
 
+  /** A text-only transport (WebSocket enchufe.text): never a program, known to the other nodes now. */
+  startAsText(): void {
+    this.started = true;
+    this.becomeKnown();
+  }
+
   /**
    * The other nodes learn this user (first byte, or the grace ended); a user known by a client
    * certificate takes their user name as nickname now.

@@ -1,0 +1,42 @@
+/**
+ * Tells an HTTP client from the others on the messaging port, before the greeting is written:
+ * a connection whose first bytes are `GET ` is HTTP (a browser, a WebSocket client). A framed client
+ * sends its preface at once and a text user types whenever they like, so the decision waits for the
+ * first bytes or a short deadline: a silent nc user gets the greeting after it.
+ */
+import type { Socket } from "node:net";
+
+/** How long a silent client may wait before it is taken for a text user (and greeted). */
+export const SNIFF_DEADLINE_MS = 150;
+
+const HTTP_GET = Buffer.from("GET ");
+
+/** What the first bytes said: HTTP, or not (`first` holds what was read, undefined when nothing came). */
+export type SniffResult = { readonly http: boolean; readonly first: Buffer | undefined };
+
+/**
+ * Reads the first bytes of `socket` (up to 4, or what arrived before `deadlineMs`) and calls `decided`
+ * once, with the bytes taken from the socket (the caller hands them on). Not called if it closes first.
+ */
+export function sniffHttp(socket: Socket, deadlineMs: number, decided: (result: SniffResult) => void): void {
+  let first: Buffer | undefined;
+  const finish = (http: boolean) => {
+    clearTimeout(timer);
+    socket.off("data", onData);
+    socket.off("close", onClose);
+    decided({ http, first });
+  };
+  const onData = (chunk: Buffer) => {
+    first = first === undefined ? chunk : Buffer.concat([first, chunk]);
+    const n = Math.min(first.length, HTTP_GET.length);
+    if (!first.subarray(0, n).equals(HTTP_GET.subarray(0, n))) finish(false);
+    else if (n === HTTP_GET.length) finish(true);
+  };
+  const onClose = () => {
+    clearTimeout(timer);
+    socket.off("data", onData);
+  };
+  const timer = setTimeout(finish, deadlineMs, false);
+  socket.on("data", onData);
+  socket.once("close", onClose);
+}

@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  encodeFrame,
+  type Frame,
+  FrameDecoder,
+  NEED_DATA,
+  PROTOCOL_VERSION,
+} from "../../src/protocol/frames.js";
+import { FramedClient } from "../helpers/framed.js";
+import { RawPeer, startServer, WsPeer, type WsTestServer } from "./helpers.js";
+
+describe("websocket on the messaging port", () => {
+  let server: WsTestServer;
+  const open: { close(): void }[] = [];
+  function track<T extends { close(): void }>(peer: T): T {
+    open.push(peer);
+    return peer;
+  }
+
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => {
+    for (const peer of open) peer.close();
+    await server.close();
+  });
+
+  test("an enchufe.text browser user and an nc-style TCP user chat in one room, both ways", async () => {
+    const browser = track(await WsPeer.open(server.url, "enchufe.text"));
+    assert.equal(await browser.lines.next(), "Hello from enchufe");
+    const nc = track(await RawPeer.connect(server.port));
+    await nc.line("Hello from enchufe");
+    browser.send("/nick web");
+    assert.equal(await browser.nextStarting("* you are now"), "* you are now web");
+    browser.send("/join sala");
+    await browser.nextStarting("* you are now in room sala");
+    nc.write("/nick tcp\n/join sala\n");
+    await browser.nextStarting("* tcp joined sala");
+    browser.send("hola desde el navegador");
+    assert.equal(await nc.line("[sala] web:"), "[sala] web: hola desde el navegador");
+    nc.write("hola desde nc\n");
+    assert.equal(await browser.nextStarting("[sala] tcp:"), "[sala] tcp: hola desde nc");
+  });
+
+  test("an enchufe.v1 client speaks HELLO/WELCOME/SUB/PUB in binary messages, with TCP framed clients", async () => {
+    const peer = track(await WsPeer.open(server.url, "enchufe.v1"));
+    const frames: Frame[] = [];
+    const decoder = new FrameDecoder({ maxFrameBytes: 1 << 20 });
+    const nextFrame = async (type: Frame["type"]): Promise<Frame> => {
+      for (;;) {
+        const found = frames.findIndex((frame) => frame.type === type);
+        if (found >= 0) return frames.splice(found, 1)[0]!;
+        decoder.push(await peer.binary.next());
+        for (let frame = decoder.next(); frame !== NEED_DATA; frame = decoder.next()) frames.push(frame);
+      }
+    };
+    // One message holding two frames, then a frame split over two messages.
+    const hello = encodeFrame({
+      type: "HELLO",
+      version: PROTOCOL_VERSION,
+      clientName: "ws",
+      user: "",
+      password: "",
+      token: "",
+    });
+    const sub = encodeFrame({ type: "SUB", sid: 1, pattern: "news.>", responder: false });
+    peer.send(Buffer.concat([hello, sub.subarray(0, 3)]));
+    peer.send(sub.subarray(3));
+    const welcome = await nextFrame("WELCOME");
+    assert.equal(welcome.type, "WELCOME");
+    peer.send(encodeFrame({ type: "PING" }));
+    await nextFrame("PONG");
+    const tcp = track(await FramedClient.connect(server.port));
+    tcp.subscribe(1, "news.>");
+    await tcp.flush();
+    tcp.publish("news.today", "from tcp");
+    const msg = await nextFrame("MSG");
+    assert.ok(msg.type === "MSG" && Buffer.from(msg.payload).toString() === "from tcp");
+    peer.send(encodeFrame({ type: "PUB", topic: "news.ws", headers: [], payload: Buffer.from("from ws") }));
+    const got = await tcp.next("MSG", (frame) => frame.topic === "news.ws");
+    assert.equal(Buffer.from(got.payload).toString(), "from ws");
+  });
+
+  test("an enchufe.v1 client alone on the server is still idle-checked: it gets its keepalive PING", async () => {
+    const idle = await startServer({ idleTimeoutMs: 400 });
+    try {
+      const peer = await WsPeer.open(idle.url, "enchufe.v1");
+      const hello = encodeFrame({
+        type: "HELLO",
+        version: PROTOCOL_VERSION,
+        clientName: "quiet",
+        user: "",
+        password: "",
+        token: "",
+      });
+      peer.send(hello);
+      const decoder = new FrameDecoder({ maxFrameBytes: 1 << 20 });
+      const seen: string[] = [];
+      while (!seen.includes("PING")) {
+        decoder.push(await peer.binary.next());
+        for (let frame = decoder.next(); frame !== NEED_DATA; frame = decoder.next()) seen.push(frame.type);
+      }
+      assert.deepEqual(seen.slice(0, 1), ["WELCOME"]);
+      peer.close();
+    } finally {
+      await idle.close();
+    }
+  });
+
+  test("a silent TCP user still gets the greeting (after the sniff deadline)", async () => {
+    const nc = track(await RawPeer.connect(server.port));
+    assert.equal(await nc.line("Hello"), "Hello from enchufe");
+  });
+
+  test("the server's shutdown closes WebSocket clients with 1001", async () => {
+    const own = await startServer();
+    const peer = await WsPeer.open(own.url, "enchufe.text");
+    await peer.lines.next();
+    await own.close();
+    const closed = await peer.closed;
+    assert.equal(closed.code, 1001);
+    assert.equal(closed.reason, "server shutting down");
+  });
+});
