@@ -198,7 +198,10 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner, 
   handleWebSocket(connection: WebSocketConnection, info: ConnectionInfo): void {
     if (connection.kind === "enchufe.text") {
       this.handle(connection, info);
-      if (connection.receiver instanceof TextSession) connection.receiver.startAsText();
+      if (connection.receiver instanceof TextSession) {
+        this.counters.changedKind("text", "websocket");
+        connection.receiver.startAsText();
+      }
       return;
     }
     const refusal = this.#refusal(connection);
@@ -211,6 +214,7 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner, 
     const identity = security.identify(connection.peer);
     const framed = new FramedSession(connection, id, identity, this.#router, this.options, this, true);
     this.#sessions.add(framed);
+    this.counters.connected("websocket");
     connection.receiver = framed;
     this.#watch.watchIdle(this.#sessions);
     if (this.listenerCount("connect") > 0) this.emit("connect", framed.info());

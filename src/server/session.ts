@@ -5,6 +5,7 @@
  */
 import { ALLOW_ALL, canPublish, type Permissions } from "../auth/permissions.js";
 import type { Connection, ConnectionReceiver } from "../transport/connection.js";
+import { WebSocketConnection } from "../transport/websocket-connection.js";
 import type { ResolvedMessagingOptions } from "./limits.js";
 import type { Delivery } from "./routing/delivery.js";
 import type { Router } from "./routing/router.js";
@@ -240,9 +241,9 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
     };
   }
 
-  /** The connection's kind for the live view (a WebSocket transport will say "websocket"). */
+  /** The connection's kind for the live view: "websocket" for either subprotocol, else the mode. */
   get kind(): ConnectionKind {
-    return this.mode;
+    return this.connection instanceof WebSocketConnection ? "websocket" : this.mode;
   }
 
   get address(): string | undefined {

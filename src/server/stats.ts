@@ -10,7 +10,7 @@ import type { BusState } from "./bus/index.js";
 /** Why a session ended (session.ts's DisconnectReason; a string here, so that neither imports the other). */
 export type DisconnectReason = string;
 
-/** What carries a connection: taken from the session's mode ("websocket" once that transport lands). */
+/** What carries a connection: "websocket" for either subprotocol, else the session's mode. */
 export type ConnectionKind = "text" | "framed" | "websocket";
 
 export const CONNECTION_KINDS: readonly ConnectionKind[] = ["text", "framed", "websocket"];
