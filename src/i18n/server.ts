@@ -18,9 +18,9 @@ export const server = {
     "server.lang.set": "* idioma: español",
     "server.shutdown": "* el servidor se está cerrando",
     "server.stats.connections":
-      "* enchufe {version}, activo desde hace {uptime} s: {now} conexiones ({text} de texto, {framed} programas, {websocket} websocket), {total} en total; {rooms} salas, {subscriptions} suscripciones",
+      "* enchufe {version}, activo desde hace {uptime} s; conexiones: {now} ahora ({text} de texto, {framed} de programas, {websocket} websocket), {total} en total; salas: {rooms}; suscripciones: {subscriptions}",
     "server.stats.traffic":
-      "* tráfico: {in} mensajes recibidos y {out} enviados ({bytesIn} y {bytesOut} bytes); cortados: {slow} por lentos, {rate} por exceso de ritmo; {auth} inicios de sesión fallidos",
+      "* mensajes: {in} recibidos, {out} enviados; bytes: {bytesIn} recibidos, {bytesOut} enviados; cortados: {slow} por lentos, {rate} por exceso de ritmo; inicios de sesión fallidos: {auth}",
     "server.help":
       "* comandos: /nick NOMBRE, /join SALA, /rooms, /who, /msg NICK TEXTO, /login USUARIO CONTRASEÑA, /lang es|en, /help, /quit, /stats; cualquier otra línea va a tu sala",
     "server.error.unknownCommand": "! comando desconocido: {command} (prueba /help)",
@@ -68,9 +68,9 @@ export const server = {
     "server.lang.set": "* language: English",
     "server.shutdown": "* the server is shutting down",
     "server.stats.connections":
-      "* enchufe {version}, up {uptime} s: {now} connections ({text} text, {framed} programs, {websocket} websocket), {total} in total; {rooms} rooms, {subscriptions} subscriptions",
+      "* enchufe {version}, up {uptime} s; connections: {now} now ({text} text, {framed} programs, {websocket} websocket), {total} in total; rooms: {rooms}; subscriptions: {subscriptions}",
     "server.stats.traffic":
-      "* traffic: {in} messages in and {out} out ({bytesIn} and {bytesOut} bytes); cut off: {slow} slow consumers, {rate} over the rate limit; {auth} failed logins",
+      "* messages: {in} in, {out} out; bytes: {bytesIn} in, {bytesOut} out; cut off: {slow} slow consumers, {rate} over the rate limit; failed logins: {auth}",
     "server.help":
       "* commands: /nick NAME, /join ROOM, /rooms, /who, /msg NICK TEXT, /login USER PASSWORD, /lang es|en, /help, /quit, /stats; any other line goes to your room",
     "server.error.unknownCommand": "! unknown command: {command} (try /help)",

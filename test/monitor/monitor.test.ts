@@ -184,15 +184,18 @@ describe("monitor - the live view of a server", () => {
     assert.equal(server.handler.stats().authFailures, failures + 1);
     client.send("/stats");
     const first = await client.nextStarting("* enchufe");
-    const second = await client.nextStarting("* traffic");
+    const second = await client.nextStarting("* messages");
     const stats = server.handler.stats();
     const now = stats.connections.now.text + stats.connections.now.framed;
+    const version = VERSION.replace(/\./g, "\\.");
     assert.match(
       first,
-      new RegExp(`^\\* enchufe ${VERSION.replace(/\./g, "\\.")}, up \\d+ s: ${now} connections`),
+      new RegExp(
+        `^\\* enchufe ${version}, up \\d+ s; connections: ${now} now \\(${stats.connections.now.text} text, ${stats.connections.now.framed} programs, 0 websocket\\)`,
+      ),
     );
-    assert.match(second, new RegExp(`${stats.authFailures} failed logins$`));
-    assert.match(second, /^\* traffic: \d+ messages in and \d+ out/);
+    assert.match(second, new RegExp(`; failed logins: ${stats.authFailures}$`));
+    assert.match(second, /^\* messages: \d+ in, \d+ out; bytes: \d+ in, \d+ out; cut off: 0 slow consumers/);
   });
 
   test("monitor - the dashboard page is self-contained, unknown paths are 404, only GET", async () => {
