@@ -12,7 +12,7 @@ import { CLI_SECURITY_LIMITS, SecurityPolicy } from "../../server/security.js";
 import { createServer } from "../../server/server.js";
 import type { ClientInfo, DisconnectReason } from "../../server/session.js";
 import { formatAddress, isPublicBind } from "../../transport/address.js";
-import { TlsListener, type TlsServerOptions } from "../../transport/tls.js";
+import { TlsListener } from "../../transport/tls.js";
 import type { TraceEvent } from "../../transport/trace.js";
 import { numberValue, portValue, usageError } from "../args.js";
 import { CLUSTER_OPTIONS, clusterBus, workerCount } from "../cluster-options.js";
@@ -22,7 +22,8 @@ import { readCliFile } from "../files.js";
 import { checkMonitor, type MonitorAddress, monitorAddress, startMonitor } from "../monitor-option.js";
 import { answerPrimary } from "../monitor-workers.js";
 import { reportError, traceLine } from "../output.js";
-import { type LogFormat, ServerLog } from "../server-log.js";
+import { checkGreeting, lineRate, logFormat, readTls, withoutFinalNewline } from "../server-flags.js";
+import { ServerLog } from "../server-log.js";
 import { watchFile } from "../watch-file.js";
 import { isWorker, type ListeningMessage, leavePrimary, runWorkers } from "../workers.js";
 
@@ -57,19 +58,6 @@ const OPTIONS = {
   monitor: { type: "string" },
   ...CLUSTER_OPTIONS,
 } as const;
-
-/** The TLS settings read from --tls-cert, --tls-key and --tls-client-ca (read again on SIGHUP). */
-async function readTls(paths: {
-  cert: string;
-  key: string;
-  clientCa: string | undefined;
-}): Promise<TlsServerOptions> {
-  return {
-    cert: await readCliFile(paths.cert),
-    key: await readCliFile(paths.key),
-    clientCa: paths.clientCa === undefined ? undefined : await readCliFile(paths.clientCa),
-  };
-}
 
 /**
  * Resolves when the process receives SIGINT or SIGTERM, with the signal's name. A worker also stops
@@ -401,34 +389,4 @@ async function serve(
   await monitor?.monitor.close();
   if (!worker) ctx.stderr.write(`${t(lang, "cli.stopped")}\n`);
   return EXIT_OK;
-}
-
-/**
- * Refuses, as a usage error, a greeting the server cannot send: a NUL byte in any mode (framed
- * clients search for their preface echo, and a NUL in the greeting ends that search early) and a
- * line break in session mode (there the greeting is one text line).
- */
-function checkGreeting(message: string | Buffer, option: string, mode: ServerMode, lang: Lang): void {
-  const bytes = typeof message === "string" ? Buffer.from(message, "utf8") : message;
-  if (bytes.includes(0)) throw usageError(t(lang, "cli.messageNul", { option }));
-  if (mode === "session" && bytes.includes(0x0a)) {
-    throw usageError(t(lang, "cli.messageNewline", { option }));
-  }
-}
-
-/** `bytes` without one final "\n" or "\r\n". */
-function withoutFinalNewline(bytes: Buffer): Buffer {
-  if (bytes.at(-1) !== 0x0a) return bytes;
-  return bytes.subarray(0, bytes.length - (bytes.at(-2) === 0x0d ? 2 : 1));
-}
-
-/** `--log-format text|json` (text by default). */
-function logFormat(value: string | undefined, lang: Lang): LogFormat {
-  if (value === undefined || value === "text" || value === "json") return value ?? "text";
-  throw usageError(t(lang, "log.badFormat", { value }));
-}
-
-/** `--line-rate N`: the text flood guard refills N lines per second, with a burst of 4 N (0 = off). */
-function lineRate(perSecond: number): { floodLinesPerSecond: number; floodBurstLines: number } {
-  return { floodLinesPerSecond: perSecond, floodBurstLines: Math.ceil(perSecond * 4) };
 }
