@@ -16,6 +16,7 @@ import {
   FrameDecoder,
   type FrameOf,
   NEED_DATA,
+  nextFrame,
   PREFACE,
   PROTOCOL_VERSION,
   RemoteProtocolError,
@@ -170,13 +171,10 @@ export class Connection {
 
   /** The decoder's next frame; NEED_DATA also after a protocol error (reported, connection destroyed). */
   #next(decoder: FrameDecoder): Frame | typeof NEED_DATA {
-    try {
-      return decoder.next();
-    } catch (error) {
-      if (!(error instanceof RemoteProtocolError)) throw error;
-      this.#protocolError(error);
-      return NEED_DATA;
-    }
+    const frame = nextFrame(decoder);
+    if (!(frame instanceof RemoteProtocolError)) return frame;
+    this.#protocolError(frame);
+    return NEED_DATA;
   }
 
   /** Skips the greeting line and any text the server sent before it switched to frames. */

@@ -226,3 +226,16 @@ export class FrameDecoder {
     return error;
   }
 }
+
+/**
+ * `decoder.next()` with the peer's protocol error as a value instead of a throw, so every decoder loop
+ * keeps its frame handling outside any try (a bug in a handler still throws as what it is).
+ */
+export function nextFrame(decoder: FrameDecoder): Frame | typeof NEED_DATA | RemoteProtocolError {
+  try {
+    return decoder.next();
+  } catch (error) {
+    if (error instanceof RemoteProtocolError) return error;
+    throw error;
+  }
+}

@@ -3,7 +3,7 @@
  * (types, constants, the one field schema), frame-encoder.ts (the one encoder) and frame-decoder.ts
  * (the pull decoder). Import frames from here.
  */
-export { decodeFrameBody, FrameDecoder, NEED_DATA, RemoteProtocolError } from "./frame-decoder.js";
+export { decodeFrameBody, FrameDecoder, NEED_DATA, nextFrame, RemoteProtocolError } from "./frame-decoder.js";
 export { encodedFrameSize, encodeFrame, encodeFrameInto, encodeMessages } from "./frame-encoder.js";
 export {
   CloseReason,

@@ -9,6 +9,7 @@ import {
   type Frame,
   FrameDecoder,
   NEED_DATA,
+  nextFrame,
   RemoteProtocolError,
 } from "../../protocol/frames.js";
 import { Delivery } from "../routing/delivery.js";
@@ -90,15 +91,12 @@ export class RemoteFrames {
     const frames: Frame[] = [];
     let failed = false;
     for (;;) {
-      let frame: Frame | typeof NEED_DATA;
-      try {
-        frame = decoder.next();
-      } catch (error) {
-        if (!(error instanceof RemoteProtocolError)) throw error;
+      const frame = nextFrame(decoder);
+      if (frame === NEED_DATA) break;
+      if (frame instanceof RemoteProtocolError) {
         failed = true;
         break;
       }
-      if (frame === NEED_DATA) break;
       frames.push(frame);
     }
     // A bad or cut buffer leaves the decoder failed or mid-frame: the next message starts clean.

@@ -17,6 +17,7 @@ import {
   FrameDecoder,
   type Headers,
   NEED_DATA,
+  nextFrame,
   PREFACE,
   RemoteProtocolError,
   ReplyStatus,
@@ -114,15 +115,12 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     const decoder = this.#decoder;
     decoder.push(chunk);
     for (;;) {
-      let frame: Frame | typeof NEED_DATA;
-      try {
-        frame = decoder.next();
-      } catch (error) {
-        if (!(error instanceof RemoteProtocolError)) throw error;
-        this.fail(error.errCode, error.closeReason, error.message);
+      const frame = nextFrame(decoder);
+      if (frame === NEED_DATA) return;
+      if (frame instanceof RemoteProtocolError) {
+        this.fail(frame.errCode, frame.closeReason, frame.message);
         return;
       }
-      if (frame === NEED_DATA) return;
       this.handle(frame);
       if (!this.isOpen) return;
     }
