@@ -95,9 +95,8 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner, 
       remote: this.#cluster,
       onMessage: (event) => this.emit("message", event),
       wantsMessages: () => this.listenerCount("message") > 0,
-      onPresence: (event) => {
-        if (this.listenerCount("presence") > 0) this.emit("presence", event);
-      },
+      onPresence: (event) => this.emit("presence", event),
+      wantsPresence: () => this.listenerCount("presence") > 0,
     });
     this.#cluster?.attach(this.#router);
     this.#watch = new Watch(this.options, CLUSTER_GRACE_MS);

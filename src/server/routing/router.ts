@@ -51,8 +51,9 @@ export interface RouterOptions {
   /** Called for each message that passed through, when `wantsMessages()` says someone listens. */
   readonly onMessage?: ((event: MessageEvent) => void) | undefined;
   readonly wantsMessages?: (() => boolean) | undefined;
-  /** Called for each join, leave and nickname change of a text user on this node (the live view). */
+  /** Called for each join, leave and nickname change of a text user on this node (the live view), when `wantsPresence()` says someone listens. */
   readonly onPresence?: ((event: RoomEvent) => void) | undefined;
+  readonly wantsPresence?: (() => boolean) | undefined;
 }
 
 export class Router implements RouterInbound {
@@ -68,6 +69,7 @@ export class Router implements RouterInbound {
   readonly #onMessage: ((event: MessageEvent) => void) | undefined;
   readonly #wantsMessages: () => boolean;
   readonly #onPresence: ((event: RoomEvent) => void) | undefined;
+  readonly #wantsPresence: () => boolean;
 
   constructor(options: RouterOptions) {
     this.#remote = options.remote ?? SINGLE_NODE;
@@ -80,6 +82,7 @@ export class Router implements RouterInbound {
     this.#onMessage = options.onMessage;
     this.#wantsMessages = options.wantsMessages ?? (() => options.onMessage !== undefined);
     this.#onPresence = options.onPresence;
+    this.#wantsPresence = options.wantsPresence ?? (() => options.onPresence !== undefined);
     this.turn = new ReadTurn(this.#deliver.bind(this));
   }
 
@@ -120,13 +123,14 @@ export class Router implements RouterInbound {
   joinRoom(member: RoomMember, room: string, announce: boolean): void {
     this.turn.flush();
     this.#rooms.join(member, room, announce);
-    this.#onPresence?.({ kind: "join", room, nick: member.nick });
+    // No event object is made unless someone listens (every new connection joins a room).
+    if (this.#wantsPresence()) this.#onPresence?.({ kind: "join", room, nick: member.nick });
   }
 
   leaveRoom(member: RoomMember, room: string, announce: boolean): void {
     this.turn.flush();
     this.#rooms.leave(member, room, announce);
-    this.#onPresence?.({ kind: "leave", room, nick: member.nick });
+    if (this.#wantsPresence()) this.#onPresence?.({ kind: "leave", room, nick: member.nick });
   }
 
   /** Tells the member's room that it is now called `member.nick` (was `oldNick`). */
