@@ -12,8 +12,8 @@
 import { EventEmitter } from "node:events";
 import { EnchufeError } from "../errors.js";
 import { encodeFrame, type Frame, type FrameOf, type Headers, ReplyStatus } from "../protocol/frames.js";
-import { topicProblem } from "../protocol/topics.js";
 import { mapSocketError } from "../transport/tcp.js";
+import { invalidTopicError, toBytes } from "./checks.js";
 import { Connection, type ConnectionHandler, type ServerInfo } from "./connection.js";
 import { SubscriptionTable } from "./dispatch.js";
 import {
@@ -34,18 +34,8 @@ export type { Reply } from "./requests.js";
 type State = "connecting" | "connected" | "reconnecting" | "closed";
 
 const EMPTY: Headers = [];
-
-function toBytes(data: string | Uint8Array | undefined): Uint8Array {
-  if (data === undefined) return new Uint8Array(0);
-  return typeof data === "string" ? Buffer.from(data, "utf8") : data;
-}
-
-/** EINVALIDTOPIC for a topic, pattern or request name that is not valid; undefined when it is. */
-function invalidTopicError(what: string, topic: string, pattern: boolean): EnchufeError | undefined {
-  const problem = topicProblem(topic, pattern);
-  if (problem === undefined) return undefined;
-  return new EnchufeError("EINVALIDTOPIC", `${what} '${topic}' ${problem}`, { details: { topic, problem } });
-}
+/** What a subscription delivers: messages, or requests to a responder. */
+type Delivered = Message | IncomingRequest;
 
 /** A connected messaging client. Create it with `connect(options)`. */
 export class EnchufeClient extends EventEmitter {
@@ -110,6 +100,9 @@ export class EnchufeClient extends EventEmitter {
     switch (frame.type) {
       case "MSG":
         this.#subscriptions.deliverMessage(frame);
+        return;
+      case "GMSG":
+        this.#subscriptions.deliverGroupMessage(frame);
         return;
       case "REQMSG":
         this.#deliverRequest(frame);
@@ -225,9 +218,7 @@ export class EnchufeClient extends EventEmitter {
     this.#info = connection.info;
     this.#state = "connected";
     connection.cork();
-    for (const { sid, pattern, responder } of this.#subscriptions.values()) {
-      connection.write(encodeFrame({ type: "SUB", sid, pattern, responder }));
-    }
+    for (const subscription of this.#subscriptions.values()) connection.write(subscription.subscribeFrame());
     for (const frame of this.#outbox.take()) connection.write(frame);
     connection.uncork();
     this.emit("reconnected", this.info);
@@ -297,9 +288,12 @@ export class EnchufeClient extends EventEmitter {
     }
   }
 
-  /** Subscribes to `pattern` (`*` one token, `>` the rest). Iterate the result with `for await`. */
-  subscribe(pattern: string): Subscription<Message> {
-    return this.#subscribe<Message>(pattern, false);
+  /**
+   * Subscribes to `pattern` (`*` one token, `>` the rest). Iterate the result with `for await`. With
+   * `group`, the subscription joins that queue group: each message goes to one member of the group.
+   */
+  subscribe(pattern: string, options: { group?: string } = {}): Subscription<Message> {
+    return this.#subscribe<Message>(pattern, false, options.group);
   }
 
   /** Answers requests whose name matches `pattern`: iterate and call `respond()` on each. */
@@ -307,19 +301,28 @@ export class EnchufeClient extends EventEmitter {
     return this.#subscribe<IncomingRequest>(pattern, true);
   }
 
-  #subscribe<T extends Message | IncomingRequest>(pattern: string, responder: boolean): Subscription<T> {
-    const invalid = invalidTopicError("Pattern", pattern, true);
+  #subscribe<T extends Delivered>(pattern: string, responder: boolean, group?: string): Subscription<T> {
+    const invalid =
+      invalidTopicError("Pattern", pattern, true) ??
+      (group === undefined ? undefined : invalidTopicError("Queue group", group, false));
     if (invalid !== undefined) throw invalid;
     if (this.#state === "closed") throw new EnchufeError("ECLOSED", "The client is closed", { details: {} });
     const sid = this.#nextId++;
-    const subscription = new Subscription<T>(sid, pattern, responder, this.options.maxQueuedMessages, (s) => {
-      this.#subscriptions.delete(s.sid);
-      this.#sendIfConnected(encodeFrame({ type: "UNSUB", sid: s.sid }));
-    });
+    const subscription = new Subscription<T>(
+      sid,
+      pattern,
+      responder,
+      this.options.maxQueuedMessages,
+      (s) => {
+        this.#subscriptions.delete(s.sid);
+        this.#sendIfConnected(encodeFrame({ type: "UNSUB", sid: s.sid }));
+      },
+      group,
+    );
     // T is Message or IncomingRequest, matching the responder flag the dispatcher checks.
     this.#subscriptions.add(subscription as unknown as Subscription<Message> | Subscription<IncomingRequest>);
     // While reconnecting, #resume() subscribes every live subscription.
-    this.#sendIfConnected(encodeFrame({ type: "SUB", sid, pattern, responder }));
+    this.#sendIfConnected(subscription.subscribeFrame());
     return subscription;
   }
 

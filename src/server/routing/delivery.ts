@@ -5,7 +5,7 @@
  * recipient one write, not N. Other wire forms (text lines) are built by their renderer, once, and
  * kept in `rendered`.
  */
-import { encodeMessages, type Headers } from "../../protocol/frames.js";
+import { encodeGroupMessages, encodeMessages, type Headers } from "../../protocol/frames.js";
 
 export class Delivery {
   readonly topic: string;
@@ -61,5 +61,10 @@ export class Delivery {
       this.#payloads,
     );
     return this.#frame;
+  }
+
+  /** GMSG frames for the queue-group subscription `sid`: the messages at `picked` (all when undefined). */
+  groupFrame(sid: number, picked: readonly number[] | undefined): Buffer {
+    return encodeGroupMessages(sid, this, this.#headers, this.#payloads, picked);
   }
 }

@@ -26,6 +26,10 @@ export interface RoomMember extends Member {
 
 /** A program that subscribes and may answer requests. */
 export interface Subscriber extends Member {
+  /** Output written to this subscriber and not yet sent (queue groups skip members that fall behind). */
+  readonly pendingBytes: number;
+  /** Messages for one of this subscriber's queue-group subscriptions: `count` GMSG frames, encoded. */
+  deliverGroup(frames: Buffer, count: number): void;
   /** A request routed to this responder (answer with Router.respond and the same token). */
   deliverRequest(token: string, name: string, from: string, headers: Headers, payload: Uint8Array): void;
 }

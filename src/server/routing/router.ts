@@ -10,6 +10,7 @@
 import type { Headers } from "../../protocol/frames.js";
 import { SubscriptionIndex } from "../../protocol/subscriptions.js";
 import { Delivery } from "./delivery.js";
+import { QueueGroups } from "./groups.js";
 import type {
   Member,
   RemoteHalf,
@@ -44,6 +45,8 @@ export interface RouterOptions {
   readonly handlers: HandlerLookup;
   readonly defaultRequestTimeoutMs: number;
   readonly maxRequestTimeoutMs: number;
+  /** A queue-group member with this much output pending is skipped until it drains (below maxPending). */
+  readonly groupSlowBytes: number;
   /** Guest nicknames are `<prefix>-N` (`guest`, `invitado`). */
   readonly guestPrefix: string;
   /** The other nodes; SINGLE_NODE when omitted. */
@@ -63,6 +66,7 @@ export class Router implements RouterInbound {
   readonly #rooms: Rooms;
   readonly #requests: Requests;
   readonly #subscriptions = new SubscriptionIndex<Subscriber>();
+  readonly #groups: QueueGroups;
   /** Local subscriptions per pattern (the remote half hears the first and the last). */
   readonly #patterns = new Map<string, number>();
   readonly #responderPatterns = new Map<string, number>();
@@ -79,6 +83,7 @@ export class Router implements RouterInbound {
       defaultTimeoutMs: options.defaultRequestTimeoutMs,
       maxTimeoutMs: options.maxRequestTimeoutMs,
     });
+    this.#groups = new QueueGroups(options.groupSlowBytes);
     this.#onMessage = options.onMessage;
     this.#wantsMessages = options.wantsMessages ?? (() => options.onMessage !== undefined);
     this.#onPresence = options.onPresence;
@@ -142,9 +147,9 @@ export class Router implements RouterInbound {
     this.#onPresence?.(event);
   }
 
-  /** Local subscriptions (patterns of framed clients, responders included). */
+  /** Local subscriptions (patterns of framed clients, responders and queue-group members included). */
   get subscriptionCount(): number {
-    return this.#subscriptions.size;
+    return this.#subscriptions.size + this.#groups.size;
   }
 
   listRooms(): RoomInfo[] {
@@ -185,6 +190,19 @@ export class Router implements RouterInbound {
     this.#count(responder ? this.#responderPatterns : this.#patterns, pattern, responder, false);
   }
 
+  /** `subscriber` joins the queue group `group` on `pattern` with its subscription `sid`. */
+  joinGroup(subscriber: Subscriber, sid: number, pattern: string, group: string): void {
+    this.turn.flush();
+    this.#groups.join(subscriber, sid, pattern, group);
+    this.#count(this.#patterns, pattern, false, true);
+  }
+
+  leaveGroup(subscriber: Subscriber, sid: number, pattern: string, group: string): void {
+    this.turn.flush();
+    if (this.#groups.leave(subscriber, sid, pattern, group))
+      this.#count(this.#patterns, pattern, false, false);
+  }
+
   /** A server-side request handler now answers `name`: the other nodes may route it here. */
   handlerAdded(name: string): void {
     this.#count(this.#responderPatterns, name, true, true);
@@ -222,13 +240,17 @@ export class Router implements RouterInbound {
     if (this.#wantsMessages()) this.#emitMessages(delivery);
   }
 
-  /** Local delivery: the room's text users (except the sender) and the matching subscribers. */
+  /**
+   * Local delivery: the room's text users (except the sender), the matching subscribers, and one member
+   * of each matching queue group per message.
+   */
   fanOut(delivery: Delivery): void {
     const members = this.#rooms.members(delivery.topic);
     if (members !== undefined) {
       for (const member of members) if (member !== delivery.sender) member.deliver(delivery);
     }
     for (const subscriber of this.#subscriptions.match(delivery.topic)) subscriber.deliver(delivery);
+    this.#groups.deliver(delivery);
   }
 
   /** A private message to the member called `target` on any node; resolves false when nobody is. */
