@@ -12,11 +12,14 @@ export class RedisNames {
   /** The start of every topic channel (`P:t:`). */
   readonly topicPrefix: string;
   readonly presenceChannel: string;
+  /** Where a node says that its queue groups changed (the others read the registry again). */
+  readonly groupsChannel: string;
 
   constructor(prefix: string) {
     this.prefix = prefix;
     this.topicPrefix = `${prefix}:t:`;
     this.presenceChannel = `${prefix}:presence`;
+    this.groupsChannel = `${prefix}:groups`;
   }
 
   key(name: string): string {

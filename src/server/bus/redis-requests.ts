@@ -7,7 +7,7 @@ import { isValidPattern } from "../../protocol/topics.js";
 import type { BusRequest, Headers } from "./bus.js";
 import { encodeReply, encodeRequest } from "./codec.js";
 import { ignore, type RedisLink } from "./redis-link.js";
-import { SET_RESPONDER } from "./redis-scripts.js";
+import { RESPONDERS, SET_ENTRY } from "./redis-scripts.js";
 
 /** Responders and request routing over Redis, for one RedisBus. */
 export class RedisRequests {
@@ -22,7 +22,7 @@ export class RedisRequests {
     if (on) this.#link.local.responders.add(pattern);
     else this.#link.local.responders.delete(pattern);
     this.#link.ready
-      ?.eval(SET_RESPONDER, 0, this.#link.names.prefix, this.#link.nodeId, pattern, on ? "1" : "0")
+      ?.eval(SET_ENTRY, 0, this.#link.names.prefix, this.#link.nodeId, pattern, on ? "1" : "0", ...RESPONDERS)
       .catch(ignore);
   }
 

@@ -63,6 +63,13 @@ export class Delivery {
     return this.#frame;
   }
 
+  /** The MSG frames of the messages at `picked` only (part of a batch, for another node's group member). */
+  framesOf(picked: readonly number[]): Buffer {
+    const headers = picked.map((index) => this.#headers[index]!);
+    const payloads = picked.map((index) => this.#payloads[index]!);
+    return encodeMessages({ private: this.isPrivate, topic: this.topic, from: this.from }, headers, payloads);
+  }
+
   /** GMSG frames for the queue-group subscription `sid`: the messages at `picked` (all when undefined). */
   groupFrame(sid: number, picked: readonly number[] | undefined): Buffer {
     return encodeGroupMessages(sid, this, this.#headers, this.#payloads, picked);

@@ -61,6 +61,12 @@ export type RoomEvent =
       rendered?: Record<string, Buffer>;
     };
 
+/** A queue group: its name and the pattern its members subscribed with (docs/PROTOCOL.md §2.4). */
+export interface GroupName {
+  readonly name: string;
+  readonly pattern: string;
+}
+
 export interface RoomCount {
   readonly room: string;
   readonly members: number;
@@ -94,6 +100,15 @@ export interface RemoteHalf {
   rooms(local: RoomCount[]): Promise<RoomCount[]>;
   /** Resolves once every change made so far reached the other nodes. */
   barrier(): Promise<void>;
+  /** The first local member of queue group `name` on `pattern` joined (`on`), or the last one left. */
+  grouped(pattern: string, name: string, on: boolean): void;
+  /** Queue groups with members on other nodes whose pattern matches `topic` (a cached view, no round trip). */
+  groupsElsewhere(topic: string): ReadonlySet<GroupName>;
+  /**
+   * Gives the messages of `delivery` at `picked` (all when undefined) to a member of the group on another
+   * node; false when no other node has one.
+   */
+  toGroup(name: string, pattern: string, delivery: Delivery, picked: readonly number[] | undefined): boolean;
   /** Routes a request no local handler or responder takes; true when another node took it. */
   request(token: string, name: string, from: string, headers: Headers, payload: Uint8Array): Promise<boolean>;
 }
@@ -102,6 +117,8 @@ export interface RemoteHalf {
 export interface RouterInbound {
   /** Messages published on another node: delivered to this node's matching members. */
   fanOut(delivery: Delivery): void;
+  /** Messages another node gave to this node's members of queue group `name` on `pattern`. */
+  groupMessages(name: string, pattern: string, delivery: Delivery): void;
   /** A private message from another node for the local member `nick`. */
   deliverDirect(nick: string, from: string, headers: Headers, payload: Uint8Array): void;
   /** A request from another node for a local handler or responder. */

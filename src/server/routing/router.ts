@@ -83,7 +83,7 @@ export class Router implements RouterInbound {
       defaultTimeoutMs: options.defaultRequestTimeoutMs,
       maxTimeoutMs: options.maxRequestTimeoutMs,
     });
-    this.#groups = new QueueGroups(options.groupSlowBytes);
+    this.#groups = new QueueGroups(options.groupSlowBytes, this.#remote);
     this.#onMessage = options.onMessage;
     this.#wantsMessages = options.wantsMessages ?? (() => options.onMessage !== undefined);
     this.#onPresence = options.onPresence;
@@ -194,13 +194,11 @@ export class Router implements RouterInbound {
   joinGroup(subscriber: Subscriber, sid: number, pattern: string, group: string): void {
     this.turn.flush();
     this.#groups.join(subscriber, sid, pattern, group);
-    this.#count(this.#patterns, pattern, false, true);
   }
 
   leaveGroup(subscriber: Subscriber, sid: number, pattern: string, group: string): void {
     this.turn.flush();
-    if (this.#groups.leave(subscriber, sid, pattern, group))
-      this.#count(this.#patterns, pattern, false, false);
+    this.#groups.leave(subscriber, sid, pattern, group);
   }
 
   /** A server-side request handler now answers `name`: the other nodes may route it here. */
@@ -233,16 +231,21 @@ export class Router implements RouterInbound {
     this.turn.publish(topic, from, headers, payload, sender, typed);
   }
 
-  /** A batch leaves: local fan-out, the other nodes (the same bytes, once), then `message` events. */
+  /**
+   * A batch leaves: local fan-out, queue groups (decided here, for the whole cluster), the other nodes
+   * (the same bytes, once), then `message` events.
+   */
   #deliver(delivery: Delivery): void {
     this.fanOut(delivery);
+    this.#groups.deliver(delivery);
     this.#remote.publish(delivery);
     if (this.#wantsMessages()) this.#emitMessages(delivery);
   }
 
   /**
-   * Local delivery: the room's text users (except the sender), the matching subscribers, and one member
-   * of each matching queue group per message.
+   * Local delivery: the room's text users (except the sender) and the matching subscribers. Queue groups
+   * are served by the node where the message was published (#deliver), never again from another node's
+   * publish: that node hands this one its share with groupMessages().
    */
   fanOut(delivery: Delivery): void {
     const members = this.#rooms.members(delivery.topic);
@@ -250,7 +253,10 @@ export class Router implements RouterInbound {
       for (const member of members) if (member !== delivery.sender) member.deliver(delivery);
     }
     for (const subscriber of this.#subscriptions.match(delivery.topic)) subscriber.deliver(delivery);
-    this.#groups.deliver(delivery);
+  }
+
+  groupMessages(name: string, pattern: string, delivery: Delivery): void {
+    this.#groups.deliverHere(name, pattern, delivery);
   }
 
   /** A private message to the member called `target` on any node; resolves false when nobody is. */

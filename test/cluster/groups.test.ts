@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { Frame } from "../../src/protocol/frames.js";
+import { FramedClient, text } from "../helpers/framed.js";
+import { clusterFixture, type Node, startNode } from "./helpers.js";
+
+type Gmsg = Extract<Frame, { type: "GMSG" }>;
+
+const cluster = clusterFixture();
+
+/** A member of `group` on `jobs` that also hears `done` (plain): in place on every node once this resolves. */
+async function member(node: Node, name: string, group: string): Promise<FramedClient> {
+  const client = await FramedClient.connect(node.port, name);
+  cluster.track(client);
+  client.send({ type: "GSUB", sid: 1, pattern: "jobs", group });
+  client.subscribe(2, "done");
+  await client.flush();
+  return client;
+}
+
+async function publisher(node: Node, name: string): Promise<FramedClient> {
+  const client = await FramedClient.connect(node.port, name);
+  cluster.track(client);
+  return client;
+}
+
+/**
+ * Waits until `member` has the `done` message of every publisher: a node writes a publisher's group
+ * messages to its members before that publisher's later `done`, so by then the member has its share.
+ */
+async function share(member: FramedClient, publishers: readonly string[]): Promise<Gmsg[]> {
+  for (const from of publishers) await member.next("MSG", (msg) => msg.topic === "done" && msg.from === from);
+  await member.flush();
+  const frames = member.frames.items.filter((frame): frame is Gmsg => frame.type === "GMSG");
+  member.frames.items.length = 0;
+  return frames;
+}
+
+describe("cluster - queue groups across nodes", () => {
+  test("3 members x 3 nodes get every message exactly once between them; local members first", {
+    timeout: 60_000,
+  }, async () => {
+    const members: FramedClient[][] = [];
+    for (const [index, node] of cluster.nodes.entries()) {
+      members.push([]);
+      for (let m = 0; m < 3; m++) members[index]!.push(await member(node, `w${index}${m}`, "workers"));
+    }
+    const publishers = await Promise.all(cluster.nodes.map((node, index) => publisher(node, `boss${index}`)));
+    for (const [index, boss] of publishers.entries()) {
+      for (let n = 0; n < 90; n++) boss.publish("jobs", `${index}:${n}`);
+    }
+    for (const boss of publishers) boss.publish("done", "");
+    const names = publishers.map((boss) => boss.welcome!.nick);
+    const got = await Promise.all(members.map((row) => Promise.all(row.map((m) => share(m, names)))));
+    const all = got.flat(2).map((frame) => text(frame.payload));
+    assert.equal(all.length, 270, "every message delivered");
+    assert.equal(new Set(all).size, 270, "no message twice");
+    for (const [index, row] of got.entries()) {
+      const here = row.flat().map((frame) => text(frame.payload));
+      assert.ok(
+        here.every((payload) => payload.startsWith(`${index}:`)),
+        `node ${index}'s members, who keep up, got only that node's messages`,
+      );
+      assert.deepEqual(
+        row.map((frames) => frames.length),
+        [30, 30, 30],
+        "round robin on each node",
+      );
+    }
+  });
+
+  test("a node without members hands its messages to the members on the other nodes, exactly once", {
+    timeout: 60_000,
+  }, async () => {
+    const [, b, c] = cluster.nodes as [Node, Node, Node];
+    const members = [
+      await member(b, "r1", "resizers"),
+      await member(b, "r2", "resizers"),
+      await member(c, "r3", "resizers"),
+    ];
+    // A node started now reads the registry at start: it knows the group at once.
+    const fresh = await startNode(cluster.redis.url);
+    const boss = await publisher(fresh, "boss-fresh");
+    for (let round = 0; round < 10; round++) {
+      for (let n = 0; n < 10; n++) boss.publish("jobs", `${round}.${n}`);
+      await boss.flush(); // separate batches: the node turns to the other nodes in turn
+    }
+    boss.publish("done", "");
+    const got = await Promise.all(members.map((m) => share(m, [boss.welcome!.nick])));
+    const all = got.flat().map((frame) => text(frame.payload));
+    assert.equal(all.length, 100);
+    assert.equal(new Set(all).size, 100);
+    const onB = got[0]!.length + got[1]!.length;
+    const onC = got[2]!.length;
+    assert.ok(onB > 0 && onC > 0, `both nodes got work (b ${onB}, c ${onC})`);
+  });
+
+  test("when a node's last member leaves, that node's messages go to the members elsewhere", {
+    timeout: 60_000,
+  }, async () => {
+    const [a, b] = cluster.nodes as [Node, Node, Node];
+    const local = await member(a, "t1", "testers");
+    const remote = await member(b, "t2", "testers");
+    const boss = await publisher(a, "boss-leave");
+    boss.publish("jobs", "before");
+    boss.publish("done", "");
+    assert.deepEqual(
+      (await share(local, [boss.welcome!.nick])).map((frame) => text(frame.payload)),
+      ["before"],
+    );
+    assert.equal((await share(remote, [boss.welcome!.nick])).length, 0, "local first");
+    local.send({ type: "UNSUB", sid: 1 });
+    await local.flush();
+    boss.publish("jobs", "after");
+    boss.publish("done", "");
+    assert.deepEqual(
+      (await share(remote, [boss.welcome!.nick])).map((frame) => text(frame.payload)),
+      ["after"],
+    );
+    assert.equal((await share(local, [boss.welcome!.nick])).length, 0);
+  });
+});
