@@ -22,10 +22,10 @@ export interface MessagingOptions {
   /** Output buffered for one client before it is cut off as a slow consumer. */
   readonly maxPendingBytes: number;
   /**
-   * A queue-group member with this much output pending gets no more work until it drains (it is
-   * skipped, not cut off). Below maxPendingBytes; default half of it.
+   * A queue-group member or a responder with this much output pending gets no more work until it
+   * drains (it is skipped, not cut off). Below maxPendingBytes; default half of it.
    */
-  readonly groupSlowBytes?: number | undefined;
+  readonly skipSlowBytes?: number | undefined;
   /** Time for a framed client to send HELLO after the preface (0 = no limit). */
   readonly handshakeTimeoutMs: number;
   /** Silence from a client after which it is closed (0 = off). Framed clients are pinged at half of it. */
@@ -51,7 +51,7 @@ export interface MessagingOptions {
 /** The options once resolved: every value set, the security policy included. */
 export interface ResolvedMessagingOptions extends MessagingOptions {
   readonly security: SecurityPolicy;
-  readonly groupSlowBytes: number;
+  readonly skipSlowBytes: number;
 }
 
 export const DEFAULT_MESSAGING_OPTIONS: MessagingOptions = Object.freeze({
@@ -97,8 +97,8 @@ export function resolveMessagingOptions(options: Partial<MessagingOptions> = {})
     ...DEFAULT_MESSAGING_OPTIONS,
     ...given,
     security: given.security ?? new SecurityPolicy(),
-    groupSlowBytes:
-      given.groupSlowBytes ??
+    skipSlowBytes:
+      given.skipSlowBytes ??
       Math.max(1, Math.floor((given.maxPendingBytes ?? DEFAULT_MESSAGING_OPTIONS.maxPendingBytes) / 2)),
   };
   for (const key of NUMERIC_KEYS) {
@@ -111,10 +111,10 @@ export function resolveMessagingOptions(options: Partial<MessagingOptions> = {})
   if (resolved.maxPayloadBytes > 0xffff_ffff - FRAME_OVERHEAD_BYTES) {
     throw optionError("maxPayloadBytes", "should be < 4 GiB", resolved.maxPayloadBytes);
   }
-  const slow = resolved.groupSlowBytes;
+  const slow = resolved.skipSlowBytes;
   if (!Number.isSafeInteger(slow) || slow < 1 || slow >= resolved.maxPendingBytes) {
     throw optionError(
-      "groupSlowBytes",
+      "skipSlowBytes",
       `should be an integer >= 1 and < maxPendingBytes (${resolved.maxPendingBytes})`,
       slow,
     );

@@ -36,7 +36,7 @@ async function share(member: FramedClient, publishers: readonly string[]): Promi
   return frames;
 }
 
-describe("cluster - queue groups across nodes", () => {
+describe("cluster - queue groups and responders across nodes", () => {
   test("3 members x 3 nodes get every message exactly once between them; local members first", {
     timeout: 60_000,
   }, async () => {
@@ -118,5 +118,44 @@ describe("cluster - queue groups across nodes", () => {
       ["after"],
     );
     assert.equal((await share(local, [boss.welcome!.nick])).length, 0);
+  });
+
+  test("requests with no local responder go to the other nodes' responders in turn", {
+    timeout: 60_000,
+  }, async () => {
+    const [a, b, c] = cluster.nodes as [Node, Node, Node];
+    const responders: FramedClient[] = [];
+    for (const node of [b, c]) {
+      const responder = cluster.track(await FramedClient.connect(node.port, `calc-${node.port}`));
+      responder.subscribe(1, "calc.rr", true);
+      await responder.flush();
+      responders.push(responder);
+    }
+    const asker = cluster.track(await FramedClient.connect(a.port, "asker"));
+    const answer = async (responder: FramedClient, count: number) => {
+      for (let n = 0; n < count; n++) {
+        const request = await responder.next("REQMSG");
+        const payload = Buffer.from(responder.welcome!.nick);
+        responder.send({ type: "RESPOND", token: request.token, status: 0, headers: [], payload });
+      }
+    };
+    const answering = Promise.all(responders.map((responder) => answer(responder, 10)));
+    for (let n = 1; n <= 20; n++) {
+      asker.send({
+        type: "REQ",
+        reqId: n,
+        name: "calc.rr",
+        timeoutMs: 10_000,
+        headers: [],
+        payload: Buffer.from(""),
+      });
+    }
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, (_, n) => asker.next("REPLY", (reply) => reply.reqId === n + 1, 20_000)),
+    );
+    await answering;
+    const counts = new Map<string, number>();
+    for (const reply of replies) counts.set(text(reply.payload), (counts.get(text(reply.payload)) ?? 0) + 1);
+    assert.deepEqual([...counts.values()], [10, 10], "ten each: round robin over the nodes, not at random");
   });
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { afterEach, describe, test } from "node:test";
 import type { Frame } from "../../src/protocol/frames.js";
-import { ErrCode, encodeFrame } from "../../src/protocol/frames.js";
+import { ErrCode, encodeFrame, ReplyStatus } from "../../src/protocol/frames.js";
 import { FramedClient, startTestServer, type TestServer, TextClient, text } from "../helpers/framed.js";
 
 type Gmsg = Extract<Frame, { type: "GMSG" }>;
@@ -257,5 +257,83 @@ describe("queue groups and text users", () => {
     } finally {
       client.close();
     }
+  });
+});
+
+/** Answers the next `count` requests with its own name; resolves with how many it answered. */
+async function answer(responder: FramedClient, count: number, name: string): Promise<number> {
+  for (let n = 0; n < count; n++) {
+    const request = await responder.next("REQMSG");
+    responder.send({
+      type: "RESPOND",
+      token: request.token,
+      status: 0,
+      headers: [],
+      payload: Buffer.from(name),
+    });
+  }
+  return count;
+}
+
+async function requests(requester: FramedClient, from: number, count: number): Promise<string[]> {
+  for (let n = 0; n < count; n++) {
+    requester.send({
+      type: "REQ",
+      reqId: from + n,
+      name: "work",
+      timeoutMs: 5000,
+      headers: [],
+      payload: Buffer.from("x"),
+    });
+  }
+  const answers: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const reply = await requester.next("REPLY", (frame) => frame.reqId === from + n);
+    assert.equal(reply.status, ReplyStatus.OK);
+    answers.push(text(reply.payload));
+  }
+  return answers;
+}
+
+describe("responder balancing", () => {
+  test("responders - one that falls behind is passed over, not cut off, and gets requests again after it reads", {
+    timeout: 60_000,
+  }, async () => {
+    const maxPendingBytes = 1024 * 1024;
+    const { handler } = await start({ maxPendingBytes });
+    let cutOff = 0;
+    handler.on("slowConsumer", () => cutOff++);
+    const stuck = await framed("stuck");
+    stuck.subscribe(1, "work", true);
+    stuck.subscribe(2, "flood");
+    await stuck.flush();
+    const busy = await framed("busy");
+    busy.subscribe(1, "work", true);
+    await busy.flush();
+    const publisher = await framed("flooder");
+    stuck.socket.pause();
+    const stuckPending = () => handler.connections().find((c) => c.nick === "stuck")?.pendingBytes ?? -1;
+    const payload = Buffer.alloc(16 * 1024, "f");
+    const burst = Buffer.concat(
+      Array.from({ length: 32 }, () => encodeFrame({ type: "PUB", topic: "flood", headers: [], payload })),
+    );
+    // Bounded: at most 64 MiB (loopback buffers take a few MiB before output waits in the server).
+    for (let round = 0; round < 128 && stuckPending() < maxPendingBytes / 2; round++) {
+      publisher.socket.write(burst);
+      await publisher.flush();
+    }
+    assert.ok(stuckPending() >= maxPendingBytes / 2, `the stuck responder fell behind (${stuckPending()})`);
+    const requester = await framed("asker");
+    const [answers] = await Promise.all([requests(requester, 1, 10), answer(busy, 10, "busy")]);
+    assert.deepEqual(answers, Array(10).fill("busy"), "every request went to the responder that keeps up");
+    assert.equal(cutOff, 0);
+    stuck.socket.resume();
+    await stuck.flush();
+    const [again] = await Promise.all([
+      requests(requester, 100, 10),
+      answer(stuck, 5, "stuck"),
+      answer(busy, 5, "busy"),
+    ]);
+    assert.equal(again.filter((name) => name === "stuck").length, 5, "back in the rotation");
   });
 });

@@ -10,7 +10,7 @@ import { SubscriptionIndex } from "../../protocol/subscriptions.js";
 import { isValidPattern } from "../../protocol/topics.js";
 import type { QueueGroupName } from "./bus.js";
 import { encodeGroup } from "./codec.js";
-import { ignore, type RedisLink } from "./redis-link.js";
+import { ignore, publishToOne, type RedisLink } from "./redis-link.js";
 import { GROUPS, SET_ENTRY } from "./redis-scripts.js";
 
 /** A group seen on other nodes, and which ones. */
@@ -76,22 +76,9 @@ export class RedisGroups {
     const cmd = this.#link.ready;
     if (group === undefined || cmd === undefined) return false;
     const first = group.next++ % group.nodes.length;
-    void this.#sendFrom(group.nodes, first, encodeGroup(name, pattern, frame));
+    // At most once: dropped if no node answers or Redis goes away meanwhile.
+    void publishToOne(this.#link, group.nodes, first, encodeGroup(name, pattern, frame));
     return true;
-  }
-
-  /** Tries the nodes in turn from `first`: PUBLISH counts receivers, 0 means that node is gone. */
-  async #sendFrom(nodes: readonly string[], first: number, message: Buffer): Promise<void> {
-    for (let tried = 0; tried < nodes.length; tried++) {
-      const cmd = this.#link.ready;
-      if (cmd === undefined) return; // at most once: dropped while Redis is away
-      const node = nodes[(first + tried) % nodes.length]!;
-      try {
-        if ((await cmd.publish(this.#link.names.nodeChannel(node), message)) > 0) return;
-      } catch {
-        return;
-      }
-    }
   }
 
   /** Reads the other nodes' groups again (one read at a time; a request meanwhile reads once more after). */

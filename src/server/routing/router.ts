@@ -45,8 +45,8 @@ export interface RouterOptions {
   readonly handlers: HandlerLookup;
   readonly defaultRequestTimeoutMs: number;
   readonly maxRequestTimeoutMs: number;
-  /** A queue-group member with this much output pending is skipped until it drains (below maxPending). */
-  readonly groupSlowBytes: number;
+  /** A queue-group member or responder with this much output pending is skipped until it drains. */
+  readonly skipSlowBytes: number;
   /** Guest nicknames are `<prefix>-N` (`guest`, `invitado`). */
   readonly guestPrefix: string;
   /** The other nodes; SINGLE_NODE when omitted. */
@@ -82,8 +82,9 @@ export class Router implements RouterInbound {
     this.#requests = new Requests(options.handlers, this.#remote, {
       defaultTimeoutMs: options.defaultRequestTimeoutMs,
       maxTimeoutMs: options.maxRequestTimeoutMs,
+      skipSlowBytes: options.skipSlowBytes,
     });
-    this.#groups = new QueueGroups(options.groupSlowBytes, this.#remote);
+    this.#groups = new QueueGroups(options.skipSlowBytes, this.#remote);
     this.#onMessage = options.onMessage;
     this.#wantsMessages = options.wantsMessages ?? (() => options.onMessage !== undefined);
     this.#onPresence = options.onPresence;
