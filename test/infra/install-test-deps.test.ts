@@ -124,6 +124,9 @@ test("install-test-deps - with every command present it succeeds without calling
   const dir = binDir("all-present", [...PRESENT, "tmux"], true);
   const outcome = await run(dir, false);
   assert.equal(outcome.code, 0, outcome.stderr);
-  assert.equal(outcome.stdout, "install-test-deps: python3 openssl tmux redis-server ip cc chromium present\n");
+  assert.equal(
+    outcome.stdout,
+    "install-test-deps: python3 openssl tmux redis-server ip cc chromium present\n",
+  );
   assert.equal(existsSync(join(root, "marks", "all-present")), false, "apt-get was called");
 });
