@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { Frame } from "../../src/protocol/frames.js";
+import { encodeFrame, type Frame } from "../../src/protocol/frames.js";
 import { FramedClient, text } from "../helpers/framed.js";
 import { clusterFixture, type Node, startNode } from "./helpers.js";
 
@@ -118,6 +118,59 @@ describe("cluster - queue groups and responders across nodes", () => {
       ["after"],
     );
     assert.equal((await share(local, [boss.welcome!.nick])).length, 0);
+  });
+
+  test("a member that falls behind is skipped, not cut off: its node hands the messages to a member elsewhere", {
+    timeout: 60_000,
+  }, async () => {
+    const far = await member(cluster.nodes[1]!, "far", "slowpokes");
+    // Started after the group exists elsewhere: the node reads the registry at start.
+    const node = await startNode(cluster.redis.url, ["--max-pending", "1048576", "--monitor", "0"]);
+    const [, monitorPort] = await node.process.waitFor(
+      /Live view on http:\/\/127\.0\.0\.1:(\d+)\//,
+      "stderr",
+    );
+    const pendingOf = async (nick: string) => {
+      const connz = (await (await fetch(`http://127.0.0.1:${monitorPort}/connz`)).json()) as {
+        connections: Array<{ nick: string; pendingBytes: number }>;
+      };
+      return connz.connections.find((entry) => entry.nick === nick)?.pendingBytes;
+    };
+    const stuck = await member(node, "stuck", "slowpokes");
+    stuck.subscribe(3, "flood");
+    await stuck.flush();
+    stuck.socket.pause();
+    const boss = await publisher(node, "boss-slow");
+    const payload = Buffer.alloc(16 * 1024, "f");
+    const burst = Buffer.concat(
+      Array.from({ length: 32 }, () => encodeFrame({ type: "PUB", topic: "flood", headers: [], payload })),
+    );
+    // Bounded: at most 64 MiB (loopback buffers take a few MiB before output waits in the server).
+    for (let round = 0; round < 128 && ((await pendingOf("stuck")) ?? 0) < 512 * 1024; round++) {
+      boss.socket.write(burst);
+      await boss.flush();
+    }
+    const behind = (await pendingOf("stuck")) ?? 0;
+    assert.ok(behind >= 512 * 1024, `the local member fell behind (${behind} bytes pending)`);
+    for (let n = 0; n < 10; n++) boss.publish("jobs", `slow-${n}`);
+    boss.publish("done", "");
+    assert.deepEqual(
+      (await share(far, [boss.welcome!.nick])).map((frame) => text(frame.payload)),
+      Array.from({ length: 10 }, (_, n) => `slow-${n}`),
+      "every message went to the member that keeps up, on the other node",
+    );
+    const done = encodeFrame({
+      type: "MSG",
+      private: false,
+      topic: "done",
+      from: boss.welcome!.nick,
+      headers: [],
+      payload: Buffer.alloc(0),
+    });
+    // At most its plain `done` was queued (the kernel may have taken a few bytes meanwhile, never more).
+    assert.ok(((await pendingOf("stuck")) ?? 0) <= behind + done.length, "no job was queued for it");
+    assert.equal(stuck.socket.destroyed, false, "skipped, not cut off");
+    await node.process.stop();
   });
 
   test("requests with no local responder go to the other nodes' responders in turn", {
