@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import WebSocket from "ws";
 import { Authenticator } from "../../src/auth/authenticator.js";
+import { createDevCa, issueServerCert } from "../../src/auth/certs.js";
 import { hashPassword } from "../../src/auth/passwords.js";
 import { emptyUsersFile } from "../../src/auth/users.js";
 import { connect, type EnchufeClient } from "../../src/client/client.js";
@@ -15,6 +16,7 @@ import type { IncomingRequest, Message } from "../../src/client/subscription.js"
 import type { WebSocketConstructor } from "../../src/client/websocket-like.js";
 import { isEnchufeError } from "../../src/errors.js";
 import { SecurityPolicy } from "../../src/server/security.js";
+import { TlsListener } from "../../src/transport/tls.js";
 import { failure } from "../helpers/errors.js";
 import { startServer, type WsTestServer } from "../websocket/helpers.js";
 
@@ -50,8 +52,12 @@ const WsClass: WebSocketConstructor = WebSocket;
 const NodeWebSocket = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
 
 /** Publish both ways between a WebSocket client and a TCP client, and a request from the WebSocket one. */
-async function speaksBothWays(ws: EnchufeClient, port: number): Promise<void> {
-  const tcp = await client({ port, name: "tcp" });
+async function speaksBothWays(
+  ws: EnchufeClient,
+  port: number,
+  tcpOptions: ClientOptionsInput = {},
+): Promise<void> {
+  const tcp = await client({ port, name: "tcp", ...tcpOptions });
   const onWs = ws.subscribe("news.>");
   const onTcp = tcp.subscribe("replies.*");
   const responder = tcp.respond("svc.double");
@@ -87,6 +93,26 @@ describe("client over WebSocket in Node", () => {
     const { port, url } = await server();
     const ws = await client({ url, name: "native" });
     await speaksBothWays(ws, port);
+  });
+
+  test("wss:// on a TLS port (the same certificate): encrypted, and an untrusted certificate is EWEBSOCKET", async () => {
+    const ca = await createDevCa();
+    const certificate = await issueServerCert(ca);
+    const tlsListener = new TlsListener({ cert: certificate.cert, key: certificate.key });
+    const { port } = await server({}, { createServer: () => tlsListener.createServer() });
+    const url = `wss://127.0.0.1:${port}/ws`;
+    // The ws package takes TLS options as a third argument: a subclass gives it the development CA.
+    class TrustingWebSocket extends WebSocket {
+      constructor(address: string, protocols: string | string[]) {
+        super(address, protocols, { ca: ca.cert });
+      }
+    }
+    const wss = await client({ url, webSocket: TrustingWebSocket });
+    assert.equal(wss.encrypted, true);
+    await speaksBothWays(wss, port, { tls: { ca: ca.cert } });
+    const untrusted = await failure(connect({ url, webSocket: WsClass, timeoutMs: 3000 }));
+    assert.equal(untrusted.code, "EWEBSOCKET");
+    assert.match(untrusted.message, /certificate/);
   });
 
   test("credentials go in HELLO over the WebSocket: accepted, and a wrong password is EAUTH", async () => {
