@@ -54,7 +54,10 @@ const HARNESS = `(async () => {
   const decoder = new TextDecoder();
   const subscription = client.subscribe("chat.>");
   (async () => {
-    for await (const m of subscription) add("received", m.topic + " " + m.from + " " + decoder.decode(m.payload));
+    for await (const m of subscription) {
+      const headers = m.headers.map(([key, value]) => " " + key + "=" + value).join("");
+      add("received", m.topic + " " + m.from + " " + decoder.decode(m.payload) + headers);
+    }
   })();
   await client.flush();
   window.t = { lib, client, until, ...lists };
@@ -120,9 +123,12 @@ describe("the browser client (/enchufe.js in chromium)", () => {
 
   test("a TCP client's publish reaches the page, and the page's publish reaches the TCP client", async () => {
     const node = await nodeClient("node");
-    node.publish("chat.room", "hola desde node ✓");
+    // A header that is not ASCII: the page's decoder checks it with the bundle's isUtf8 (the shim).
+    node.publish("chat.room", "hola desde node ✓", { headers: [["año", "niño ✓"]] });
     await page.evaluate(`window.t.until("received", "chat.room")`);
-    assert.deepEqual(await page.evaluate("window.t.received"), ["chat.room node hola desde node ✓"]);
+    assert.deepEqual(await page.evaluate("window.t.received"), [
+      "chat.room node hola desde node ✓ año=niño ✓",
+    ]);
 
     const fromPage = node.subscribe("page.>");
     await node.flush();
