@@ -21,6 +21,8 @@ const CLOSED = 3;
 const NORMAL_CLOSE = 1000;
 const GOING_AWAY = 1001;
 const UNSUPPORTED_DATA = 1003;
+/** The code a WebSocket reports when it closed without a close frame (RFC 6455 §7.1.5). */
+const ABNORMAL_CLOSE = 1006;
 
 function ignore(): void {}
 
@@ -49,7 +51,6 @@ export function dialWebSocket(options: ClientOptions): Promise<ClientTransport> 
   const socket = new WebSocketClass(url, FRAMED_SUBPROTOCOL);
   socket.binaryType = "arraybuffer";
   return new Promise((resolve, reject) => {
-    let why = "";
     const fail = (error: EnchufeError) => {
       cleanup();
       socket.onclose = null;
@@ -70,13 +71,16 @@ export function dialWebSocket(options: ClientOptions): Promise<ClientTransport> 
       socket.onerror = null;
     };
     signal?.addEventListener("abort", onAbort, { once: true });
+    // An error before the open fails the dial at once: a browser that blocks the URL (the page's
+    // Content-Security-Policy) fires 'error' and never 'close'. Browsers say nothing more; Node's
+    // WebSocket classes put the reason in `message`.
     socket.onerror = (event: { message?: unknown }) => {
-      // Browsers say nothing more; Node's WebSocket classes put the reason in `message`.
-      if (typeof event.message === "string") why = event.message;
+      const why = typeof event.message === "string" ? event.message : "";
+      fail(openError(url, { code: ABNORMAL_CLOSE, reason: "" }, why));
     };
     socket.onclose = (event: WebSocketCloseEvent) => {
       cleanup();
-      reject(openError(url, event, why));
+      reject(openError(url, event, ""));
     };
     socket.onopen = () => {
       cleanup();

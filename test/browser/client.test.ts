@@ -162,6 +162,15 @@ describe("the browser client (/enchufe.js in chromium)", () => {
     assert.deepEqual(none, ["EnchufeError", "ENORESPONDERS", true]);
   });
 
+  test("another server, which the page's CSP (connect-src 'self') blocks: EWEBSOCKET, not a timeout", async () => {
+    const other = await startServer(0);
+    servers.push(other.server);
+    const refused = await page.evaluate(`window.t.lib
+      .connect({ url: "ws://127.0.0.1:${other.port}/ws", reconnect: false })
+      .then(() => "connected", (error) => [error.code, error.details.address])`);
+    assert.deepEqual(refused, ["EWEBSOCKET", `ws://127.0.0.1:${other.port}/ws`]);
+  });
+
   test("after a restart on the same port the page reconnects, resubscribes, and sends what it kept (bounded)", async () => {
     await running.server.close();
     await page.evaluate(`window.t.until("events", "disconnected")`);

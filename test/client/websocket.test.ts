@@ -170,6 +170,18 @@ describe("client over WebSocket in Node", () => {
     assert.equal(error.details.address, `ws://127.0.0.1:${port}/nope`);
   });
 
+  test("a foreign Origin is refused by the server (403): EWEBSOCKET with the reason", async () => {
+    const { url } = await server();
+    class ForeignPage extends WebSocket {
+      constructor(address: string, protocols: string | string[]) {
+        super(address, protocols, { headers: { Origin: "https://elsewhere.example" } });
+      }
+    }
+    const error = await failure(connect({ url, webSocket: ForeignPage }));
+    assert.equal(error.code, "EWEBSOCKET");
+    assert.match(error.message, /403/);
+  });
+
   test("options: credentials in the URL, url beside host/port/tls, other schemes fail at start", async () => {
     const cases: Array<[ClientOptionsInput, RegExp]> = [
       [{ url: "ws://ana:s3cret@127.0.0.1:5000/ws" }, /options\.url should not carry credentials/],
