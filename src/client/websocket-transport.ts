@@ -20,7 +20,6 @@ const OPEN = 1;
 const CLOSED = 3;
 const NORMAL_CLOSE = 1000;
 const GOING_AWAY = 1001;
-const UNSUPPORTED_DATA = 1003;
 /** The code a WebSocket reports when it closed without a close frame (RFC 6455 §7.1.5). */
 const ABNORMAL_CLOSE = 1006;
 
@@ -158,11 +157,12 @@ class WebSocketTransport implements ClientTransport {
       this.receiver?.received(Buffer.from(data));
       return;
     }
-    // enchufe.v1 is binary only: a text message is the server's mistake (1003, as the server does).
+    // enchufe.v1 is binary only: a text message is the server's mistake. (The server would close with
+    // 1003; a browser's close() takes only 1000 or 3000-4999, so the reason says it.)
     this.#error = new EnchufeError("EPROTOCOL", "The server sent a text message on enchufe.v1", {
       details: { address: this.place.address },
     });
-    this.#socket.close(UNSUPPORTED_DATA, "enchufe.v1 is binary");
+    this.#socket.close(NORMAL_CLOSE, "enchufe.v1 is binary: a text message is not allowed");
   }
 
   #onClose(event: WebSocketCloseEvent): void {

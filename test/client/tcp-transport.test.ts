@@ -7,21 +7,12 @@ import { once } from "node:events";
 import net from "node:net";
 import { after, describe, test } from "node:test";
 import { connect } from "../../src/client/client.js";
-import { encodeFrame, PREFACE, PROTOCOL_VERSION } from "../../src/protocol/frames.js";
+import { PREFACE } from "../../src/protocol/frames.js";
 import { TLS_REQUIRED_LINE } from "../../src/transport/tls.js";
 import { failure } from "../helpers/errors.js";
+import { welcomeFrame } from "./welcome.js";
 
-const WELCOME = encodeFrame({
-  type: "WELCOME",
-  version: PROTOCOL_VERSION,
-  clientId: "1",
-  nick: "probe",
-  serverName: "scripted",
-  maxPayload: 1024,
-  maxPending: 1024 * 1024,
-  pingIntervalMs: 0,
-  idleTimeoutMs: 0,
-});
+const WELCOME = welcomeFrame("scripted");
 
 const servers: net.Server[] = [];
 after(async () => {
