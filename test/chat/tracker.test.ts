@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { ChatTracker } from "../../src/cli/chat/tracker.js";
+import { ChatTracker } from "../../src/chat/tracker.js";
 
 describe("ChatTracker", () => {
   test("tracks nick and room from a Spanish server's confirmations; own lines wait for the commands before them", () => {
