@@ -1,6 +1,7 @@
 /** The greeting server's options: one typed interface, one set of defaults, validated once and frozen. */
 import type { Server } from "node:net";
 import { optionError } from "../errors.js";
+import type { Lang } from "../i18n/lang.js";
 import type { Connection } from "../transport/connection.js";
 import type { WebSocketConnection, WebSocketKind } from "../transport/websocket-connection.js";
 import { defaultWebRoot } from "./web-assets.js";
@@ -71,6 +72,11 @@ export interface ServerOptions {
    * `/enchufe.js`): the package's own dist/web by default; null serves none (only `/ws`).
    */
   readonly webRoot: string | null;
+  /**
+   * The language of the chat page (`/settings.json` tells the page): "es" or "en", or null to let each
+   * browser pick its user's language. The CLI sets it when --lang (or ENCHUFE_LANG) was given.
+   */
+  readonly pageLang: Lang | null;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = Object.freeze({
@@ -83,6 +89,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = Object.freeze({
   wsOrigins: [],
   httpHandshakeTimeoutMs: 10_000,
   webRoot: defaultWebRoot(),
+  pageLang: null,
 });
 
 const MODES: readonly ServerMode[] = ["once", "greet-only", "session"];
@@ -135,6 +142,9 @@ export function resolveServerOptions(options: Partial<ServerOptions> = {}): Serv
   }
   if (merged.webRoot !== null && (typeof merged.webRoot !== "string" || merged.webRoot.length === 0)) {
     throw optionError("webRoot", "should be a folder path, or null to serve no web files", merged.webRoot);
+  }
+  if (merged.pageLang !== null && merged.pageLang !== "es" && merged.pageLang !== "en") {
+    throw optionError("pageLang", 'should be "es", "en", or null (the browser\'s language)', merged.pageLang);
   }
   return Object.freeze({ ...merged, wsOrigins: Object.freeze([...merged.wsOrigins]) });
 }

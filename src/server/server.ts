@@ -54,6 +54,7 @@ export class EnchufeServer extends EventEmitter {
             origins: this.options.wsOrigins,
             handshakeTimeoutMs: this.options.httpHandshakeTimeoutMs,
             webRoot: this.options.webRoot,
+            pageLang: this.options.pageLang,
           })
         : undefined;
   }
