@@ -110,6 +110,10 @@ describe("web files on the messaging port", () => {
       await spanish.close();
     }
     assert.throws(
+      () => resolveServerOptions({ sniffDeadlineMs: -1 }),
+      (error: unknown) => isEnchufeError(error, "EOPTION") && /sniffDeadlineMs/.test(String(error)),
+    );
+    assert.throws(
       () => resolveServerOptions({ pageLang: "fr" as "es" }),
       (error: unknown) => isEnchufeError(error, "EOPTION") && /pageLang/.test(String(error)),
     );
