@@ -8,9 +8,13 @@ import { build } from "esbuild";
 const OUT = "dist/web";
 
 /** URL path → bundled TypeScript entry. */
-const BUNDLES = [];
+const BUNDLES = [{ path: "/chat.js", entry: "src/web/chat/main.ts", file: "chat.js" }];
 /** URL path → file copied as it is. */
-const FILES = [];
+const FILES = [
+  { path: "/", source: "src/web/chat/index.html" },
+  { path: "/chat.css", source: "src/web/chat/chat.css" },
+  { path: "/favicon.svg", source: "src/web/chat/favicon.svg" },
+];
 
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
