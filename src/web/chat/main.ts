@@ -46,7 +46,7 @@ class ChatPage {
   /** Answers still due to the page's own /who and /rooms (not shown). */
   #whoDue = 0;
   #roomsDue = 0;
-  #roomsSoon = false;
+  #refreshSoon = false;
   #shownRoom = "";
   #shownNick: string | undefined;
 
@@ -133,12 +133,16 @@ class ChatPage {
     if (this.#link.query("/rooms")) this.#roomsDue++;
   }
 
-  /** Asks /rooms once for a burst of presence notices. */
-  #roomsChanged(): void {
-    if (this.#roomsSoon) return;
-    this.#roomsSoon = true;
+  /**
+   * Asks /who and /rooms once for a burst of presence notices: a user who never spoke is announced
+   * by no join (docs/PROTOCOL.md §6.5), so the notices alone cannot keep the lists exact.
+   */
+  #presenceChanged(): void {
+    if (this.#refreshSoon) return;
+    this.#refreshSoon = true;
     setTimeout(() => {
-      this.#roomsSoon = false;
+      this.#refreshSoon = false;
+      this.#who();
       this.#askRooms();
     }, 200);
   }
@@ -192,14 +196,15 @@ class ChatPage {
       case "joined":
         if (notice.room === this.#link.room && !this.#has(notice.nick)) this.#members.push(notice.nick);
         this.#members.sort();
-        this.#roomsChanged();
+        this.#presenceChanged();
         break;
       case "left":
         this.#members = this.#members.filter((nick) => nick.toLowerCase() !== notice.nick.toLowerCase());
-        this.#roomsChanged();
+        this.#presenceChanged();
         break;
       case "renamed":
         this.#members = this.#members.map((nick) => (nick === notice.old ? notice.nick : nick)).sort();
+        this.#presenceChanged();
         break;
       case "privateSent":
       case "noSuchUser": {
