@@ -9,6 +9,7 @@ type Key =
   | "web.status.connecting"
   | "web.status.connected"
   | "web.status.reconnecting"
+  | "web.status.left"
   | "web.nick.label"
   | "web.nick.button"
   | "web.nick.guest"
@@ -40,6 +41,7 @@ export const webChat = {
     "web.status.connecting": "Conectando…",
     "web.status.connected": "Conectado",
     "web.status.reconnecting": "Sin conexión: reintento {attempt} en {seconds} s…",
+    "web.status.left": "Has salido del chat (/quit): recarga la página para volver",
     "web.nick.label": "Tu nick",
     "web.nick.button": "Cambiar",
     "web.nick.guest": "(invitado)",
@@ -70,6 +72,7 @@ export const webChat = {
     "web.status.connecting": "Connecting…",
     "web.status.connected": "Connected",
     "web.status.reconnecting": "Connection lost: attempt {attempt} in {seconds} s…",
+    "web.status.left": "You left the chat (/quit): reload the page to come back",
     "web.nick.label": "Your nick",
     "web.nick.button": "Change",
     "web.nick.guest": "(guest)",

@@ -286,6 +286,14 @@ describe("the web chat page in a real browser", () => {
       assert.deepEqual(await members(dora), ["dora (you)", "eve"]);
       eve.write("welcome back\n");
       await logShows(dora, "message", "den eve: welcome back");
+      // /quit is the user's wish: the server's close is then no reason to reconnect.
+      await say(dora, "/quit");
+      await eve.line("* dora left den");
+      await dora.page.waitForSelector('#status[data-state="left"]');
+      assert.equal(
+        await dora.page.textContent("#status"),
+        "You left the chat (/quit): reload the page to come back",
+      );
     } finally {
       await dora.context.close();
     }

@@ -23,7 +23,8 @@ const MAX_QUEUED_LINES = 100;
 export type LinkState =
   | { readonly kind: "connecting" }
   | { readonly kind: "connected" }
-  | { readonly kind: "reconnecting"; readonly attempt: number; readonly delayMs: number };
+  | { readonly kind: "reconnecting"; readonly attempt: number; readonly delayMs: number }
+  | { readonly kind: "left" };
 
 export interface LinkEvents {
   /** Lines to show, in order; `setUp` when the last of them answered the setup. */
@@ -43,6 +44,8 @@ export class PageLink {
   #greeted = false;
   /** The next line is the connection's first: the greeting. */
   #firstLine = false;
+  /** The user sent /quit: the server's close is no reason to reconnect. */
+  #leaving = false;
 
   constructor(url: string, wanted: { nick?: string; room?: string; lang: Lang }, events: LinkEvents) {
     this.#url = url;
@@ -72,6 +75,7 @@ export class PageLink {
 
   /** Sends a line the user typed, or queues it while reconnecting. */
   send(line: string): void {
+    if (/^\/quit\b/i.test(line.trim())) this.#leaving = true;
     if (!this.#open || this.#socket === undefined) {
       this.#queued.push(line);
       if (this.#queued.length > MAX_QUEUED_LINES) this.#queued.shift();
@@ -130,6 +134,10 @@ export class PageLink {
     if (this.#socket !== socket) return;
     this.#socket = undefined;
     this.#open = false;
+    if (this.#leaving) {
+      this.#events.state({ kind: "left" });
+      return;
+    }
     this.#attempt++;
     const delayMs = backoffDelay(PAGE_RECONNECT, this.#attempt, Math.random);
     this.#events.state({ kind: "reconnecting", attempt: this.#attempt, delayMs });

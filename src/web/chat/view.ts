@@ -82,7 +82,13 @@ export class ChatView {
             attempt: state.attempt,
             seconds: (state.delayMs / 1000).toFixed(1),
           })
-        : this.text(state.kind === "connected" ? "web.status.connected" : "web.status.connecting");
+        : this.text(
+            state.kind === "connected"
+              ? "web.status.connected"
+              : state.kind === "left"
+                ? "web.status.left"
+                : "web.status.connecting",
+          );
   }
 
   /** Appends entries to the log, keeping the view at the bottom if it was there. */
