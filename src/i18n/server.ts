@@ -32,6 +32,8 @@ export const server = {
       "! sala no válida: {room} (letras, dígitos, '_', '-', partes separadas por '.')",
     "server.error.noSuchUser": "! no hay nadie conectado con el nick {nick}",
     "server.error.lineTooLong": "! línea demasiado larga (máximo {max} bytes): se cierra la conexión",
+    "server.error.lateHttp":
+      "! esto es una petición HTTP que llegó después del saludo: abre la página en el navegador otra vez (o envía la petición en cuanto conectes); se cierra la conexión",
     "server.error.flood": "! demasiadas líneas seguidas: se cierra la conexión",
     "server.error.idle": "! sin actividad durante demasiado tiempo: se cierra la conexión",
     "server.error.tooManyFromAddress":
@@ -83,6 +85,8 @@ export const server = {
     "server.error.roomInvalid": "! invalid room: {room} (letters, digits, '_', '-', parts separated by '.')",
     "server.error.noSuchUser": "! nobody is connected with the nick {nick}",
     "server.error.lineTooLong": "! line too long (at most {max} bytes): closing the connection",
+    "server.error.lateHttp":
+      "! this is an HTTP request that came after the greeting: load the page in the browser again (or send the request as soon as you connect); closing the connection",
     "server.error.flood": "! too many lines in a row: closing the connection",
     "server.error.idle": "! idle for too long: closing the connection",
     "server.error.tooManyFromAddress": "! too many connections from your address; close some and try again",
@@ -129,6 +133,7 @@ export const server = {
   | "server.error.roomInvalid"
   | "server.error.noSuchUser"
   | "server.error.lineTooLong"
+  | "server.error.lateHttp"
   | "server.error.flood"
   | "server.error.idle"
   | "server.error.tooManyFromAddress"
