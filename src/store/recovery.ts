@@ -91,16 +91,16 @@ export async function recoverSegment(
       if (damaged) index.markLost(message.position - 1, message.time);
       damaged = false;
       lastTime = message.time;
-      const record = Buffer.from(buffer.subarray(step.offset, step.end));
-      const payloadStart = record.length - message.payload.byteLength;
+      // The payload stays a view of the segment's bytes (no copy per record): a segment read back
+      // stays in memory while it holds a kept record, as its file stays on disk.
       const entry: HistoryEntry = {
         position: message.position,
         time: message.time,
         topic: message.topic,
         from: message.from,
         headers: message.headers,
-        payload: record.subarray(payloadStart),
-        size: record.length,
+        payload: message.payload,
+        size: step.end - step.offset,
         segment: base,
       };
       counts.added(base);
