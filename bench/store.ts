@@ -111,7 +111,7 @@ if (sqlite !== undefined) {
 }
 
 console.log(
-  `\nAppends per second (${PAYLOAD.length} B payloads, ${TOPICS.length} topics, ${SECONDS} s each)`,
+  `\nAppends per second (${PAYLOAD.length} B payloads, ${TOPICS.length} topics, median of ${REPETITIONS} runs of ${SECONDS} s)`,
 );
 printTable(["store", "100 a turn", "1 a turn"], rows);
 

@@ -194,10 +194,10 @@ export async function openFileHistoryStore(
       truncated: [],
     };
     let goodSize = 0;
-    for (const base of bases) {
+    for (const [i, base] of bases.entries()) {
       file = segmentName(base);
       counts.live.set(base, 0);
-      goodSize = await recoverSegment(directory, base, index, findings, counts);
+      goodSize = await recoverSegment(directory, base, index, findings, counts, bases[i + 1]);
     }
     const last = bases[bases.length - 1];
     let active: ActiveSegment;

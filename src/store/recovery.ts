@@ -61,7 +61,9 @@ const MIN_RECORD_BYTES = RECORD_HEADER_BYTES + MIN_BODY_BYTES;
 /**
  * Reads segment `base` into `index` and returns the size of its good part (where writing may go on).
  * A torn tail is truncated; its bytes may have held records that readers were sent live, so their
- * positions are marked lost and skipped, never given to another message.
+ * positions are marked lost and skipped, never given to another message. In the last segment that is
+ * as many positions as the bytes could hold; before another segment, any positions missing below its
+ * first one (marked when that segment is read).
  */
 export async function recoverSegment(
   directory: string,
@@ -69,6 +71,7 @@ export async function recoverSegment(
   index: HistoryIndex,
   findings: RecoveryFindings,
   counts: { added(segment: number): void },
+  nextBase: number | undefined,
 ): Promise<number> {
   const file = segmentName(base);
   const path = join(directory, file);
@@ -114,7 +117,7 @@ export async function recoverSegment(
       findings.truncated.push({ file, offset: step.offset, bytes: step.end - step.offset });
       await truncate(path, step.offset);
       const couldHold = Math.ceil((step.end - step.offset) / MIN_RECORD_BYTES);
-      index.markLost(index.lastPosition + couldHold, lastTime);
+      if (nextBase === undefined) index.markLost(index.lastPosition + couldHold, lastTime);
       return step.offset;
     }
   }

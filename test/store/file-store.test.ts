@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { open as fsOpen } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, test } from "node:test";
 import { isEnchufeError } from "../../src/errors.js";
@@ -94,6 +95,27 @@ test("recovery - a torn tail is truncated at the last good record, reported, and
   assert.equal(store.read(">", { from: next }).complete, true);
 });
 
+test("recovery - a torn tail in an older segment is truncated; the newer segments are all served", async () => {
+  const path = directory();
+  const first = await open(path, { segmentBytes: 4096 });
+  await fill(first.store, 300);
+  await first.store.close();
+  const names = segments(path);
+  assert.ok(names.length >= 2);
+  const older = join(path, names[0]!);
+  const size = statSync(older).size;
+  appendFileSync(older, Buffer.from([0, 0, 0, 40, 1, 2, 3]));
+  const { store, report } = await open(path, { segmentBytes: 4096 });
+  assert.deepEqual(report.truncated, [{ file: names[0], offset: size, bytes: 7 }]);
+  assert.equal(report.outOfOrder, 0);
+  assert.deepEqual(
+    payloads(store),
+    Array.from({ length: 300 }, (_, i) => `m${i + 1}`),
+  );
+  assert.equal(store.read(">", { from: 1 }).complete, true, "no position is missing");
+  assert.equal(store.append("t.0", Buffer.from("m301")), 301);
+});
+
 test("recovery - a damaged record in the middle is skipped and reported; the rest is served", async () => {
   const path = directory();
   const first = await open(path);
@@ -175,6 +197,29 @@ test("epoch - a wiped history (segments gone) gets a new epoch; a lost epoch fil
   assert.equal(third.report.newEpoch, "missing-segments");
   assert.notEqual(third.store.epoch, second.store.epoch);
   assert.equal(third.store.append("t", Buffer.from("again")), 1);
+});
+
+test("group commit - the appends of one turn go to the file in one writev", async () => {
+  const path = directory();
+  const { store } = await open(path);
+  const probe = await fsOpen(join(path, "probe"), "w");
+  const prototype = Object.getPrototypeOf(probe) as { writev: (...args: unknown[]) => Promise<unknown> };
+  await probe.close();
+  const writev = prototype.writev;
+  const calls: number[] = [];
+  prototype.writev = function (this: unknown, ...args: unknown[]) {
+    calls.push((args[0] as unknown[]).length);
+    return writev.apply(this, args);
+  };
+  try {
+    for (let turn = 0; turn < 3; turn++) {
+      for (let i = 0; i < 50; i++) store.append("t", Buffer.from("x"));
+      await store.committed();
+    }
+  } finally {
+    prototype.writev = writev;
+  }
+  assert.deepEqual(calls, [50, 50, 50]);
 });
 
 for (const fsync of ["always", 5, "never"] as const) {
