@@ -8,7 +8,16 @@ import { mkdir, open, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { EnchufeError } from "../errors.js";
 import type { Headers } from "../protocol/wire.js";
-import { listSegments, readEpoch, segmentName, storeError, syncDirectory, writeNewEpoch } from "./files.js";
+import {
+  acquireLock,
+  listSegments,
+  readEpoch,
+  releaseLock,
+  segmentName,
+  storeError,
+  syncDirectory,
+  writeNewEpoch,
+} from "./files.js";
 import {
   type DropListener,
   type HistoryEntry,
@@ -122,6 +131,7 @@ export class FileHistoryStore
     this.#closed = true;
     await this.#writer!.close();
     await Promise.all(this.#removals);
+    await releaseLock(this.directory);
   }
 
   // WriterEvents
@@ -175,8 +185,11 @@ export async function openFileHistoryStore(
   const settings = fileStoreOptions(options);
   const directory = settings.directory;
   let file = directory;
+  let locked = false;
   try {
     await mkdir(directory, { recursive: true });
+    const staleLock = await acquireLock(directory);
+    locked = true;
     const bases = await listSegments(directory);
     let epoch = await readEpoch(directory);
     let newEpoch: RecoveryReport["newEpoch"];
@@ -233,10 +246,12 @@ export async function openFileHistoryStore(
       truncated: findings.truncated,
       outOfOrder: findings.outOfOrder,
       removedSegments,
+      staleLock,
       durationMs: performance.now() - started,
     };
     return { store, report };
   } catch (error) {
+    if (locked) await releaseLock(directory);
     throw storeError(error, directory, file);
   }
 }

@@ -3,12 +3,13 @@
  * directory fsync, and Node's file errors turned into EnchufeError ESTOREFULL / ESTORE.
  */
 import { randomBytes } from "node:crypto";
-import { open, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { open, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { EnchufeError } from "../errors.js";
 
 const SEGMENT_NAME = /^(\d{20})\.log$/;
 export const EPOCH_FILE = "epoch";
+export const LOCK_FILE = "lock";
 
 /** A segment's file name: its first position, zero-padded so names sort in position order. */
 export function segmentName(base: number): string {
@@ -60,6 +61,50 @@ export async function syncDirectory(directory: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** True when a process with this pid runs (EPERM: it runs, as another user). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Makes this process the one writer of `directory`: creates `lock` holding our pid. A lock left by a
+ * process that no longer runs (a crash, kill -9) is taken over; its pid is returned. A lock held by a
+ * running process fails with ESTORELOCKED: two writers would interleave their records.
+ */
+export async function acquireLock(directory: string): Promise<number | undefined> {
+  const path = join(directory, LOCK_FILE);
+  let stale: number | undefined;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(path, `${process.pid}\n`, { flag: "wx" });
+      return stale;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const pid = Number((await readFile(path, "utf8").catch(() => "")).trim());
+    if (Number.isSafeInteger(pid) && pid > 0 && running(pid)) {
+      throw new EnchufeError("ESTORELOCKED", `The history in ${directory} is in use by process ${pid}`, {
+        details: { directory, pid, file: path },
+      });
+    }
+    stale = pid;
+    await unlink(path).catch(() => undefined);
+  }
+  throw new EnchufeError("ESTORELOCKED", `The history in ${directory} is being opened by another process`, {
+    details: { directory, pid: "?", file: path },
+  });
+}
+
+/** Removes our lock (on close). */
+export async function releaseLock(directory: string): Promise<void> {
+  await unlink(join(directory, LOCK_FILE)).catch(() => undefined);
 }
 
 const FULL_CODES = new Set(["ENOSPC", "EFBIG", "EDQUOT"]);

@@ -41,6 +41,8 @@ export interface RecoveryReport {
   readonly outOfOrder: number;
   /** Segments removed on open because the limits left nothing in them. */
   readonly removedSegments: number;
+  /** The pid in a lock file left by a process that no longer runs (a crash), taken over; else undefined. */
+  readonly staleLock: number | undefined;
   readonly durationMs: number;
 }
 

@@ -46,6 +46,7 @@ for (const fsync of ["1000", "always"]) {
     });
     cleanups.push(() => store.close());
     assert.deepEqual(report.skipped, []);
+    assert.equal(report.staleLock, child.child.pid, "the killed writer's lock is taken over");
     const messages = store.read(">", { from: 1 }).messages;
     assert.ok(messages.length >= acked, `${messages.length} kept, ${acked} acknowledged`);
     for (let position = 1; position <= acked; position++) {

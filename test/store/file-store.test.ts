@@ -4,6 +4,7 @@
  * and a directory that cannot be used.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { open as fsOpen } from "node:fs/promises";
 import { join } from "node:path";
@@ -235,6 +236,31 @@ for (const fsync of ["always", 5, "never"] as const) {
     assert.equal(payloads(again.store).length, 200);
   });
 }
+
+test("lock - a second writer of a directory in use fails with ESTORELOCKED; after close it opens", async () => {
+  const path = directory();
+  const { store } = await open(path);
+  await assert.rejects(
+    openFileHistoryStore({ directory: path }),
+    (error) => isEnchufeError(error, "ESTORELOCKED") && error.details.pid === process.pid,
+  );
+  await store.close();
+  const again = await open(path);
+  assert.equal(again.report.staleLock, undefined);
+});
+
+test("lock - a lock left by a process that no longer runs is taken over and reported", async () => {
+  const path = directory();
+  await (await open(path)).store.close();
+  const ended = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+    encoding: "utf8",
+  });
+  const pid = Number(ended.stdout);
+  writeFileSync(join(path, "lock"), `${pid}\n`);
+  const { report } = await open(path);
+  assert.equal(report.staleLock, pid);
+  assert.equal(readFileSync(join(path, "lock"), "utf8").trim(), String(process.pid));
+});
 
 test("open - a path that is a file fails with ESTORE naming it; bad options fail with EOPTION", async () => {
   const path = join(directory(), "not-a-directory");
