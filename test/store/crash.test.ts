@@ -13,7 +13,7 @@ import { Running } from "../helpers/cli.js";
 import { temporaryDirectory, text } from "./helpers.js";
 
 const CHILD = fileURLToPath(new URL("./store-child.ts", import.meta.url));
-const cleanups: Array<() => Promise<unknown> | void> = [];
+const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
