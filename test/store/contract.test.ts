@@ -6,9 +6,8 @@ import assert from "node:assert/strict";
 import { afterEach, describe, test } from "node:test";
 import fc from "fast-check";
 import { isEnchufeError } from "../../src/errors.js";
-import { matchTopic } from "../../src/protocol/topics.js";
 import type { HistoryStart, HistoryStore } from "../../src/store/index.js";
-import { fileKind, memoryKind, type StoreKind, text } from "./helpers.js";
+import { expectedRead, fileKind, type ModelMessage, memoryKind, type StoreKind, text } from "./helpers.js";
 
 for (const kind of [memoryKind(), fileKind()] as StoreKind[]) {
   describe(`${kind.name} history store`, () => {
@@ -199,13 +198,13 @@ for (const kind of [memoryKind(), fileKind()] as StoreKind[]) {
       );
       await fc.assert(
         fc.asyncProperty(
-          fc.array(operation, { maxLength: 60 }),
+          fc.array(operation, { minLength: 20, maxLength: 60 }),
           fc.integer({ min: 1, max: 5 }),
           async (ops, perTopic) => {
             let clock = 0;
             const limits = { perTopic, now: () => clock };
             let store: HistoryStore = await kind.open(limits);
-            let model: Array<{ position: number; topic: string; time: number; payload: string }> = [];
+            let model: ModelMessage[] = [];
             try {
               for (const step of ops) {
                 if (step.op === "append") {
@@ -234,38 +233,20 @@ for (const kind of [memoryKind(), fileKind()] as StoreKind[]) {
 
 function checkRead(
   store: HistoryStore,
-  model: ReadonlyArray<{ position: number; topic: string; time: number; payload: string }>,
+  model: readonly ModelMessage[],
   perTopic: number,
   pattern: string,
   start: HistoryStart,
   limit: number | undefined,
 ): void {
-  const kept = model.filter(
-    (m) => model.filter((n) => n.topic === m.topic && n.position > m.position).length < perTopic,
-  );
-  const dropped = model.filter((m) => !kept.includes(m) && matchTopic(pattern, m.topic));
-  const matching = kept.filter((m) => matchTopic(pattern, m.topic));
-  let expected: typeof matching;
-  let complete: boolean;
-  if ("last" in start) {
-    expected = matching.slice(-start.last);
-    complete = expected.length === start.last || dropped.length === 0;
-  } else if ("from" in start) {
-    expected = matching.filter((m) => m.position >= start.from);
-    complete = !dropped.some((m) => m.position >= start.from);
-  } else {
-    expected = matching.filter((m) => m.time >= start.sinceTime);
-    complete = !dropped.some((m) => m.time >= start.sinceTime);
-  }
-  const more = limit !== undefined && expected.length > limit;
-  if (more) expected = expected.slice(0, limit);
+  const expected = expectedRead(model, perTopic, pattern, start, limit);
   const read = store.read(pattern, start, limit);
   const label = `${pattern} ${JSON.stringify(start)} limit ${limit}`;
   assert.deepEqual(
     read.messages.map((m) => [m.position, m.topic, text(m.payload)]),
-    expected.map((m) => [m.position, m.topic, m.payload]),
+    expected.messages.map((m) => [m.position, m.topic, m.payload]),
     label,
   );
-  assert.equal(read.complete, complete, `complete: ${label}`);
-  assert.equal(read.more, more, `more: ${label}`);
+  assert.equal(read.complete, expected.complete, `complete: ${label}`);
+  assert.equal(read.more, expected.more, `more: ${label}`);
 }

@@ -5,14 +5,24 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
+import {
+  appendFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { open as fsOpen } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, test } from "node:test";
+import fc from "fast-check";
 import { isEnchufeError } from "../../src/errors.js";
-import { type FileHistoryStore, openFileHistoryStore } from "../../src/store/index.js";
+import { type FileHistoryStore, openFileHistoryStore, type StoreWarning } from "../../src/store/index.js";
 import type { FileStoreOptions } from "../../src/store/options.js";
-import { temporaryDirectory, text } from "./helpers.js";
+import { expectedRead, type ModelMessage, temporaryDirectory, text } from "./helpers.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -172,6 +182,26 @@ test("retention - whole segments are removed once the limits keep nothing in the
   assert.equal(segments(path).length, 1);
 });
 
+test("retention - a segment that cannot be removed is a warning event, not a crash", async () => {
+  const path = directory();
+  const { store } = await open(path, { segmentBytes: 4096, perTopic: 1 });
+  store.append("quiet", Buffer.from("keeps the first segment"));
+  await fill(store, 300, () => "busy");
+  const first = segments(path)[0]!;
+  assert.equal(first, "00000000000000000001.log");
+  // Something put a directory where the segment was: unlink fails (EISDIR) when retention removes it.
+  rmSync(join(path, first));
+  mkdirSync(join(path, first));
+  const warned = once(store, "warning");
+  store.append("quiet", Buffer.from("drops the old one"));
+  const [warning] = (await warned) as [StoreWarning];
+  assert.equal(warning.kind, "remove-segment");
+  assert.equal(warning.file, first);
+  assert.ok(isEnchufeError(warning.error, "ESTORE"));
+  assert.equal(await store.committed(), 302);
+  assert.equal(store.read("quiet", { last: 1 }).messages[0]!.position, 302);
+});
+
 test("retention - maxBytes bounds the disk used to about the limit plus one segment", async () => {
   const path = directory();
   const { store } = await open(path, { segmentBytes: 8192, maxBytes: 32_768 });
@@ -200,27 +230,77 @@ test("epoch - a wiped history (segments gone) gets a new epoch; a lost epoch fil
   assert.equal(third.store.append("t", Buffer.from("again")), 1);
 });
 
+type FileHandleMethod = (...args: unknown[]) => Promise<unknown>;
+
+/**
+ * Counts the calls of one FileHandle method (on its prototype: every handle) with `observe`, until the
+ * test ends; the real method still runs. The file system itself is never faked.
+ */
+async function watchFileHandle(
+  path: string,
+  method: "writev" | "datasync",
+  observe: (args: unknown[]) => void,
+) {
+  const probe = await fsOpen(join(path, "probe"), "w");
+  const prototype = Object.getPrototypeOf(probe) as Record<string, FileHandleMethod>;
+  await probe.close();
+  const original = prototype[method]!;
+  prototype[method] = function (this: unknown, ...args: unknown[]) {
+    observe(args);
+    return original.apply(this, args);
+  };
+  cleanups.push(() => {
+    prototype[method] = original;
+  });
+}
+
 test("group commit - the appends of one turn go to the file in one writev", async () => {
   const path = directory();
   const { store } = await open(path);
-  const probe = await fsOpen(join(path, "probe"), "w");
-  const prototype = Object.getPrototypeOf(probe) as { writev: (...args: unknown[]) => Promise<unknown> };
-  await probe.close();
-  const writev = prototype.writev;
   const calls: number[] = [];
-  prototype.writev = function (this: unknown, ...args: unknown[]) {
-    calls.push((args[0] as unknown[]).length);
-    return writev.apply(this, args);
-  };
-  try {
-    for (let turn = 0; turn < 3; turn++) {
-      for (let i = 0; i < 50; i++) store.append("t", Buffer.from("x"));
-      await store.committed();
-    }
-  } finally {
-    prototype.writev = writev;
+  await watchFileHandle(path, "writev", (args) => calls.push((args[0] as unknown[]).length));
+  for (let turn = 0; turn < 3; turn++) {
+    for (let i = 0; i < 50; i++) store.append("t", Buffer.from("x"));
+    await store.committed();
   }
   assert.deepEqual(calls, [50, 50, 50]);
+});
+
+test("fsync always - each commit is fdatasynced before it resolves", async () => {
+  const path = directory();
+  const { store } = await open(path, { fsync: "always" });
+  const events: string[] = [];
+  await watchFileHandle(path, "writev", () => events.push("write"));
+  await watchFileHandle(path, "datasync", () => events.push("sync"));
+  for (let turn = 0; turn < 2; turn++) {
+    store.append("t", Buffer.from("x"));
+    await store.committed();
+    events.push("resolved");
+  }
+  assert.deepEqual(events, ["write", "sync", "resolved", "write", "sync", "resolved"]);
+});
+
+test("fsync <ms> - a commit resolves after the write, and an fdatasync follows within the interval", async () => {
+  const path = directory();
+  const { store } = await open(path, { fsync: 20 });
+  const events: string[] = [];
+  let synced: () => void = () => {};
+  const sync = new Promise<void>((resolve) => {
+    synced = resolve;
+  });
+  await watchFileHandle(path, "writev", () => events.push("write"));
+  await watchFileHandle(path, "datasync", () => {
+    events.push("sync");
+    synced();
+  });
+  // The store's sync timer is unref'd (it never keeps a process alive); this one keeps the test's.
+  const keepAlive = setInterval(() => {}, 60_000);
+  cleanups.push(() => clearInterval(keepAlive));
+  store.append("t", Buffer.from("x"));
+  await store.committed();
+  events.push("resolved");
+  await sync;
+  assert.deepEqual(events, ["write", "resolved", "sync"]);
 });
 
 for (const fsync of ["always", 5, "never"] as const) {
@@ -274,5 +354,61 @@ test("open - a path that is a file fails with ESTORE naming it; bad options fail
   );
   await assert.rejects(openFileHistoryStore({ directory: directory(), perTopic: 0 }), (error) =>
     isEnchufeError(error, "EOPTION"),
+  );
+});
+
+test("property - small segments, retention and restarts: reads give the model's kept messages, never complete over a gap", async () => {
+  const topics = ["a", "a.b", "b"];
+  const operation = fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        op: fc.constant("append" as const),
+        topic: fc.constantFrom(...topics),
+        size: fc.nat(1200),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("restart" as const) }) },
+  );
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(operation, { minLength: 40, maxLength: 100 }),
+      fc.integer({ min: 1, max: 3 }),
+      async (ops, perTopic) => {
+        const path = directory();
+        let clock = 0;
+        const options = { perTopic, segmentBytes: 4096, now: () => clock };
+        let { store } = await open(path, options);
+        const model: ModelMessage[] = [];
+        for (const step of ops) {
+          if (step.op === "append") {
+            clock++;
+            const payload = "y".repeat(step.size);
+            model.push({
+              position: store.append(step.topic, Buffer.from(payload)),
+              topic: step.topic,
+              time: clock,
+              payload,
+            });
+          } else {
+            await store.close();
+            ({ store } = await open(path, options));
+          }
+          for (const pattern of [...topics, ">", "a.*"]) {
+            for (const from of [1, Math.max(1, model.length - 3)]) {
+              const expected = expectedRead(model, perTopic, pattern, { from }, undefined);
+              const read = store.read(pattern, { from });
+              assert.deepEqual(
+                read.messages.map((m) => [m.position, text(m.payload)]),
+                expected.messages.map((m) => [m.position, m.payload]),
+              );
+              if (read.complete) assert.ok(expected.complete, `${pattern} from ${from}: complete over a gap`);
+            }
+          }
+        }
+        await store.close();
+      },
+    ),
+    { numRuns: 25 },
   );
 });

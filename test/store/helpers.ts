@@ -1,8 +1,17 @@
-/** Shared helpers for the history store tests: temporary data directories and both kinds of store. */
+/**
+ * Shared helpers for the history store tests: temporary data directories, both kinds of store, and the
+ * plain model that the property tests hold the stores to.
+ */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type HistoryStore, MemoryHistoryStore, openFileHistoryStore } from "../../src/store/index.js";
+import { matchTopic } from "../../src/protocol/topics.js";
+import {
+  type HistoryStart,
+  type HistoryStore,
+  MemoryHistoryStore,
+  openFileHistoryStore,
+} from "../../src/store/index.js";
 import type { FileStoreOptions, HistoryLimits } from "../../src/store/options.js";
 
 /** A fresh temporary directory; `remove()` deletes it. */
@@ -68,4 +77,45 @@ export function fileKind(): StoreKind {
 
 export function text(payload: Uint8Array): string {
   return Buffer.from(payload).toString("utf8");
+}
+
+/** A message as the tests' plain model of the history keeps it. */
+export interface ModelMessage {
+  readonly position: number;
+  readonly topic: string;
+  readonly time: number;
+  readonly payload: string;
+}
+
+/**
+ * What a read should return by the plain model: every message appended (`model`), the last `perTopic`
+ * of each topic kept, filtered by pattern and start; complete when no dropped message was asked for.
+ */
+export function expectedRead(
+  model: readonly ModelMessage[],
+  perTopic: number,
+  pattern: string,
+  start: HistoryStart,
+  limit: number | undefined,
+): { messages: ModelMessage[]; complete: boolean; more: boolean } {
+  const kept = model.filter(
+    (m) => model.filter((n) => n.topic === m.topic && n.position > m.position).length < perTopic,
+  );
+  const dropped = model.filter((m) => !kept.includes(m) && matchTopic(pattern, m.topic));
+  const matching = kept.filter((m) => matchTopic(pattern, m.topic));
+  let messages: ModelMessage[];
+  let complete: boolean;
+  if ("last" in start) {
+    messages = matching.slice(-start.last);
+    complete = messages.length === start.last || dropped.length === 0;
+  } else if ("from" in start) {
+    messages = matching.filter((m) => m.position >= start.from);
+    complete = !dropped.some((m) => m.position >= start.from);
+  } else {
+    messages = matching.filter((m) => m.time >= start.sinceTime);
+    complete = !dropped.some((m) => m.time >= start.sinceTime);
+  }
+  const more = limit !== undefined && messages.length > limit;
+  if (more) messages = messages.slice(0, limit);
+  return { messages, complete, more };
 }
