@@ -118,6 +118,10 @@ export class FileHistoryStore
     return position;
   }
 
+  get committedPosition(): number {
+    return this.#writer!.durable;
+  }
+
   committed(): Promise<number> {
     return this.#writer!.committed();
   }

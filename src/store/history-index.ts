@@ -212,9 +212,11 @@ export class HistoryIndex {
         if (accept === undefined || accept(entry)) messages.push(entry);
       }
     }
+    // Complete is about the start (were the last N all kept?), not about how many the limit let through.
+    const complete = this.#complete(pattern, start, messages.length);
     const more = messages.length > limit;
     if (more) messages.length = limit;
-    return { messages, complete: this.#complete(pattern, start, messages.length), more };
+    return { messages, complete, more };
   }
 
   /** A test for entries of `#all` on topics matching `pattern`, skipping dead ones; topics matched once. */

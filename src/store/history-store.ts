@@ -37,6 +37,11 @@ export interface HistoryStore extends EventEmitter<{ warning: [StoreWarning] }> 
    * they could not be written. One promise is shared by all the appends of one event-loop turn.
    */
   committed(): Promise<number>;
+  /**
+   * The newest position whose commit has resolved (durable per the fsync policy); appends above it are
+   * readable but not yet written. What a client is sent, live or replayed, should stay at or below it.
+   */
+  readonly committedPosition: number;
   /** Messages on `pattern` (a topic or a wildcard pattern) from `start`, oldest first, at most `limit`. */
   read(pattern: string, start: HistoryStart, limit?: number): HistoryRead;
   /** Writes and syncs what is pending, then releases the files; appends after it throw ECLOSED. */

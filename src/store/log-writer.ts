@@ -131,6 +131,11 @@ export class LogWriter {
     return this.#plannedSegment;
   }
 
+  /** The last position whose commit resolved. */
+  get durable(): number {
+    return this.#durable;
+  }
+
   /** Settles once everything added so far is durable per the policy (see HistoryStore.committed). */
   committed(): Promise<number> {
     const batch = this.#queue[this.#queue.length - 1] ?? this.#writing;

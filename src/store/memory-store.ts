@@ -42,6 +42,11 @@ export class MemoryHistoryStore extends EventEmitter<{ warning: [StoreWarning] }
     return position;
   }
 
+  /** In memory an append is as durable as it gets at once. */
+  get committedPosition(): number {
+    return this.#index.lastPosition;
+  }
+
   committed(): Promise<number> {
     return Promise.resolve(this.#index.lastPosition);
   }

@@ -146,6 +146,16 @@ for (const kind of [memoryKind(), fileKind()] as StoreKind[]) {
       assert.equal(await first, kind.durable ? 2 : 1);
     });
 
+    test("committedPosition - stays at the last resolved commit while appends wait for theirs", async () => {
+      const store = await kind.open();
+      assert.equal(store.committedPosition, 0);
+      store.append("t", Buffer.from("a"));
+      store.append("t", Buffer.from("b"));
+      assert.equal(store.committedPosition, kind.durable ? 0 : 2);
+      await store.committed();
+      assert.equal(store.committedPosition, 2);
+    });
+
     test("close - an append after close fails with ECLOSED", async () => {
       const store = await kind.open();
       await store.close();
