@@ -3,11 +3,9 @@
  * per the fsync policy (log-writer.ts), read back on open (recovery.ts), the retained part also held in
  * memory for reads (history-index.ts). Retention removes whole segments once nothing in them is kept.
  */
-import { EventEmitter } from "node:events";
 import { mkdir, open, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { EnchufeError } from "../errors.js";
-import type { Headers } from "../protocol/wire.js";
+import type { EnchufeError } from "../errors.js";
 import {
   acquireLock,
   listSegments,
@@ -18,20 +16,12 @@ import {
   syncDirectory,
   writeNewEpoch,
 } from "./files.js";
-import {
-  type DropListener,
-  type HistoryEntry,
-  HistoryIndex,
-  type HistoryRead,
-  type HistoryStart,
-} from "./history-index.js";
-import type { HistoryStats, HistoryStore, StoreWarning } from "./history-store.js";
+import { type DropListener, type HistoryEntry, HistoryIndex } from "./history-index.js";
+import { IndexedHistoryStore, type KeepMessage } from "./indexed-store.js";
 import { type ActiveSegment, LogWriter, type WriterEvents } from "./log-writer.js";
 import { type FileStoreOptions, fileStoreOptions } from "./options.js";
-import { encodeRecord, recordSize } from "./record.js";
+import { encodeRecord } from "./record.js";
 import { type RecoveryFindings, type RecoveryReport, recoverSegment } from "./recovery.js";
-
-const NO_HEADERS: Headers = Object.freeze([]);
 
 /** How many kept records each segment holds: a segment with none (not the active one) is removed. */
 class SegmentCounts implements DropListener {
@@ -50,25 +40,19 @@ class SegmentCounts implements DropListener {
   }
 }
 
-export class FileHistoryStore
-  extends EventEmitter<{ warning: [StoreWarning] }>
-  implements HistoryStore, WriterEvents
-{
+export class FileHistoryStore extends IndexedHistoryStore implements WriterEvents {
   readonly epoch: string;
   readonly directory: string;
-  readonly #index: HistoryIndex;
   readonly #counts: SegmentCounts;
   #writer: LogWriter | undefined;
-  #closed = false;
   /** Segment removals under way, awaited by close(). */
   readonly #removals = new Set<Promise<void>>();
 
   /** Use openFileHistoryStore(). */
   constructor(options: FileStoreOptions, epoch: string, index: HistoryIndex, counts: SegmentCounts) {
-    super();
+    super(index);
     this.directory = options.directory;
     this.epoch = epoch;
-    this.#index = index;
     this.#counts = counts;
   }
 
@@ -86,38 +70,6 @@ export class FileHistoryStore
     return removed;
   }
 
-  get stats(): HistoryStats {
-    return this.#index.stats();
-  }
-
-  append(
-    topic: string,
-    payload: Uint8Array,
-    from = "",
-    headers: Headers = NO_HEADERS,
-    time?: number,
-  ): number {
-    if (this.#closed) throw new EnchufeError("ECLOSED", "The history store is closed");
-    const writer = this.#writer!;
-    const position = this.#index.lastPosition + 1;
-    const at = this.#index.nextTime(time);
-    const size = recordSize(topic, from, headers, payload.byteLength);
-    const record = encodeRecord({ position, time: at, topic, from, headers, payload }, size);
-    const segment = writer.add(record, position);
-    this.#counts.added(segment);
-    this.#index.add({
-      position,
-      time: at,
-      topic,
-      from,
-      headers,
-      payload: record.subarray(size - payload.byteLength),
-      size,
-      segment,
-    });
-    return position;
-  }
-
   get committedPosition(): number {
     return this.#writer!.durable;
   }
@@ -126,13 +78,16 @@ export class FileHistoryStore
     return this.#writer!.committed();
   }
 
-  read(pattern: string, start: HistoryStart, limit?: number): HistoryRead {
-    return this.#index.read(pattern, start, limit);
-  }
+  /** The message's record goes to the log; the entry's payload is a view of the record. */
+  protected readonly keep: KeepMessage = (position, time, topic, from, headers, payload, size) => {
+    const record = encodeRecord({ position, time, topic, from, headers, payload }, size);
+    const segment = this.#writer!.add(record, position);
+    this.#counts.added(segment);
+    const kept = record.subarray(size - payload.byteLength);
+    return { position, time, topic, from, headers, payload: kept, size, segment };
+  };
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+  protected async release(): Promise<void> {
     await this.#writer!.close();
     await Promise.all(this.#removals);
     await releaseLock(this.directory);
@@ -145,7 +100,7 @@ export class FileHistoryStore
   }
 
   failed(first: number, _error: EnchufeError): void {
-    this.#index.removeFrom(first);
+    this.index.removeFrom(first);
   }
 
   syncFailed(file: string, error: EnchufeError): void {
