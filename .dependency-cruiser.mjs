@@ -50,7 +50,7 @@ export default {
         "The history store keeps positions and bytes: it may use the wire primitives and topic matcher of src/protocol/, src/errors.ts and Node's modules, never a server, client, transport or text.",
       severity: "error",
       from: { path: "^src/store/" },
-      to: { path: ["^src/(server|client|transport|auth|i18n|cli)/"] },
+      to: { path: ["^src/(server|client|transport|auth|i18n|cli|chat|web)/"] },
     },
     {
       name: "library-never-loads-the-cli-catalogue",
@@ -59,6 +59,29 @@ export default {
       severity: "error",
       from: { path: "^src/", pathNot: ["^src/cli/", "^src/i18n/cli\\.ts$", "^src/i18n/index\\.ts$"] },
       to: { path: "^src/i18n/cli\\.ts$", reachable: true },
+    },
+    {
+      name: "chat-state-is-pure",
+      comment:
+        "src/chat/ reads the server's text lines for every chat screen (the CLI's, the web page's): no I/O, no Node, no DOM; only the languages and the server's own texts.",
+      severity: "error",
+      from: { path: "^src/chat/" },
+      to: { pathNot: ["^src/chat/", "^src/i18n/(lang|server)\\.ts$"] },
+    },
+    {
+      name: "web-runs-in-a-browser",
+      comment:
+        "src/web/ is bundled for browsers: it may use the pure chat state, the catalogues and the client library, never the server, a transport, the CLI, auth or a Node module.",
+      severity: "error",
+      from: { path: "^src/web/" },
+      to: { path: ["^src/(server|transport|cli|auth)/", "^src/i18n/(index|cli[^/]*)\\.ts$"] },
+    },
+    {
+      name: "web-uses-no-node-module",
+      comment: "A Node built-in does not exist in the browser.",
+      severity: "error",
+      from: { path: "^src/web/" },
+      to: { dependencyTypes: ["core"] },
     },
   ],
   options: {

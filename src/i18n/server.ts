@@ -44,6 +44,8 @@ export const server = {
     "server.error.loginThrottled":
       "! demasiados intentos fallidos: espera un poco antes de volver a intentarlo",
     "server.error.denyJoin": "! permiso denegado: no puedes entrar en la sala {room}",
+    "server.error.noGroups":
+      "! los usuarios de texto no pueden unirse a grupos de trabajo (cada mensaje a un solo trabajador): eso es para programas, `enchufe sub {room} --group {group}`; con /join {room} recibes todas las líneas",
     "server.error.denyTalk": "! permiso denegado: no puedes hablar en la sala {room}",
     "server.error.full": "! el servidor está lleno, inténtalo más tarde",
     "server.error.nickReserved":
@@ -91,6 +93,8 @@ export const server = {
     "server.error.plaintextAuth": "! credentials are refused on an unencrypted connection: connect with TLS",
     "server.error.loginThrottled": "! too many failed logins: wait a little before trying again",
     "server.error.denyJoin": "! permission denied: you may not join room {room}",
+    "server.error.noGroups":
+      "! text users cannot join queue groups (each message to one worker): that is for programs, `enchufe sub {room} --group {group}`; /join {room} gets you every line",
     "server.error.denyTalk": "! permission denied: you may not talk in room {room}",
     "server.error.full": "! the server is full, try again later",
     "server.error.nickReserved":
@@ -135,6 +139,7 @@ export const server = {
   | "server.error.plaintextAuth"
   | "server.error.loginThrottled"
   | "server.error.denyJoin"
+  | "server.error.noGroups"
   | "server.error.denyTalk"
   | "server.error.full"
   | "server.error.lineTimeout"
