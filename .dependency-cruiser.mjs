@@ -45,6 +45,14 @@ export default {
       },
     },
     {
+      name: "store-knows-only-protocol-and-errors",
+      comment:
+        "The history store keeps positions and bytes: it may use the wire primitives and topic matcher of src/protocol/, src/errors.ts and Node's modules, never a server, client, transport or text.",
+      severity: "error",
+      from: { path: "^src/store/" },
+      to: { path: ["^src/(server|client|transport|auth|i18n|cli|chat|web)/"] },
+    },
+    {
       name: "library-never-loads-the-cli-catalogue",
       comment:
         "src/i18n/cli.ts holds the CLI's texts; the library (src/ minus src/cli/) must not load it, directly or through another module. src/i18n/index.ts is the CLI's translator (every catalogue merged); the library translates with src/i18n/server-text.ts.",

@@ -53,6 +53,10 @@ export const ERROR_CODES = {
   EUSERS: "The users file is missing, malformed or cannot be written.",
   // Cluster
   ECLUSTER: "The cluster bus (Redis) is unreachable or failed.",
+  // History store
+  ESTOREFULL: "The history's disk is full or its file size limit was reached: the message was not stored.",
+  ESTORE: "The history's data directory could not be read or written.",
+  ESTORELOCKED: "Another running process is using the history's data directory.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

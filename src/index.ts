@@ -61,6 +61,26 @@ export type {
   RejectReason,
   StatsSnapshot,
 } from "./server/stats.js";
+export {
+  type DamagedRange,
+  DEFAULT_FILE_STORE,
+  DEFAULT_FSYNC,
+  DEFAULT_HISTORY_LIMITS,
+  FileHistoryStore,
+  type FileStoreOptions,
+  type FsyncPolicy,
+  type HistoryLimits,
+  type HistoryRead,
+  type HistoryStart,
+  type HistoryStats,
+  type HistoryStore,
+  MemoryHistoryStore,
+  openFileHistoryStore,
+  parseFsyncPolicy,
+  type RecoveryReport,
+  type StoredMessage,
+  type StoreWarning,
+} from "./store/index.js";
 export { formatAddress, isLoopback, normalizeHost } from "./transport/address.js";
 export type { Connection, ConnectionReceiver, Peer } from "./transport/connection.js";
 export { connectionPair, MemoryClientEnd } from "./transport/memory.js";

@@ -67,6 +67,12 @@ export const errors = {
     "error.ETLS": "Falló el saludo TLS con {address}: {message}",
     "error.EUSERS": "Problema con el archivo de usuarios '{path}': {message}",
     "error.ECLUSTER": "No se puede conectar con Redis en {url}: {reason}. Arranca Redis o corrige --cluster.",
+    "error.ESTOREFULL":
+      "No se pudo guardar el mensaje en el historial de '{directory}': {reason}. Libera espacio en el disco (o sube el límite de tamaño de archivo); el servidor sigue sirviendo lo ya guardado.",
+    "error.ESTORE":
+      "No se pudo leer o escribir el historial en '{directory}' ({file}): {reason}. Revisa que la carpeta exista y que el servidor tenga permiso sobre ella.",
+    "error.ESTORELOCKED":
+      "El historial de '{directory}' ya lo usa otro proceso en marcha (pid {pid}). Detén ese servidor o usa otra carpeta con --data; si ese proceso no es un servidor enchufe, borra {file}.",
   },
   en: {
     "error.ECONNREFUSED":
@@ -127,5 +133,11 @@ export const errors = {
     "error.ETLS": "The TLS handshake with {address} failed: {message}",
     "error.EUSERS": "Problem with the users file '{path}': {message}",
     "error.ECLUSTER": "Cannot reach Redis at {url}: {reason}. Start Redis or fix --cluster.",
+    "error.ESTOREFULL":
+      "Could not store the message in the history at '{directory}': {reason}. Free disk space (or raise the file size limit); the server keeps serving what is already stored.",
+    "error.ESTORE":
+      "Could not read or write the history at '{directory}' ({file}): {reason}. Check that the folder exists and that the server may use it.",
+    "error.ESTORELOCKED":
+      "The history at '{directory}' is in use by another running process (pid {pid}). Stop that server or use another folder with --data; if that process is not an enchufe server, delete {file}.",
   },
 } as const satisfies Catalog<`error.${ErrorCode}`>;

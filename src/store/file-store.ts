@@ -1,0 +1,216 @@
+/**
+ * The history on disk (`--data DIR`): an append-only log of segment files, group-committed and synced
+ * per the fsync policy (log-writer.ts), read back on open (recovery.ts), the retained part also held in
+ * memory for reads (history-index.ts). Retention removes whole segments once nothing in them is kept.
+ */
+import { mkdir, open, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import type { EnchufeError } from "../errors.js";
+import {
+  acquireLock,
+  listSegments,
+  readEpoch,
+  releaseLock,
+  segmentName,
+  storeError,
+  syncDirectory,
+  writeNewEpoch,
+} from "./files.js";
+import { type DropListener, type HistoryEntry, HistoryIndex } from "./history-index.js";
+import { IndexedHistoryStore, type KeepMessage } from "./indexed-store.js";
+import { type ActiveSegment, LogWriter, type WriterEvents } from "./log-writer.js";
+import { type FileStoreOptions, fileStoreOptions } from "./options.js";
+import { encodeRecord } from "./record.js";
+import { type RecoveryFindings, type RecoveryReport, recoverSegment } from "./recovery.js";
+
+/** How many kept records each segment holds: a segment with none (not the active one) is removed. */
+class SegmentCounts implements DropListener {
+  readonly live = new Map<number, number>();
+  /** Segments left empty while opening, removed once the active one is known. */
+  removable: ((base: number) => void) | undefined;
+
+  dropped(entry: HistoryEntry): void {
+    const left = (this.live.get(entry.segment) ?? 1) - 1;
+    this.live.set(entry.segment, left);
+    if (left === 0) this.removable?.(entry.segment);
+  }
+
+  added(segment: number): void {
+    this.live.set(segment, (this.live.get(segment) ?? 0) + 1);
+  }
+}
+
+export class FileHistoryStore extends IndexedHistoryStore implements WriterEvents {
+  readonly epoch: string;
+  readonly directory: string;
+  readonly #counts: SegmentCounts;
+  #writer: LogWriter | undefined;
+  /** Segment removals under way, awaited by close(). */
+  readonly #removals = new Set<Promise<void>>();
+
+  /** Use openFileHistoryStore(). */
+  constructor(options: FileStoreOptions, epoch: string, index: HistoryIndex, counts: SegmentCounts) {
+    super(index);
+    this.directory = options.directory;
+    this.epoch = epoch;
+    this.#counts = counts;
+  }
+
+  /** Called once by openFileHistoryStore with the writer of the active segment. */
+  start(writer: LogWriter): number {
+    this.#writer = writer;
+    this.#counts.removable = (base) => this.#removeSegment(base);
+    let removed = 0;
+    for (const [base, live] of this.#counts.live) {
+      if (live === 0 && !writer.inUse(base)) {
+        this.#removeSegment(base);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  get committedPosition(): number {
+    return this.#writer!.durable;
+  }
+
+  committed(): Promise<number> {
+    return this.#writer!.committed();
+  }
+
+  /** The message's record goes to the log; the entry's payload is a view of the record. */
+  protected readonly keep: KeepMessage = (position, time, topic, from, headers, payload, size) => {
+    const record = encodeRecord({ position, time, topic, from, headers, payload }, size);
+    const segment = this.#writer!.add(record, position);
+    this.#counts.added(segment);
+    const kept = record.subarray(size - payload.byteLength);
+    return { position, time, topic, from, headers, payload: kept, size, segment };
+  };
+
+  protected async release(): Promise<void> {
+    await this.#writer!.close();
+    await Promise.all(this.#removals);
+    await releaseLock(this.directory);
+  }
+
+  // WriterEvents
+  segmentStarted(base: number, previous: number): void {
+    if (!this.#counts.live.has(base)) this.#counts.live.set(base, 0);
+    if (this.#counts.live.get(previous) === 0) this.#removeSegment(previous);
+  }
+
+  failed(first: number, _error: EnchufeError): void {
+    this.index.removeFrom(first);
+  }
+
+  syncFailed(file: string, error: EnchufeError): void {
+    this.emit("warning", { kind: "fsync", file, error });
+  }
+
+  #removeSegment(base: number): void {
+    if (this.#writer === undefined || this.#writer.inUse(base)) return;
+    this.#counts.live.delete(base);
+    const file = segmentName(base);
+    const removal = unlink(join(this.directory, file))
+      .catch((error: unknown) => {
+        // A segment planned for appends that then failed was never created.
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+        this.emit("warning", {
+          kind: "remove-segment",
+          file,
+          error: storeError(error, this.directory, file),
+        });
+      })
+      .finally(() => this.#removals.delete(removal));
+    this.#removals.add(removal);
+  }
+}
+
+/** An open file store and what opening it found. */
+export interface OpenedFileStore {
+  readonly store: FileHistoryStore;
+  readonly report: RecoveryReport;
+}
+
+/**
+ * Opens (or creates) the history in `options.directory`: reads every segment back, truncates a torn
+ * tail, skips damaged records, applies the limits, and returns the store with a report of what it found.
+ * Fails with ESTORE when the directory cannot be used; never because of what is inside the files.
+ */
+export async function openFileHistoryStore(
+  options: Partial<FileStoreOptions> & { directory: string },
+): Promise<OpenedFileStore> {
+  const started = performance.now();
+  const settings = fileStoreOptions(options);
+  const directory = settings.directory;
+  let file = directory;
+  let locked = false;
+  try {
+    await mkdir(directory, { recursive: true });
+    const staleLock = await acquireLock(directory);
+    locked = true;
+    const bases = await listSegments(directory);
+    let epoch = await readEpoch(directory);
+    let newEpoch: RecoveryReport["newEpoch"];
+    if (epoch === undefined) newEpoch = bases.length === 0 ? "created" : "missing-epoch";
+    else if (bases.length === 0) newEpoch = "missing-segments";
+    if (newEpoch !== undefined || epoch === undefined) epoch = await writeNewEpoch(directory);
+    const counts = new SegmentCounts();
+    const index = new HistoryIndex(settings, counts);
+    const findings: RecoveryFindings = {
+      records: 0,
+      lastTime: 0,
+      bytesRead: 0,
+      outOfOrder: 0,
+      skipped: [],
+      truncated: [],
+    };
+    let goodSize = 0;
+    for (const [i, base] of bases.entries()) {
+      file = segmentName(base);
+      counts.live.set(base, 0);
+      goodSize = await recoverSegment(directory, base, index, findings, counts, bases[i + 1]);
+    }
+    const last = bases[bases.length - 1];
+    let active: ActiveSegment;
+    if (last !== undefined && goodSize < settings.segmentBytes) {
+      file = segmentName(last);
+      active = { base: last, handle: await open(join(directory, file), "r+"), size: goodSize };
+    } else {
+      const base = index.lastPosition + 1;
+      file = segmentName(base);
+      active = { base, handle: await open(join(directory, file), "w"), size: 0 };
+      counts.live.set(base, 0);
+      await syncDirectory(directory);
+    }
+    const store = new FileHistoryStore(settings, epoch, index, counts);
+    const writer = new LogWriter(
+      directory,
+      settings.fsync,
+      settings.segmentBytes,
+      active,
+      index.lastPosition,
+      store,
+    );
+    const removedSegments = store.start(writer);
+    const report: RecoveryReport = {
+      directory,
+      epoch,
+      newEpoch,
+      segments: bases.length,
+      records: findings.records,
+      kept: index.size,
+      bytesRead: findings.bytesRead,
+      skipped: findings.skipped,
+      truncated: findings.truncated,
+      outOfOrder: findings.outOfOrder,
+      removedSegments,
+      staleLock,
+      durationMs: performance.now() - started,
+    };
+    return { store, report };
+  } catch (error) {
+    if (locked) await releaseLock(directory);
+    throw storeError(error, directory, file);
+  }
+}

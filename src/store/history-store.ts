@@ -1,0 +1,49 @@
+/**
+ * The history store's interface (docs/HISTORY.md): every published message gets the next position of
+ * one server-wide sequence and is kept, within the limits, in memory (`MemoryHistoryStore`) or in an
+ * append-only log of segment files (`openFileHistoryStore`). Both pass the same tests.
+ */
+import type { EventEmitter } from "node:events";
+import type { Headers } from "../protocol/wire.js";
+import type { HistoryRead, HistoryStart, HistoryStats } from "./history-index.js";
+
+export type { HistoryRead, HistoryStart, HistoryStats } from "./history-index.js";
+export type { StoredMessage } from "./record.js";
+
+/** Something the store noticed while running that its owner should log (it never prints). */
+export interface StoreWarning {
+  /** What failed: removing an old segment, or a periodic fdatasync. */
+  readonly kind: "remove-segment" | "fsync";
+  readonly file: string;
+  readonly error: Error;
+}
+
+export interface HistoryStore extends EventEmitter<{ warning: [StoreWarning] }> {
+  /**
+   * Names this history: it changes only when the history is lost (a new data directory, a wipe, a
+   * memory store's restart), so a position means the same message for as long as the epoch is the same.
+   */
+  readonly epoch: string;
+  readonly stats: HistoryStats;
+  /**
+   * Appends one message and returns its position at once (it is readable at once too). It is durable
+   * (per the fsync policy) when `committed()` resolves; if it cannot be written, `committed()` rejects
+   * and the message is removed from the history.
+   */
+  append(topic: string, payload: Uint8Array, from?: string, headers?: Headers, time?: number): number;
+  /**
+   * Resolves with the last position once every append made so far is durable per the fsync policy;
+   * rejects with EnchufeError ESTOREFULL (disk full, file size limit) or ESTORE (another I/O error) when
+   * they could not be written. One promise is shared by all the appends of one event-loop turn.
+   */
+  committed(): Promise<number>;
+  /**
+   * The newest position whose commit has resolved (durable per the fsync policy); appends above it are
+   * readable but not yet written. What a client is sent, live or replayed, should stay at or below it.
+   */
+  readonly committedPosition: number;
+  /** Messages on `pattern` (a topic or a wildcard pattern) from `start`, oldest first, at most `limit`. */
+  read(pattern: string, start: HistoryStart, limit?: number): HistoryRead;
+  /** Writes and syncs what is pending, then releases the files; appends after it throw ECLOSED. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,61 @@
+/**
+ * Reading a segment's bytes back (pure, no I/O): a pull scanner that gives every good record in order,
+ * every damaged range in the middle (bytes that are no record, followed by good records again) and the
+ * torn tail (bytes after the last good record that are no record: a write cut short by a crash).
+ */
+import { type DecodedRecord, decodeRecord, RECORD_HEADER_BYTES, type StoredMessage } from "./record.js";
+
+/** One step of the scan. `offset`/`end` are byte offsets in the segment. */
+export type ScanStep =
+  | {
+      readonly kind: "record";
+      readonly message: StoredMessage;
+      readonly offset: number;
+      readonly end: number;
+    }
+  /** Bytes that are no record, with a good record right after them. */
+  | { readonly kind: "damaged"; readonly offset: number; readonly end: number }
+  /** Bytes at the end that are no record: cut short or damaged, nothing good after them. */
+  | { readonly kind: "torn"; readonly offset: number; readonly end: number }
+  | { readonly kind: "end"; readonly offset: number; readonly end: number };
+
+/** Scans `buffer` from offset 0: call `next()` until it returns kind "end". */
+export class SegmentScanner {
+  readonly #buffer: Buffer;
+  #offset = 0;
+
+  constructor(buffer: Buffer) {
+    this.#buffer = buffer;
+  }
+
+  next(): ScanStep {
+    const buffer = this.#buffer;
+    const offset = this.#offset;
+    if (offset >= buffer.length) return { kind: "end", offset, end: offset };
+    const found = decodeRecord(buffer, offset);
+    if (typeof found !== "string") {
+      this.#offset = found.end;
+      return { kind: "record", message: found.message, offset, end: found.end };
+    }
+    const resume = this.#resync(offset + 1);
+    if (resume === undefined) {
+      this.#offset = buffer.length;
+      return { kind: "torn", offset, end: buffer.length };
+    }
+    this.#offset = resume;
+    return { kind: "damaged", offset, end: resume };
+  }
+
+  /**
+   * The first offset at or after `from` where a whole good record starts (its CRC matches), or undefined.
+   * Costs one CRC per candidate whose length fits; damage is rare and usually short.
+   */
+  #resync(from: number): number | undefined {
+    const buffer = this.#buffer;
+    for (let offset = from; offset + RECORD_HEADER_BYTES <= buffer.length; offset++) {
+      const found: DecodedRecord | string = decodeRecord(buffer, offset);
+      if (typeof found !== "string") return offset;
+    }
+    return undefined;
+  }
+}
