@@ -20,6 +20,8 @@ def atender(conn, addr):
 
 
 server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+# Sin esto, al cerrar y volver a arrancar el servidor, bind falla durante un minuto (TIME_WAIT, lección 1).
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 server.bind(('127.0.0.1', puerto))
 server.listen(128)
 print(ESCUCHANDO[idioma].format(server.getsockname()[1]))

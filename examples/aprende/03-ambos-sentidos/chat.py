@@ -35,6 +35,8 @@ def pasar(origen, destino, numero):
 
 
 server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+# Para poder volver a arrancarlo enseguida en el mismo puerto (TIME_WAIT, lección 1).
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 server.bind(('127.0.0.1', puerto))
 server.listen(2)
 print(texto['escuchando'].format(server.getsockname()[1]))

@@ -26,6 +26,8 @@ def atender(conn):
 
 
 server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+# Para poder volver a arrancarlo enseguida en el mismo puerto (TIME_WAIT, lección 1).
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 server.bind(('127.0.0.1', puerto))
 server.listen()
 print(texto['escuchando'].format(server.getsockname()[1]))
