@@ -4,7 +4,14 @@
  */
 import type { ServerRole, Target } from "./servers.js";
 
-export type WorkloadName = "greet" | "fanout" | "fanout-rate" | "request" | "idle" | "fanout-cluster";
+export type WorkloadName =
+  | "greet"
+  | "fanout"
+  | "fanout-rate"
+  | "request"
+  | "idle"
+  | "fanout-cluster"
+  | "queue-group";
 export const WORKLOADS: readonly WorkloadName[] = [
   "greet",
   "fanout",
@@ -12,7 +19,11 @@ export const WORKLOADS: readonly WorkloadName[] = [
   "request",
   "idle",
   "fanout-cluster",
+  "queue-group",
 ];
+
+/** Members of the queue-group workload's one group. */
+const GROUP_MEMBERS = 3;
 
 /** How long and how much: --quick and the full run differ only here. */
 export interface Profile {
@@ -200,6 +211,23 @@ export function buildCases(
       timeoutMs: 90_000,
       // One enchufe row: an idle connection is a text user until it sends its first byte.
       accepts: (target) => messaging(target) && target.name !== "enchufe-framed",
+    });
+  }
+  if (only.includes("queue-group")) {
+    // Deliveries per server CPU-second where each message is work for one member, not a copy for each.
+    cases.push({
+      workload: "queue-group",
+      kind: "throughput",
+      label: `${GROUP_MEMBERS} members 64B`,
+      role: "session",
+      connections: GROUP_MEMBERS + 1,
+      args: [
+        ...["--mode", "fanout", "--subs", String(GROUP_MEMBERS), "--pubs", "1", "--size", "64"],
+        ...["--group", "workers"],
+        ...timing(profile),
+      ],
+      timeoutMs: budget(profile.warmupS + profile.durationS),
+      accepts: (target) => target.proto === "framed" || target.proto === "nats",
     });
   }
   if (only.includes("fanout-cluster")) {
