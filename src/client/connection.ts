@@ -10,6 +10,7 @@ import {
   CloseReason,
   encodeFrame,
   FRAME_HEADER_BYTES,
+  FRAME_TYPES,
   type Frame,
   FrameDecoder,
   type FrameOf,
@@ -89,7 +90,7 @@ export class Connection implements TransportReceiver {
     const welcomed = new Promise<void>((resolve, reject) => {
       this.#handshake = { resolve, reject };
     });
-    transport.send(
+    this.write(
       encodeFrame({
         type: "HELLO",
         version: PROTOCOL_VERSION,
@@ -114,8 +115,20 @@ export class Connection implements TransportReceiver {
     }
   }
 
-  write(frame: Buffer): void {
-    this.#transport?.send(frame);
+  /** Writes whole frames (one or more, back to back). */
+  write(frames: Buffer): void {
+    if (this.#options.trace !== undefined) this.#traceSent(frames);
+    this.#transport?.send(frames);
+  }
+
+  /** `--trace`: one event per frame in `frames`, found by walking the headers. */
+  #traceSent(frames: Buffer): void {
+    for (let offset = 0; offset + FRAME_HEADER_BYTES <= frames.length; ) {
+      const end = offset + FRAME_HEADER_BYTES + frames.readUInt32BE(offset + 2);
+      const type = FRAME_TYPES[frames[offset]!] ?? "?";
+      this.#options.trace?.({ step: "frame", direction: "sent", type, data: frames.subarray(offset, end) });
+      offset = end;
+    }
   }
 
   cork(): void {
@@ -130,7 +143,9 @@ export class Connection implements TransportReceiver {
   async end(): Promise<void> {
     this.#destroyed = true;
     if (this.#phase === "CLOSED") return;
-    await this.#transport?.end(encodeFrame({ type: "CLOSE", reason: CloseReason.NORMAL, message: "" }));
+    const close = encodeFrame({ type: "CLOSE", reason: CloseReason.NORMAL, message: "" });
+    if (this.#options.trace !== undefined) this.#traceSent(close);
+    await this.#transport?.end(close);
   }
 
   destroy(): void {
@@ -161,7 +176,18 @@ export class Connection implements TransportReceiver {
   /** The decoder's next frame; NEED_DATA also after a protocol error (reported, connection destroyed). */
   #next(decoder: FrameDecoder): Frame | typeof NEED_DATA {
     const frame = nextFrame(decoder);
-    if (!(frame instanceof RemoteProtocolError)) return frame;
+    if (!(frame instanceof RemoteProtocolError)) {
+      // The encoding is canonical (one schema), so encoding the frame again gives the bytes that came.
+      if (frame !== NEED_DATA && this.#options.trace !== undefined) {
+        this.#options.trace({
+          step: "frame",
+          direction: "received",
+          type: frame.type,
+          data: encodeFrame(frame),
+        });
+      }
+      return frame;
+    }
     this.#protocolError(frame);
     return NEED_DATA;
   }
@@ -218,7 +244,7 @@ export class Connection implements TransportReceiver {
   #onFrame(frame: Frame): void {
     switch (frame.type) {
       case "PING":
-        this.#transport?.send(PONG_FRAME);
+        this.write(PONG_FRAME);
         return;
       case "CLOSE":
         this.#closeFrame = frame;

@@ -10,6 +10,7 @@ import { PREFACE } from "../protocol/frames.js";
 import { formatAddress } from "../transport/address.js";
 import type { Place } from "../transport/step-errors.js";
 import { TLS_REQUIRED_LINE } from "../transport/tls.js";
+import type { TraceSink } from "../transport/trace.js";
 import { dialServer } from "./dial.js";
 import type { ClientOptions } from "./options.js";
 import { type ClientTransport, END_GRACE_MS, type TransportReceiver } from "./transport.js";
@@ -27,7 +28,7 @@ export async function dialTcp(options: ClientOptions): Promise<ClientTransport> 
     port: options.port,
     address: formatAddress(options.host, options.port),
   };
-  return new TcpTransport(socket, place);
+  return new TcpTransport(socket, place, options.trace);
 }
 
 class TcpTransport implements ClientTransport {
@@ -39,10 +40,13 @@ class TcpTransport implements ClientTransport {
   /** Bytes read before the preface echo, kept to find it across chunks. */
   #early: Buffer = EMPTY;
   #error: EnchufeError | undefined;
+  /** `--trace`: the preface sent and its echo found. */
+  readonly #trace: TraceSink;
 
-  constructor(socket: Socket, place: Place) {
+  constructor(socket: Socket, place: Place, trace: TraceSink) {
     this.#socket = socket;
     this.place = place;
+    this.#trace = trace;
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.#onData(chunk));
     socket.on("error", () => {
@@ -54,6 +58,7 @@ class TcpTransport implements ClientTransport {
       receiver?.closed(this.#error);
     });
     socket.write(PREFACE);
+    trace?.({ step: "preface", direction: "sent" });
   }
 
   get isEncrypted(): boolean {
@@ -108,6 +113,7 @@ class TcpTransport implements ClientTransport {
     }
     this.#early = EMPTY;
     this.#beforePreface = false;
+    this.#trace?.({ step: "preface", direction: "received" });
     return data.subarray(end);
   }
 }

@@ -18,12 +18,12 @@
 import assert from "node:assert/strict";
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { enchufe, Running, stopAll } from "../helpers/cli.js";
+import { enchufe, Running, stopAll, stopGroup } from "../helpers/cli.js";
+import { freePort } from "../helpers/ports.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(ROOT, "bin", "enchufe.js");
@@ -106,18 +106,6 @@ function shellWords(line: string): string[] {
   return words;
 }
 
-/** A port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /** What one block runs in: its folder, its ports, and what it started. */
 class BlockRun {
   readonly dir = mkdtempSync(join(tmpdir(), "enchufe-readme-"));
@@ -144,25 +132,6 @@ class BlockRun {
   async stop(): Promise<void> {
     await Promise.all(this.started.map((run) => stopGroup(run)));
     rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-/** Stops a process started in its own group (npm, then sh, then node) and waits for its end. */
-async function stopGroup(run: Running): Promise<void> {
-  const { pid } = run.child;
-  if (run.child.exitCode === null && run.child.signalCode === null && pid !== undefined) {
-    try {
-      process.kill(-pid, "SIGTERM");
-    } catch {
-      run.child.kill("SIGTERM");
-    }
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-pid, "SIGKILL");
-      } catch {}
-    }, 3000);
-    await run.done;
-    clearTimeout(timer);
   }
 }
 

@@ -118,3 +118,23 @@ export function runEnchufe(
 export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((run) => run.stop("SIGKILL")));
 }
+
+/** Stops a process started in its own group (npm or bash, then node; spawned with detached: true) and waits for its end. */
+export async function stopGroup(run: Running): Promise<Finished> {
+  const { pid } = run.child;
+  if (run.child.exitCode === null && run.child.signalCode === null && pid !== undefined) {
+    try {
+      process.kill(-pid, "SIGTERM");
+    } catch {
+      run.child.kill("SIGTERM");
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {}
+    }, 3000);
+    await run.done;
+    clearTimeout(timer);
+  }
+  return run.done;
+}

@@ -4,7 +4,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer, Socket } from "node:net";
+import { Socket } from "node:net";
+import { freePort } from "./ports.js";
+
+export { freePort };
 
 export interface TestRedis {
   readonly port: number;
@@ -15,18 +18,6 @@ export interface TestRedis {
   restart(): Promise<void>;
   /** Stops it for good; safe to call twice. */
   stop(): Promise<void>;
-}
-
-/** A port that was free a moment ago (listen on port 0, read it back, close). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  server.close();
-  await once(server, "close");
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
 }
 
 /** What a private redis-server runs with besides its port. */
