@@ -1,6 +1,7 @@
 /**
- * Runs a lesson's examples as a student would, from the lesson's folder: `python3 FILE` for Python and
- * `npx tsx FILE` for TypeScript (as `node --import tsx FILE`: the same program without npm's start-up).
+ * Runs a lesson's examples as a student would, from the lesson's folder: `python3 FILE` for Python,
+ * `bash FILE` for a script and `npx tsx FILE` for TypeScript (as `node --import tsx FILE`: the same
+ * program without npm's start-up).
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -26,7 +27,11 @@ export class LessonExamples {
   }
 
   run(file: string, args: readonly string[] = [], options: ExampleOptions = {}): Running {
-    const runner = file.endsWith(".py") ? ["python3", file] : [process.execPath, "--import", "tsx", file];
+    const runner = file.endsWith(".py")
+      ? ["python3", file]
+      : file.endsWith(".sh")
+        ? ["bash", file]
+        : [process.execPath, "--import", "tsx", file];
     const argv = [...(options.prefix ?? []), ...runner, ...args];
     const env = { ...process.env, ENCHUFE_LANG: options.lang ?? "es", PYTHONUNBUFFERED: "1", ...options.env };
     const child = spawn(argv[0]!, argv.slice(1), { cwd: this.dir, env, stdio: "pipe" });

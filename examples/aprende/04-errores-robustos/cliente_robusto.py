@@ -9,8 +9,10 @@ TEXTOS = {
     'es': {
         'rechazada': 'Error: {destino} rechazó la conexión (ConnectionRefusedError). '
                      '¿Está corriendo el servidor? Inícialo primero.',
-        'timeout': 'Error: el servidor no envió nada en {segundos} s (socket.timeout). '
-                   'Revisa el servidor o aumenta TIMEOUT.',
+        'timeout_connect': 'Error: {destino} no respondió en {segundos} s al conectar (socket.timeout). '
+                           'Revisa la dirección; un cortafuegos puede estar descartando los paquetes.',
+        'timeout_recv': 'Error: el servidor no envió nada en {segundos} s (socket.timeout). '
+                        'Revisa el servidor o aumenta TIMEOUT.',
         'reset': 'Error: el servidor cortó la conexión de golpe (ConnectionResetError). '
                  'Vuelve a intentarlo; si se repite, mira el registro del servidor.',
         'sin_ruta': 'Error: no hay ruta de red hacia {destino} (ENETUNREACH). '
@@ -20,8 +22,10 @@ TEXTOS = {
     'en': {
         'rechazada': 'Error: {destino} refused the connection (ConnectionRefusedError). '
                      'Is the server running? Start it first.',
-        'timeout': 'Error: the server sent nothing in {segundos} s (socket.timeout). '
-                   'Check the server or raise TIMEOUT.',
+        'timeout_connect': 'Error: {destino} did not answer within {segundos} s while connecting (socket.timeout). '
+                           'Check the address; a firewall may be dropping the packets.',
+        'timeout_recv': 'Error: the server sent nothing in {segundos} s (socket.timeout). '
+                        'Check the server or raise TIMEOUT.',
         'reset': 'Error: the server cut the connection abruptly (ConnectionResetError). '
                  'Try again; if it happens again, read the server\'s log.',
         'sin_ruta': 'Error: there is no network route to {destino} (ENETUNREACH). '
@@ -34,7 +38,7 @@ T = TEXTOS['en' if os.environ.get('ENCHUFE_LANG') == 'en' else 'es']
 puerto = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get('PORT', 5000))
 host = sys.argv[2] if len(sys.argv) > 2 else '127.0.0.1'
 segundos = float(os.environ.get('TIMEOUT', 5))
-destino = f'{host}:{puerto}'
+destino = f'[{host}]:{puerto}' if ':' in host else f'{host}:{puerto}'
 
 
 def fallar(clave):
@@ -42,10 +46,13 @@ def fallar(clave):
     sys.exit(1)
 
 
-client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+familia = socket.AF_INET6 if ':' in host else socket.AF_INET  # IPv6 (::1) si la dirección lleva ':'
+client = socket.socket(familia, socket.SOCK_STREAM)
 client.settimeout(segundos)  # connect() y cada recv() esperan como mucho esto
+paso = 'connect'
 try:
     client.connect((host, puerto))
+    paso = 'recv'
     partes = []
     while True:  # recv(1024) no es "un mensaje": se lee hasta que el servidor cierre
         parte = client.recv(1024)
@@ -57,7 +64,7 @@ except ConnectionRefusedError:
 except ConnectionResetError:
     fallar('reset')
 except socket.timeout:
-    fallar('timeout')
+    fallar('timeout_' + paso)
 except OSError as error:
     if error.errno not in (errno.ENETUNREACH, errno.EHOSTUNREACH):
         raise

@@ -7,6 +7,8 @@ const TEXTS = {
     ECONNREFUSED:
       "Error: {to} rechazó la conexión (ECONNREFUSED). ¿Está corriendo el servidor? Inícialo primero.",
     ETIMEDOUT: "Error: el servidor no envió nada en {s} s (ETIMEDOUT). Revisa el servidor o aumenta TIMEOUT.",
+    connectTimeout:
+      "Error: {to} no respondió en {s} s al conectar (ETIMEDOUT). Revisa la dirección; un cortafuegos puede estar descartando los paquetes.",
     ECONNRESET:
       "Error: el servidor cortó la conexión de golpe (ECONNRESET). Vuelve a intentarlo; si se repite, mira el registro del servidor.",
     ENETUNREACH:
@@ -16,6 +18,8 @@ const TEXTS = {
   en: {
     ECONNREFUSED: "Error: {to} refused the connection (ECONNREFUSED). Is the server running? Start it first.",
     ETIMEDOUT: "Error: the server sent nothing in {s} s (ETIMEDOUT). Check the server or raise TIMEOUT.",
+    connectTimeout:
+      "Error: {to} did not answer within {s} s while connecting (ETIMEDOUT). Check the address; a firewall may be dropping the packets.",
     ECONNRESET:
       "Error: the server cut the connection abruptly (ECONNRESET). Try again; if it happens again, read the server's log.",
     ENETUNREACH:
@@ -23,7 +27,7 @@ const TEXTS = {
     notUtf8: "Warning: the server sent bytes that are not UTF-8 (TextDecoder fatal); shown as �.",
   },
 };
-type Failure = "ECONNREFUSED" | "ETIMEDOUT" | "ECONNRESET" | "ENETUNREACH";
+type Failure = "ECONNREFUSED" | "ETIMEDOUT" | "connectTimeout" | "ECONNRESET" | "ENETUNREACH";
 const text = TEXTS[process.env.ENCHUFE_LANG === "en" ? "en" : "es"];
 
 const port = Number(process.argv[2] ?? process.env.PORT ?? 5000);
@@ -35,7 +39,11 @@ let finished = false;
 function fail(code: Failure): void {
   if (finished) return;
   finished = true;
-  console.error(text[code].replace("{to}", `${host}:${port}`).replace("{s}", String(seconds)));
+  console.error(
+    text[code]
+      .replace("{to}", host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`)
+      .replace("{s}", String(seconds)),
+  );
   process.exitCode = 1;
   client.destroy();
 }
@@ -57,7 +65,7 @@ function show(): void {
 
 // timeout: a 'timeout' event after that long without activity, while connecting or reading.
 const client = net.connect({ port, host, timeout: seconds * 1000 });
-client.on("timeout", () => fail("ETIMEDOUT"));
+client.on("timeout", () => fail(client.connecting ? "connectTimeout" : "ETIMEDOUT"));
 client.on("data", (chunk) => {
   chunks.push(chunk);
   if (chunk.includes(0x0a)) show(); // a server that keeps the connection open ends its line with \n
