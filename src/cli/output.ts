@@ -48,8 +48,24 @@ function causeText(cause: unknown): string {
   return `caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`;
 }
 
+/** How many bytes of a frame `--trace` shows in hex. */
+const TRACE_HEX_BYTES = 48;
+
 /** One trace line for a lifecycle event. */
 export function traceLine(lang: Lang, event: TraceEvent): string {
+  if (event.step === "preface") return t(lang, `trace.preface-${event.direction}`);
+  if (event.step === "frame") {
+    const { data } = event;
+    const hex = data
+      .subarray(0, TRACE_HEX_BYTES)
+      .toString("hex")
+      .replace(/(..)(?=.)/g, "$1 ");
+    return t(lang, `trace.frame-${event.direction}`, {
+      type: event.type,
+      bytes: data.length,
+      hex: data.length > TRACE_HEX_BYTES ? `${hex} …` : hex,
+    });
+  }
   const { step, ...params } = event;
   return t(lang, `trace.${step}` as MessageKey, params as Record<string, string | number>);
 }

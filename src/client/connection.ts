@@ -12,6 +12,7 @@ import {
   CloseReason,
   encodeFrame,
   FRAME_HEADER_BYTES,
+  FRAME_TYPES,
   type Frame,
   FrameDecoder,
   type FrameOf,
@@ -92,7 +93,8 @@ export class Connection {
       this.#handshake = { resolve, reject };
     });
     socket.write(PREFACE);
-    socket.write(
+    this.#options.trace?.({ step: "preface", direction: "sent" });
+    this.write(
       encodeFrame({
         type: "HELLO",
         version: PROTOCOL_VERSION,
@@ -117,8 +119,20 @@ export class Connection {
     }
   }
 
-  write(frame: Buffer): void {
-    this.#socket?.write(frame);
+  /** Writes whole frames (one or more, back to back). */
+  write(frames: Buffer): void {
+    if (this.#options.trace !== undefined) this.#traceSent(frames);
+    this.#socket?.write(frames);
+  }
+
+  /** `--trace`: one event per frame in `frames`, found by walking the headers. */
+  #traceSent(frames: Buffer): void {
+    for (let offset = 0; offset + FRAME_HEADER_BYTES <= frames.length; ) {
+      const end = offset + FRAME_HEADER_BYTES + frames.readUInt32BE(offset + 2);
+      const type = FRAME_TYPES[frames[offset]!] ?? "?";
+      this.#options.trace?.({ step: "frame", direction: "sent", type, data: frames.subarray(offset, end) });
+      offset = end;
+    }
   }
 
   cork(): void {
@@ -135,7 +149,9 @@ export class Connection {
     const socket = this.#socket;
     if (socket === undefined || socket.destroyed) return;
     const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
-    socket.end(encodeFrame({ type: "CLOSE", reason: CloseReason.NORMAL, message: "" }));
+    const close = encodeFrame({ type: "CLOSE", reason: CloseReason.NORMAL, message: "" });
+    if (this.#options.trace !== undefined) this.#traceSent(close);
+    socket.end(close);
     const timer = setTimeout(() => socket.destroy(), 1000);
     await closed;
     clearTimeout(timer);
@@ -172,7 +188,18 @@ export class Connection {
   /** The decoder's next frame; NEED_DATA also after a protocol error (reported, connection destroyed). */
   #next(decoder: FrameDecoder): Frame | typeof NEED_DATA {
     const frame = nextFrame(decoder);
-    if (!(frame instanceof RemoteProtocolError)) return frame;
+    if (!(frame instanceof RemoteProtocolError)) {
+      // The encoding is canonical (one schema), so encoding the frame again gives the bytes that came.
+      if (frame !== NEED_DATA && this.#options.trace !== undefined) {
+        this.#options.trace({
+          step: "frame",
+          direction: "received",
+          type: frame.type,
+          data: encodeFrame(frame),
+        });
+      }
+      return frame;
+    }
     this.#protocolError(frame);
     return NEED_DATA;
   }
@@ -196,6 +223,7 @@ export class Connection {
     }
     this.#early = Buffer.alloc(0);
     this.#phase = "HANDSHAKE";
+    this.#options.trace?.({ step: "preface", direction: "received" });
     return data.subarray(end);
   }
 
@@ -251,7 +279,7 @@ export class Connection {
   #onFrame(frame: Frame): void {
     switch (frame.type) {
       case "PING":
-        this.#socket?.write(PONG_FRAME);
+        this.write(PONG_FRAME);
         return;
       case "CLOSE":
         this.#closeFrame = frame;

@@ -47,7 +47,11 @@ type Key =
   | "trace.send"
   | "trace.receive"
   | "trace.end"
-  | "trace.close";
+  | "trace.close"
+  | "trace.preface-sent"
+  | "trace.preface-received"
+  | "trace.frame-sent"
+  | "trace.frame-received";
 
 /** Texts of the `enchufe` command itself and of `server` / `client`. */
 export const cli = {
@@ -84,6 +88,8 @@ Comandos:
 {commands}
 
 Opciones generales: --help, --version, --lang es|en (o la variable ENCHUFE_LANG), --trace, --debug
+--trace muestra cada paso del ciclo de vida del socket; en pub, sub, request y reply, también cada trama
+(su tipo y sus bytes en hexadecimal).
 Usa 'enchufe <comando> --help' (o 'enchufe help <comando>') para ver las opciones de cada comando.`,
     "help.server": `Uso: enchufe server [opciones]   (alias: servidor)
 
@@ -200,6 +206,10 @@ TLS y autenticación (docs/SECURITY.md):
     "trace.receive": "[traza] recv: recibidos {bytes} bytes de {peer}",
     "trace.end": "[traza] {peer} terminó de enviar (FIN)",
     "trace.close": "[traza] close: conexión con {peer} cerrada ({sent} bytes enviados, {received} recibidos)",
+    "trace.preface-sent": "[traza] preámbulo enviado: 00 45 4e 43 (soy un programa: hablo en tramas)",
+    "trace.preface-received": "[traza] eco del preámbulo recibido: desde aquí, solo tramas",
+    "trace.frame-sent": "[traza] trama enviada: {type}, {bytes} bytes: {hex}",
+    "trace.frame-received": "[traza] trama recibida: {type}, {bytes} bytes: {hex}",
   },
   en: {
     "cli.listening": "Listening on {address}",
@@ -234,6 +244,8 @@ Commands:
 {commands}
 
 General options: --help, --version, --lang es|en (or the ENCHUFE_LANG variable), --trace, --debug
+--trace shows every step of the socket lifecycle; in pub, sub, request and reply, also every frame
+(its type and its bytes in hex).
 Use 'enchufe <command> --help' (or 'enchufe help <command>') for each command's options.`,
     "help.server": `Usage: enchufe server [options]   (alias: servidor)
 
@@ -350,5 +362,9 @@ TLS and authentication (docs/SECURITY.md):
     "trace.receive": "[trace] recv: {bytes} bytes from {peer}",
     "trace.end": "[trace] {peer} finished sending (FIN)",
     "trace.close": "[trace] close: connection with {peer} closed ({sent} bytes sent, {received} received)",
+    "trace.preface-sent": "[trace] preface sent: 00 45 4e 43 (I am a program: I speak frames)",
+    "trace.preface-received": "[trace] preface echo received: from here on, only frames",
+    "trace.frame-sent": "[trace] frame sent: {type}, {bytes} bytes: {hex}",
+    "trace.frame-received": "[trace] frame received: {type}, {bytes} bytes: {hex}",
   },
 } as const satisfies Catalog<Key>;

@@ -10,8 +10,12 @@
  * - `<!-- runnable in the background -->`: a one-command block that keeps running ("terminal 1"): it is
  *   started, awaited until it prints its first line, and stopped (SIGTERM to its process group) once the
  *   next foreground runnable block has finished. Several background blocks in a row all run together.
- * - `<!-- output -->`: the plain fence that follows is what the last runnable block (foreground or
- *   background) prints, standard output and standard error merged as on a terminal. Compared line by line
+ * - `<!-- runnable in the background, ends by itself -->`: the same, but once the foreground block has
+ *   finished it must end by itself with exit 0 (within 20 s), like the original servidor.py after its client.
+ * - `<!-- output -->`: the plain fence that follows is what a runnable block prints, standard output
+ *   and standard error merged as on a terminal. It belongs to the latest block of the scene that has no
+ *   output yet: the client's output then the server's (after the client's block), or the server's output
+ *   right after the server's block. Compared line by line
  *   after normalising both sides: trailing spaces dropped; the port after 127.0.0.1, ::1 or localhost
  *   (`127.0.0.1:53422`, `('127.0.0.1', 53422)`) becomes PORT; ISO times become TIME; `12.3 ms` becomes
  *   `N ms`. A line that is only `...` matches any number of lines (none too); `...` inside a line matches
@@ -23,7 +27,8 @@
  * read ENCHUFE_PORT) and `npx enchufe server` without --port gets `--port`; the printed free ports are
  * turned back into the lesson's numbers before comparing.
  * Speed: `npx enchufe` runs the built bin/enchufe.js and `npx tsx F` runs `node --import tsx F` (the
- * same programs without npm's start-up); PYTHONUNBUFFERED=1 so Python's prints arrive in order; NO_COLOR=1.
+ * same programs without npm's start-up); `python3` is the interpreter itself, not a version manager's
+ * shim (PATH); PYTHONUNBUFFERED=1 so Python's prints arrive in order; NO_COLOR=1.
  * Twins: a lesson NN in docs/aprende and its twin NN in docs/learn must run the same commands (comments
  * after `#` aside), so the two languages cannot drift apart.
  */
@@ -34,6 +39,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Running, stopGroup } from "../helpers/cli.js";
+import { PATH_WITH_PYTHON } from "../helpers/examples.js";
 import { freePort } from "../helpers/ports.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -52,6 +58,8 @@ interface Block {
   readonly commands: readonly string[];
   /** The exit code the last command must have (0 unless the marker says otherwise). */
   readonly exit: number;
+  /** A background block that must end by itself once the foreground block has finished. */
+  readonly endsByItself: boolean;
   output?: readonly string[];
 }
 
@@ -61,7 +69,8 @@ interface Scene {
   readonly foreground: Block;
 }
 
-const MARKER = /^<!-- (runnable|runnable, exits (\d+)|runnable in the background|output) -->$/;
+const MARKER =
+  /^<!-- (runnable|runnable, exits (\d+)|runnable in the background(, ends by itself)?|output) -->$/;
 
 /** The runnable blocks of one lesson, in order, each with its declared output. */
 export function parseBlocks(file: string, text: string): Block[] {
@@ -78,21 +87,40 @@ export function parseBlocks(file: string, text: string): Block[] {
     const body = lines.slice(i + 2, end);
     i = end;
     if (marker[1] === "output") {
-      const previous = blocks.at(-1);
-      assert.ok(previous !== undefined, `${where}: an output with no runnable block before it`);
-      assert.equal(previous.output, undefined, `${where}: ${previous.where} already has an output`);
-      previous.output = body;
+      const owner = outputOwner(blocks);
+      assert.ok(owner !== undefined, `${where}: an output with no runnable block (without one) before it`);
+      owner.output = body;
       continue;
     }
     assert.equal(fence[1], "bash", `${where}: runnable blocks are bash`);
     const commands = body.filter((line) => line.trim() !== "" && !line.trimStart().startsWith("#"));
     assert.ok(commands.length > 0, `${where}: an empty runnable block`);
-    const kind: Kind = marker[1] === "runnable in the background" ? "background" : "foreground";
+    const kind: Kind = marker[1]!.startsWith("runnable in the background") ? "background" : "foreground";
     if (kind === "background")
       assert.equal(commands.length, 1, `${where}: a background block is one command`);
-    blocks.push({ where, kind, commands, exit: Number(marker[2] ?? 0) });
+    blocks.push({
+      where,
+      kind,
+      commands,
+      exit: Number(marker[2] ?? 0),
+      endsByItself: marker[3] !== undefined,
+    });
   }
   return blocks;
+}
+
+/**
+ * The block an output belongs to: the latest block of the current scene (the last block and the
+ * background blocks right before it) that has no output yet. So a server's output may come before its
+ * client's block or after the client's output.
+ */
+function outputOwner(blocks: readonly Block[]): Block | undefined {
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const block = blocks[i]!;
+    if (i < blocks.length - 1 && block.kind === "foreground") return undefined;
+    if (block.output === undefined) return block;
+  }
+  return undefined;
 }
 
 function scenes(blocks: readonly Block[]): Scene[] {
@@ -191,6 +219,7 @@ class SceneRun {
       ENCHUFE_PORT: String(await this.port(5000)),
       PYTHONUNBUFFERED: "1",
       NO_COLOR: "1",
+      PATH: PATH_WITH_PYTHON,
     };
     delete env.ENCHUFE_URL;
     delete env.ENCHUFE_HOST;
@@ -239,7 +268,18 @@ async function runScene(scene: Scene, lang: "es" | "en"): Promise<void> {
     }
     run.check(foreground, printed);
     for (const [index, block] of scene.background.entries()) {
-      run.check(block, (await stopGroup(servers[index]!)).stdout);
+      const server = servers[index]!;
+      if (block.endsByItself) {
+        const timer = setTimeout(() => void stopGroup(server), COMMAND_TIMEOUT_MS);
+        const end = await server.done;
+        clearTimeout(timer);
+        assert.equal(
+          end.code,
+          0,
+          `${block.where}: \`${block.commands[0]}\` exited ${end.code}\n${end.stdout}`,
+        );
+      }
+      run.check(block, (await stopGroup(server)).stdout);
     }
   } finally {
     await run.stopAll();
@@ -307,7 +347,19 @@ describe("the lesson runner's own rules", () => {
       ],
     );
     assert.throws(() => scenes(blocks.slice(0, 1)), /a background block with no command after it/);
-    assert.throws(() => parseBlocks("x.md", "<!-- output -->\n```\nx\n```"), /no runnable block before/);
+    assert.throws(() => parseBlocks("x.md", "<!-- output -->\n```\nx\n```"), /no runnable block/);
+    const twoOutputs = [
+      ...text.split("\n"),
+      "<!-- output -->",
+      "```",
+      "adiós",
+      "```",
+      "<!-- output -->",
+      "```",
+      "x",
+      "```",
+    ];
+    assert.throws(() => parseBlocks("x.md", twoOutputs.join("\n")), /no runnable block \(without one\)/);
   });
 });
 
@@ -321,7 +373,8 @@ describe("the twins run the same commands", () => {
         blocksOf(file).map((block) => [
           block.kind,
           block.exit,
-          block.commands.map((c) => c.replace(/\s+#.*$/, "")),
+          block.endsByItself,
+          block.commands.map((command) => command.replace(/\s+#.*$/, "")),
         ]);
       assert.deepEqual(commands(`docs/learn/${twin}`), commands(`docs/aprende/${name}`));
     });
