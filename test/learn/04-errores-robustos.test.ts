@@ -6,13 +6,16 @@ import { spawn } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import { ORIGINAL_GREETING } from "../../src/server/options.js";
 import { BIN, Running, runEnchufe, stopAll } from "../helpers/cli.js";
+import { type ExampleOptions, example, listening, stopExamples } from "../helpers/examples.js";
 import { freePort } from "../helpers/ports.js";
 import { addNamespace } from "./netns.js";
-import { type Lang, LessonExamples, listeningPort, other } from "./run-example.js";
 
-const lesson = new LessonExamples("04-errores-robustos");
+type Lang = "es" | "en";
+/** Runs one of this lesson's examples (examples/aprende/04-errores-robustos/FILE) as a student would. */
+const lessonExample = (file: string, args: readonly string[] = [], options: ExampleOptions = {}) =>
+  example(`aprende/04-errores-robustos/${file}`, args, options);
 after(async () => {
-  await lesson.stopAll();
+  await stopExamples();
   await stopAll();
 });
 
@@ -61,8 +64,8 @@ async function failingServer(
   mode: string,
   lang: Lang,
 ): Promise<{ server: Running; port: string }> {
-  const server = lesson.run(impl.server, [mode, "0"], { lang });
-  const port = await listeningPort(server);
+  const server = lessonExample(impl.server, [mode, "0"], { lang });
+  const port = String(await listening(server));
   await server.waitFor(/Servidor esperando conexion tenga paciencia\.\.\.\n/);
   return { server, port };
 }
@@ -70,7 +73,7 @@ async function failingServer(
 /** One client run against one failing server; the server must have served it and exited 0. */
 async function against(pair: Pair, mode: string) {
   const { server, port } = await failingServer(pair.server, mode, pair.lang);
-  const client = await lesson.run(pair.client.client, [port], { lang: pair.lang, env: { TIMEOUT: "0.3" } })
+  const client = await lessonExample(pair.client.client, [port], { lang: pair.lang, env: { TIMEOUT: "0.3" } })
     .done;
   const served = await server.done;
   assert.equal(served.code, 0, served.stderr);
@@ -149,7 +152,7 @@ describe("lesson 4: cliente_robusto (.py, .ts) against servidor_fallos (.py, .ts
   ] as const) {
     test(`nobody listening - connection refused: ${impl.client} (${lang})`, async () => {
       const port = String(await freePort());
-      const client = await lesson.run(impl.client, [port], { lang }).done;
+      const client = await lessonExample(impl.client, [port], { lang }).done;
       assert.equal(client.code, 1);
       assert.match(client.stderr, SAYS[lang].refused);
     });
@@ -161,8 +164,8 @@ describe("lesson 4: cliente_robusto (.py, .ts) against servidor_fallos (.py, .ts
     [TS, "en"],
   ] as const) {
     test(`a second server on the same port - address already in use: ${impl.server} (${lang})`, async () => {
-      const { server, port } = await failingServer(PY, "mudo", other(lang));
-      const second = await lesson.run(impl.server, ["saludo", port], { lang }).done;
+      const { server, port } = await failingServer(PY, "mudo", lang === "es" ? "en" : "es");
+      const second = await lessonExample(impl.server, ["saludo", port], { lang }).done;
       assert.equal(second.code, 1);
       assert.match(second.stderr, SAYS[lang].inUse);
       assert.ok(second.stderr.includes(port));
@@ -264,8 +267,8 @@ describe("lesson 4: a network with no route (an empty network namespace)", () =>
   test("both clients and enchufe say there is no route; enchufe's code is ENETUNREACH", async () => {
     const inside = { prefix: isolated.prefix };
     const [py, ts, ours] = await Promise.all([
-      lesson.run(PY.client, ["5000", "192.0.2.1"], { ...inside, lang: "es" }).done,
-      lesson.run(TS.client, ["5000", "192.0.2.1"], { ...inside, lang: "en" }).done,
+      lessonExample(PY.client, ["5000", "192.0.2.1"], { ...inside, lang: "es" }).done,
+      lessonExample(TS.client, ["5000", "192.0.2.1"], { ...inside, lang: "en" }).done,
       new Running(
         spawn(
           "ip",

@@ -7,10 +7,12 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { after, describe, test } from "node:test";
 import { ORIGINAL_GREETING } from "../../src/server/options.js";
-import { LessonExamples, listeningPort } from "./run-example.js";
+import { type ExampleOptions, example, listening, stopExamples } from "../helpers/examples.js";
 
-const lesson = new LessonExamples("05-direcciones-reales");
-after(() => lesson.stopAll());
+/** Runs one of this lesson's examples (examples/aprende/05-direcciones-reales/FILE) as a student would. */
+const lessonExample = (file: string, args: readonly string[] = [], options: ExampleOptions = {}) =>
+  example(`aprende/05-direcciones-reales/${file}`, args, options);
+after(() => stopExamples());
 const CLIENT = "../04-errores-robustos/cliente_robusto";
 const GREETING_LINE = `Mensaje del servidor: ${ORIGINAL_GREETING}`;
 
@@ -20,18 +22,18 @@ describe("lesson 5: 127.0.0.1 and ::1 on this machine", { concurrency: true }, (
     ["ts", "en"],
   ] as const) {
     test(`servidor_direccion.${ext} on ::1: reached over IPv6, refused over IPv4 (${lang})`, async () => {
-      const server = lesson.run(`servidor_direccion.${ext}`, ["::1", "0"], { lang });
-      const port = await listeningPort(server);
+      const server = lessonExample(`servidor_direccion.${ext}`, ["::1", "0"], { lang });
+      const port = String(await listening(server));
       assert.match(
         server.stdout,
         lang === "es"
           ? /^Escuchando en \[::1\]:\d+ \(solo esta máquina: loopback IPv6\)/
           : /^Listening on \[::1\]:\d+ \(this machine only: IPv6 loopback\)/,
       );
-      const refused = await lesson.run(`${CLIENT}.${ext}`, [port, "127.0.0.1"], { lang }).done;
+      const refused = await lessonExample(`${CLIENT}.${ext}`, [port, "127.0.0.1"], { lang }).done;
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, lang === "es" ? /rechazó la conexión/ : /refused the connection/);
-      const reached = await lesson.run(`${CLIENT}.${ext}`, [port, "::1"], { lang }).done;
+      const reached = await lessonExample(`${CLIENT}.${ext}`, [port, "::1"], { lang }).done;
       assert.equal(reached.stdout, `${GREETING_LINE}\n`, reached.stderr);
       const served = await server.done;
       assert.equal(served.code, 0);
@@ -41,8 +43,8 @@ describe("lesson 5: 127.0.0.1 and ::1 on this machine", { concurrency: true }, (
 
   test("an address that is not this machine's: EADDRNOTAVAIL in one line (both languages)", async () => {
     const [py, ts] = await Promise.all([
-      lesson.run("servidor_direccion.py", ["192.0.2.1", "0"], { lang: "en" }).done,
-      lesson.run("servidor_direccion.ts", ["192.0.2.1", "0"], { lang: "es" }).done,
+      lessonExample("servidor_direccion.py", ["192.0.2.1", "0"], { lang: "en" }).done,
+      lessonExample("servidor_direccion.ts", ["192.0.2.1", "0"], { lang: "es" }).done,
     ]);
     assert.equal(py.code, 1);
     assert.equal(
@@ -63,7 +65,7 @@ function namespaces(): string {
 
 describe("lesson 5: two machines (dos_maquinas.sh)", () => {
   test("each address and the firewall, in English; the namespaces are gone afterwards", async () => {
-    const run = lesson.run("dos_maquinas.sh", ["py"], {
+    const run = lessonExample("dos_maquinas.sh", ["py"], {
       lang: "en",
       env: { PORT: "5000" },
     });
@@ -119,7 +121,7 @@ describe("lesson 5: two machines (dos_maquinas.sh)", () => {
   });
 
   test("stopped half-way (SIGTERM), it still deletes its namespaces", async () => {
-    const run = lesson.run("dos_maquinas.sh", ["py"], { lang: "es" });
+    const run = lessonExample("dos_maquinas.sh", ["py"], { lang: "es" });
     await run.waitFor(/^== /m, "stdout", 60_000);
     assert.ok(namespaces().includes(`aprende-a-${run.child.pid}`), namespaces());
     const end = await run.stop("SIGTERM");

@@ -7,15 +7,22 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { ORIGINAL_GREETING } from "../../src/server/options.js";
 import { enchufe, type Running, runEnchufe, stopAll } from "../helpers/cli.js";
+import { type ExampleOptions, example, listening, stopExamples } from "../helpers/examples.js";
 import { opensslClient } from "../helpers/openssl.js";
-import { type Lang, LessonExamples, listeningPort } from "./run-example.js";
 
-const lesson = new LessonExamples("07-autenticacion-y-cifrado");
+type Lang = "es" | "en";
+/** Runs one of this lesson's examples (examples/aprende/07-autenticacion-y-cifrado/FILE) as a student would. */
+const lessonExample = (file: string, args: readonly string[] = [], options: ExampleOptions = {}) =>
+  example(`aprende/07-autenticacion-y-cifrado/${file}`, args, options);
 const dir = mkdtempSync(join(tmpdir(), "aprende-07-"));
-const USERS = join(lesson.dir, "usuarios.json");
-const PASSWORD_FILE = join(lesson.dir, "contrasena-ana.txt");
+const LESSON_DIR = fileURLToPath(
+  new URL("../../examples/aprende/07-autenticacion-y-cifrado/", import.meta.url),
+);
+const USERS = join(LESSON_DIR, "usuarios.json");
+const PASSWORD_FILE = join(LESSON_DIR, "contrasena-ana.txt");
 const GREETING_LINE = `Mensaje del servidor: ${ORIGINAL_GREETING}\n`;
 const ENCRYPTED = { es: /^Cifrado: TLSv1\.3, TLS_\w+$/m, en: /^Encrypted: TLSv1\.3, TLS_\w+$/m };
 
@@ -24,14 +31,14 @@ before(async () => {
   assert.equal(made.code, 0, made.stderr);
 });
 after(async () => {
-  await lesson.stopAll();
+  await stopExamples();
   await stopAll();
   rmSync(dir, { recursive: true, force: true });
 });
 
 async function tlsServer(ext: "py" | "ts", lang: Lang): Promise<{ server: Running; port: string }> {
-  const server = lesson.run(`servidor_tls.${ext}`, [dir, "0"], { lang });
-  const port = await listeningPort(server);
+  const server = lessonExample(`servidor_tls.${ext}`, [dir, "0"], { lang });
+  const port = String(await listening(server));
   await server.waitFor(/Servidor esperando conexion tenga paciencia\.\.\./);
   return { server, port };
 }
@@ -44,7 +51,7 @@ describe("lesson 7: TLS with the development CA", { concurrency: 4 }, () => {
   ] as const) {
     test(`servidor_tls.${ext} and cliente_tls.${ext}: verified, encrypted, the greeting whole (${lang})`, async () => {
       const { server, port } = await tlsServer(ext, lang);
-      const client = await lesson.run(`cliente_tls.${ext}`, [dir, port], { lang }).done;
+      const client = await lessonExample(`cliente_tls.${ext}`, [dir, port], { lang }).done;
       assert.equal(client.code, 0, client.stderr);
       assert.match(client.stdout, ENCRYPTED[lang]);
       assert.ok(client.stdout.endsWith(GREETING_LINE), client.stdout);
@@ -61,7 +68,7 @@ describe("lesson 7: TLS with the development CA", { concurrency: 4 }, () => {
   ] as const) {
     test(`cliente_tls.${ext} without our CA refuses the certificate in one line (${lang})`, async () => {
       const { server, port } = await tlsServer("py", lang);
-      const client = await lesson.run(`cliente_tls.${ext}`, ["-", port], { lang }).done;
+      const client = await lessonExample(`cliente_tls.${ext}`, ["-", port], { lang }).done;
       assert.equal(client.code, 1);
       assert.equal(client.stdout, "");
       const says =
@@ -102,9 +109,9 @@ describe("lesson 7: passwords as scrypt hashes", { concurrency: true }, () => {
     assert.deepEqual(Object.keys(password).sort(), ["N", "algo", "hash", "keylen", "p", "r", "salt"]);
     assert.equal(password.algo, "scrypt");
     const checks = await Promise.all([
-      lesson.run("comprobar_contrasena.py", [users, "ana", "secreto123"], { lang: "es" }).done,
-      lesson.run("comprobar_contrasena.py", [users, "ana", "secreto124"], { lang: "en" }).done,
-      lesson.run("comprobar_contrasena.ts", [USERS, "ana", "secreto123"], { lang: "en" }).done,
+      lessonExample("comprobar_contrasena.py", [users, "ana", "secreto123"], { lang: "es" }).done,
+      lessonExample("comprobar_contrasena.py", [users, "ana", "secreto124"], { lang: "en" }).done,
+      lessonExample("comprobar_contrasena.ts", [USERS, "ana", "secreto123"], { lang: "en" }).done,
     ]);
     assert.deepEqual(
       checks.map((check) => [check.code, check.stdout]),
@@ -125,8 +132,8 @@ describe("lesson 7: what a man in the middle sees", { concurrency: true }, () =>
       : [];
     const server = enchufe(["server", "--port", "0", "--users", USERS, ...tlsServer]);
     const serverPort = String(await server.port());
-    const watcher = lesson.run(spy, [serverPort, "0"], { lang });
-    const spyPort = await listeningPort(watcher);
+    const watcher = lessonExample(spy, [serverPort, "0"], { lang });
+    const spyPort = String(await listening(watcher));
     const tlsClient = tls ? ["--tls", "--ca", join(dir, "ca.pem")] : [];
     const request = await runEnchufe([
       "request",

@@ -4,13 +4,15 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { enchufe, type Running, runEnchufe, stopAll } from "../helpers/cli.js";
+import { type ExampleOptions, example, stopExamples } from "../helpers/examples.js";
 import { startRedis, type TestRedis } from "../helpers/redis.js";
-import { LessonExamples } from "./run-example.js";
 
-const lesson = new LessonExamples("08-mas-alla");
+/** Runs one of this lesson's examples (examples/aprende/08-mas-alla/FILE) as a student would. */
+const lessonExample = (file: string, args: readonly string[] = [], options: ExampleOptions = {}) =>
+  example(`aprende/08-mas-alla/${file}`, args, options);
 const redises: TestRedis[] = [];
 after(async () => {
-  await lesson.stopAll();
+  await stopExamples();
   await stopAll();
   await Promise.all(redises.map((redis) => redis.stop()));
 });
@@ -27,8 +29,8 @@ describe("lesson 8: the library on one server", { concurrency: true }, () => {
   test("publicar_suscribir.ts: sensores.* gets three readings in order, not the two-word topic (es, en)", async () => {
     const { port } = await server();
     const [es, en] = await Promise.all([
-      lesson.run("publicar_suscribir.ts", [port], { lang: "es" }).done,
-      lesson.run("publicar_suscribir.ts", [port], { lang: "en" }).done,
+      lessonExample("publicar_suscribir.ts", [port], { lang: "es" }).done,
+      lessonExample("publicar_suscribir.ts", [port], { lang: "en" }).done,
     ]);
     assert.equal(es.code, 0, es.stderr);
     assert.equal(
@@ -45,8 +47,8 @@ describe("lesson 8: the library on one server", { concurrency: true }, () => {
   test("peticion_respuesta.ts: a responder's answer, the built-in echo, and ENORESPONDERS by code (es, en)", async () => {
     const { port } = await server();
     const [es, en] = await Promise.all([
-      lesson.run("peticion_respuesta.ts", [port], { lang: "es" }).done,
-      lesson.run("peticion_respuesta.ts", [port], { lang: "en" }).done,
+      lessonExample("peticion_respuesta.ts", [port], { lang: "es" }).done,
+      lessonExample("peticion_respuesta.ts", [port], { lang: "en" }).done,
     ]);
     const lines = "doble(21) = 42\necho(hola) = hola\ntriple(1): ENORESPONDERS";
     assert.equal(es.code, 0, es.stderr);
@@ -58,7 +60,7 @@ describe("lesson 8: the library on one server", { concurrency: true }, () => {
   test("sala.py: a person in room sensores.cocina reads what enchufe pub publishes there (es, en)", async () => {
     const { port } = await server();
     for (const lang of ["es", "en"] as const) {
-      const room = lesson.run("sala.py", [port, "2"], { lang });
+      const room = lessonExample("sala.py", [port, "2"], { lang });
       await room.waitFor(
         lang === "es"
           ? /en la sala sensores\.cocina; esperando 2 mensajes\n/
@@ -83,7 +85,7 @@ describe("lesson 8: a cluster on Redis", () => {
       server(["--cluster", redis.url]),
       server(["--cluster", redis.url]),
     ]);
-    const end = await lesson.run("publicar_suscribir.ts", [one.port, two.port], { lang: "en" }).done;
+    const end = await lessonExample("publicar_suscribir.ts", [one.port, two.port], { lang: "en" }).done;
     assert.equal(end.code, 0, end.stderr);
     assert.equal(
       end.stdout,
