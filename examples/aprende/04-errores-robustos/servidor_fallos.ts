@@ -41,7 +41,7 @@ server.on("error", (error: NodeJS.ErrnoException) => {
   console.error(text.inUse.replace("{port}", String(port)));
   process.exitCode = 1;
 });
-// Node sets SO_REUSEADDR by itself: a connection in TIME_WAIT never blocks the port here.
+// On Linux and macOS Node sets SO_REUSEADDR by itself: a connection in TIME_WAIT does not block the port.
 server.listen(port, "127.0.0.1", () => {
   const { port: actual } = server.address() as net.AddressInfo;
   console.log(text.listening.replace("{port}", String(actual)).replace("{mode}", mode));
