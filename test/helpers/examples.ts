@@ -38,7 +38,14 @@ export function example(file: string, args: readonly string[] = [], options: Exa
       ? ["bash", path]
       : [process.execPath, "--import", "tsx", path];
   const [command, ...commandArgs] = [...(options.prefix ?? []), ...runner, ...args] as [string, ...string[]];
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: "1", NO_COLOR: "1", ...options.env };
+  // PATH_WITH_PYTHON: a script (dos_maquinas.sh) that runs python3 gets the interpreter, not pyenv's shim.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: PATH_WITH_PYTHON,
+    PYTHONUNBUFFERED: "1",
+    NO_COLOR: "1",
+    ...options.env,
+  };
   env.ENCHUFE_LANG = options.lang ?? "es";
   const child = spawn(command, commandArgs, { cwd: ROOT, env, stdio: "pipe" });
   child.stdin.end(options.stdin ?? "");
