@@ -25,15 +25,27 @@ export interface ExampleOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Written to standard input, which is then closed (closed at once when not given). */
   readonly stdin?: string;
+  /** A command the example runs under, e.g. `ip netns exec NAME` (inside a network namespace). */
+  readonly prefix?: readonly string[];
 }
 
-/** Starts `examples/<file>` with `args` from the repository root. */
+/** Starts `examples/<file>` with `args` from the repository root (a .sh file with bash). */
 export function example(file: string, args: readonly string[] = [], options: ExampleOptions = {}): Running {
   const path = `examples/${file}`;
-  const [command, commandArgs] = file.endsWith(".py")
-    ? [PYTHON, [path, ...args]]
-    : [process.execPath, ["--import", "tsx", path, ...args]];
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: "1", NO_COLOR: "1", ...options.env };
+  const runner = file.endsWith(".py")
+    ? [PYTHON, path]
+    : file.endsWith(".sh")
+      ? ["bash", path]
+      : [process.execPath, "--import", "tsx", path];
+  const [command, ...commandArgs] = [...(options.prefix ?? []), ...runner, ...args] as [string, ...string[]];
+  // PATH_WITH_PYTHON: a script (dos_maquinas.sh) that runs python3 gets the interpreter, not pyenv's shim.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: PATH_WITH_PYTHON,
+    PYTHONUNBUFFERED: "1",
+    NO_COLOR: "1",
+    ...options.env,
+  };
   env.ENCHUFE_LANG = options.lang ?? "es";
   const child = spawn(command, commandArgs, { cwd: ROOT, env, stdio: "pipe" });
   child.stdin.end(options.stdin ?? "");
@@ -43,9 +55,12 @@ export function example(file: string, args: readonly string[] = [], options: Exa
   return run;
 }
 
-/** The port a server example says it listens on (`Escuchando en 127.0.0.1:N` / `Listening on ...`). */
+/**
+ * The port a server example says it listens on (`Escuchando en 127.0.0.1:N` / `Listening on [::1]:N`,
+ * maybe followed by more words). Generous: tsx takes most of a second to start, many on a loaded machine.
+ */
 export async function listening(run: Running): Promise<number> {
-  const match = await run.waitFor(/^(?:Escuchando en|Listening on) 127\.0\.0\.1:(\d+)$/m);
+  const match = await run.waitFor(/^(?:Escuchando en|Listening on) \S+:(\d+)\b/m, "stdout", 60_000);
   return Number(match[1]);
 }
 

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFile, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createDevCa, issueClientCert, issueServerCert } from "../../src/auth/certs.js";
 import { ORIGINAL_GREETING } from "../../src/server/options.js";
-import { enchufe, Running, runEnchufe, stopAll } from "../helpers/cli.js";
+import { enchufe, runEnchufe, stopAll } from "../helpers/cli.js";
+import { opensslClient } from "../helpers/openssl.js";
 
 let dir = "";
 const file = (name: string) => join(dir, name);
@@ -67,19 +68,7 @@ describe("TLS", () => {
 
   test("openssl s_client, an independent TLS client, reads the greeting", async () => {
     const { server, port } = await tlsServer();
-    const openssl = new Running(
-      spawn("openssl", [
-        "s_client",
-        "-connect",
-        `127.0.0.1:${port}`,
-        "-CAfile",
-        file("ca.pem"),
-        "-servername",
-        "localhost",
-        "-verify_return_error",
-        "-quiet",
-      ]),
-    );
+    const openssl = opensslClient(port, file("ca.pem"), ["-servername", "localhost"]);
     await openssl.waitFor(new RegExp(ORIGINAL_GREETING));
     openssl.child.stdin.end("/quit\n");
     await openssl.done;
