@@ -190,8 +190,9 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
   /**
    * Writes `bytes` unless that would exceed the pending-output bound; then the client is cut off.
    * Replies and notices are corked until the read turn ends (many small writes, one system call);
-   * `batched` deliveries, already one buffer per read, go out at once. Nothing written here can
-   * overtake a batch still open in the turn.
+   * `batched` deliveries, already one buffer per read, go out at once, through writeShared() (the same
+   * Buffer goes to every recipient: a WebSocket wraps it once). Nothing written here can overtake a
+   * batch still open in the turn.
    */
   write(bytes: Buffer, batched = false): void {
     if (!batched) this.turn.beforeWrite();
@@ -208,7 +209,8 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
       connection.cork();
       this.turn.corked(this);
     }
-    connection.write(bytes);
+    if (batched) connection.writeShared(bytes);
+    else connection.write(bytes);
     this.owner.counters.bytesOut += bytes.length;
   }
 

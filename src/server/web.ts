@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from "node:net";
 import { WebSocketConnection } from "../transport/websocket-connection.js";
 import { checkUpgrade, refuseUpgrade, writeUpgrade } from "../transport/websocket-handshake.js";
+import { SharedFrames } from "../transport/websocket-shared.js";
 import type { ConnectionInfo, WebSocketHandler } from "./options.js";
 
 export interface WebEndpointOptions {
@@ -67,6 +68,8 @@ export class WebEndpoint {
   readonly #allowed: (origin: string) => boolean;
   /** Sockets still in their HTTP exchange (closed on close()). */
   readonly #pending = new Set<Socket>();
+  /** Deliveries' WebSocket frames, built once for all of this endpoint's connections. */
+  readonly #shared = new SharedFrames();
 
   constructor(options: WebEndpointOptions) {
     this.#options = options;
@@ -142,7 +145,11 @@ export class WebEndpoint {
     const handler = this.#options.handler;
     const connection = new WebSocketConnection(
       socket,
-      { kind: check.kind, maxMessageBytes: handler.maxWebSocketMessageBytes(check.kind) },
+      {
+        kind: check.kind,
+        maxMessageBytes: handler.maxWebSocketMessageBytes(check.kind),
+        shared: this.#shared,
+      },
       head,
     );
     handler.handleWebSocket(connection, info);
