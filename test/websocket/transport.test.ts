@@ -8,6 +8,7 @@ import {
   PROTOCOL_VERSION,
 } from "../../src/protocol/frames.js";
 import { FramedClient } from "../helpers/framed.js";
+import { GUEST_HELLO } from "./frames.js";
 import { RawPeer, startServer, WsPeer, type WsTestServer } from "./helpers.js";
 
 describe("websocket on the messaging port", () => {
@@ -56,16 +57,8 @@ describe("websocket on the messaging port", () => {
       }
     };
     // One message holding two frames, then a frame split over two messages.
-    const hello = encodeFrame({
-      type: "HELLO",
-      version: PROTOCOL_VERSION,
-      clientName: "ws",
-      user: "",
-      password: "",
-      token: "",
-    });
     const sub = encodeFrame({ type: "SUB", sid: 1, pattern: "news.>", responder: false });
-    peer.send(Buffer.concat([hello, sub.subarray(0, 3)]));
+    peer.send(Buffer.concat([GUEST_HELLO, sub.subarray(0, 3)]));
     peer.send(sub.subarray(3));
     const welcome = await nextFrame("WELCOME");
     assert.equal(welcome.type, "WELCOME");
