@@ -1,6 +1,7 @@
 /**
  * The bench's load generator must see loss and reordering when they happen, or its zero-loss figures mean
  * nothing: it is run briefly against tiny in-test line servers that drop, reorder, or faithfully forward lines.
+ * Its WebSocket subscribers (--ws 1) are checked against a real enchufe server.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { buildLoadgen, type LoadgenResult, runLoadgen } from "../../bench/loadgen.js";
 import { ProcessRegistry } from "../../bench/proc.js";
+import { startServer } from "../websocket/helpers.js";
 
 /** Decides which of a chunk's complete lines are forwarded, in which order; `first` is the first line's index. */
 type Forward = (lines: Buffer[], first: number) => Buffer[];
@@ -144,4 +146,32 @@ describe("bench load generator", () => {
     assert.equal(result.subs_with_reorder, 3);
     assert.equal(result.loss, 0);
   });
+  for (const proto of ["framed", "text"] as const) {
+    test(`loadgen - --ws 1: ${proto === "framed" ? "enchufe.v1" : "enchufe.text"} subscribers get every message from a real server`, async () => {
+      const server = await startServer({ floodBurstLines: 0 });
+      try {
+        const result = await runLoadgen(
+          {
+            binary,
+            prefix: [],
+            args: [
+              ...["--mode", "fanout", "--proto", proto, "--ws", "1", "--await-reply", "1"],
+              ...["--port", String(server.port), "--subs", "3", "--pubs", "1", "--size", "64"],
+              ...["--window", "64", "--warmup", "0.1", "--duration", "0.4", "--drain", "3"],
+            ],
+            timeoutMs: 30_000,
+          },
+          registry,
+        );
+        assert.equal(result.ok, true, result.error);
+        assert.ok(result.delivered > 0, "delivered something");
+        assert.equal(result.loss, 0);
+        assert.equal(result.reorder, 0);
+        // The subscribers came over WebSocket; the publisher over TCP.
+        assert.equal(server.handler.stats().connections.total.websocket, 3);
+      } finally {
+        await server.close();
+      }
+    });
+  }
 });
