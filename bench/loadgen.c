@@ -329,7 +329,16 @@ static void ws_wrap(conn *c, size_t from) {
 
 /* Reads the 101 head: returns the bytes of buf after it (0 while it lasts), or -1 when the server refused. */
 static ssize_t ws_upgrade_input(conn *c, const char *buf, size_t n) {
-  if (c->bytes_in == n && (n < 12 || memcmp(buf, "HTTP/1.1 101", 12) != 0)) return -1;
+  if (c->bytes_in == n && (n < 12 || memcmp(buf, "HTTP/1.1 101", 12) != 0)) {
+    static int told;
+    if (!told++) {
+      /* the first refusal's first line, for the log: e.g. a greeting when the server took it for a text user */
+      size_t line = 0;
+      while (line < n && line < 80 && buf[line] != '\r' && buf[line] != '\n') line++;
+      fprintf(stderr, "loadgen: WebSocket upgrade answered with: %.*s\n", (int)line, buf);
+    }
+    return -1;
+  }
   static const char end[] = "\r\n\r\n";
   for (size_t i = 0; i < n; i++) {
     c->ws_match = buf[i] == end[c->ws_match] ? c->ws_match + 1 : buf[i] == '\r' ? 1 : 0;
