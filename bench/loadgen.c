@@ -83,6 +83,8 @@ static uint64_t m_settled, m_opened, m_published, m_delivered, m_errors, m_close
 static uint64_t req_inflight[1];
 static double rate_per_pub;
 static struct rusage ru_start, ru_end;
+static int first_errno;      /* the first failed connect's errno (0: none), for the error message */
+static uint64_t m_ws_refused; /* WebSocket upgrades answered with something other than 101 */
 static char *rbuf;
 static const char *fail_reason;
 /* request --responder 1: the responder connection's unparsed input, and whether its subscription is in place */
@@ -631,6 +633,7 @@ static void on_readable(conn *c) {
         ssize_t rest = ws_upgrade_input(c, rbuf, (size_t)n);
         if (rest < 0) {
           m_errors++;
+          m_ws_refused++;
           conn_close(c);
           return;
         }
@@ -685,6 +688,7 @@ static int open_conn(conn *c) {
   struct sockaddr_in *to = o_port2 > 0 && c->role == R_SUB && c->index % 2 == 1 ? &addr2 : &addr;
   int r = connect(fd, (struct sockaddr *)to, sizeof *to);
   if (r < 0 && errno != EINPROGRESS) {
+    if (!first_errno) first_errno = errno;
     close(fd);
     c->closed = 1;
     return -1;
@@ -746,6 +750,7 @@ static void on_event(conn *c, uint32_t events) {
     socklen_t len = sizeof err;
     getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
     if (err != 0 || (events & (EPOLLERR | EPOLLHUP) && !(events & EPOLLIN))) {
+      if (!first_errno) first_errno = err ? err : ECONNRESET;
       m_errors++;
       conn_close(c);
       return;
@@ -840,7 +845,13 @@ static void report(void) {
   const char *modes[] = {"fanout", "request", "greet", "idle"};
   const char *protos[] = {"text", "framed", "nats", "resp", "mqtt"};
   printf("{\"ok\":%s,", fail_reason ? "false" : "true");
-  if (fail_reason) printf("\"error\":\"%s\",\"synced_pairs\":%ld,", fail_reason, synced_pairs);
+  if (fail_reason) {
+    /* what failed, in numbers: connects that failed (and the first one's error), upgrades refused, closes */
+    printf("\"error\":\"%s (errors %llu%s%s, WebSocket upgrades refused %llu, closed by the server %llu)\",", fail_reason,
+           (unsigned long long)m_errors, first_errno ? ", first: " : "", first_errno ? strerror(first_errno) : "",
+           (unsigned long long)m_ws_refused, (unsigned long long)m_closed);
+    printf("\"synced_pairs\":%ld,", synced_pairs);
+  }
   printf("\"mode\":\"%s\",\"proto\":\"%s\",\"subs\":%d,\"pubs\":%d,\"size\":%d,", modes[o_mode], protos[o_proto],
          o_subs, o_pubs, o_size);
   printf("\"window_s\":%.6f,\"published\":%llu,\"delivered\":%llu,", window, (unsigned long long)m_published,
