@@ -35,6 +35,9 @@ export const ERROR_CODES = {
   EREQUESTFAILED: "The responder answered the request with an error.",
   EBUFFERFULL: "Too many publishes were buffered while disconnected.",
   ESERVERCLOSED: "The server closed the connection with a reason.",
+  EWEBSOCKET:
+    "The WebSocket did not open: nothing at that URL, not an enchufe server, its origin rule refused the page, or the page's CSP blocked the URL.",
+  ENOWEBSOCKET: "No WebSocket class is available: use Node 22 or later, or pass one as the webSocket option.",
   // Security
   EAUTH: "Authentication failed: unknown user, wrong password or invalid token.",
   EAUTHREQUIRED: "The server requires authentication.",

@@ -14,6 +14,7 @@ export {
   type ReconnectOptions,
 } from "./client/options.js";
 export { type IncomingRequest as ClientRequest, type Message, Subscription } from "./client/subscription.js";
+export type { WebSocketConstructor, WebSocketLike } from "./client/websocket-like.js";
 export { EnchufeError, ERROR_CODES, type ErrorCode, type ErrorDetails, isEnchufeError } from "./errors.js";
 export { type Lang, parseLang } from "./i18n/lang.js";
 export { CloseReason, ErrCode, type Frame, type Headers, ReplyStatus } from "./protocol/frames.js";

@@ -1,12 +1,10 @@
 /**
- * One framed connection of the client: dial (TCP or TLS), skip the greeting text up to the preface echo,
- * HELLO → WELCOME, then the read loop. Before WELCOME frames are read one at a time under a small limit;
+ * One framed connection of the client over a transport (TCP/TLS or WebSocket, `transport.ts`): HELLO →
+ * WELCOME, then the read loop. Before WELCOME frames are read one at a time under a small limit;
  * WELCOME's maxPayload (plus the frame overhead) sets the limit after it. Keepalive (PING → PONG) and
- * the server's CLOSE reason are handled here; every other frame goes to the client.
+ * the server's CLOSE reason are handled here; every other frame goes to the client. Nothing of Node.
  */
-import type { Socket } from "node:net";
 import { EnchufeError, type ErrorCode } from "../errors.js";
-import { findPrefaceEnd } from "../protocol/detect.js";
 import { FRAME_OVERHEAD_BYTES, HANDSHAKE_FRAME_BYTES } from "../protocol/frame-limits.js";
 import {
   CloseReason,
@@ -17,15 +15,13 @@ import {
   type FrameOf,
   NEED_DATA,
   nextFrame,
-  PREFACE,
   PROTOCOL_VERSION,
   RemoteProtocolError,
 } from "../protocol/frames.js";
-import { timeoutError } from "../transport/tcp.js";
-import { TLS_REQUIRED_LINE } from "../transport/tls.js";
-import { dialServer } from "./dial.js";
+import { stepTimeoutError } from "../transport/step-errors.js";
 import type { ClientOptions } from "./options.js";
 import { errFrameError } from "./server-errors.js";
+import type { ClientTransport, Dial, TransportReceiver } from "./transport.js";
 
 /** What the server said in WELCOME. */
 export type ServerInfo = Omit<FrameOf<"WELCOME">, "type">;
@@ -40,31 +36,33 @@ export interface ConnectionHandler {
   onClose(connection: Connection, error: EnchufeError, fatal: boolean): void;
 }
 
-type Phase = "PREFACE" | "HANDSHAKE" | "FRAMES" | "CLOSED";
+type Phase = "HANDSHAKE" | "FRAMES" | "CLOSED";
 
-const TLS_REQUIRED_MARKER = Buffer.from(TLS_REQUIRED_LINE.trim());
-/** Greeting text kept while looking for the preface echo; past it only the tail is kept. */
-const HEADROOM_BYTES = 64 * 1024;
 const PONG_FRAME = encodeFrame({ type: "PONG" });
+const EMPTY = Buffer.alloc(0);
 
 /** A framed connection; `open()` resolves once WELCOME has arrived. */
-export class Connection {
+export class Connection implements TransportReceiver {
   readonly #options: ClientOptions;
   readonly #handler: ConnectionHandler;
-  #socket: Socket | undefined;
-  #phase: Phase = "PREFACE";
-  /** Bytes read but not yet used, before the frame decoder takes over. */
-  #early: Buffer = Buffer.alloc(0);
+  readonly #dial: Dial;
+  #transport: ClientTransport | undefined;
+  #phase: Phase = "HANDSHAKE";
+  /** Handshake bytes read but not yet used (a frame split across chunks). */
+  #early: Buffer = EMPTY;
   readonly #handshakeDecoder: FrameDecoder;
   #decoder: FrameDecoder | undefined;
   #info: ServerInfo | undefined;
   #closeFrame: FrameOf<"CLOSE"> | undefined;
+  /** Why the transport closed, when it said more than "closed". */
+  #closeError: EnchufeError | undefined;
   #handshake: { resolve: () => void; reject: (error: EnchufeError) => void } | undefined;
   #destroyed = false;
 
-  constructor(options: ClientOptions, handler: ConnectionHandler) {
+  constructor(options: ClientOptions, handler: ConnectionHandler, dial: Dial) {
     this.#options = options;
     this.#handler = handler;
+    this.#dial = dial;
     this.#handshakeDecoder = new FrameDecoder({ maxFrameBytes: HANDSHAKE_FRAME_BYTES });
   }
 
@@ -73,26 +71,25 @@ export class Connection {
     return this.#info!;
   }
 
-  /** Dials, sends the preface and HELLO, and waits for WELCOME (or the server's refusal). */
+  /** True when the transport is encrypted (TLS, wss://). */
+  get isEncrypted(): boolean {
+    return this.#transport?.isEncrypted ?? false;
+  }
+
+  /** Dials, sends HELLO, and waits for WELCOME (or the server's refusal). */
   async open(): Promise<void> {
-    const { host, port, timeoutMs } = this.#options;
-    const socket = await dialServer(this.#options);
+    const { timeoutMs } = this.#options;
+    const transport = await this.#dial(this.#options);
     if (this.#destroyed) {
-      socket.destroy();
+      transport.destroy();
       throw this.#closedError();
     }
-    this.#socket = socket;
-    socket.setNoDelay(true);
-    socket.on("data", (chunk: Buffer) => this.#onData(chunk));
-    socket.on("error", () => {
-      // 'close' follows and decides what to do.
-    });
-    socket.once("close", () => this.#onClose());
+    this.#transport = transport;
+    transport.receiver = this;
     const welcomed = new Promise<void>((resolve, reject) => {
       this.#handshake = { resolve, reject };
     });
-    socket.write(PREFACE);
-    socket.write(
+    transport.send(
       encodeFrame({
         type: "HELLO",
         version: PROTOCOL_VERSION,
@@ -105,8 +102,8 @@ export class Connection {
     const timer =
       timeoutMs > 0
         ? setTimeout(() => {
-            this.#handshake?.reject(timeoutError({ host, port, step: "handshake" }, timeoutMs));
-            socket.destroy();
+            this.#handshake?.reject(stepTimeoutError(transport.place, "handshake", timeoutMs));
+            transport.destroy();
           }, timeoutMs)
         : undefined;
     try {
@@ -118,40 +115,32 @@ export class Connection {
   }
 
   write(frame: Buffer): void {
-    this.#socket?.write(frame);
+    this.#transport?.send(frame);
   }
 
   cork(): void {
-    this.#socket?.cork();
+    this.#transport?.cork();
   }
 
   uncork(): void {
-    this.#socket?.uncork();
+    this.#transport?.uncork();
   }
 
-  /** Sends CLOSE NORMAL and waits (at most a second) for the socket to close. */
+  /** Sends CLOSE NORMAL and waits (at most a second) for the transport to close. */
   async end(): Promise<void> {
     this.#destroyed = true;
-    const socket = this.#socket;
-    if (socket === undefined || socket.destroyed) return;
-    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
-    socket.end(encodeFrame({ type: "CLOSE", reason: CloseReason.NORMAL, message: "" }));
-    const timer = setTimeout(() => socket.destroy(), 1000);
-    await closed;
-    clearTimeout(timer);
+    if (this.#phase === "CLOSED") return;
+    await this.#transport?.end(encodeFrame({ type: "CLOSE", reason: CloseReason.NORMAL, message: "" }));
   }
 
   destroy(): void {
     this.#destroyed = true;
-    this.#socket?.destroy();
+    this.#transport?.destroy();
   }
 
-  #onData(chunk: Buffer): void {
+  /** The transport's bytes (TransportReceiver). */
+  received(chunk: Buffer): void {
     let data = chunk;
-    if (this.#phase === "PREFACE") {
-      data = this.#skipToPreface(data);
-      if (data.length === 0) return;
-    }
     if (this.#phase === "HANDSHAKE") {
       data = this.#readHandshake(data);
       if (data.length === 0) return;
@@ -177,28 +166,6 @@ export class Connection {
     return NEED_DATA;
   }
 
-  /** Skips the greeting line and any text the server sent before it switched to frames. */
-  #skipToPreface(chunk: Buffer): Buffer {
-    const data = this.#early.length > 0 ? Buffer.concat([this.#early, chunk]) : chunk;
-    const end = findPrefaceEnd(data);
-    if (end === -1 && data.includes(TLS_REQUIRED_MARKER)) {
-      this.#handshake?.reject(
-        new EnchufeError("ETLSPLAIN", "The server speaks TLS: connect with tls options", {
-          details: { address: `${this.#options.host}:${this.#options.port}`, message: "TLS required" },
-        }),
-      );
-      this.destroy();
-      return Buffer.alloc(0);
-    }
-    if (end === -1) {
-      this.#early = data.length > HEADROOM_BYTES ? data.subarray(data.length - 8) : data;
-      return Buffer.alloc(0);
-    }
-    this.#early = Buffer.alloc(0);
-    this.#phase = "HANDSHAKE";
-    return data.subarray(end);
-  }
-
   /**
    * Gives the handshake decoder whole frames only, one at a time, so that no byte after WELCOME reaches
    * it; returns the bytes after WELCOME (empty while the handshake goes on).
@@ -213,20 +180,20 @@ export class Connection {
         // The header alone is enough for the decoder to refuse the frame as too large.
         decoder.push(data.subarray(offset, offset + FRAME_HEADER_BYTES));
         this.#next(decoder);
-        return Buffer.alloc(0);
+        return EMPTY;
       }
       const end = offset + FRAME_HEADER_BYTES + bodyBytes;
       if (data.length < end) break;
       decoder.push(data.subarray(offset, end));
       offset = end;
       const frame = this.#next(decoder);
-      if (frame === NEED_DATA) return Buffer.alloc(0);
+      if (frame === NEED_DATA) return EMPTY;
       this.#onHandshakeFrame(frame);
     }
     const rest = data.subarray(offset);
     if (this.#phase !== "HANDSHAKE") return rest;
     this.#early = rest;
-    return Buffer.alloc(0);
+    return EMPTY;
   }
 
   #onHandshakeFrame(frame: Frame): void {
@@ -235,7 +202,7 @@ export class Connection {
         const { type: _type, ...info } = frame;
         this.#info = info;
         this.#phase = "FRAMES";
-        this.#early = Buffer.alloc(0);
+        this.#early = EMPTY;
         this.#decoder = new FrameDecoder({ maxFrameBytes: info.maxPayload + FRAME_OVERHEAD_BYTES });
         this.#handshake?.resolve();
         return;
@@ -251,7 +218,7 @@ export class Connection {
   #onFrame(frame: Frame): void {
     switch (frame.type) {
       case "PING":
-        this.#socket?.write(PONG_FRAME);
+        this.#transport?.send(PONG_FRAME);
         return;
       case "CLOSE":
         this.#closeFrame = frame;
@@ -275,24 +242,32 @@ export class Connection {
     this.destroy();
   }
 
-  #onClose(): void {
+  /** The transport closed (TransportReceiver). */
+  closed(error: EnchufeError | undefined): void {
     const welcomed = this.#phase === "FRAMES";
     this.#phase = "CLOSED";
     this.#decoder = undefined;
-    const error = this.#closedError();
-    this.#handshake?.reject(error);
+    this.#closeError = error;
+    const closedError = this.#closedError();
+    this.#handshake?.reject(closedError);
     if (!welcomed) return;
     const fatal = this.#closeFrame !== undefined && this.#closeFrame.reason === CloseReason.AUTH_FAILED;
-    this.#handler.onClose(this, error, fatal);
+    this.#handler.onClose(this, closedError, fatal);
   }
 
-  /** Why the connection ended: the server's CLOSE reason when it sent one. */
+  /** Why the connection ended: the server's CLOSE reason when it sent one, else the transport's. */
   #closedError(): EnchufeError {
     const frame = this.#closeFrame;
     if (frame === undefined) {
-      return new EnchufeError("ECLOSED", "The connection closed", {
-        details: { address: `${this.#options.host}:${this.#options.port}`, step: "read" },
-      });
+      return (
+        this.#closeError ??
+        new EnchufeError("ECLOSED", "The connection closed", {
+          details: {
+            address: this.#transport?.place.address ?? `${this.#options.host}:${this.#options.port}`,
+            step: "read",
+          },
+        })
+      );
     }
     return new EnchufeError(
       frame.reason === CloseReason.SLOW_CONSUMER ? "ESLOWCONSUMER" : "ESERVERCLOSED",

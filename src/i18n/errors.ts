@@ -44,6 +44,10 @@ export const errors = {
     "error.EBUFFERFULL":
       "Demasiados mensajes pendientes mientras no hay conexión ({limit}). Espera a que se reconecte o aumenta el límite.",
     "error.ESERVERCLOSED": "El servidor cerró la conexión: {message}",
+    "error.EWEBSOCKET":
+      "El WebSocket {address} no se abrió ({reason}). Revisa la URL (ws://host:puerto/ws), que el servidor esté en marcha y, desde una página de otro origen, su --ws-origin y la CSP de la página.",
+    "error.ENOWEBSOCKET":
+      "Este Node no trae WebSocket (Node 22 o posterior sí): actualiza Node o pasa una clase en la opción webSocket (por ejemplo la del paquete ws).",
     "error.EAUTH": "Autenticación fallida: usuario, contraseña o token incorrectos.",
     "error.EAUTHREQUIRED": "El servidor exige autenticación: usa --user (y contraseña) o --token.",
     "error.EDENIED": "Permiso denegado: {message}",
@@ -100,6 +104,10 @@ export const errors = {
     "error.EBUFFERFULL":
       "Too many messages waiting while disconnected ({limit}). Wait for the reconnection or raise the limit.",
     "error.ESERVERCLOSED": "The server closed the connection: {message}",
+    "error.EWEBSOCKET":
+      "The WebSocket {address} did not open ({reason}). Check the URL (ws://host:port/ws), that the server is running and, from a page of another origin, its --ws-origin and the page's CSP.",
+    "error.ENOWEBSOCKET":
+      "This Node has no WebSocket (Node 22 and later do): upgrade Node or pass a class as the webSocket option (for example the ws package's).",
     "error.EAUTH": "Authentication failed: wrong user, password or token.",
     "error.EAUTHREQUIRED": "The server requires authentication: use --user (and a password) or --token.",
     "error.EDENIED": "Permission denied: {message}",

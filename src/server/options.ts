@@ -3,6 +3,7 @@ import type { Server } from "node:net";
 import { optionError } from "../errors.js";
 import type { Connection } from "../transport/connection.js";
 import type { WebSocketConnection, WebSocketKind } from "../transport/websocket-connection.js";
+import { defaultWebRoot } from "./web-assets.js";
 
 /** The original tutorial's greeting, sent as these exact UTF-8 bytes. */
 export const ORIGINAL_GREETING =
@@ -65,6 +66,11 @@ export interface ServerOptions {
   readonly wsOrigins: readonly string[];
   /** A WebSocket client must send its complete HTTP request within this many ms (0 = no limit). */
   readonly httpHandshakeTimeoutMs: number;
+  /**
+   * The folder of built web files served on the same port (the chat page at `/`, the browser client at
+   * `/enchufe.js`): the package's own dist/web by default; null serves none (only `/ws`).
+   */
+  readonly webRoot: string | null;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = Object.freeze({
@@ -76,6 +82,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = Object.freeze({
   shutdownTimeoutMs: 5000,
   wsOrigins: [],
   httpHandshakeTimeoutMs: 10_000,
+  webRoot: defaultWebRoot(),
 });
 
 const MODES: readonly ServerMode[] = ["once", "greet-only", "session"];
@@ -125,6 +132,9 @@ export function resolveServerOptions(options: Partial<ServerOptions> = {}): Serv
   }
   if (!Number.isFinite(merged.httpHandshakeTimeoutMs) || merged.httpHandshakeTimeoutMs < 0) {
     throw optionError("httpHandshakeTimeoutMs", "should be a number >= 0", merged.httpHandshakeTimeoutMs);
+  }
+  if (merged.webRoot !== null && (typeof merged.webRoot !== "string" || merged.webRoot.length === 0)) {
+    throw optionError("webRoot", "should be a folder path, or null to serve no web files", merged.webRoot);
   }
   return Object.freeze({ ...merged, wsOrigins: Object.freeze([...merged.wsOrigins]) });
 }

@@ -53,6 +53,7 @@ export class EnchufeServer extends EventEmitter {
             handler,
             origins: this.options.wsOrigins,
             handshakeTimeoutMs: this.options.httpHandshakeTimeoutMs,
+            webRoot: this.options.webRoot,
           })
         : undefined;
   }

@@ -1,6 +1,6 @@
 /**
  * Tells an HTTP client from the others on the messaging port, before the greeting is written:
- * a connection whose first bytes are `GET ` is HTTP (a browser, a WebSocket client). A framed client
+ * a connection whose first bytes are `GET ` or `HEAD ` is HTTP (a browser, a WebSocket client, curl -I). A framed client
  * sends its preface at once and a text user types whenever they like, so the decision waits for the
  * first bytes or a short deadline: a silent nc user gets the greeting after it.
  */
@@ -9,13 +9,26 @@ import type { Socket } from "node:net";
 /** How long a silent client may wait before it is taken for a text user (and greeted). */
 export const SNIFF_DEADLINE_MS = 150;
 
-const HTTP_GET = Buffer.from("GET ");
+/** The requests served: pages, files and the WebSocket upgrade are all GET (HEAD for their headers). */
+const HTTP_METHODS = [Buffer.from("GET "), Buffer.from("HEAD ")];
+
+/** True, false, or undefined while `first` is still a prefix of some method. */
+function startsHttp(first: Buffer): boolean | undefined {
+  let undecided = false;
+  for (const method of HTTP_METHODS) {
+    const n = Math.min(first.length, method.length);
+    if (first.compare(method, 0, n, 0, n) !== 0) continue;
+    if (n === method.length) return true;
+    undecided = true;
+  }
+  return undecided ? undefined : false;
+}
 
 /** What the first bytes said: HTTP, or not (`first` holds what was read, undefined when nothing came). */
 export type SniffResult = { readonly http: boolean; readonly first: Buffer | undefined };
 
 /**
- * Reads the first bytes of `socket` (up to 4, or what arrived before `deadlineMs`) and calls `decided`
+ * Reads the first bytes of `socket` (up to 5, or what arrived before `deadlineMs`) and calls `decided`
  * once, with the bytes taken from the socket (the caller hands them on). Not called if it closes first.
  */
 export function sniffHttp(socket: Socket, deadlineMs: number, decided: (result: SniffResult) => void): void {
@@ -31,9 +44,8 @@ export function sniffHttp(socket: Socket, deadlineMs: number, decided: (result: 
   };
   const onData = (chunk: Buffer) => {
     first = first === undefined ? chunk : Buffer.concat([first, chunk]);
-    const n = Math.min(first.length, HTTP_GET.length);
-    if (!first.subarray(0, n).equals(HTTP_GET.subarray(0, n))) finish(false);
-    else if (n === HTTP_GET.length) finish(true);
+    const http = startsHttp(first);
+    if (http !== undefined) finish(http);
   };
   const onClose = () => {
     done = true;

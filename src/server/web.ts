@@ -11,6 +11,7 @@ import { WebSocketConnection } from "../transport/websocket-connection.js";
 import { checkUpgrade, refuseUpgrade, writeUpgrade } from "../transport/websocket-handshake.js";
 import { SharedFrames } from "../transport/websocket-shared.js";
 import type { ConnectionInfo, WebSocketHandler } from "./options.js";
+import { loadWebAssets, type WebAssets } from "./web-assets.js";
 
 export interface WebEndpointOptions {
   readonly handler: WebSocketHandler;
@@ -18,7 +19,21 @@ export interface WebEndpointOptions {
   readonly origins: readonly string[];
   /** A complete HTTP request must arrive within this time, else the socket is closed. */
   readonly handshakeTimeoutMs: number;
+  /** The folder of built web files (manifest.json and what it names); null serves no files, only /ws. */
+  readonly webRoot: string | null;
 }
+
+/**
+ * Headers on every file served: the page may load only its own scripts and styles and talk only to its
+ * own server (CSP 'self' covers ws: and wss: to the same host), never be framed (clickjacking), and the
+ * browser must not guess types.
+ */
+const SECURITY_HEADERS = {
+  "content-security-policy":
+    "default-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+} as const;
 
 const INFO = Symbol("enchufe.http-info");
 const TIMER = Symbol("enchufe.http-timer");
@@ -54,6 +69,16 @@ export function originAllowed(
   return allowed(origin);
 }
 
+/** A short text answer that closes the connection. */
+function plain(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, {
+    ...SECURITY_HEADERS,
+    "content-type": "text/plain; charset=utf-8",
+    connection: "close",
+  });
+  response.end(`${text}\n`);
+}
+
 function expireHandshake(socket: Socket): void {
   socket.destroy();
 }
@@ -70,6 +95,8 @@ export class WebEndpoint {
   readonly #pending = new Set<Socket>();
   /** Deliveries' WebSocket frames, built once for all of this endpoint's connections. */
   readonly #shared = new SharedFrames();
+  /** The built web files, read on the first request. */
+  #assets: WebAssets | undefined;
 
   constructor(options: WebEndpointOptions) {
     this.#options = options;
@@ -109,13 +136,39 @@ export class WebEndpoint {
   }
 
   #request(request: IncomingMessage, response: ServerResponse): void {
-    const wsPath = (request.url ?? "").split("?")[0] === "/ws";
-    const status = wsPath ? 400 : 404;
-    const body = wsPath
-      ? "this endpoint speaks WebSocket: send Upgrade: websocket\n"
-      : "not found: the WebSocket endpoint is /ws\n";
-    response.writeHead(status, { "content-type": "text/plain; charset=utf-8", connection: "close" });
-    response.end(body);
+    clearTimeout((request.socket as HttpSocket)[TIMER]);
+    const path = (request.url ?? "").split("?")[0]!;
+    if (path === "/ws") {
+      plain(response, 400, "this endpoint speaks WebSocket: send Upgrade: websocket");
+      return;
+    }
+    const assets = this.#webAssets();
+    const asset = assets.ok ? assets.files.get(path) : undefined;
+    if (asset === undefined) {
+      plain(response, 404, assets.ok ? `not found: ${path}` : `not found: ${assets.reason}`);
+      return;
+    }
+    const headers = {
+      ...SECURITY_HEADERS,
+      "content-type": asset.type,
+      "cache-control": "no-cache",
+      etag: asset.etag,
+      connection: "close",
+    };
+    if (request.headers["if-none-match"] === asset.etag) {
+      response.writeHead(304, headers);
+      response.end();
+      return;
+    }
+    response.writeHead(200, { ...headers, "content-length": asset.body.length });
+    response.end(request.method === "HEAD" ? undefined : asset.body);
+  }
+
+  #webAssets(): WebAssets {
+    const root = this.#options.webRoot;
+    this.#assets ??=
+      root === null ? { ok: false, reason: "this server serves no web files" } : loadWebAssets(root);
+    return this.#assets;
   }
 
   #upgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {

@@ -2,10 +2,10 @@
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { EnchufeError, type ErrorCode } from "../errors.js";
 import { formatAddress, normalizeHost } from "./address.js";
+import { abortError, type Step, stepTimeoutError } from "./step-errors.js";
 import type { TraceSink } from "./trace.js";
 
-/** Which step of a connection failed: shown to users so they know what to change. */
-export type Step = "listen" | "connect" | "read" | "write" | "handshake" | "request";
+export { abortError, type Step } from "./step-errors.js";
 
 const SYSTEM_CODES: Readonly<Record<string, ErrorCode>> = {
   ECONNREFUSED: "ECONNREFUSED",
@@ -46,15 +46,8 @@ export function timeoutError(
   where: { host: string; port: number; step: Step },
   timeoutMs: number,
 ): EnchufeError {
-  const address = formatAddress(where.host, where.port);
-  return new EnchufeError("ETIMEDOUT", `${where.step} ${address} timed out after ${timeoutMs} ms`, {
-    details: { host: where.host, port: where.port, address, step: where.step, seconds: timeoutMs / 1000 },
-  });
-}
-
-/** The error for an operation cancelled through an AbortSignal. */
-export function abortError(signal: AbortSignal): EnchufeError {
-  return new EnchufeError("EABORTED", "The operation was aborted", { cause: signal.reason });
+  const place = { host: where.host, port: where.port, address: formatAddress(where.host, where.port) };
+  return stepTimeoutError(place, where.step, timeoutMs);
 }
 
 export interface ListenOptions {

@@ -42,3 +42,27 @@ test("enchufe chat in 60 columns: 80 characters typed while 4 messages arrive, e
   await tmux.shows("ana", new RegExp(`\\[general\\] ana: ${typed.slice(0, 40)}`));
   await server.stop();
 });
+
+test("enchufe chat in 40 columns: a line of wide characters that fills its row exactly is erased whole after Enter", {
+  skip: !hasTmux && "tmux is not installed",
+}, async () => {
+  const server = enchufe(["server", "--port", "0", "--lang", "en"]);
+  const port = String(await server.port());
+  tmux.open("wide", 40, 12, `${process.execPath} ${BIN} chat --nick wide --port ${port} --lang en`);
+  await tmux.shows("wide", /you are now wide/);
+  // "> " and 19 characters two columns wide: exactly 40 columns, so the cursor wraps to a second row.
+  const typed = "你好世界和平朋友们大家好早上好晚安再见";
+  assert.equal([...typed].length, 19);
+  tmux.run("send-keys", "-t", "wide", "-l", typed);
+  await tmux.shows("wide", new RegExp(`^> ${typed}`, "m"));
+  tmux.run("send-keys", "-t", "wide", "Enter");
+  const screen = await tmux.shows("wide", /\[general\] wide: /);
+  const rows = screen.trimEnd().split("\n");
+  assert.equal(
+    rows.filter((row) => row.startsWith("> 你")).length,
+    0,
+    `the entered input is gone:\n${screen}`,
+  );
+  assert.deepEqual(rows.slice(-3), [`[general] wide: ${typed.slice(0, 12)}`, typed.slice(12), ">"], screen);
+  await server.stop();
+});

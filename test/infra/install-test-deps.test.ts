@@ -24,7 +24,7 @@ import { fileURLToPath } from "node:url";
 
 const SCRIPTS = fileURLToPath(new URL("../../scripts/", import.meta.url));
 /** What the script checks for, minus tmux: the command every case below leaves out. */
-const PRESENT = ["python3", "openssl", "redis-server", "ip", "cc"];
+const PRESENT = ["python3", "openssl", "redis-server", "ip", "cc", "chromium"];
 /** Real programs the script itself runs. */
 const TOOLS = ["bash", "dirname", "id"];
 const NOBODY = 65534;
@@ -124,6 +124,9 @@ test("install-test-deps - with every command present it succeeds without calling
   const dir = binDir("all-present", [...PRESENT, "tmux"], true);
   const outcome = await run(dir, false);
   assert.equal(outcome.code, 0, outcome.stderr);
-  assert.equal(outcome.stdout, "install-test-deps: python3 openssl tmux redis-server ip cc present\n");
+  assert.equal(
+    outcome.stdout,
+    "install-test-deps: python3 openssl tmux redis-server ip cc chromium present\n",
+  );
   assert.equal(existsSync(join(root, "marks", "all-present")), false, "apt-get was called");
 });

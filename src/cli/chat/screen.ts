@@ -96,13 +96,23 @@ export class ChatScreen {
   }
 
   /**
-   * After Enter the cursor is on the row below the entered input, which took floor(width / columns) + 1
-   * rows (an input that exactly fills its last row leaves the cursor on one more row, and so does Enter).
+   * After Enter the cursor is on the row below the entered input. How many rows it took is readline's own
+   * measure (`_getDisplayPos`, the name Node keeps for it: wide characters count two columns, combining
+   * marks none, as readline wrapped them); an input that exactly fills its last row leaves the cursor on
+   * one more row, and so does Enter.
    */
   #eraseEntered(line: string): void {
     const out = this.#ctx.stdout as NodeJS.WriteStream;
     const columns = out.columns > 0 ? out.columns : 80;
-    const width = [...`${PROMPT}${line}`].length;
-    this.#clearInput(Math.floor(width / columns) + 1);
+    const shown = `${PROMPT}${line}`;
+    const position = (this.#rl as MeasuringInterface)._getDisplayPos?.(shown);
+    this.#clearInput(
+      position === undefined ? Math.floor([...shown].length / columns) + 1 : position.rows + 1,
+    );
   }
+}
+
+/** Readline's measure of a string on its terminal (a method every Node version since 12 has). */
+interface MeasuringInterface {
+  _getDisplayPos?(text: string): { rows: number; cols: number };
 }
