@@ -52,6 +52,29 @@ export default {
       from: { path: "^src/", pathNot: ["^src/cli/", "^src/i18n/cli\\.ts$", "^src/i18n/index\\.ts$"] },
       to: { path: "^src/i18n/cli\\.ts$", reachable: true },
     },
+    {
+      name: "chat-state-is-pure",
+      comment:
+        "src/chat/ reads the server's text lines for every chat screen (the CLI's, the web page's): no I/O, no Node, no DOM; only the languages and the server's own texts.",
+      severity: "error",
+      from: { path: "^src/chat/" },
+      to: { pathNot: ["^src/chat/", "^src/i18n/(lang|server)\\.ts$"] },
+    },
+    {
+      name: "web-runs-in-a-browser",
+      comment:
+        "src/web/ is bundled for browsers: it may use the pure chat state, the catalogues and the client library, never the server, a transport, the CLI, auth or a Node module.",
+      severity: "error",
+      from: { path: "^src/web/" },
+      to: { path: ["^src/(server|transport|cli|auth)/", "^src/i18n/(index|cli[^/]*)\\.ts$"] },
+    },
+    {
+      name: "web-uses-no-node-module",
+      comment: "A Node built-in does not exist in the browser.",
+      severity: "error",
+      from: { path: "^src/web/" },
+      to: { dependencyTypes: ["core"] },
+    },
   ],
   options: {
     // TypeScript 7 (native) has no JavaScript API for dependency-cruiser; swc parses the .ts files.

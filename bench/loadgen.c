@@ -8,7 +8,8 @@
  * protocol's framing around them (text prefixes, NATS MSG lines, RESP arrays, MQTT or enchufe frames):
  * the marker's exact shape never occurs in those framings, and a false '#' fails validation.
  *
- * Modes: fanout (S subscribers, P publishers, window or fixed-rate), request (round trips, K in flight),
+ * Modes: fanout (S subscribers, P publishers, window or fixed-rate; with --group NAME the subscribers form one
+ * queue group, enchufe GSUB or NATS queue subscription, so each message reaches one of them), request (round trips, K in flight),
  * greet (connect, read until the server closes), idle (N connections held open).
  * --ws 1: subscribers and idle connections speak WebSocket (RFC 6455) on /ws, subprotocol enchufe.v1
  * (--proto framed: their HELLO and SUB in one masked binary message) or enchufe.text (--proto text);
@@ -65,7 +66,7 @@ typedef struct conn {
 static int o_mode = M_FANOUT, o_proto = P_TEXT, o_port = 0, o_port2 = 0, o_subs = 1, o_pubs = 1, o_size = 64;
 static double o_warmup = 1, o_duration = 3, o_drain = 10, o_rate = 0, o_hold = 30;
 static int o_ws = 0, o_responder = 0, o_await_reply = 0, o_connect_burst = 200, o_window = 0, o_conns = 1000, o_inflight = 1;
-static const char *o_host = "127.0.0.1", *o_topic = "bench";
+static const char *o_host = "127.0.0.1", *o_topic = "bench", *o_group = NULL;
 
 /* State */
 static int ep;
@@ -267,18 +268,27 @@ static void put_hello(conn *c, char idch) {
 static void put_subscribe(conn *c) {
   char buf[256];
   size_t tl = strlen(o_topic), n;
+  size_t gl = o_group ? strlen(o_group) : 0;
   switch (o_proto) {
     case P_FRAMED:
-      buf[0] = 0x05;
+      /* SUB: u32 sid, str pattern; GSUB (0x10) adds str group */
+      buf[0] = o_group ? 0x10 : 0x05;
       buf[1] = 0;
-      put_u32(buf + 2, (uint32_t)(4 + 2 + tl));
+      put_u32(buf + 2, (uint32_t)(4 + 2 + tl + (o_group ? 2 + gl : 0)));
       put_u32(buf + 6, 1);
       put_u16(buf + 10, (unsigned)tl);
       memcpy(buf + 12, o_topic, tl);
-      out_put(c, buf, 12 + tl);
+      if (o_group) {
+        put_u16(buf + 12 + tl, (unsigned)gl);
+        memcpy(buf + 14 + tl, o_group, gl);
+      }
+      out_put(c, buf, 12 + tl + (o_group ? 2 + gl : 0));
       break;
     case P_NATS:
-      n = (size_t)snprintf(buf, sizeof buf, "SUB %s 1\r\n", o_topic);
+      if (o_group)
+        n = (size_t)snprintf(buf, sizeof buf, "SUB %s %s 1\r\n", o_topic, o_group);
+      else
+        n = (size_t)snprintf(buf, sizeof buf, "SUB %s 1\r\n", o_topic);
       out_put(c, buf, n);
       break;
     case P_RESP:
@@ -826,7 +836,20 @@ static void report(void) {
   double cpu = tv_s(ru_end.ru_utime) + tv_s(ru_end.ru_stime) - tv_s(ru_start.ru_utime) - tv_s(ru_start.ru_stime);
   uint64_t loss = 0, reorder = 0, gaps = 0, subs_lossy = 0, subs_reordered = 0, total_sent = 0;
   for (int p = 0; p < o_pubs && o_mode == M_FANOUT; p++) total_sent += sent[p];
-  if (o_mode == M_FANOUT) {
+  if (o_mode == M_FANOUT && o_group) {
+    /* a queue group: each message reaches one subscriber, so loss is counted over the whole group */
+    for (int p = 0; p < o_pubs; p++) {
+      uint64_t got = 0;
+      for (int s = 0; s < o_subs; s++) {
+        size_t k = (size_t)s * (size_t)o_pubs + (size_t)p;
+        got += recv_count[k];
+        reorder += reorder_count[k];
+        if (reorder_count[k]) subs_reordered++;
+      }
+      if (got < sent[p]) loss += sent[p] - got;
+    }
+    subs_lossy = loss > 0;
+  } else if (o_mode == M_FANOUT) {
     for (int s = 0; s < o_subs; s++) {
       uint64_t sl = 0, sr = 0;
       for (int p = 0; p < o_pubs; p++) {
@@ -852,6 +875,7 @@ static void report(void) {
            (unsigned long long)m_ws_refused, (unsigned long long)m_closed);
     printf("\"synced_pairs\":%ld,", synced_pairs);
   }
+  if (o_group) printf("\"group\":\"%s\",", o_group);
   printf("\"mode\":\"%s\",\"proto\":\"%s\",\"subs\":%d,\"pubs\":%d,\"size\":%d,", modes[o_mode], protos[o_proto],
          o_subs, o_pubs, o_size);
   printf("\"window_s\":%.6f,\"published\":%llu,\"delivered\":%llu,", window, (unsigned long long)m_published,
@@ -907,6 +931,7 @@ static void parse_args(int argc, char **argv) {
     else if (arg_is(a, "--await-reply")) o_await_reply = atoi(v) != 0;
     else if (arg_is(a, "--connect-burst")) o_connect_burst = atoi(v) > 0 ? atoi(v) : 1;
     else if (arg_is(a, "--topic")) o_topic = v;
+    else if (arg_is(a, "--group")) o_group = v;
     else die("unknown option");
   }
   if (o_port <= 0 || o_port > 65535) die("--port is required");
@@ -955,10 +980,12 @@ int main(int argc, char **argv) {
   addr2 = addr;
   addr2.sin_port = htons((uint16_t)o_port2);
 
+  if (o_group && (o_mode != M_FANOUT || (o_proto != P_FRAMED && o_proto != P_NATS)))
+    die("--group needs --mode fanout and --proto framed or nats");
   if (o_responder && (o_mode != M_REQUEST || (o_proto != P_FRAMED && o_proto != P_NATS)))
     die("--responder needs --mode request and --proto framed or nats");
-  if (o_ws && ((o_mode != M_FANOUT && o_mode != M_IDLE) || (o_proto != P_FRAMED && o_proto != P_TEXT)))
-    die("--ws needs --mode fanout or idle and --proto framed or text");
+  if (o_ws && ((o_mode != M_FANOUT && o_mode != M_IDLE) || (o_proto != P_FRAMED && o_proto != P_TEXT) || o_group))
+    die("--ws needs --mode fanout or idle, --proto framed or text, and no --group");
   int S = o_mode == M_FANOUT ? o_subs : o_responder ? 1 : 0;
   int P = o_mode == M_FANOUT ? o_pubs : o_mode == M_REQUEST ? 1 : 0;
   int N = o_mode == M_GREET || o_mode == M_IDLE ? o_conns : 0;
@@ -1064,8 +1091,15 @@ int main(int argc, char **argv) {
       set_phase(PH_DRAIN);
     } else if (phase == PH_DRAIN) {
       int complete = 1;
-      for (int p = 0; p < P && o_mode == M_FANOUT; p++)
-        if (sum_last[p] < sent[p] * (uint64_t)S) complete = 0;
+      for (int p = 0; p < P && o_mode == M_FANOUT; p++) {
+        if (o_group) { /* a queue group: complete when the group as a whole has every message */
+          uint64_t got = 0;
+          for (int sub = 0; sub < S; sub++) got += recv_count[(size_t)sub * (size_t)P + (size_t)p];
+          if (got < sent[p]) complete = 0;
+        } else if (sum_last[p] < sent[p] * (uint64_t)S) {
+          complete = 0;
+        }
+      }
       if (o_mode == M_REQUEST) complete = req_inflight[0] == 0;
       double quiet = (double)(now - (m_last_marker_ns > phase_at ? m_last_marker_ns : phase_at)) / 1e9;
       if (complete || in_phase >= o_drain || quiet >= 1.0) phase = PH_DONE;

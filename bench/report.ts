@@ -243,6 +243,8 @@ const TITLES: Record<WorkloadName, string> = {
     "request: round trips, answered by the server (enchufe `echo` handler, redis ECHO) or by a responder client (enchufe, NATS)",
   idle: "idle: connections open and silent; server RSS over its baseline",
   "fanout-cluster": "fanout-cluster: two enchufe nodes on a Redis bus, subscribers alternating",
+  "queue-group":
+    "queue-group: 1 publisher, the subscribers in one queue group (enchufe GSUB, NATS queue subscription): each message to one of them",
 };
 
 /** Markdown tables, one per workload, in the order the rows came. */

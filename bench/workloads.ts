@@ -11,7 +11,8 @@ export type WorkloadName =
   | "fanout-rate"
   | "request"
   | "idle"
-  | "fanout-cluster";
+  | "fanout-cluster"
+  | "queue-group";
 export const WORKLOADS: readonly WorkloadName[] = [
   "greet",
   "fanout",
@@ -20,7 +21,11 @@ export const WORKLOADS: readonly WorkloadName[] = [
   "request",
   "idle",
   "fanout-cluster",
+  "queue-group",
 ];
+
+/** Members of the queue-group workload's one group. */
+const GROUP_MEMBERS = 3;
 
 /** How long and how much: --quick and the full run differ only here. */
 export interface Profile {
@@ -238,6 +243,24 @@ export function buildCases(
       // an enchufe.text user, and an enchufe.v1 client after its HELLO (a framed session).
       accepts: (target) =>
         (messaging(target) && target.name !== "enchufe-framed") || target.websocket === true,
+    });
+  }
+  if (only.includes("queue-group")) {
+    // Deliveries per server CPU-second where each message is work for one member, not a copy for each.
+    cases.push({
+      workload: "queue-group",
+      kind: "throughput",
+      label: `${GROUP_MEMBERS} members 64B`,
+      role: "session",
+      connections: GROUP_MEMBERS + 1,
+      args: [
+        ...["--mode", "fanout", "--subs", String(GROUP_MEMBERS), "--pubs", "1", "--size", "64"],
+        ...["--group", "workers"],
+        ...timing(profile),
+      ],
+      timeoutMs: budget(profile.warmupS + profile.durationS),
+      accepts: (target) =>
+        (target.proto === "framed" || target.proto === "nats") && target.websocket !== true,
     });
   }
   if (only.includes("fanout-cluster")) {

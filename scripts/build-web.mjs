@@ -25,9 +25,16 @@ const nodeShims = {
 };
 
 /** URL path → bundled TypeScript entry (`node`: it needs the node:buffer and node:events stand-ins). */
-const BUNDLES = [{ path: "/enchufe.js", entry: "src/client/browser.ts", file: "enchufe.js", node: true }];
+const BUNDLES = [
+  { path: "/enchufe.js", entry: "src/client/browser.ts", file: "enchufe.js", node: true },
+  { path: "/chat.js", entry: "src/web/chat/main.ts", file: "chat.js" },
+];
 /** URL path → file copied as it is. */
-const FILES = [];
+const FILES = [
+  { path: "/", source: "src/web/chat/index.html" },
+  { path: "/chat.css", source: "src/web/chat/chat.css" },
+  { path: "/favicon.svg", source: "src/web/chat/favicon.svg" },
+];
 
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });

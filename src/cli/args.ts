@@ -33,6 +33,14 @@ export function detectLang(argv: readonly string[], ctx: CliContext): Lang {
   return ctx.lang;
 }
 
+/**
+ * `lang` when the user chose it (the command's --lang or ENCHUFE_LANG), else undefined: then what the
+ * user reads elsewhere (the server's lines to `enchufe chat`, the web page) may follow its own default.
+ */
+export function chosenLang(value: string | undefined, env: NodeJS.ProcessEnv, lang: Lang): Lang | undefined {
+  return value === undefined && env.ENCHUFE_LANG === undefined ? undefined : lang;
+}
+
 /** The parsed values of an options config: booleans, strings, or string arrays for `multiple`. */
 export type ParsedOptions<O extends OptionsConfig> = {
   [K in keyof O]?: O[K] extends { type: "boolean" }

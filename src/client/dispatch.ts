@@ -23,6 +23,8 @@ export class SubscriptionTable {
 
   add(subscription: Subscription<Message> | Subscription<IncomingRequest>): void {
     this.#byId.set(subscription.sid, subscription);
+    // A queue-group subscription gets GMSG frames by sid, never a MSG by pattern.
+    if (subscription.group !== undefined) return;
     if (subscription.responder) {
       this.#responders.add(subscription.pattern, subscription as Subscription<IncomingRequest>);
     } else {
@@ -39,6 +41,7 @@ export class SubscriptionTable {
     const subscription = this.#byId.get(sid);
     if (subscription === undefined) return undefined;
     this.#byId.delete(sid);
+    if (subscription.group !== undefined) return subscription;
     if (subscription.responder) {
       this.#responders.remove(subscription.pattern, subscription as Subscription<IncomingRequest>);
     } else {
@@ -62,7 +65,7 @@ export class SubscriptionTable {
 
   /**
    * Queues a MSG on each matching plain subscription, once each. A direct (private) message has no
-   * pattern to match: it goes to every plain subscription of this client.
+   * pattern to match: it goes to every plain subscription of this client (not to queue-group ones).
    */
   deliverMessage(frame: FrameOf<"MSG">): void {
     const message: Message = {
@@ -74,11 +77,25 @@ export class SubscriptionTable {
     };
     if (frame.private) {
       for (const subscription of this.#byId.values()) {
-        if (!subscription.responder) this.#push(subscription as Subscription<Message>, message);
+        if (!subscription.responder && subscription.group === undefined)
+          this.#push(subscription as Subscription<Message>, message);
       }
       return;
     }
     for (const subscription of this.#plain.match(frame.topic)) this.#push(subscription, message);
+  }
+
+  /** Queues a GMSG on the queue-group subscription it names (none: it was just unsubscribed). */
+  deliverGroupMessage(frame: FrameOf<"GMSG">): void {
+    const subscription = this.#byId.get(frame.sid);
+    if (subscription === undefined || subscription.group === undefined) return;
+    this.#push(subscription as Subscription<Message>, {
+      topic: frame.topic,
+      from: frame.from,
+      headers: frame.headers,
+      payload: frame.payload,
+      private: false,
+    });
   }
 
   /** Queues a request on one matching responder (the oldest); false when this client has none. */

@@ -30,6 +30,8 @@ export type { Reply } from "./requests.js";
 type State = "connecting" | "connected" | "reconnecting" | "closed";
 
 const EMPTY: Headers = [];
+/** What a subscription delivers: messages, or requests to a responder. */
+type Delivered = Message | IncomingRequest;
 
 /** A connected messaging client. Create it with `connect(options)`. */
 export class EnchufeClient extends EventEmitter {
@@ -101,6 +103,9 @@ export class EnchufeClient extends EventEmitter {
     switch (frame.type) {
       case "MSG":
         this.#subscriptions.deliverMessage(frame);
+        return;
+      case "GMSG":
+        this.#subscriptions.deliverGroupMessage(frame);
         return;
       case "REQMSG":
         this.#deliverRequest(frame);
@@ -216,9 +221,7 @@ export class EnchufeClient extends EventEmitter {
     this.#info = connection.info;
     this.#state = "connected";
     connection.cork();
-    for (const { sid, pattern, responder } of this.#subscriptions.values()) {
-      connection.write(encodeFrame({ type: "SUB", sid, pattern, responder }));
-    }
+    for (const subscription of this.#subscriptions.values()) connection.write(subscription.subscribeFrame());
     for (const frame of this.#outbox.take()) connection.write(frame);
     connection.uncork();
     this.emit("reconnected", this.info);
@@ -288,9 +291,9 @@ export class EnchufeClient extends EventEmitter {
     }
   }
 
-  /** Subscribes to `pattern` (`*` one token, `>` the rest). Iterate the result with `for await`. */
-  subscribe(pattern: string): Subscription<Message> {
-    return this.#subscribe<Message>(pattern, false);
+  /** Subscribes to `pattern` (`*`, `>` wildcards; iterate with `for await`); `group`: joins that queue group. */
+  subscribe(pattern: string, options: { group?: string } = {}): Subscription<Message> {
+    return this.#subscribe<Message>(pattern, false, options.group);
   }
 
   /** Answers requests whose name matches `pattern`: iterate and call `respond()` on each. */
@@ -298,19 +301,25 @@ export class EnchufeClient extends EventEmitter {
     return this.#subscribe<IncomingRequest>(pattern, true);
   }
 
-  #subscribe<T extends Message | IncomingRequest>(pattern: string, responder: boolean): Subscription<T> {
-    const invalid = invalidTopicError("Pattern", pattern, true);
+  /** A subscription was ended by its owner: forgotten here and on the server. */
+  readonly #unsubscribed = (subscription: { readonly sid: number }): void => {
+    this.#subscriptions.delete(subscription.sid);
+    this.#sendIfConnected(encodeFrame({ type: "UNSUB", sid: subscription.sid }));
+  };
+
+  #subscribe<T extends Delivered>(pattern: string, responder: boolean, group?: string): Subscription<T> {
+    const invalid =
+      invalidTopicError("Pattern", pattern, true) ??
+      (group === undefined ? undefined : invalidTopicError("Queue group", group, false));
     if (invalid !== undefined) throw invalid;
     if (this.#state === "closed") throw new EnchufeError("ECLOSED", "The client is closed", { details: {} });
     const sid = this.#nextId++;
-    const subscription = new Subscription<T>(sid, pattern, responder, this.options.maxQueuedMessages, (s) => {
-      this.#subscriptions.delete(s.sid);
-      this.#sendIfConnected(encodeFrame({ type: "UNSUB", sid: s.sid }));
-    });
+    const max = this.options.maxQueuedMessages;
+    const subscription = new Subscription<T>(sid, pattern, responder, max, this.#unsubscribed, group);
     // T is Message or IncomingRequest, matching the responder flag the dispatcher checks.
     this.#subscriptions.add(subscription as unknown as Subscription<Message> | Subscription<IncomingRequest>);
     // While reconnecting, #resume() subscribes every live subscription.
-    this.#sendIfConnected(encodeFrame({ type: "SUB", sid, pattern, responder }));
+    this.#sendIfConnected(subscription.subscribeFrame());
     return subscription;
   }
 

@@ -1,5 +1,5 @@
 /** What a subscriber receives, and the async-iterable queue behind each subscription. */
-import type { Headers } from "../protocol/frames.js";
+import { encodeFrame, type Headers } from "../protocol/frames.js";
 
 /** A message as a subscriber receives it. */
 export interface Message {
@@ -88,6 +88,8 @@ export class Subscription<T = Message> implements AsyncIterable<T> {
   readonly sid: number;
   readonly pattern: string;
   readonly responder: boolean;
+  /** The queue group this subscription shares its messages with, if any (docs/PROTOCOL.md §2.4). */
+  readonly group: string | undefined;
   /** @internal the queue the client pushes into */
   readonly queue: AsyncQueue<T>;
   readonly #unsubscribe: (subscription: Subscription<T>) => void;
@@ -100,12 +102,22 @@ export class Subscription<T = Message> implements AsyncIterable<T> {
     responder: boolean,
     maxQueued: number,
     unsubscribe: (subscription: Subscription<T>) => void,
+    group?: string,
   ) {
     this.sid = sid;
     this.pattern = pattern;
     this.responder = responder;
+    this.group = group;
     this.queue = new AsyncQueue<T>(maxQueued);
     this.#unsubscribe = unsubscribe;
+  }
+
+  /** @internal The frame that asks the server for this subscription: SUB, or GSUB for a queue group. */
+  subscribeFrame(): Buffer {
+    const { sid, pattern, responder, group } = this;
+    return encodeFrame(
+      group === undefined ? { type: "SUB", sid, pattern, responder } : { type: "GSUB", sid, pattern, group },
+    );
   }
 
   get closed(): boolean {

@@ -26,6 +26,7 @@ type Key =
   | "log.reason.line-too-long"
   | "log.reason.line-timeout"
   | "log.reason.flood"
+  | "log.reason.late-http"
   | "log.reason.rate-limit"
   | "log.reason.auth-failed"
   | "log.reason.handshake-timeout"
@@ -59,6 +60,7 @@ export const cliLog = {
     "log.reason.line-too-long": "línea demasiado larga",
     "log.reason.line-timeout": "línea sin terminar a tiempo",
     "log.reason.flood": "demasiadas líneas seguidas",
+    "log.reason.late-http": "petición HTTP después del saludo",
     "log.reason.rate-limit": "demasiados mensajes",
     "log.reason.auth-failed": "inicio de sesión fallido",
     "log.reason.handshake-timeout": "no envió HELLO a tiempo",
@@ -90,6 +92,7 @@ export const cliLog = {
     "log.reason.line-too-long": "line too long",
     "log.reason.line-timeout": "line not completed in time",
     "log.reason.flood": "too many lines in a row",
+    "log.reason.late-http": "HTTP request after the greeting",
     "log.reason.rate-limit": "too many messages",
     "log.reason.auth-failed": "failed login",
     "log.reason.handshake-timeout": "no HELLO in time",

@@ -38,6 +38,8 @@ type Key =
   | "cli.reconnecting"
   | "cli.reconnected"
   | "cli.subscribed"
+  | "cli.subscribedGroup"
+  | "cli.invalidGroup"
   | "trace.create"
   | "trace.bind"
   | "trace.listen"
@@ -133,11 +135,13 @@ Publica MENSAJE en TEMA; sin MENSAJE, publica cada línea de la entrada estánda
   --timeout SEGUNDOS     límite para conectar (por defecto 10)
   --lang es|en, --trace, --debug
 {tls}`,
-    "help.sub": `Uso: enchufe sub TEMA [--count N] [--raw | --raw0 | --json] [opciones]
+    "help.sub": `Uso: enchufe sub TEMA [--group NOMBRE] [--count N] [--raw | --raw0 | --json] [opciones]
 
 Muestra cada mensaje de TEMA (se admiten los comodines * y >) como [tema] mensaje.
 Se reconecta solo si el servidor se reinicia.
 
+  --group NOMBRE         entra en el grupo de trabajo NOMBRE: cada mensaje de TEMA va a un solo miembro
+                         del grupo, por turnos (varios trabajadores se reparten el trabajo)
   --count N              termina tras N mensajes
   --raw                  escribe solo los bytes de cada mensaje, cada uno seguido de un salto de línea
   --raw0                 escribe solo los bytes de cada mensaje, sin separador
@@ -190,6 +194,9 @@ TLS y autenticación (docs/SECURITY.md):
     "cli.reconnecting": "Conexión perdida; reconectando...",
     "cli.reconnected": "Reconectado.",
     "cli.subscribed": "Suscrito a {topic}",
+    "cli.subscribedGroup": "Suscrito a {topic} en el grupo de trabajo {group}",
+    "cli.invalidGroup":
+      "El nombre de grupo '{group}' no es válido: {problem}. Usa palabras separadas por puntos (letras, dígitos, '_' y '-').",
     "trace.create": "[traza] crear socket ({role})",
     "trace.bind": "[traza] bind: vincular a {address}",
     "trace.listen": "[traza] listen: escuchando en {address} (cola de {backlog})",
@@ -283,11 +290,13 @@ Publishes MESSAGE to TOPIC; without MESSAGE, publishes each standard-input line,
   --timeout SECONDS      limit for connecting (default 10)
   --lang es|en, --trace, --debug
 {tls}`,
-    "help.sub": `Usage: enchufe sub TOPIC [--count N] [--raw | --raw0 | --json] [options]
+    "help.sub": `Usage: enchufe sub TOPIC [--group NAME] [--count N] [--raw | --raw0 | --json] [options]
 
 Prints each message of TOPIC (wildcards * and > allowed) as [topic] message.
 Reconnects by itself when the server restarts.
 
+  --group NAME           join queue group NAME: each message of TOPIC goes to one member of the group,
+                         in turn (several workers share the work)
   --count N              exit after N messages
   --raw                  write only each message's bytes, each followed by a newline
   --raw0                 write only each message's bytes, with no separator
@@ -340,6 +349,9 @@ TLS and authentication (docs/SECURITY.md):
     "cli.reconnecting": "Connection lost; reconnecting...",
     "cli.reconnected": "Reconnected.",
     "cli.subscribed": "Subscribed to {topic}",
+    "cli.subscribedGroup": "Subscribed to {topic} in queue group {group}",
+    "cli.invalidGroup":
+      "Queue group name '{group}' is not valid: {problem}. Use dot-separated words (letters, digits, '_' and '-').",
     "trace.create": "[trace] create socket ({role})",
     "trace.bind": "[trace] bind to {address}",
     "trace.listen": "[trace] listen on {address} (backlog {backlog})",

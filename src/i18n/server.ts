@@ -32,6 +32,8 @@ export const server = {
       "! sala no válida: {room} (letras, dígitos, '_', '-', partes separadas por '.')",
     "server.error.noSuchUser": "! no hay nadie conectado con el nick {nick}",
     "server.error.lineTooLong": "! línea demasiado larga (máximo {max} bytes): se cierra la conexión",
+    "server.error.lateHttp":
+      "! esto es una petición HTTP que llegó después del saludo: abre la página en el navegador otra vez (o envía la petición en cuanto conectes); se cierra la conexión",
     "server.error.flood": "! demasiadas líneas seguidas: se cierra la conexión",
     "server.error.idle": "! sin actividad durante demasiado tiempo: se cierra la conexión",
     "server.error.tooManyFromAddress":
@@ -44,6 +46,8 @@ export const server = {
     "server.error.loginThrottled":
       "! demasiados intentos fallidos: espera un poco antes de volver a intentarlo",
     "server.error.denyJoin": "! permiso denegado: no puedes entrar en la sala {room}",
+    "server.error.noGroups":
+      "! los usuarios de texto no pueden unirse a grupos de trabajo (cada mensaje a un solo trabajador): eso es para programas, `enchufe sub {room} --group {group}`; con /join {room} recibes todas las líneas",
     "server.error.denyTalk": "! permiso denegado: no puedes hablar en la sala {room}",
     "server.error.full": "! el servidor está lleno, inténtalo más tarde",
     "server.error.nickReserved":
@@ -81,6 +85,8 @@ export const server = {
     "server.error.roomInvalid": "! invalid room: {room} (letters, digits, '_', '-', parts separated by '.')",
     "server.error.noSuchUser": "! nobody is connected with the nick {nick}",
     "server.error.lineTooLong": "! line too long (at most {max} bytes): closing the connection",
+    "server.error.lateHttp":
+      "! this is an HTTP request that came after the greeting: load the page in the browser again (or send the request as soon as you connect); closing the connection",
     "server.error.flood": "! too many lines in a row: closing the connection",
     "server.error.idle": "! idle for too long: closing the connection",
     "server.error.tooManyFromAddress": "! too many connections from your address; close some and try again",
@@ -91,6 +97,8 @@ export const server = {
     "server.error.plaintextAuth": "! credentials are refused on an unencrypted connection: connect with TLS",
     "server.error.loginThrottled": "! too many failed logins: wait a little before trying again",
     "server.error.denyJoin": "! permission denied: you may not join room {room}",
+    "server.error.noGroups":
+      "! text users cannot join queue groups (each message to one worker): that is for programs, `enchufe sub {room} --group {group}`; /join {room} gets you every line",
     "server.error.denyTalk": "! permission denied: you may not talk in room {room}",
     "server.error.full": "! the server is full, try again later",
     "server.error.nickReserved":
@@ -125,6 +133,7 @@ export const server = {
   | "server.error.roomInvalid"
   | "server.error.noSuchUser"
   | "server.error.lineTooLong"
+  | "server.error.lateHttp"
   | "server.error.flood"
   | "server.error.idle"
   | "server.error.tooManyFromAddress"
@@ -135,6 +144,7 @@ export const server = {
   | "server.error.plaintextAuth"
   | "server.error.loginThrottled"
   | "server.error.denyJoin"
+  | "server.error.noGroups"
   | "server.error.denyTalk"
   | "server.error.full"
   | "server.error.lineTimeout"

@@ -7,6 +7,7 @@ import {
   FRAME_SCHEMA,
   FRAME_TYPE_NUMBER,
   type Frame,
+  type FrameOf,
   type FrameRecord,
   type Headers,
 } from "./frame-schema.js";
@@ -104,6 +105,9 @@ export function encodeFrame(frame: Frame): Buffer {
 
 const NO_PAYLOAD = new Uint8Array(0);
 
+/** The head of a run of messages: a MSG or a GMSG frame whose payload is left out. */
+type MessageHead = FrameOf<"MSG"> | FrameOf<"GMSG">;
+
 /**
  * MSG frames that share topic, sender and flag (one sender's messages to one topic), back to back in one
  * Buffer. Each frame is what encodeFrame would make; the bytes before the payload are encoded once by
@@ -114,32 +118,65 @@ export function encodeMessages(
   headers: readonly Headers[],
   payloads: readonly Uint8Array[],
 ): Buffer {
-  const head = {
-    type: "MSG" as const,
+  const head: MessageHead = {
+    type: "MSG",
     private: message.private,
     topic: message.topic,
     from: message.from,
     headers: headers[0] ?? [],
     payload: NO_PAYLOAD,
   };
+  return encodeRun(head, headers, payloads, undefined);
+}
+
+/**
+ * GMSG frames for one queue-group subscription `sid` (docs/PROTOCOL.md §2.4): the messages of a batch
+ * at `picked` (every message when undefined), back to back in one Buffer, like encodeMessages.
+ */
+export function encodeGroupMessages(
+  sid: number,
+  message: { readonly topic: string; readonly from: string },
+  headers: readonly Headers[],
+  payloads: readonly Uint8Array[],
+  picked: readonly number[] | undefined,
+): Buffer {
+  const first = picked === undefined ? 0 : picked[0]!;
+  const head: MessageHead = {
+    type: "GMSG",
+    sid,
+    topic: message.topic,
+    from: message.from,
+    headers: headers[first] ?? [],
+    payload: NO_PAYLOAD,
+  };
+  return encodeRun(head, headers, payloads, picked);
+}
+
+/** The one run encoder behind encodeMessages and encodeGroupMessages. */
+function encodeRun(
+  head: MessageHead,
+  headers: readonly Headers[],
+  payloads: readonly Uint8Array[],
+  picked: readonly number[] | undefined,
+): Buffer {
   const firstHeaders = head.headers;
   const headSize = encodedFrameSize(head);
-  const sameHead = (index: number) => {
-    const own = headers[index]!;
-    return own === firstHeaders || (own.length === 0 && firstHeaders.length === 0);
-  };
+  const count = picked === undefined ? payloads.length : picked.length;
+  const sameHead = (own: Headers) => own === firstHeaders || (own.length === 0 && firstHeaders.length === 0);
   let size = 0;
-  for (let i = 0; i < payloads.length; i++) {
-    if (sameHead(i)) size += headSize;
+  for (let n = 0; n < count; n++) {
+    const i = picked === undefined ? n : picked[n]!;
+    if (sameHead(headers[i]!)) size += headSize;
     else size += encodedFrameSize({ ...head, headers: headers[i]! });
     size += payloads[i]!.byteLength;
   }
   const out = Buffer.allocUnsafe(size);
   encodeFrameInto(head, out, 0);
   let offset = 0;
-  for (let i = 0; i < payloads.length; i++) {
+  for (let n = 0; n < count; n++) {
+    const i = picked === undefined ? n : picked[n]!;
     const payload = payloads[i]!;
-    if (sameHead(i)) {
+    if (sameHead(headers[i]!)) {
       if (offset > 0) out.copyWithin(offset, 0, headSize);
       out.writeUInt32BE(headSize - FRAME_HEADER_BYTES + payload.byteLength, offset + 2);
       offset += headSize;

@@ -68,7 +68,9 @@ export type Frame =
   | { type: "PING" }
   | { type: "PONG" }
   | { type: "ERR"; code: number; ref: number; message: string }
-  | { type: "CLOSE"; reason: number; message: string };
+  | { type: "CLOSE"; reason: number; message: string }
+  | { type: "GSUB"; sid: number; pattern: string; group: string }
+  | { type: "GMSG"; sid: number; topic: string; from: string; headers: Headers; payload: Uint8Array };
 export type FrameOf<T extends Frame["type"]> = Extract<Frame, { type: T }>;
 
 /** Frame type numbers on the wire, in order (index = type byte). */
@@ -89,6 +91,8 @@ export const FRAME_TYPES = [
   "PONG",
   "ERR",
   "CLOSE",
+  "GSUB",
+  "GMSG",
 ] as const;
 
 /** Frame type name to its number on the wire (the inverse of FRAME_TYPES). */
@@ -203,6 +207,23 @@ export const FRAME_SCHEMA: Readonly<Record<Frame["type"], { fields: readonly Fie
     fields: [
       ["reason", "u8"],
       ["message", "str"],
+    ],
+  },
+  // Queue groups (docs/PROTOCOL.md §2.4): opt-in, a client that never sends GSUB never gets a GMSG.
+  GSUB: {
+    fields: [
+      ["sid", "u32"],
+      ["pattern", "str"],
+      ["group", "str"],
+    ],
+  },
+  GMSG: {
+    fields: [
+      ["sid", "u32"],
+      ["topic", "str"],
+      ["from", "str"],
+      ["headers", "headers"],
+      ["payload", "payload"],
     ],
   },
 };

@@ -4,7 +4,13 @@
  * (the pull decoder). Import frames from here.
  */
 export { decodeFrameBody, FrameDecoder, NEED_DATA, nextFrame, RemoteProtocolError } from "./frame-decoder.js";
-export { encodedFrameSize, encodeFrame, encodeFrameInto, encodeMessages } from "./frame-encoder.js";
+export {
+  encodedFrameSize,
+  encodeFrame,
+  encodeFrameInto,
+  encodeGroupMessages,
+  encodeMessages,
+} from "./frame-encoder.js";
 export {
   CloseReason,
   ErrCode,

@@ -21,6 +21,11 @@ export interface MessagingOptions {
   readonly maxPayloadBytes: number;
   /** Output buffered for one client before it is cut off as a slow consumer. */
   readonly maxPendingBytes: number;
+  /**
+   * A queue-group member or a responder with this much output pending gets no more work until it
+   * drains (it is skipped, not cut off). Below maxPendingBytes; default half of it.
+   */
+  readonly skipSlowBytes?: number | undefined;
   /** Time for a framed client to send HELLO after the preface (0 = no limit). */
   readonly handshakeTimeoutMs: number;
   /** Silence from a client after which it is closed (0 = off). Framed clients are pinged at half of it. */
@@ -46,6 +51,7 @@ export interface MessagingOptions {
 /** The options once resolved: every value set, the security policy included. */
 export interface ResolvedMessagingOptions extends MessagingOptions {
   readonly security: SecurityPolicy;
+  readonly skipSlowBytes: number;
 }
 
 export const DEFAULT_MESSAGING_OPTIONS: MessagingOptions = Object.freeze({
@@ -91,6 +97,9 @@ export function resolveMessagingOptions(options: Partial<MessagingOptions> = {})
     ...DEFAULT_MESSAGING_OPTIONS,
     ...given,
     security: given.security ?? new SecurityPolicy(),
+    skipSlowBytes:
+      given.skipSlowBytes ??
+      Math.max(1, Math.floor((given.maxPendingBytes ?? DEFAULT_MESSAGING_OPTIONS.maxPendingBytes) / 2)),
   };
   for (const key of NUMERIC_KEYS) {
     const value = resolved[key];
@@ -101,6 +110,14 @@ export function resolveMessagingOptions(options: Partial<MessagingOptions> = {})
   }
   if (resolved.maxPayloadBytes > 0xffff_ffff - FRAME_OVERHEAD_BYTES) {
     throw optionError("maxPayloadBytes", "should be < 4 GiB", resolved.maxPayloadBytes);
+  }
+  const slow = resolved.skipSlowBytes;
+  if (!Number.isSafeInteger(slow) || slow < 1 || slow >= resolved.maxPendingBytes) {
+    throw optionError(
+      "skipSlowBytes",
+      `should be an integer >= 1 and < maxPendingBytes (${resolved.maxPendingBytes})`,
+      slow,
+    );
   }
   if (resolved.lang !== "es" && resolved.lang !== "en") {
     throw optionError("lang", 'should be "es" or "en"', resolved.lang);

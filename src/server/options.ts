@@ -1,8 +1,10 @@
 /** The greeting server's options: one typed interface, one set of defaults, validated once and frozen. */
 import type { Server } from "node:net";
 import { optionError } from "../errors.js";
+import type { Lang } from "../i18n/lang.js";
 import type { Connection } from "../transport/connection.js";
 import type { WebSocketConnection, WebSocketKind } from "../transport/websocket-connection.js";
+import { SNIFF_DEADLINE_MS } from "./sniff.js";
 import { defaultWebRoot } from "./web-assets.js";
 
 /** The original tutorial's greeting, sent as these exact UTF-8 bytes. */
@@ -71,6 +73,17 @@ export interface ServerOptions {
    * `/enchufe.js`): the package's own dist/web by default; null serves none (only `/ws`).
    */
   readonly webRoot: string | null;
+  /**
+   * The language of the chat page (`/settings.json` tells the page): "es" or "en", or null to let each
+   * browser pick its user's language. The CLI sets it when --lang (or ENCHUFE_LANG) was given.
+   */
+  readonly pageLang: Lang | null;
+  /**
+   * How long a new connection on a port that also serves HTTP may stay silent before it is taken for a
+   * text user and greeted (sniff.ts). A browser may open a socket and send its request later (Chromium
+   * preconnects): such a socket then gets the greeting instead of an HTTP answer.
+   */
+  readonly sniffDeadlineMs: number;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = Object.freeze({
@@ -83,6 +96,8 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = Object.freeze({
   wsOrigins: [],
   httpHandshakeTimeoutMs: 10_000,
   webRoot: defaultWebRoot(),
+  pageLang: null,
+  sniffDeadlineMs: SNIFF_DEADLINE_MS,
 });
 
 const MODES: readonly ServerMode[] = ["once", "greet-only", "session"];
@@ -135,6 +150,12 @@ export function resolveServerOptions(options: Partial<ServerOptions> = {}): Serv
   }
   if (merged.webRoot !== null && (typeof merged.webRoot !== "string" || merged.webRoot.length === 0)) {
     throw optionError("webRoot", "should be a folder path, or null to serve no web files", merged.webRoot);
+  }
+  if (!Number.isFinite(merged.sniffDeadlineMs) || merged.sniffDeadlineMs < 0) {
+    throw optionError("sniffDeadlineMs", "should be a number >= 0", merged.sniffDeadlineMs);
+  }
+  if (merged.pageLang !== null && merged.pageLang !== "es" && merged.pageLang !== "en") {
+    throw optionError("pageLang", 'should be "es", "en", or null (the browser\'s language)', merged.pageLang);
   }
   return Object.freeze({ ...merged, wsOrigins: Object.freeze([...merged.wsOrigins]) });
 }

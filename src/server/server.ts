@@ -18,7 +18,7 @@ import {
   type ServerOptions,
   servesWebSocket,
 } from "./options.js";
-import { SNIFF_DEADLINE_MS, type SniffResult, sniffHttp } from "./sniff.js";
+import { type SniffResult, sniffHttp } from "./sniff.js";
 import { WebEndpoint } from "./web.js";
 
 /** Where the server listens, as the operating system reports it (the real port when port 0 was asked). */
@@ -54,6 +54,7 @@ export class EnchufeServer extends EventEmitter {
             origins: this.options.wsOrigins,
             handshakeTimeoutMs: this.options.httpHandshakeTimeoutMs,
             webRoot: this.options.webRoot,
+            pageLang: this.options.pageLang,
           })
         : undefined;
   }
@@ -125,7 +126,10 @@ export class EnchufeServer extends EventEmitter {
       const web = this.#web;
       if (web === undefined) handler.handle(new SocketConnection(socket), info);
       // The greeting waits until the first bytes (or their deadline) say this is no HTTP client.
-      else sniffHttp(socket, SNIFF_DEADLINE_MS, (sniffed) => this.#sniffed(socket, info, web, sniffed));
+      else
+        sniffHttp(socket, this.options.sniffDeadlineMs, (sniffed) =>
+          this.#sniffed(socket, info, web, sniffed),
+        );
       return;
     }
     const mode = this.options.mode;

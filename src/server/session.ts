@@ -38,6 +38,7 @@ export type DisconnectReason =
   | "server-error"
   | "too-large"
   | "line-too-long"
+  | "late-http"
   | "line-timeout"
   | "flood"
   | "rate-limit"

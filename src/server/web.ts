@@ -1,12 +1,14 @@
 /**
  * The HTTP side of the messaging port: sockets whose first bytes are `GET ` (see sniff.ts) go to a
  * node:http Server that never listens itself. `GET /ws` with a WebSocket upgrade becomes a
- * WebSocketConnection handed to the messaging handler; every other path is 404 for now.
+ * WebSocketConnection handed to the messaging handler; `/settings.json` tells the chat page its language;
+ * every other path is a built web file (web-assets.ts) or 404.
  * Origin rule (cross-site WebSocket hijacking): no Origin header (a program) or the server's own
  * origin (its Host) is accepted; any other is 403 unless it matches a `wsOrigins` glob.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import type { Lang } from "../i18n/lang.js";
 import { WebSocketConnection } from "../transport/websocket-connection.js";
 import { checkUpgrade, refuseUpgrade, writeUpgrade } from "../transport/websocket-handshake.js";
 import { SharedFrames } from "../transport/websocket-shared.js";
@@ -21,6 +23,8 @@ export interface WebEndpointOptions {
   readonly handshakeTimeoutMs: number;
   /** The folder of built web files (manifest.json and what it names); null serves no files, only /ws. */
   readonly webRoot: string | null;
+  /** The chat page's language, or null for the browser's (served as `/settings.json`). */
+  readonly pageLang: Lang | null;
 }
 
 /**
@@ -97,10 +101,13 @@ export class WebEndpoint {
   readonly #shared = new SharedFrames();
   /** The built web files, read on the first request. */
   #assets: WebAssets | undefined;
+  /** `/settings.json`: what the page asks before it connects (built once). */
+  readonly #settings: Buffer;
 
   constructor(options: WebEndpointOptions) {
     this.#options = options;
     this.#allowed = originMatcher(options.origins);
+    this.#settings = Buffer.from(`${JSON.stringify({ lang: options.pageLang })}\n`, "utf8");
     this.#http = createServer({ maxHeaderSize: 16 * 1024 });
     this.#http.on("upgrade", (request: IncomingMessage, socket: Socket, head: Buffer) =>
       this.#upgrade(request, socket, head),
@@ -140,6 +147,17 @@ export class WebEndpoint {
     const path = (request.url ?? "").split("?")[0]!;
     if (path === "/ws") {
       plain(response, 400, "this endpoint speaks WebSocket: send Upgrade: websocket");
+      return;
+    }
+    if (path === "/settings.json") {
+      response.writeHead(200, {
+        ...SECURITY_HEADERS,
+        "content-type": "application/json; charset=utf-8",
+        "cache-control": "no-store",
+        "content-length": this.#settings.length,
+        connection: "close",
+      });
+      response.end(request.method === "HEAD" ? undefined : this.#settings);
       return;
     }
     const assets = this.#webAssets();

@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { buildLoadgen, type LoadgenResult, runLoadgen } from "../../bench/loadgen.js";
 import { ProcessRegistry } from "../../bench/proc.js";
+import { MessagingHandler } from "../../src/server/messaging.js";
+import { createServer as createEnchufe } from "../../src/server/server.js";
 import { startServer } from "../websocket/helpers.js";
 
 /** Decides which of a chunk's complete lines are forwarded, in which order; `first` is the first line's index. */
@@ -91,32 +93,19 @@ describe("bench load generator", () => {
     if (buildDir !== "") rmSync(buildDir, { recursive: true, force: true });
   });
 
+  /** A short fanout run of 3 subscribers and 1 publisher against `port` (`extra`: --proto and more). */
+  function fanout(port: number, extra: readonly string[]): Promise<LoadgenResult> {
+    const args = [
+      ...["--mode", "fanout", "--port", String(port), "--subs", "3", "--pubs", "1", "--size", "64"],
+      ...["--window", "64", "--warmup", "0.1", "--duration", "0.4", "--drain", "3", ...extra],
+    ];
+    return runLoadgen({ binary, prefix: [], args, timeoutMs: 30_000 }, registry);
+  }
+
   async function against(forward: Forward): Promise<LoadgenResult> {
     const server = await lineServer(forward);
     servers.push(server);
-    const result = await runLoadgen(
-      {
-        binary,
-        prefix: [],
-        args: [
-          ...[
-            "--mode",
-            "fanout",
-            "--proto",
-            "text",
-            "--port",
-            String(server.port),
-            "--subs",
-            "3",
-            "--pubs",
-            "1",
-          ],
-          ...["--size", "64", "--window", "64", "--warmup", "0.1", "--duration", "0.4", "--drain", "3"],
-        ],
-        timeoutMs: 30_000,
-      },
-      registry,
-    );
+    const result = await fanout(server.port, ["--proto", "text"]);
     await server.close();
     return result;
   }
@@ -146,23 +135,32 @@ describe("bench load generator", () => {
     assert.equal(result.subs_with_reorder, 3);
     assert.equal(result.loss, 0);
   });
+
+  test("loadgen - --group: against enchufe each message reaches one member of the group, none lost", async () => {
+    const server = createEnchufe({
+      port: 0,
+      handler: new MessagingHandler({ lang: "en" }),
+      shutdownTimeoutMs: 500,
+    });
+    const { port } = await server.listen();
+    try {
+      const result = await fanout(port, ["--proto", "framed", "--group", "workers"]);
+      assert.equal(result.ok, true, result.error);
+      assert.ok(result.published > 0, "published something");
+      assert.equal(result.loss, 0);
+      assert.equal(result.reorder, 0);
+      // Plain subscribers would get each message three times; a group's members get it once between them.
+      assert.ok(result.delivered <= result.published * 1.05, `${result.delivered} for ${result.published}`);
+    } finally {
+      await server.close();
+    }
+  });
+
   for (const proto of ["framed", "text"] as const) {
     test(`loadgen - --ws 1: ${proto === "framed" ? "enchufe.v1" : "enchufe.text"} subscribers get every message from a real server`, async () => {
       const server = await startServer({ floodBurstLines: 0 });
       try {
-        const result = await runLoadgen(
-          {
-            binary,
-            prefix: [],
-            args: [
-              ...["--mode", "fanout", "--proto", proto, "--ws", "1", "--await-reply", "1"],
-              ...["--port", String(server.port), "--subs", "3", "--pubs", "1", "--size", "64"],
-              ...["--window", "64", "--warmup", "0.1", "--duration", "0.4", "--drain", "3"],
-            ],
-            timeoutMs: 30_000,
-          },
-          registry,
-        );
+        const result = await fanout(server.port, ["--proto", proto, "--ws", "1", "--await-reply", "1"]);
         assert.equal(result.ok, true, result.error);
         assert.ok(result.delivered > 0, "delivered something");
         assert.equal(result.loss, 0);

@@ -10,6 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
+import { isEnchufeError } from "../../src/errors.js";
+import { resolveServerOptions } from "../../src/server/options.js";
 import { openBrowser } from "../helpers/browser.js";
 import { startServer, type WsTestServer } from "../websocket/helpers.js";
 
@@ -94,6 +96,27 @@ describe("web files on the messaging port", () => {
     const ws = await get(server.port, "/ws");
     assert.equal(ws.status, 400);
     assert.match(ws.body, /Upgrade: websocket/);
+  });
+
+  test("GET /settings.json tells the page its language: the server's pageLang, or null for the browser's", async () => {
+    const none = await get(server.port, "/settings.json");
+    assert.equal(none.status, 200);
+    assert.equal(none.headers["cache-control"], "no-store");
+    assert.deepEqual(JSON.parse(none.body), { lang: null });
+    const spanish = await startServer({}, { webRoot: dir, pageLang: "es" });
+    try {
+      assert.deepEqual(JSON.parse((await get(spanish.port, "/settings.json")).body), { lang: "es" });
+    } finally {
+      await spanish.close();
+    }
+    assert.throws(
+      () => resolveServerOptions({ sniffDeadlineMs: -1 }),
+      (error: unknown) => isEnchufeError(error, "EOPTION") && /sniffDeadlineMs/.test(String(error)),
+    );
+    assert.throws(
+      () => resolveServerOptions({ pageLang: "fr" as "es" }),
+      (error: unknown) => isEnchufeError(error, "EOPTION") && /pageLang/.test(String(error)),
+    );
   });
 
   test("a server whose web files are not built says so, and still speaks WebSocket", async () => {

@@ -5,10 +5,12 @@ import {
   decodeNodeMessage,
   decodeTopicMessage,
   encodeDirect,
+  encodeGroup,
   encodeReply,
   encodeRequest,
   encodeTopicMessage,
   KIND_DIRECT,
+  KIND_GROUP,
   KIND_REPLY,
   KIND_REQUEST,
 } from "../../src/server/bus/codec.js";
@@ -44,6 +46,19 @@ describe("bus codec", () => {
       headers: [["x", "y"]],
       payload: binary,
     });
+  });
+
+  test("node messages - a queue group's share round-trips; cut before its frames it decodes to undefined", () => {
+    const whole = encodeGroup("workers-ñ", "jobs.*", binary);
+    assert.deepEqual(decodeNodeMessage(whole), {
+      kind: KIND_GROUP,
+      name: "workers-ñ",
+      pattern: "jobs.*",
+      frame: binary,
+    });
+    for (let cut = 0; cut < whole.length - binary.length; cut++) {
+      assert.equal(decodeNodeMessage(whole.subarray(0, cut)), undefined, `cut at ${cut}`);
+    }
   });
 
   test("node messages - truncated or unknown input decodes to undefined, never throws", () => {

@@ -1,34 +1,15 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { ReplyStatus } from "../../src/protocol/frames.js";
-import { stopAll } from "../helpers/cli.js";
-import { type FramedClient, type TextClient, text } from "../helpers/framed.js";
-import { startRedis, type TestRedis } from "../helpers/redis.js";
-import { framedUser, type Node, startNode, textUser, who } from "./helpers.js";
+import { text } from "../helpers/framed.js";
+import { clusterFixture, framedUser, type Node, textUser, who } from "./helpers.js";
 
-let redis: TestRedis;
-let nodes: Node[];
-const clients: Array<TextClient | FramedClient> = [];
-
-function track<T extends TextClient | FramedClient>(client: T): T {
-  clients.push(client);
-  return client;
-}
-
-before(async () => {
-  redis = await startRedis();
-  nodes = await Promise.all([0, 1, 2].map(() => startNode(redis.url)));
-});
-
-after(async () => {
-  for (const client of clients) client.close();
-  await stopAll();
-  await redis.stop();
-});
+const cluster = clusterFixture();
+const track = cluster.track;
 
 describe("cluster - three server processes on one Redis", () => {
   test("text and framed users on different nodes chat in a room, see each other in /who and /rooms", async () => {
-    const [a, b, c] = nodes as [Node, Node, Node];
+    const [a, b, c] = cluster.nodes as [Node, Node, Node];
     const ana = track(await textUser(a.port, "ana"));
     const beto = track(await textUser(b.port, "beto"));
     const sensor = track(await framedUser(c.port, "sensor", ["general"]));
@@ -65,7 +46,7 @@ describe("cluster - three server processes on one Redis", () => {
   });
 
   test("private messages by nickname cross nodes (text and framed); nicknames are unique cluster-wide", async () => {
-    const [a, b, c] = nodes as [Node, Node, Node];
+    const [a, b, c] = cluster.nodes as [Node, Node, Node];
     const dora = track(await textUser(a.port, "dora"));
     const eli = track(await textUser(b.port, "eli"));
     const bot = track(await framedUser(c.port, "bot"));
@@ -92,13 +73,13 @@ describe("cluster - three server processes on one Redis", () => {
     assert.notEqual(copy.welcome?.nick.toLowerCase(), "eli");
     // Guests get unique names across nodes too (the node's tag is part of them).
     const guests = await Promise.all(
-      nodes.map(async (node) => track(await framedUser(node.port, "-invalid"))),
+      cluster.nodes.map(async (node) => track(await framedUser(node.port, "-invalid"))),
     );
     assert.equal(new Set(guests.map((guest) => guest.welcome?.nick)).size, 3);
   });
 
   test("wildcard subscriptions receive messages published on other nodes", async () => {
-    const [a, b, c] = nodes as [Node, Node, Node];
+    const [a, b, c] = cluster.nodes as [Node, Node, Node];
     const wide = track(await framedUser(a.port, "wide", ["sensors.>"]));
     const star = track(await framedUser(b.port, "star", ["sensors.*.temp", "sensors.kitchen.temp"]));
     const publisher = track(await framedUser(c.port, "pub"));
@@ -112,7 +93,7 @@ describe("cluster - three server processes on one Redis", () => {
   });
 
   test("requests reach responders and handlers on other nodes; no responder anywhere is NO_RESPONDERS", async () => {
-    const [a, b, c] = nodes as [Node, Node, Node];
+    const [a, b, c] = cluster.nodes as [Node, Node, Node];
     const responder = track(await framedUser(a.port, "doubler"));
     responder.subscribe(1, "math.*", true);
     await responder.flush();
@@ -173,7 +154,7 @@ describe("cluster - three server processes on one Redis", () => {
   });
 
   test("1000 messages from one publisher arrive in order on the other nodes (framed and text)", async () => {
-    const [a, b, c] = nodes as [Node, Node, Node];
+    const [a, b, c] = cluster.nodes as [Node, Node, Node];
     const reader = track(await framedUser(b.port, "reader", ["order"]));
     const person = track(await textUser(c.port, "person"));
     person.send("/join order");

@@ -1,6 +1,8 @@
 /** Cluster test helpers: server nodes as real `enchufe server --cluster` processes on one private Redis. */
-import { enchufe, type Running } from "../helpers/cli.js";
+import { after, before } from "node:test";
+import { enchufe, type Running, stopAll } from "../helpers/cli.js";
 import { FramedClient, TextClient } from "../helpers/framed.js";
+import { startRedis, type TestRedis } from "../helpers/redis.js";
 
 export interface Node {
   readonly process: Running;
@@ -12,6 +14,36 @@ export async function startNode(redisUrl: string, extra: readonly string[] = [])
   const process = enchufe(["server", "--port", "0", "--lang", "en", "--cluster", redisUrl, ...extra]);
   const port = await process.port();
   return { process, port };
+}
+
+/** A private Redis and `count` nodes on it for one test file, with the clients it opened (closed after). */
+export interface ClusterFixture {
+  readonly redis: TestRedis;
+  readonly nodes: Node[];
+  track<T extends { close(): void }>(client: T): T;
+}
+
+/** Registers the file's before/after hooks: Redis and the nodes start before, everything stops after. */
+export function clusterFixture(count = 3): ClusterFixture {
+  const clients: Array<{ close(): void }> = [];
+  const fixture = {
+    redis: undefined as unknown as TestRedis,
+    nodes: [] as Node[],
+    track<T extends { close(): void }>(client: T): T {
+      clients.push(client);
+      return client;
+    },
+  };
+  before(async () => {
+    fixture.redis = await startRedis();
+    fixture.nodes = await Promise.all(Array.from({ length: count }, () => startNode(fixture.redis.url)));
+  });
+  after(async () => {
+    for (const client of clients) client.close();
+    await stopAll();
+    await fixture.redis.stop();
+  });
+  return fixture;
 }
 
 /** A text user with a nickname (waits for the server's answer). */

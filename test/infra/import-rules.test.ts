@@ -104,3 +104,52 @@ test("lint:imports - passes a tree whose protocol imports only errors and node:b
   assert.deepEqual(violations, [], output);
   assert.equal(code, 0, output);
 });
+
+test("lint:imports - the chat state stays pure and the browser code reaches no server, transport, CLI or Node module", async () => {
+  const bad = tree({
+    ...COMMON,
+    "src/server/web.ts": "export const web = 1;\n",
+    "src/i18n/index.ts": "export const t = 1;\n",
+    "src/chat/tracker.ts":
+      "import { readFileSync } from 'node:fs';\nimport { web } from '../server/web.js';\nexport const tracker = [readFileSync, web];\n",
+    "src/web/chat/main.ts": [
+      "import { connect } from 'node:net';",
+      "import { web } from '../../server/web.js';",
+      "import { t } from '../../i18n/index.js';",
+      "export const page = [connect, web, t];",
+      "",
+    ].join("\n"),
+  });
+  const failed = await check(bad);
+  assert.notEqual(failed.code, 0, failed.output);
+  assert.deepEqual(
+    failed.violations,
+    [
+      "chat-state-is-pure src/chat/tracker.ts fs",
+      "chat-state-is-pure src/chat/tracker.ts src/server/web.ts",
+      "web-runs-in-a-browser src/web/chat/main.ts src/i18n/index.ts",
+      "web-runs-in-a-browser src/web/chat/main.ts src/server/web.ts",
+      "web-uses-no-node-module src/web/chat/main.ts net",
+    ].sort(),
+    failed.output,
+  );
+  const good = tree({
+    ...COMMON,
+    "src/i18n/lang.ts": "export const LANGS = ['es', 'en'];\n",
+    "src/i18n/server.ts": "export const server = {};\n",
+    "src/i18n/web-chat.ts": "export const webChat = {};\n",
+    "src/client/options.ts": "export const backoff = 1;\n",
+    "src/chat/tracker.ts":
+      "import { LANGS } from '../i18n/lang.js';\nimport { server } from '../i18n/server.js';\nexport const tracker = [LANGS, server];\n",
+    "src/web/chat/main.ts": [
+      "import { tracker } from '../../chat/tracker.js';",
+      "import { webChat } from '../../i18n/web-chat.js';",
+      "import { backoff } from '../../client/options.js';",
+      "export const page = [tracker, webChat, backoff];",
+      "",
+    ].join("\n"),
+  });
+  const passed = await check(good);
+  assert.deepEqual(passed.violations, [], passed.output);
+  assert.equal(passed.code, 0, passed.output);
+});

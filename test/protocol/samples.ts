@@ -45,6 +45,8 @@ export const SAMPLES: Frame[] = [
   { type: "PONG" },
   { type: "ERR", code: 7, ref: 0, message: "no such user" },
   { type: "CLOSE", reason: 1, message: "adiós" },
+  { type: "GSUB", sid: 4_000_000_001, pattern: "jobs.*", group: "workers-ñ" },
+  { type: "GMSG", sid: 7, topic: "jobs.resize", from: "ana", headers: [["k", "v"]], payload: bytes("") },
 ];
 
 /** Random frames of the common types, for property tests. */
@@ -87,5 +89,7 @@ export const frameArb: fc.Arbitrary<Frame> = fc.oneof(
     password: text,
     token: text,
   }),
+  fc.record({ type: fc.constant("GSUB" as const), sid: u32, pattern: text, group: text }),
+  fc.record({ type: fc.constant("GMSG" as const), sid: u32, topic: text, from: text, headers, payload }),
   fc.constant({ type: "PING" as const }),
 );

@@ -32,6 +32,8 @@ test("spec - every frame type has a byte-level example in docs/PROTOCOL.md", () 
     "PONG",
     "ERR",
     "CLOSE",
+    "GSUB",
+    "GMSG",
   ]) {
     assert.ok(types.has(type as Frame["type"]), `no example for ${type}`);
   }

@@ -67,6 +67,19 @@ describe("enchufe server - WebSocket on the same port", () => {
     plain.close();
   });
 
+  test("the chat page speaks --lang (or ENCHUFE_LANG) when given, else each browser's language", async () => {
+    const settings = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const server = enchufe(["server", "--port", "0", ...args], { env });
+      const port = await server.port();
+      const response = await fetch(`http://127.0.0.1:${port}/settings.json`);
+      assert.equal(response.headers.get("content-type"), "application/json; charset=utf-8");
+      return response.json();
+    };
+    assert.deepEqual(await settings(["--lang", "en"]), { lang: "en" });
+    assert.deepEqual(await settings([], { ENCHUFE_LANG: "es" }), { lang: "es" });
+    assert.deepEqual(await settings([]), { lang: null });
+  });
+
   test("--help describes --ws-origin in both languages", async () => {
     const es = await runEnchufe(["server", "--help", "--lang", "es"]);
     assert.match(es.stdout, /--ws-origin PATRÓN/);

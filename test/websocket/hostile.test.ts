@@ -197,7 +197,7 @@ describe("websocket - hostile input", () => {
   test("a plain GET of another path is 404", async () => {
     const peer = await RawPeer.connect(server.port);
     open.push(peer);
-    peer.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    peer.write("GET /nothing-here HTTP/1.1\r\nHost: x\r\n\r\n");
     const received = await peer.until((bytes) => bytes.includes("\r\n\r\n"), "an answer");
     assert.match(received.toString(), /^HTTP\/1\.1 404 /);
   });

@@ -123,6 +123,26 @@ describe("websocket on the messaging port", () => {
     assert.equal(answer.subarray(0, 12).toString("latin1"), "HTTP/1.1 101");
   });
 
+  test("a browser socket greeted as a text user (silent past the deadline) and then sending GET is closed; the room hears nothing", async () => {
+    const own = await startServer();
+    after(() => own.close());
+    const user = track(await RawPeer.connect(own.port));
+    await user.line("Hello");
+    user.write("/nick watcher\n");
+    await user.line("* you are now watcher");
+    const late = track(await RawPeer.connect(own.port));
+    await late.line("Hello");
+    const gone = once(own.handler, "disconnect");
+    late.write("GET /chat.js HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n");
+    await late.ended;
+    assert.equal((await gone)[1], "late-http");
+    assert.match(late.text, /^! this is an HTTP request that came after the greeting: load the page/m);
+    user.write("/who\n");
+    const who = await user.line("* in general");
+    assert.equal(who, "* in general: watcher");
+    assert.doesNotMatch(user.text, /GET|Host:|joined/);
+  });
+
   test("the server's shutdown closes WebSocket clients with 1001", async () => {
     const own = await startServer();
     const peer = await WsPeer.open(own.url, "enchufe.text");

@@ -2,13 +2,11 @@
  * How chat shows a line: an optional HH:MM prefix and, on a colour terminal, each nickname in a colour
  * of its own (the same nickname always gets the same colour). Pure functions, no I/O.
  */
+import { parseMessage } from "../../chat/server-lines.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 
 /** Foreground colours that read well on dark and light backgrounds (SGR codes). */
 const PALETTE = [31, 32, 33, 34, 35, 36] as const;
-
-/** The message form of docs/PROTOCOL.md §6.1: `[room] nick: text` (nicknames have no space or colon). */
-const MESSAGE = /^\[([^\]]*)\] ([^\s:]+): /;
 
 /** How lines are decorated. */
 export interface LineStyle {
@@ -43,10 +41,9 @@ function twoDigits(value: number): string {
 export function styleLine(style: LineStyle, line: string): string {
   let shown = line;
   if (style.colours) {
-    const match = MESSAGE.exec(line);
-    if (match !== null) {
-      const nick = match[2] ?? "";
-      shown = `[${match[1]}] \u001b[${nickColour(nick)}m${nick}\u001b[39m: ${line.slice(match[0].length)}`;
+    const message = parseMessage(line);
+    if (message !== undefined) {
+      shown = `[${message.room}] \u001b[${nickColour(message.nick)}m${message.nick}\u001b[39m: ${message.text}`;
     }
   }
   if (style.timestamps) {

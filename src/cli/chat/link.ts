@@ -7,12 +7,12 @@
  * nickname taken, server full), and the chat ends with 1.
  */
 import type { Socket } from "node:net";
+import { ChatTracker, type ShownLine } from "../../chat/tracker.js";
 import { backoffDelay, type ReconnectOptions } from "../../client/options.js";
 import { LineDecoder } from "../../protocol/lines.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import { type CliConnection, dialServer } from "../connection.js";
 import { EXIT_FAILURE, EXIT_OK } from "../context.js";
-import { ChatTracker, type ShownLine } from "./tracker.js";
 
 /** A few attempts, growing from a quarter of a second to a few seconds (with jitter). */
 export const CHAT_RECONNECT: ReconnectOptions = Object.freeze({

@@ -7,6 +7,7 @@
  * has processed them all (it sends /quit and waits for the server to close).
  */
 import { t } from "../../i18n/index.js";
+import { chosenLang } from "../args.js";
 import { type LineStyle, ownLine, styleLine, wantsColours } from "../chat/format.js";
 import { CHAT_RECONNECT, ChatLink, type LinkStatus } from "../chat/link.js";
 import { ChatScreen } from "../chat/screen.js";
@@ -63,7 +64,7 @@ export const run = defineCommand({
       {
         nick: values.nick,
         room: values.room,
-        lang: values.lang === undefined && ctx.env.ENCHUFE_LANG === undefined ? undefined : lang,
+        lang: chosenLang(values.lang, ctx.env, lang),
       },
       values["no-reconnect"] === true ? false : CHAT_RECONNECT,
       {

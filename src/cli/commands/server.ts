@@ -14,7 +14,7 @@ import type { ClientInfo, DisconnectReason } from "../../server/session.js";
 import { formatAddress, isPublicBind } from "../../transport/address.js";
 import { TlsListener } from "../../transport/tls.js";
 import type { TraceEvent } from "../../transport/trace.js";
-import { numberValue, portValue, usageError } from "../args.js";
+import { chosenLang, numberValue, portValue, usageError } from "../args.js";
 import { CLUSTER_OPTIONS, clusterBus, workerCount } from "../cluster-options.js";
 import { type DefinedCommand, defineCommand } from "../command.js";
 import { type CliContext, EXIT_FAILURE, EXIT_OK } from "../context.js";
@@ -229,6 +229,8 @@ const runServer = defineCommand({
       shutdownTimeoutMs,
       wsOrigins: values["ws-origin"] ?? [],
       httpHandshakeTimeoutMs: handshakeSeconds * 1000,
+      // The web page speaks --lang when it was given, else each browser's language.
+      pageLang: chosenLang(values.lang, ctx.env, lang) ?? null,
       ...(message === undefined ? {} : { message }),
       ...(tls === undefined ? {} : { createServer: () => tls.createServer() }),
     };

@@ -1,12 +1,13 @@
 /**
- * `enchufe sub TOPIC [--count N] [--raw | --raw0 | --json]`: prints each message as `[<topic>] <payload>`,
- * like `nats sub`; for scripts, the bare payloads or one JSON object per line.
+ * `enchufe sub TOPIC [--group NAME] [--count N] [--raw | --raw0 | --json]`: prints each message as
+ * `[<topic>] <payload>`, like `nats sub`; for scripts, the bare payloads or one JSON object per line.
+ * With --group it is one worker of a queue group (`nats sub --queue`): it gets its share of the messages.
  */
 import { isUtf8 } from "node:buffer";
 import type { Message } from "../../client/subscription.js";
 import { type Lang, t } from "../../i18n/index.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
-import { missingArgument, numberValue, topicArgument, usageError } from "../args.js";
+import { localTopicProblem, missingArgument, numberValue, topicArgument, usageError } from "../args.js";
 import { defineCommand } from "../command.js";
 import { CONNECTION_OPTIONS, connectLongRunning } from "../connection.js";
 import { EXIT_OK } from "../context.js";
@@ -15,6 +16,7 @@ import { onOutputClosed, reportError } from "../output.js";
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
   count: { type: "string", short: "n" },
+  group: { type: "string" },
   raw: { type: "boolean" },
   raw0: { type: "boolean" },
   json: { type: "boolean" },
@@ -68,20 +70,27 @@ export const run = defineCommand({
     if (topic === undefined) throw missingArgument(lang, "TOPIC");
     if (extra.length > 0) throw usageError(t(lang, "cli.unexpectedArgument", { value: extra[0] }));
     topicArgument(topic, true, lang);
+    const group = values.group;
+    const problem = group === undefined ? undefined : localTopicProblem(group, false, lang);
+    if (problem !== undefined) throw usageError(t(lang, "cli.invalidGroup", { group, problem }));
     const format = formatOf(values, lang);
     const count = numberValue("count", values.count, 0, lang, { integer: true });
     const client = await connectLongRunning(values, ctx, lang, "enchufe-sub");
     client.on("error", (error: unknown) => {
       if (!subscription.closed) reportError(ctx, lang, error, debug);
     });
-    const subscription = client.subscribe(topic);
+    const subscription = client.subscribe(topic, group === undefined ? {} : { group });
     const stop = () => subscription.unsubscribe();
     const unwatch = onOutputClosed(ctx.stdout, stop);
     let received = 0;
     try {
       await client.flush();
       if (subscription.error !== undefined) throw subscription.error;
-      ctx.stderr.write(`${t(lang, "cli.subscribed", { topic })}\n`);
+      const subscribed =
+        group === undefined
+          ? t(lang, "cli.subscribed", { topic })
+          : t(lang, "cli.subscribedGroup", { topic, group });
+      ctx.stderr.write(`${subscribed}\n`);
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
       for await (const message of subscription) {

@@ -36,6 +36,12 @@ export interface IncomingRequest extends BusRequest {
   readonly replyNode: string;
 }
 
+/** A queue group: its name and the pattern its members subscribed with. */
+export interface QueueGroupName {
+  readonly name: string;
+  readonly pattern: string;
+}
+
 /** A presence change made on another node. */
 export interface PresenceChange {
   readonly kind: "join" | "leave" | "nick";
@@ -63,6 +69,8 @@ export interface BusEvents {
   onRequest(req: IncomingRequest): void;
   /** The reply to a request this node routed with `routeRequest`. */
   onReply(token: string, status: number, headers: Headers, payload: Buffer): void;
+  /** MSG frames another node gave to this node's members of queue group `name` on `pattern`. */
+  onGroup?(name: string, pattern: string, frame: Buffer): void;
   /** Presence changed on another node (or a node died and its users left), within about 2 s. */
   onPresence?(change: PresenceChange): void;
   /** Bus state changes; "down" is reported once per outage. */
@@ -115,4 +123,17 @@ export interface MessageBus {
   routeRequest(req: BusRequest): Promise<boolean>;
   /** Sends a responder's answer back to the node that routed the request. */
   reply(replyNode: string, token: string, status: number, headers: Headers, payload: Buffer): void;
+  /**
+   * Registers (or removes) queue group `name` on `pattern` as having members on this node. The caller
+   * refcounts its members: `on` for the first, off for the last. The other nodes learn it within a round
+   * trip of their own (and at the latest at their next heartbeat).
+   */
+  group(pattern: string, name: string, on: boolean): void;
+  /** The queue groups with members on other live nodes whose pattern matches `topic` (a cached view). */
+  remoteGroups(topic: string): ReadonlySet<QueueGroupName>;
+  /**
+   * Sends MSG frames to one other node with members of the group (round robin over those nodes; one that
+   * is gone is skipped). False when no other node is known to have one.
+   */
+  sendToGroup(name: string, pattern: string, frame: Buffer): boolean;
 }

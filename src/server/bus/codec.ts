@@ -7,6 +7,7 @@
  *   DIRECT  (1): str nick, frame
  *   REQUEST (2): str token, str name, str from, str replyNode, headers, payload
  *   REPLY   (3): str token, u16 status, headers, payload
+ *   GROUP   (4): str name, str pattern, frame    (MSG frames for this node's members of a queue group)
  * str = u16 byte length + UTF-8; headers = u16 count + pairs of str; the last field runs to the end
  * (the primitives of src/protocol/wire.ts, shared with the frame codec).
  */
@@ -26,11 +27,13 @@ import type { Headers, IncomingRequest } from "./bus.js";
 export const KIND_DIRECT = 1;
 export const KIND_REQUEST = 2;
 export const KIND_REPLY = 3;
+export const KIND_GROUP = 4;
 
 export type NodeMessage =
   | { kind: typeof KIND_DIRECT; nick: string; frame: Buffer }
   | { kind: typeof KIND_REQUEST; request: IncomingRequest }
-  | { kind: typeof KIND_REPLY; token: string; status: number; headers: Headers; payload: Buffer };
+  | { kind: typeof KIND_REPLY; token: string; status: number; headers: Headers; payload: Buffer }
+  | { kind: typeof KIND_GROUP; name: string; pattern: string; frame: Buffer };
 
 export function encodeTopicMessage(nodeId: Buffer, frame: Buffer): Buffer {
   const out = Buffer.allocUnsafe(1 + nodeId.length + frame.length);
@@ -53,6 +56,14 @@ const LABEL = "bus message";
 export function encodeDirect(nick: string, frame: Buffer): Buffer {
   const out = Buffer.allocUnsafe(1 + strSize(nick, `${LABEL} nick`) + frame.length);
   writeBytes(out, writeStr(out, writeU8(out, 0, KIND_DIRECT), nick), frame);
+  return out;
+}
+
+export function encodeGroup(name: string, pattern: string, frame: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(
+    1 + strSize(name, `${LABEL} group`) + strSize(pattern, `${LABEL} pattern`) + frame.length,
+  );
+  writeBytes(out, writeStr(out, writeStr(out, writeU8(out, 0, KIND_GROUP), name), pattern), frame);
   return out;
 }
 
@@ -101,6 +112,11 @@ export function decodeNodeMessage(message: Buffer): NodeMessage | undefined {
       const replyNode = reader.str("replyNode");
       const headers = reader.headers("headers");
       return { kind, request: { token, name, from, replyNode, headers, payload: reader.rest() } };
+    }
+    if (kind === KIND_GROUP) {
+      const name = reader.str("group");
+      const pattern = reader.str("pattern");
+      return { kind, name, pattern, frame: reader.rest() };
     }
     if (kind === KIND_REPLY) {
       const token = reader.str("token");

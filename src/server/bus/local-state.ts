@@ -10,6 +10,8 @@ export class LocalState {
   readonly rooms = new Map<string, Set<string>>();
   readonly interest = new Set<string>();
   readonly responders = new Set<string>();
+  /** Queue groups with members here, as `name\npattern`. */
+  readonly groups = new Set<string>();
 
   hasNick(nick: string): boolean {
     return this.nicks.has(nick.toLowerCase());

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { BusEvents, BusRequest, Headers, MessageBus } from "./bus.js";
+import type { BusEvents, BusRequest, Headers, MessageBus, QueueGroupName } from "./bus.js";
 import { LocalState } from "./local-state.js";
+
+const NO_GROUPS: ReadonlySet<QueueGroupName> = new Set();
 
 /**
  * The default bus: one process, nothing to set up. There are no other nodes, so publishes,
@@ -78,4 +80,14 @@ export class MemoryBus implements MessageBus {
   }
 
   reply(_replyNode: string, _token: string, _status: number, _headers: Headers, _payload: Buffer): void {}
+
+  group(): void {}
+
+  remoteGroups(): ReadonlySet<QueueGroupName> {
+    return NO_GROUPS;
+  }
+
+  sendToGroup(): boolean {
+    return false;
+  }
 }

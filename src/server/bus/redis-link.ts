@@ -12,11 +12,14 @@ export class RedisNames {
   /** The start of every topic channel (`P:t:`). */
   readonly topicPrefix: string;
   readonly presenceChannel: string;
+  /** Where a node says that its queue groups changed (the others read the registry again). */
+  readonly groupsChannel: string;
 
   constructor(prefix: string) {
     this.prefix = prefix;
     this.topicPrefix = `${prefix}:t:`;
     this.presenceChannel = `${prefix}:presence`;
+    this.groupsChannel = `${prefix}:groups`;
   }
 
   key(name: string): string {
@@ -45,3 +48,26 @@ export interface RedisLink {
 }
 
 export function ignore(): void {}
+
+/**
+ * Sends `message` to one of `nodes`, trying them in turn from `first`: PUBLISH counts receivers, 0 means
+ * that node is gone (not yet reaped). True once a node got it; false when none did or Redis is away.
+ */
+export async function publishToOne(
+  link: RedisLink,
+  nodes: readonly string[],
+  first: number,
+  message: Buffer,
+): Promise<boolean> {
+  for (let tried = 0; tried < nodes.length; tried++) {
+    const cmd = link.ready;
+    if (cmd === undefined) return false;
+    const node = nodes[(first + tried) % nodes.length]!;
+    try {
+      if ((await cmd.publish(link.names.nodeChannel(node), message)) > 0) return true;
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}

@@ -1,10 +1,12 @@
 /**
- * The Redis bus's nicknames and room presence: claims and releases through the registry scripts,
+ * The Redis bus's nicknames and room presence: claims and releases through the registry scripts, direct
+ * messages to the node that owns a nickname,
  * presence changes announced on `P:presence`, and who/rooms answered from Redis (falling back to this
  * node's LocalState while Redis is away).
  */
 import type { ChainableCommander, Redis } from "ioredis";
 import type { PresenceChange } from "./bus.js";
+import { encodeDirect } from "./codec.js";
 import { ignore, type RedisLink } from "./redis-link.js";
 import { CLAIM_NICK, RELEASE_NICK, SET_PRESENCE } from "./redis-scripts.js";
 
@@ -73,6 +75,20 @@ export class RedisPresence {
     }
     local.removeNick(nick);
     return false;
+  }
+
+  /** Sends a direct message to the node owning `nick`; false when no other live node owns it. */
+  async direct(nick: string, frame: Buffer): Promise<boolean> {
+    const cmd = this.#link.ready;
+    if (cmd === undefined) return false;
+    try {
+      const owner = await cmd.hget(this.#link.names.key("nicks"), nick.toLowerCase());
+      if (owner === null || owner === this.#link.nodeId) return false;
+      // PUBLISH counts receivers: 0 means the owner is gone (not yet reaped).
+      return (await cmd.publish(this.#link.names.nodeChannel(owner), encodeDirect(nick, frame))) > 0;
+    } catch {
+      return false;
+    }
   }
 
   releaseNick(nick: string): void {

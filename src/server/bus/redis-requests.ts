@@ -1,17 +1,20 @@
 /**
  * The Redis bus's request routing: responders registered in the `P:resp` hash, a request sent to one
- * node that can answer it (chosen at random, matched with SubscriptionIndex), replies to the asking node.
+ * node that can answer it (in turn over those nodes, matched with SubscriptionIndex), replies to the
+ * asking node.
  */
 import { SubscriptionIndex } from "../../protocol/subscriptions.js";
 import { isValidPattern } from "../../protocol/topics.js";
 import type { BusRequest, Headers } from "./bus.js";
 import { encodeReply, encodeRequest } from "./codec.js";
-import { ignore, type RedisLink } from "./redis-link.js";
-import { SET_RESPONDER } from "./redis-scripts.js";
+import { ignore, publishToOne, type RedisLink } from "./redis-link.js";
+import { RESPONDERS, SET_ENTRY } from "./redis-scripts.js";
 
 /** Responders and request routing over Redis, for one RedisBus. */
 export class RedisRequests {
   readonly #link: RedisLink;
+  /** Where the next request starts among the nodes that can answer it (round robin). */
+  #rotation = 0;
 
   constructor(link: RedisLink) {
     this.#link = link;
@@ -22,7 +25,7 @@ export class RedisRequests {
     if (on) this.#link.local.responders.add(pattern);
     else this.#link.local.responders.delete(pattern);
     this.#link.ready
-      ?.eval(SET_RESPONDER, 0, this.#link.names.prefix, this.#link.nodeId, pattern, on ? "1" : "0")
+      ?.eval(SET_ENTRY, 0, this.#link.names.prefix, this.#link.nodeId, pattern, on ? "1" : "0", ...RESPONDERS)
       .catch(ignore);
   }
 
@@ -37,17 +40,10 @@ export class RedisRequests {
         // Another node's entry is input: the index assumes valid patterns.
         if (node !== this.#link.nodeId && isValidPattern(pattern)) responders.add(pattern, node);
       }
-      const nodes = [...responders.match(req.name)];
-      // Spread requests over the nodes that can answer; PUBLISH returning 0 means that node is gone.
-      for (let i = nodes.length - 1; i > 0; i--) {
-        const j = Math.floor(Math.random() * (i + 1));
-        [nodes[i], nodes[j]] = [nodes[j]!, nodes[i]!];
-      }
+      const nodes = [...responders.match(req.name)].sort();
+      if (nodes.length === 0) return false;
       const message = encodeRequest({ ...req, replyNode: this.#link.nodeId });
-      for (const node of nodes) {
-        if ((await cmd.publish(this.#link.names.nodeChannel(node), message)) > 0) return true;
-      }
-      return false;
+      return await publishToOne(this.#link, nodes, this.#rotation++ % nodes.length, message);
     } catch {
       return false;
     }

@@ -11,6 +11,8 @@
  *   P:np:N           set of "room\nnick" that node N has put in rooms
  *   P:resp           hash "N\npattern" -> N, responders
  *   P:nr:N           set of responder patterns of node N
+ *   P:grp            hash "N\nname\npattern" -> N, queue groups with members on N
+ *   P:ng:N           set of "name\npattern" of node N
  * Entries of a node whose alive key is gone are ignored by readers and removed by the next reaper.
  * Key names are built inside the scripts: fine for a single Redis (not Redis Cluster).
  */
@@ -50,18 +52,26 @@ end
 return 1
 `;
 
-/** ARGV: prefix, node, pattern, "1" (add) or "0" (remove). */
-export const SET_RESPONDER = `
-local p, node, pattern = ARGV[1], ARGV[2], ARGV[3]
+/**
+ * ARGV: prefix, node, entry, "1" (add) or "0" (remove), hash, set: a node's entry in a registry hash
+ * (`P:<hash>`, field "N\\nentry" -> N) and in its per-node set (`P:<set>:N`), for the reaper.
+ * Responders: hash "resp", set "nr"; queue groups: hash "grp", set "ng".
+ */
+export const SET_ENTRY = `
+local p, node, entry, hash, set = ARGV[1], ARGV[2], ARGV[3], ARGV[5], ARGV[6]
 if ARGV[4] == '1' then
-  redis.call('HSET', p..':resp', node..'\\n'..pattern, node)
-  redis.call('SADD', p..':nr:'..node, pattern)
+  redis.call('HSET', p..':'..hash, node..'\\n'..entry, node)
+  redis.call('SADD', p..':'..set..':'..node, entry)
 else
-  redis.call('HDEL', p..':resp', node..'\\n'..pattern)
-  redis.call('SREM', p..':nr:'..node, pattern)
+  redis.call('HDEL', p..':'..hash, node..'\\n'..entry)
+  redis.call('SREM', p..':'..set..':'..node, entry)
 end
 return 1
 `;
+
+/** The registry entries of responders and queue groups (SET_ENTRY's last two arguments). */
+export const RESPONDERS = ["resp", "nr"] as const;
+export const GROUPS = ["grp", "ng"] as const;
 
 const REAP_NODE = `
 local function reap(p, node, out)
@@ -85,7 +95,10 @@ local function reap(p, node, out)
   for _, pattern in ipairs(redis.call('SMEMBERS', p..':nr:'..node)) do
     redis.call('HDEL', p..':resp', node..'\\n'..pattern)
   end
-  redis.call('DEL', p..':np:'..node, p..':nn:'..node, p..':nr:'..node)
+  for _, group in ipairs(redis.call('SMEMBERS', p..':ng:'..node)) do
+    redis.call('HDEL', p..':grp', node..'\\n'..group)
+  end
+  redis.call('DEL', p..':np:'..node, p..':nn:'..node, p..':nr:'..node, p..':ng:'..node)
   redis.call('SREM', p..':nodes', node)
 end
 `;

@@ -3,16 +3,17 @@ import { hostname } from "node:os";
 import type { Redis, RedisOptions } from "ioredis";
 import { EnchufeError } from "../../errors.js";
 import { hasWildcard, isValidPattern } from "../../protocol/topics.js";
-import type { BusEvents, BusRequest, Headers, MessageBus } from "./bus.js";
+import type { BusEvents, BusRequest, Headers, MessageBus, QueueGroupName } from "./bus.js";
 import {
   decodeNodeMessage,
   decodeTopicMessage,
-  encodeDirect,
   encodeTopicMessage,
   KIND_DIRECT,
+  KIND_GROUP,
   KIND_REQUEST,
 } from "./codec.js";
 import { LocalState } from "./local-state.js";
+import { RedisGroups } from "./redis-groups.js";
 import { WildcardInterest } from "./redis-interest.js";
 import { ignore, type RedisLink, RedisNames } from "./redis-link.js";
 import {
@@ -24,7 +25,7 @@ import {
 } from "./redis-options.js";
 import { RedisPresence } from "./redis-presence.js";
 import { RedisRequests } from "./redis-requests.js";
-import { LEAVE, REAP_DEAD, SET_RESPONDER } from "./redis-scripts.js";
+import { LEAVE, REAP_DEAD, RESPONDERS, SET_ENTRY } from "./redis-scripts.js";
 
 export { DEFAULT_REDIS_BUS_OPTIONS, type RedisBusOptions, redactUrl } from "./redis-options.js";
 
@@ -46,6 +47,7 @@ export class RedisBus implements MessageBus {
   readonly #wildcards: WildcardInterest;
   readonly #presence: RedisPresence;
   readonly #requests: RedisRequests;
+  readonly #groups: RedisGroups;
   #events: BusEvents | undefined;
   #cmd: Redis | undefined;
   #sub: Redis | undefined;
@@ -64,6 +66,7 @@ export class RedisBus implements MessageBus {
     const link = this.#link();
     this.#presence = new RedisPresence(link);
     this.#requests = new RedisRequests(link);
+    this.#groups = new RedisGroups(link);
   }
 
   /** The view of this bus that its parts work through (its getters read the live connections). */
@@ -220,11 +223,13 @@ export class RedisBus implements MessageBus {
     pipeline.set(this.#names.key(`alive:${self}`), "1", "PX", this.#options.nodeTtlMs);
     pipeline.sadd(this.#names.key("nodes"), self);
     this.#presence.register(pipeline);
-    for (const pattern of this.#local.responders) pipeline.eval(SET_RESPONDER, 0, prefix, self, pattern, "1");
+    for (const pattern of this.#local.responders)
+      pipeline.eval(SET_ENTRY, 0, prefix, self, pattern, "1", ...RESPONDERS);
+    this.#groups.register(pipeline);
     const results = await pipeline.exec();
     for (const [error] of results ?? []) if (error) throw error;
 
-    const channels = [this.#names.nodeChannel(self), this.#names.presenceChannel];
+    const channels = [this.#names.nodeChannel(self), this.#names.presenceChannel, this.#names.groupsChannel];
     for (const pattern of this.#local.interest)
       if (!hasWildcard(pattern)) channels.push(this.#names.topicChannel(pattern));
     await sub.subscribe(...channels);
@@ -232,6 +237,7 @@ export class RedisBus implements MessageBus {
     if (globChannels.length > 0) await sub.psubscribe(...globChannels);
 
     this.#presence.announceRegistered(before);
+    this.#groups.registered();
   }
 
   #beat(): void {
@@ -249,6 +255,7 @@ export class RedisBus implements MessageBus {
         }
       })
       .catch(ignore);
+    this.#groups.refresh();
     cmd
       .eval(REAP_DEAD, 0, this.#options.prefix, self)
       .then((removed) => this.#presence.announceLeaves(removed as string[]))
@@ -300,6 +307,8 @@ export class RedisBus implements MessageBus {
       this.#onNodeMessage(message);
     } else if (name === this.#names.presenceChannel) {
       this.#presence.onPresenceMessage(message);
+    } else if (name === this.#names.groupsChannel) {
+      if (message.toString() !== this.nodeId) this.#groups.refresh();
     }
   }
 
@@ -331,16 +340,8 @@ export class RedisBus implements MessageBus {
     return this.#presence.changeNick(oldNick, newNick);
   }
 
-  async direct(nick: string, frame: Buffer): Promise<boolean> {
-    if (!this.#ready) return false;
-    try {
-      const owner = await this.#cmd!.hget(this.#names.key("nicks"), nick.toLowerCase());
-      if (owner === null || owner === this.nodeId) return false;
-      // PUBLISH counts receivers: 0 means the owner is gone (not yet reaped).
-      return (await this.#cmd!.publish(this.#names.nodeChannel(owner), encodeDirect(nick, frame))) > 0;
-    } catch {
-      return false;
-    }
+  direct(nick: string, frame: Buffer): Promise<boolean> {
+    return this.#presence.direct(nick, frame);
   }
 
   #onNodeMessage(message: Buffer): void {
@@ -349,6 +350,7 @@ export class RedisBus implements MessageBus {
     if (decoded === undefined || events === undefined) return;
     if (decoded.kind === KIND_DIRECT) events.onDirect(decoded.nick, decoded.frame);
     else if (decoded.kind === KIND_REQUEST) events.onRequest(decoded.request);
+    else if (decoded.kind === KIND_GROUP) events.onGroup?.(decoded.name, decoded.pattern, decoded.frame);
     else events.onReply(decoded.token, decoded.status, decoded.headers, decoded.payload);
   }
 
@@ -378,5 +380,17 @@ export class RedisBus implements MessageBus {
 
   reply(replyNode: string, token: string, status: number, headers: Headers, payload: Buffer): void {
     this.#requests.reply(replyNode, token, status, headers, payload);
+  }
+
+  group(pattern: string, name: string, on: boolean): void {
+    this.#groups.group(pattern, name, on);
+  }
+
+  remoteGroups(topic: string): ReadonlySet<QueueGroupName> {
+    return this.#groups.matching(topic);
+  }
+
+  sendToGroup(name: string, pattern: string, frame: Buffer): boolean {
+    return this.#groups.send(name, pattern, frame);
   }
 }

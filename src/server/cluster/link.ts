@@ -8,12 +8,14 @@
  * - Remote publishes arrive as once-encoded MSG bytes, maybe several frames for one topic in one buffer:
  *   decoded in order (remote-frames.ts) and fanned out, framed subscribers getting the bytes as they came.
  * - Requests from other nodes reach the router with a RemoteRequester that answers through the bus.
+ * - Queue groups: the router asks which other nodes have a group (the bus's cached view) and hands one of
+ *   them the messages its own members cannot take; what another node hands this one goes to a member here.
  */
 import { randomBytes } from "node:crypto";
 import type { Headers } from "../../protocol/frames.js";
 import type { BusEvents, BusState, IncomingRequest, MessageBus, PresenceChange } from "../bus/index.js";
 import type { Delivery } from "../routing/delivery.js";
-import type { RemoteHalf, Requester, RoomCount, RouterInbound } from "../routing/interfaces.js";
+import type { GroupName, RemoteHalf, Requester, RoomCount, RouterInbound } from "../routing/interfaces.js";
 import { RemoteFrames } from "./remote-frames.js";
 
 /** A request from another node, answered through the bus. */
@@ -164,11 +166,30 @@ export class ClusterLink implements RemoteHalf, BusEvents {
     return this.bus.routeRequest({ token, name, from, headers, payload: Buffer.from(payload) });
   }
 
+  grouped(pattern: string, name: string, on: boolean): void {
+    this.bus.group(pattern, name, on);
+    this.#unsynced = true;
+  }
+
+  groupsElsewhere(topic: string): ReadonlySet<GroupName> {
+    return this.bus.remoteGroups(topic);
+  }
+
+  toGroup(name: string, pattern: string, delivery: Delivery, picked: readonly number[] | undefined): boolean {
+    const frame = picked === undefined ? delivery.frame() : delivery.framesOf(picked);
+    return this.bus.sendToGroup(name, pattern, frame);
+  }
+
   // ---- BusEvents: what the other nodes send ----
 
   onPublish(_topic: string, frame: Buffer): void {
     const inbound = this.#inbound;
     if (inbound !== undefined) this.#frames.publishes(frame, inbound);
+  }
+
+  onGroup(name: string, pattern: string, frame: Buffer): void {
+    const inbound = this.#inbound;
+    if (inbound !== undefined) this.#frames.publishes(frame, inbound, { name, pattern });
   }
 
   onDirect(nick: string, frame: Buffer): void {

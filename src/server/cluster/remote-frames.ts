@@ -3,6 +3,7 @@
  * topic, or several batches), concatenated. Consecutive frames of one sender to one topic become one
  * RemoteDelivery whose frame() is the received bytes themselves, so framed subscribers get them as
  * they came and text users get lines built once: one write per local recipient, as for a local batch.
+ * Frames another node gave to a queue group here go to the router's group instead of the fan-out.
  */
 import {
   FRAME_HEADER_BYTES,
@@ -13,7 +14,7 @@ import {
   RemoteProtocolError,
 } from "../../protocol/frames.js";
 import { Delivery } from "../routing/delivery.js";
-import type { RouterInbound } from "../routing/interfaces.js";
+import type { GroupName, RouterInbound } from "../routing/interfaces.js";
 
 class RemoteDelivery extends Delivery {
   /** Where this batch's frames start and end in the buffer being decoded. */
@@ -46,8 +47,8 @@ export class RemoteFrames {
     this.#decoder = new FrameDecoder({ maxFrameBytes });
   }
 
-  /** Fans out every MSG frame in `bytes`, in order. */
-  publishes(bytes: Buffer, inbound: RouterInbound): void {
+  /** Fans out every MSG frame in `bytes`, in order (to this node's members of group `target` when given). */
+  publishes(bytes: Buffer, inbound: RouterInbound, target?: GroupName): void {
     let group: RemoteDelivery | undefined;
     let offset = 0;
     for (const frame of this.#frames(bytes)) {
@@ -60,7 +61,7 @@ export class RemoteFrames {
         group.topic === frame.topic &&
         group.from === frame.from;
       if (group !== undefined && !fits) {
-        this.#deliver(group, bytes, inbound);
+        this.#deliver(group, bytes, inbound, target);
         group = undefined;
       }
       if (frame.type !== "MSG" || frame.private) continue;
@@ -68,7 +69,7 @@ export class RemoteFrames {
       group.add(frame.headers, frame.payload);
       group.end = offset;
     }
-    if (group !== undefined) this.#deliver(group, bytes, inbound);
+    if (group !== undefined) this.#deliver(group, bytes, inbound, target);
   }
 
   /** Delivers the private MSG frames in `bytes` to the local member `nick`. */
@@ -79,9 +80,15 @@ export class RemoteFrames {
     }
   }
 
-  #deliver(group: RemoteDelivery, bytes: Buffer, inbound: RouterInbound): void {
+  #deliver(
+    group: RemoteDelivery,
+    bytes: Buffer,
+    inbound: RouterInbound,
+    target: GroupName | undefined,
+  ): void {
     group.setBytes(bytes.subarray(group.start, group.end));
-    inbound.fanOut(group);
+    if (target === undefined) inbound.fanOut(group);
+    else inbound.groupMessages(target.name, target.pattern, group);
   }
 
   /** The frames of one bus message; a malformed or truncated one ends the list (nobody to tell: dropped). */

@@ -37,6 +37,8 @@ export type FramedState = "PREFACE" | "HANDSHAKE" | "AUTHENTICATING" | "READY" |
 interface Subscription {
   readonly pattern: string;
   readonly responder: boolean;
+  /** The queue group (GSUB), if any. */
+  readonly group: string | undefined;
 }
 
 /** Frames a client may send before the handshake finished, waiting for it. */
@@ -151,6 +153,13 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.write(delivery.frame(), true);
   }
 
+  deliverGroup(frames: Buffer, count: number): void {
+    if (this.state !== "READY") return;
+    this.messagesOut += count;
+    // Batched, but this member's own frames (no other recipient): not shared, a WebSocket frames them here.
+    this.write(frames, true, false);
+  }
+
   deliverRequest(token: string, name: string, from: string, headers: Headers, payload: Uint8Array): void {
     this.messagesOut++;
     this.write(encodeFrame({ type: "REQMSG", token, name, from, headers, payload }));
@@ -178,9 +187,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   detach(): void {
     this.#clearHandshakeTimer();
     this.state = "CLOSED";
-    for (const subscription of this.#subscriptions.values()) {
-      this.router.unsubscribe(this, subscription.pattern, subscription.responder);
-    }
+    for (const [sid, subscription] of this.#subscriptions) this.#leave(sid, subscription);
     this.#subscriptions.clear();
     this.router.responderGone(this);
     if (this.nick !== "") this.router.unregister(this);
@@ -257,7 +264,10 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
         this.#publish(frame.topic, frame.headers, frame.payload);
         return;
       case "SUB":
-        this.#subscribe(frame.sid, frame.pattern, frame.responder);
+        this.#subscribe(frame.sid, frame.pattern, frame.responder, undefined);
+        return;
+      case "GSUB":
+        this.#subscribe(frame.sid, frame.pattern, false, frame.group);
         return;
       case "UNSUB":
         this.#unsubscribe(frame.sid);
@@ -301,9 +311,13 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.router.publish(topic, this.nick, headers, payload, this);
   }
 
-  #subscribe(sid: number, pattern: string, responder: boolean): void {
+  #subscribe(sid: number, pattern: string, responder: boolean, group: string | undefined): void {
     if (!isValidPattern(pattern)) {
       this.#invalidTopic(pattern, sid);
+      return;
+    }
+    if (group !== undefined && !isValidTopic(group)) {
+      this.err(ErrCode.INVALID_TOPIC, sid, `invalid queue group name '${quote(group)}'`);
       return;
     }
     if (!canSubscribe(this.permissions, pattern)) {
@@ -314,15 +328,21 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
       this.err(ErrCode.DUPLICATE_SID, sid, `sid ${sid} is in use`);
       return;
     }
-    this.#subscriptions.set(sid, { pattern, responder });
-    this.router.subscribe(this, pattern, responder);
+    this.#subscriptions.set(sid, { pattern, responder, group });
+    if (group === undefined) this.router.subscribe(this, pattern, responder);
+    else this.router.joinGroup(this, sid, pattern, group);
   }
 
   #unsubscribe(sid: number): void {
     const subscription = this.#subscriptions.get(sid);
     if (subscription === undefined) return;
     this.#subscriptions.delete(sid);
-    this.router.unsubscribe(this, subscription.pattern, subscription.responder);
+    this.#leave(sid, subscription);
+  }
+
+  #leave(sid: number, { pattern, responder, group }: Subscription): void {
+    if (group === undefined) this.router.unsubscribe(this, pattern, responder);
+    else this.router.leaveGroup(this, sid, pattern, group);
   }
 
   #request(frame: Extract<Frame, { type: "REQ" }>): void {

@@ -23,6 +23,7 @@ export function dashboardPage(lang: Lang): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(texts["monitor.title"])}</title>
 <style>
   body { font-family: system-ui, sans-serif; margin: 1rem; color: #1d2430; background: #f6f7f9; }

@@ -5,7 +5,7 @@
  * recipient one write, not N. Other wire forms (text lines) are built by their renderer, once, and
  * kept in `rendered`.
  */
-import { encodeMessages, type Headers } from "../../protocol/frames.js";
+import { encodeGroupMessages, encodeMessages, type Headers } from "../../protocol/frames.js";
 
 export class Delivery {
   readonly topic: string;
@@ -61,5 +61,17 @@ export class Delivery {
       this.#payloads,
     );
     return this.#frame;
+  }
+
+  /** The MSG frames of the messages at `picked` only (part of a batch, for another node's group member). */
+  framesOf(picked: readonly number[]): Buffer {
+    const headers = picked.map((index) => this.#headers[index]!);
+    const payloads = picked.map((index) => this.#payloads[index]!);
+    return encodeMessages({ private: this.isPrivate, topic: this.topic, from: this.from }, headers, payloads);
+  }
+
+  /** GMSG frames for the queue-group subscription `sid`: the messages at `picked` (all when undefined). */
+  groupFrame(sid: number, picked: readonly number[] | undefined): Buffer {
+    return encodeGroupMessages(sid, this, this.#headers, this.#payloads, picked);
   }
 }

@@ -26,6 +26,10 @@ export interface RoomMember extends Member {
 
 /** A program that subscribes and may answer requests. */
 export interface Subscriber extends Member {
+  /** Output written to this subscriber and not yet sent (queue groups skip members that fall behind). */
+  readonly pendingBytes: number;
+  /** Messages for one of this subscriber's queue-group subscriptions: `count` GMSG frames, encoded. */
+  deliverGroup(frames: Buffer, count: number): void;
   /** A request routed to this responder (answer with Router.respond and the same token). */
   deliverRequest(token: string, name: string, from: string, headers: Headers, payload: Uint8Array): void;
 }
@@ -56,6 +60,12 @@ export type RoomEvent =
       readonly oldNick: string;
       rendered?: Record<string, Buffer>;
     };
+
+/** A queue group: its name and the pattern its members subscribed with (docs/PROTOCOL.md §2.4). */
+export interface GroupName {
+  readonly name: string;
+  readonly pattern: string;
+}
 
 export interface RoomCount {
   readonly room: string;
@@ -90,6 +100,15 @@ export interface RemoteHalf {
   rooms(local: RoomCount[]): Promise<RoomCount[]>;
   /** Resolves once every change made so far reached the other nodes. */
   barrier(): Promise<void>;
+  /** The first local member of queue group `name` on `pattern` joined (`on`), or the last one left. */
+  grouped(pattern: string, name: string, on: boolean): void;
+  /** Queue groups with members on other nodes whose pattern matches `topic` (a cached view, no round trip). */
+  groupsElsewhere(topic: string): ReadonlySet<GroupName>;
+  /**
+   * Gives the messages of `delivery` at `picked` (all when undefined) to a member of the group on another
+   * node; false when no other node has one.
+   */
+  toGroup(name: string, pattern: string, delivery: Delivery, picked: readonly number[] | undefined): boolean;
   /** Routes a request no local handler or responder takes; true when another node took it. */
   request(token: string, name: string, from: string, headers: Headers, payload: Uint8Array): Promise<boolean>;
 }
@@ -98,6 +117,8 @@ export interface RemoteHalf {
 export interface RouterInbound {
   /** Messages published on another node: delivered to this node's matching members. */
   fanOut(delivery: Delivery): void;
+  /** Messages another node gave to this node's members of queue group `name` on `pattern`. */
+  groupMessages(name: string, pattern: string, delivery: Delivery): void;
   /** A private message from another node for the local member `nick`. */
   deliverDirect(nick: string, from: string, headers: Headers, payload: Uint8Array): void;
   /** A request from another node for a local handler or responder. */

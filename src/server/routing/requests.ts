@@ -1,6 +1,8 @@
 /**
- * Request routing: a server handler first, then one local responder (round robin), then another node
- * through the remote half, else NO_RESPONDERS. One pending table holds every request waiting for an
+ * Request routing: a server handler first, then one local responder in turn that keeps up (round robin,
+ * skipping one whose pending output is at `skipSlowBytes`, as queue groups do), then another node through
+ * the remote half (which also takes the request when every local responder is behind; with no other node,
+ * the least loaded local one gets it), else NO_RESPONDERS. One pending table holds every request waiting for an
  * answer, local or remote, each with its timer (one object per request, nats.js's muxsubscription style).
  */
 import { type Headers, ReplyStatus } from "../../protocol/frames.js";
@@ -16,6 +18,8 @@ export interface HandlerLookup {
 export interface RequestOptions {
   readonly defaultTimeoutMs: number;
   readonly maxTimeoutMs: number;
+  /** A responder with this much output pending is passed over while another keeps up. */
+  readonly skipSlowBytes: number;
 }
 
 const EMPTY_HEADERS: Headers = [];
@@ -26,7 +30,8 @@ class PendingRequest {
   readonly token: string;
   readonly requester: Requester;
   readonly reqId: number;
-  readonly responder: Subscriber | undefined;
+  /** Set again when no other node took it and a local responder that was behind gets it after all. */
+  responder: Subscriber | undefined;
   readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -89,15 +94,11 @@ export class Requests {
     const wait =
       timeoutMs > 0 ? Math.min(timeoutMs, this.#options.maxTimeoutMs) : this.#options.defaultTimeoutMs;
     const responders = this.#responders.match(name);
-    if (responders.size > 0) {
-      let index = this.#rotation++ % responders.size;
-      let chosen: Subscriber | undefined;
-      for (const responder of responders) {
-        chosen = responder;
-        if (index-- === 0) break;
-      }
+    // A request from another node stays here: that node chose this one.
+    const chosen = responders.size === 0 ? undefined : this.#inTurn(responders, requester.remote === true);
+    if (chosen !== undefined) {
       const token = this.#open(requester, reqId, chosen, wait);
-      chosen!.deliverRequest(token, name, requester.nick, headers, payload);
+      chosen.deliverRequest(token, name, requester.nick, headers, payload);
       return;
     }
     if (requester.remote === true) {
@@ -105,11 +106,50 @@ export class Requests {
       return;
     }
     const token = this.#open(requester, reqId, undefined, wait);
+    const behind = responders.size > 0;
     this.#remote.request(token, name, requester.nick, headers, payload).then(
-      (routed) =>
-        routed || this.settle(token, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined),
-      () => this.settle(token, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined),
+      (routed) => routed || this.#notRouted(token, behind, name, headers, payload),
+      () => this.#notRouted(token, behind, name, headers, payload),
     );
+  }
+
+  /**
+   * No other node took the request: NO_RESPONDERS, or (`behind`: every local responder was behind) the
+   * least loaded local responder after all, under the same deadline.
+   */
+  #notRouted(token: string, behind: boolean, name: string, headers: Headers, payload: Uint8Array): void {
+    const pending = this.#pending.get(token);
+    if (pending === undefined) return;
+    const responder = behind ? this.#inTurn(this.#responders.match(name), true) : undefined;
+    if (responder === undefined) {
+      this.settle(token, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined);
+      return;
+    }
+    pending.responder = responder;
+    responder.deliverRequest(token, name, pending.requester.nick, headers, payload);
+  }
+
+  /**
+   * The next responder in turn that is open and keeps up; with `anyOpen`, when none keeps up, the least
+   * loaded open one. Undefined when there is none.
+   */
+  #inTurn(responders: ReadonlySet<Subscriber>, anyOpen: boolean): Subscriber | undefined {
+    const start = this.#rotation++ % responders.size;
+    let index = 0;
+    let wrapped: Subscriber | undefined;
+    let least: Subscriber | undefined;
+    for (const responder of responders) {
+      if (!responder.isOpen) {
+        index++;
+        continue;
+      }
+      if (responder.pendingBytes < this.#options.skipSlowBytes) {
+        if (index >= start) return responder;
+        wrapped ??= responder;
+      } else if (least === undefined || responder.pendingBytes < least.pendingBytes) least = responder;
+      index++;
+    }
+    return wrapped ?? (anyOpen ? least : undefined);
   }
 
   #open(requester: Requester, reqId: number, responder: Subscriber | undefined, waitMs: number): string {

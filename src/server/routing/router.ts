@@ -10,6 +10,7 @@
 import type { Headers } from "../../protocol/frames.js";
 import { SubscriptionIndex } from "../../protocol/subscriptions.js";
 import { Delivery } from "./delivery.js";
+import { QueueGroups } from "./groups.js";
 import type {
   Member,
   RemoteHalf,
@@ -44,6 +45,8 @@ export interface RouterOptions {
   readonly handlers: HandlerLookup;
   readonly defaultRequestTimeoutMs: number;
   readonly maxRequestTimeoutMs: number;
+  /** A queue-group member or responder with this much output pending is skipped until it drains. */
+  readonly skipSlowBytes: number;
   /** Guest nicknames are `<prefix>-N` (`guest`, `invitado`). */
   readonly guestPrefix: string;
   /** The other nodes; SINGLE_NODE when omitted. */
@@ -63,6 +66,7 @@ export class Router implements RouterInbound {
   readonly #rooms: Rooms;
   readonly #requests: Requests;
   readonly #subscriptions = new SubscriptionIndex<Subscriber>();
+  readonly #groups: QueueGroups;
   /** Local subscriptions per pattern (the remote half hears the first and the last). */
   readonly #patterns = new Map<string, number>();
   readonly #responderPatterns = new Map<string, number>();
@@ -78,7 +82,9 @@ export class Router implements RouterInbound {
     this.#requests = new Requests(options.handlers, this.#remote, {
       defaultTimeoutMs: options.defaultRequestTimeoutMs,
       maxTimeoutMs: options.maxRequestTimeoutMs,
+      skipSlowBytes: options.skipSlowBytes,
     });
+    this.#groups = new QueueGroups(options.skipSlowBytes, this.#remote);
     this.#onMessage = options.onMessage;
     this.#wantsMessages = options.wantsMessages ?? (() => options.onMessage !== undefined);
     this.#onPresence = options.onPresence;
@@ -142,9 +148,9 @@ export class Router implements RouterInbound {
     this.#onPresence?.(event);
   }
 
-  /** Local subscriptions (patterns of framed clients, responders included). */
+  /** Local subscriptions (patterns of framed clients, responders and queue-group members included). */
   get subscriptionCount(): number {
-    return this.#subscriptions.size;
+    return this.#subscriptions.size + this.#groups.size;
   }
 
   listRooms(): RoomInfo[] {
@@ -185,6 +191,17 @@ export class Router implements RouterInbound {
     this.#count(responder ? this.#responderPatterns : this.#patterns, pattern, responder, false);
   }
 
+  /** `subscriber` joins the queue group `group` on `pattern` with its subscription `sid`. */
+  joinGroup(subscriber: Subscriber, sid: number, pattern: string, group: string): void {
+    this.turn.flush();
+    this.#groups.join(subscriber, sid, pattern, group);
+  }
+
+  leaveGroup(subscriber: Subscriber, sid: number, pattern: string, group: string): void {
+    this.turn.flush();
+    this.#groups.leave(subscriber, sid, pattern, group);
+  }
+
   /** A server-side request handler now answers `name`: the other nodes may route it here. */
   handlerAdded(name: string): void {
     this.#count(this.#responderPatterns, name, true, true);
@@ -215,20 +232,32 @@ export class Router implements RouterInbound {
     this.turn.publish(topic, from, headers, payload, sender, typed);
   }
 
-  /** A batch leaves: local fan-out, the other nodes (the same bytes, once), then `message` events. */
+  /**
+   * A batch leaves: local fan-out, queue groups (decided here, for the whole cluster), the other nodes
+   * (the same bytes, once), then `message` events.
+   */
   #deliver(delivery: Delivery): void {
     this.fanOut(delivery);
+    this.#groups.deliver(delivery);
     this.#remote.publish(delivery);
     if (this.#wantsMessages()) this.#emitMessages(delivery);
   }
 
-  /** Local delivery: the room's text users (except the sender) and the matching subscribers. */
+  /**
+   * Local delivery: the room's text users (except the sender) and the matching subscribers. Queue groups
+   * are served by the node where the message was published (#deliver), never again from another node's
+   * publish: that node hands this one its share with groupMessages().
+   */
   fanOut(delivery: Delivery): void {
     const members = this.#rooms.members(delivery.topic);
     if (members !== undefined) {
       for (const member of members) if (member !== delivery.sender) member.deliver(delivery);
     }
     for (const subscriber of this.#subscriptions.match(delivery.topic)) subscriber.deliver(delivery);
+  }
+
+  groupMessages(name: string, pattern: string, delivery: Delivery): void {
+    this.#groups.deliverHere(name, pattern, delivery);
   }
 
   /** A private message to the member called `target` on any node; resolves false when nobody is. */

@@ -1,9 +1,10 @@
 /** The remote half of a server without a cluster: nobody else to tell, answers from local knowledge. */
-import type { RemoteHalf, RoomCount } from "./interfaces.js";
+import type { GroupName, RemoteHalf, RoomCount } from "./interfaces.js";
 
 const TRUE = Promise.resolve(true);
 const FALSE = Promise.resolve(false);
 const DONE = Promise.resolve();
+const NO_GROUPS: ReadonlySet<GroupName> = new Set();
 
 export const SINGLE_NODE: RemoteHalf = Object.freeze({
   guestTag: "",
@@ -20,4 +21,7 @@ export const SINGLE_NODE: RemoteHalf = Object.freeze({
   rooms: (local: RoomCount[]) => Promise.resolve(local),
   barrier: () => DONE,
   request: () => FALSE,
+  grouped(): void {},
+  groupsElsewhere: () => NO_GROUPS,
+  toGroup: () => false,
 });

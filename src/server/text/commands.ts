@@ -124,6 +124,12 @@ function join(session: TextSession, room: string): void {
     session.say("server.error.usage", { usage: "/join ROOM" });
     return;
   }
+  const [first = "", group, ...more] = room.split(/\s+/);
+  // `/join ROOM GROUP` reads like a queue group (enchufe sub --group): say that they are for programs.
+  if (group !== undefined && more.length === 0 && roomProblem(first) === undefined) {
+    session.say("server.error.noGroups", { room: first, group: sanitizeLine(group) });
+    return;
+  }
   if (roomProblem(room) !== undefined) {
     session.say("server.error.roomInvalid", { room: sanitizeLine(room) });
     return;

@@ -10,7 +10,7 @@ import { TokenBucket } from "../../auth/throttle.js";
 import { isEnchufeError } from "../../errors.js";
 import type { Lang } from "../../i18n/lang.js";
 import { type ServerKey, serverText } from "../../i18n/server-text.js";
-import { detectMode } from "../../protocol/detect.js";
+import { detectMode, startsWithHttpRequest } from "../../protocol/detect.js";
 import type { Headers } from "../../protocol/frames.js";
 import { LineDecoder } from "../../protocol/lines.js";
 import { nickKey } from "../../protocol/names.js";
@@ -108,6 +108,12 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
       this.started = true;
       if (chunk.length > 0 && detectMode(chunk[0]!) === "framed") {
         this.owner.becomeFramed(this, chunk);
+        return;
+      }
+      // A browser that opened its socket before it had a request (Chromium preconnects) and stayed silent
+      // past the sniff deadline was greeted as a text user: its request is not a chat line for the room.
+      if (startsWithHttpRequest(chunk)) {
+        this.finish("late-http", this.line("server.error.lateHttp"));
         return;
       }
       this.becomeKnown();

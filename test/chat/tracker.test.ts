@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { ChatTracker } from "../../src/cli/chat/tracker.js";
+import { ChatTracker } from "../../src/chat/tracker.js";
 
 describe("ChatTracker", () => {
   test("tracks nick and room from a Spanish server's confirmations; own lines wait for the commands before them", () => {
@@ -41,6 +41,18 @@ describe("ChatTracker", () => {
     later.sent("/nick beto");
     assert.equal(later.received("! the nick beto is already taken").refused, false);
     assert.deepEqual(later.sent("hi").at(0), { kind: "own", room: "general", nick: undefined, text: "hi" });
+  });
+
+  test("setupErrorsRefuse false (the web page): a taken nickname in the setup is shown, the user stays a guest", () => {
+    const tracker = new ChatTracker({ nick: "ana", room: "lobby", setupErrorsRefuse: false });
+    assert.deepEqual(tracker.setup(undefined).lines, ["/nick ana", "/join lobby", "/who"]);
+    const taken = tracker.received("! the nick ana is already taken");
+    assert.equal(taken.refused, false);
+    assert.deepEqual(taken.shown, [{ kind: "server", text: "! the nick ana is already taken" }]);
+    tracker.received("* you are now in room lobby");
+    assert.equal(tracker.received("* in lobby: guest-2").setUp, true);
+    assert.equal(tracker.nick, undefined);
+    assert.equal(tracker.room, "lobby");
   });
 
   test("a reconnection's setup goes back to the confirmed room and nickname, after logging in again", () => {

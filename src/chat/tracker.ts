@@ -36,6 +36,8 @@ export class ChatTracker {
   readonly #user: string | undefined;
   /** The language asked of the server with /lang, if any. */
   readonly #lang: string | undefined;
+  /** Whether an error during the setup refuses the session (the CLI ends) or just answers its command. */
+  readonly #setupErrorsRefuse: boolean;
   /** Commands and own messages not yet answered or shown, in the order they were sent. */
   #awaited: Awaited[] = [];
 
@@ -44,7 +46,10 @@ export class ChatTracker {
     readonly nick?: string | undefined;
     readonly room?: string | undefined;
     readonly lang?: string | undefined;
+    /** false: a refused /nick or /join of the setup leaves the user a guest, or in general (the web page). */
+    readonly setupErrorsRefuse?: boolean;
   }) {
+    this.#setupErrorsRefuse = wanted.setupErrorsRefuse ?? true;
     this.#user = wanted.user;
     this.#lang = wanted.lang;
     // With a login and no --nick, the nickname is the user name (so one's own lines can show it).
@@ -122,7 +127,7 @@ export class ChatTracker {
       return { shown: this.#ownTurn(), refused: false, setUp: false };
     }
     if (line.startsWith("! ")) {
-      if (this.settingUp) return { shown: [], refused: true, setUp: false };
+      if (this.settingUp && this.#setupErrorsRefuse) return { shown: [], refused: true, setUp: false };
       const failed = this.#awaited.findIndex((awaited) => awaited.kind !== "own");
       if (failed !== -1) this.#awaited.splice(failed, 1);
       return { shown: [server, ...this.#ownTurn()], refused: false, setUp: false };
