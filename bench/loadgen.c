@@ -11,6 +11,9 @@
  * Modes: fanout (S subscribers, P publishers, window or fixed-rate; with --group NAME the subscribers form one
  * queue group, enchufe GSUB or NATS queue subscription, so each message reaches one of them), request (round trips, K in flight),
  * greet (connect, read until the server closes), idle (N connections held open).
+ * --ws 1: subscribers and idle connections speak WebSocket (RFC 6455) on /ws, subprotocol enchufe.v1
+ * (--proto framed: their HELLO and SUB in one masked binary message) or enchufe.text (--proto text);
+ * publishers stay on TCP. Server frames are unmasked, so the marker scan reads them as they come.
  * Phases are announced on stderr ("PHASE measure", "PHASE drain", "READY") for the orchestrator.
  */
 #define _GNU_SOURCE
@@ -33,6 +36,8 @@
 #define MARK_LEN 36
 #define READ_BUF (1 << 20)
 #define OUT_HIGH (64 * 1024)
+#define WS_UPGRADING 1
+#define WS_OPEN 2
 
 enum proto { P_TEXT, P_FRAMED, P_NATS, P_RESP, P_MQTT };
 enum mode { M_FANOUT, M_REQUEST, M_GREET, M_IDLE };
@@ -47,6 +52,8 @@ typedef struct conn {
   int settled; /* the server has answered (or, without --await-reply, the TCP handshake is done) */
   int closed;
   int want_out;
+  int ws;       /* WebSocket: 0 not one, WS_UPGRADING until the 101 head ends, WS_OPEN after */
+  int ws_match; /* bytes of "\r\n\r\n" matched at the end of what was read of the 101 head */
   char *out;
   size_t out_len, out_off, out_cap;
   size_t carry_len;
@@ -58,7 +65,7 @@ typedef struct conn {
 /* Options */
 static int o_mode = M_FANOUT, o_proto = P_TEXT, o_port = 0, o_port2 = 0, o_subs = 1, o_pubs = 1, o_size = 64;
 static double o_warmup = 1, o_duration = 3, o_drain = 10, o_rate = 0, o_hold = 30;
-static int o_responder = 0, o_await_reply = 0, o_connect_burst = 200, o_window = 0, o_conns = 1000, o_inflight = 1;
+static int o_ws = 0, o_responder = 0, o_await_reply = 0, o_connect_burst = 200, o_window = 0, o_conns = 1000, o_inflight = 1;
 static const char *o_host = "127.0.0.1", *o_topic = "bench", *o_group = NULL;
 
 /* State */
@@ -77,6 +84,8 @@ static uint64_t m_settled, m_opened, m_published, m_delivered, m_errors, m_close
 static uint64_t req_inflight[1];
 static double rate_per_pub;
 static struct rusage ru_start, ru_end;
+static int first_errno;      /* the first failed connect's errno (0: none), for the error message */
+static uint64_t m_ws_refused; /* WebSocket upgrades answered with something other than 101 */
 static char *rbuf;
 static const char *fail_reason;
 /* request --responder 1: the responder connection's unparsed input, and whether its subscription is in place */
@@ -301,6 +310,66 @@ static void put_subscribe(conn *c) {
     default:
       break;
   }
+}
+
+/* ---- WebSocket (--ws 1) ---- */
+static int uses_ws(const conn *c) { return o_ws && (c->role == R_SUB || c->role == R_IDLE); }
+
+static void put_upgrade(conn *c) {
+  char buf[512];
+  size_t n = (size_t)snprintf(buf, sizeof buf,
+                              "GET /ws HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                              "Sec-WebSocket-Protocol: %s\r\n\r\n",
+                              o_host, o_port, o_proto == P_FRAMED ? "enchufe.v1" : "enchufe.text");
+  out_put(c, buf, n);
+}
+
+/* Wraps c->out[from..out_len) in one masked binary frame. The masking key is 0 (payload XOR 0 is the payload):
+   legal, and the client side costs no XOR pass. Client messages here are the HELLO and SUB, under 126 bytes. */
+static void ws_wrap(conn *c, size_t from) {
+  size_t n = c->out_len - from;
+  if (n == 0) return;
+  if (n >= 126) die("a WebSocket client message over 125 bytes");
+  out_reserve(c, 6);
+  memmove(c->out + from + 6, c->out + from, n);
+  c->out[from] = (char)0x82;
+  c->out[from + 1] = (char)(0x80 | n);
+  memset(c->out + from + 2, 0, 4);
+  c->out_len += 6;
+}
+
+/* Reads the 101 head: returns the bytes of buf after it (0 while it lasts), or -1 when the server refused. */
+static ssize_t ws_upgrade_input(conn *c, const char *buf, size_t n) {
+  if (c->bytes_in == n && (n < 12 || memcmp(buf, "HTTP/1.1 101", 12) != 0)) {
+    static int told;
+    if (!told++) {
+      /* the first refusal's first line, for the log: e.g. a greeting when the server took it for a text user */
+      size_t line = 0;
+      while (line < n && line < 80 && buf[line] != '\r' && buf[line] != '\n') line++;
+      fprintf(stderr, "loadgen: WebSocket upgrade answered with: %.*s\n", (int)line, buf);
+    }
+    return -1;
+  }
+  static const char end[] = "\r\n\r\n";
+  for (size_t i = 0; i < n; i++) {
+    c->ws_match = buf[i] == end[c->ws_match] ? c->ws_match + 1 : buf[i] == '\r' ? 1 : 0;
+    if (c->ws_match == 4) {
+      c->ws = WS_OPEN;
+      size_t from = c->out_len;
+      put_hello(c, c->role == R_SUB ? 's' : 'i');
+      /* enchufe.v1 starts past the preface: the HELLO frame goes without it */
+      if (o_proto == P_FRAMED) {
+        memmove(c->out + from, c->out + from + 4, c->out_len - from - 4);
+        c->out_len -= 4;
+      }
+      if (c->role == R_SUB) put_subscribe(c);
+      ws_wrap(c, from);
+      flush_out(c);
+      return (ssize_t)(n - i - 1);
+    }
+  }
+  return 0;
 }
 
 static void put_digits(char *p, int n, uint64_t v) {
@@ -570,6 +639,20 @@ static void on_readable(conn *c) {
         m_settled++;
       }
       c->bytes_in += (uint64_t)n;
+      if (c->ws == WS_UPGRADING) {
+        ssize_t rest = ws_upgrade_input(c, rbuf, (size_t)n);
+        if (rest < 0) {
+          m_errors++;
+          m_ws_refused++;
+          conn_close(c);
+          return;
+        }
+        /* the bytes after the head (if any) are read like any later ones */
+        memmove(rbuf, rbuf + (size_t)n - (size_t)rest, (size_t)rest);
+        keep = 0;
+        n = rest;
+        if (c->closed) return;
+      }
       if (c->role == R_SUB || c->role == R_REQ) scan(c, rbuf, keep + (size_t)n);
       else if (c->role == R_RESP) responder_input(c, rbuf + keep, (size_t)n);
       if ((size_t)n < READ_BUF - keep) return;
@@ -608,11 +691,14 @@ static int open_conn(conn *c) {
   c->want_out = 1;
   c->bytes_in = 0;
   c->carry_len = 0;
+  c->ws = 0;
+  c->ws_match = 0;
   c->out_len = c->out_off = 0;
   c->started_ns = rel_ns();
   struct sockaddr_in *to = o_port2 > 0 && c->role == R_SUB && c->index % 2 == 1 ? &addr2 : &addr;
   int r = connect(fd, (struct sockaddr *)to, sizeof *to);
   if (r < 0 && errno != EINPROGRESS) {
+    if (!first_errno) first_errno = errno;
     close(fd);
     c->closed = 1;
     return -1;
@@ -629,7 +715,10 @@ static void on_connected(conn *c) {
     c->settled = 1;
     m_settled++;
   }
-  if (c->role == R_SUB) {
+  if (uses_ws(c)) {
+    c->ws = WS_UPGRADING;
+    put_upgrade(c);
+  } else if (c->role == R_SUB) {
     put_hello(c, 's');
     put_subscribe(c);
   } else if (c->role == R_PUB || c->role == R_REQ) {
@@ -657,7 +746,7 @@ static void on_connected(conn *c) {
       static const char sub[] = "SUB " RESPONDER_SUBJECT " 1\r\nPING\r\n";
       out_put(c, sub, sizeof sub - 1);
     }
-  } else if (c->role == R_IDLE) {
+  } else if (c->role == R_IDLE && !uses_ws(c)) {
     put_hello(c, 'i');
     if (o_proto == P_NATS || o_proto == P_RESP) out_put(c, "PING\r\n", 6);
   }
@@ -671,6 +760,7 @@ static void on_event(conn *c, uint32_t events) {
     socklen_t len = sizeof err;
     getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
     if (err != 0 || (events & (EPOLLERR | EPOLLHUP) && !(events & EPOLLIN))) {
+      if (!first_errno) first_errno = err ? err : ECONNRESET;
       m_errors++;
       conn_close(c);
       return;
@@ -778,7 +868,13 @@ static void report(void) {
   const char *modes[] = {"fanout", "request", "greet", "idle"};
   const char *protos[] = {"text", "framed", "nats", "resp", "mqtt"};
   printf("{\"ok\":%s,", fail_reason ? "false" : "true");
-  if (fail_reason) printf("\"error\":\"%s\",\"synced_pairs\":%ld,", fail_reason, synced_pairs);
+  if (fail_reason) {
+    /* what failed, in numbers: connects that failed (and the first one's error), upgrades refused, closes */
+    printf("\"error\":\"%s (errors %llu%s%s, WebSocket upgrades refused %llu, closed by the server %llu)\",", fail_reason,
+           (unsigned long long)m_errors, first_errno ? ", first: " : "", first_errno ? strerror(first_errno) : "",
+           (unsigned long long)m_ws_refused, (unsigned long long)m_closed);
+    printf("\"synced_pairs\":%ld,", synced_pairs);
+  }
   if (o_group) printf("\"group\":\"%s\",", o_group);
   printf("\"mode\":\"%s\",\"proto\":\"%s\",\"subs\":%d,\"pubs\":%d,\"size\":%d,", modes[o_mode], protos[o_proto],
          o_subs, o_pubs, o_size);
@@ -831,6 +927,7 @@ static void parse_args(int argc, char **argv) {
     else if (arg_is(a, "--inflight")) o_inflight = atoi(v);
     else if (arg_is(a, "--hold")) o_hold = atof(v);
     else if (arg_is(a, "--responder")) o_responder = atoi(v) != 0;
+    else if (arg_is(a, "--ws")) o_ws = atoi(v) != 0;
     else if (arg_is(a, "--await-reply")) o_await_reply = atoi(v) != 0;
     else if (arg_is(a, "--connect-burst")) o_connect_burst = atoi(v) > 0 ? atoi(v) : 1;
     else if (arg_is(a, "--topic")) o_topic = v;
@@ -887,6 +984,8 @@ int main(int argc, char **argv) {
     die("--group needs --mode fanout and --proto framed or nats");
   if (o_responder && (o_mode != M_REQUEST || (o_proto != P_FRAMED && o_proto != P_NATS)))
     die("--responder needs --mode request and --proto framed or nats");
+  if (o_ws && ((o_mode != M_FANOUT && o_mode != M_IDLE) || (o_proto != P_FRAMED && o_proto != P_TEXT) || o_group))
+    die("--ws needs --mode fanout or idle, --proto framed or text, and no --group");
   int S = o_mode == M_FANOUT ? o_subs : o_responder ? 1 : 0;
   int P = o_mode == M_FANOUT ? o_pubs : o_mode == M_REQUEST ? 1 : 0;
   int N = o_mode == M_GREET || o_mode == M_IDLE ? o_conns : 0;

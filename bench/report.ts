@@ -105,6 +105,7 @@ export function makeRow(base: Omit<Row, "metrics" | "runs" | "ratio">, samples: 
 
 /** The metric the "vs enchufe" column divides. */
 export function primaryMetric(kind: CaseKind): MetricName {
+  if (kind === "websocket") return "perServerCpuS";
   return kind === "latency" ? "p99" : kind === "idle" ? "rssPerConnection" : "rate";
 }
 
@@ -162,7 +163,7 @@ interface Column {
 
 function columns(kind: CaseKind): Column[] {
   const ratio: Column = {
-    title: kind === "latency" ? "p99 vs enchufe" : kind === "idle" ? "vs enchufe" : "vs enchufe",
+    title: kind === "latency" ? "p99 vs enchufe" : kind === "websocket" ? "per CPU-s vs TCP" : "vs enchufe",
     render: (row) => (row.ratio === undefined ? "–" : `${row.ratio.toFixed(2)}×`),
   };
   const latency: Column[] = [
@@ -191,6 +192,16 @@ function columns(kind: CaseKind): Column[] {
         { title: "loss", render: (row) => cell(row, "loss", formatCount) },
         { title: "reorder", render: (row) => cell(row, "reorder", formatCount) },
         ...cpu,
+      ];
+    case "websocket":
+      return [
+        { title: "per server CPU-s", render: (row) => cell(row, "perServerCpuS", formatCount, true) },
+        ratio,
+        rate("delivered/s"),
+        { title: "publish/s", render: (row) => cell(row, "publishRate", formatCount) },
+        ...latency,
+        { title: "loss", render: (row) => cell(row, "loss", formatCount) },
+        ...cpu.filter((column) => column.title !== "per server CPU-s"),
       ];
     case "latency":
       return [
@@ -225,6 +236,8 @@ function columns(kind: CaseKind): Column[] {
 const TITLES: Record<WorkloadName, string> = {
   greet: "greet: connect, read the greeting, server closes (connect-to-close latency)",
   fanout: "fanout: 1 publisher as fast as the window allows, S subscribers in one room",
+  "fanout-ws":
+    "fanout-ws: S WebSocket subscribers (enchufe-ws-*) against S TCP subscribers, 1 TCP publisher; ratio per server CPU-second",
   "fanout-rate": "fanout at a fixed rate: latency from the payload's timestamp",
   request:
     "request: round trips, answered by the server (enchufe `echo` handler, redis ECHO) or by a responder client (enchufe, NATS)",

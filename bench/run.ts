@@ -19,7 +19,8 @@ import { type BenchCase, buildCases, PROFILES, WORKLOADS, type WorkloadName } fr
 const USAGE = `npm run bench -- [options]
   --quick               one repetition of a smaller matrix (under two minutes)
   --only LIST           workloads: ${WORKLOADS.join(",")}
-  --servers LIST        servers: enchufe,ref,ncat,nats,redis,mosquitto (or enchufe-text, enchufe-framed)
+  --servers LIST        servers: enchufe,ref,ncat,nats,redis,mosquitto (or enchufe-text, enchufe-framed,
+                        enchufe-ws-text, enchufe-ws-framed: subscribers on WebSocket)
   --publishers N        publishers in each fanout case (default 1)
   --window N            fanout messages in flight per publisher and subscriber (default: 65536 / S, 16..1000)
   --duration S          measurement window in seconds (default 5, 1 with --quick)

@@ -103,6 +103,7 @@ export async function runOnce(benchCase: BenchCase, target: Target, ctx: RunCont
           String(server.port),
           ...(target.connectBurst === undefined ? [] : ["--connect-burst", String(target.connectBurst)]),
           ...(target.answersOnConnect ? ["--await-reply", "1"] : []),
+          ...(target.websocket === true ? ["--ws", "1"] : []),
           ...benchCase.args,
         ],
         prefix: pinPrefix(1, ctx.canPin),

@@ -34,6 +34,11 @@ export interface Target {
   readonly roles: readonly ServerRole[];
   /** The enchufe target this one is compared with ("vs enchufe" column). */
   readonly compareWith: string;
+  /**
+   * Subscribers and idle connections speak WebSocket (enchufe.v1 for proto framed, enchufe.text for text)
+   * on the same port; publishers stay on TCP. Only the WebSocket workloads (fanout-ws, idle) take these.
+   */
+  readonly websocket?: boolean;
   /** `nodeArgs` go before the script of Node servers (enchufe's only): `--cpu-prof` for `--profile`. */
   spec(role: ServerRole, pin: readonly string[], nodeArgs?: readonly string[]): Promise<StartSpec>;
 }
@@ -96,6 +101,28 @@ export const TARGETS: readonly Target[] = [
     answersOnConnect: true,
     server: "enchufe",
     proto: "framed",
+    needs: "node",
+    roles: ["session"],
+    compareWith: "enchufe-framed",
+    spec: async (_role, pin, nodeArgs = []) => enchufeCli(pin, [], nodeArgs),
+  },
+  {
+    name: "enchufe-ws-text",
+    answersOnConnect: true,
+    server: "enchufe",
+    proto: "text",
+    websocket: true,
+    needs: "node",
+    roles: ["session"],
+    compareWith: "enchufe-text",
+    spec: async (_role, pin, nodeArgs = []) => enchufeCli(pin, [], nodeArgs),
+  },
+  {
+    name: "enchufe-ws-framed",
+    answersOnConnect: true,
+    server: "enchufe",
+    proto: "framed",
+    websocket: true,
     needs: "node",
     roles: ["session"],
     compareWith: "enchufe-framed",

@@ -7,6 +7,7 @@ import type { ServerRole, Target } from "./servers.js";
 export type WorkloadName =
   | "greet"
   | "fanout"
+  | "fanout-ws"
   | "fanout-rate"
   | "request"
   | "idle"
@@ -15,6 +16,7 @@ export type WorkloadName =
 export const WORKLOADS: readonly WorkloadName[] = [
   "greet",
   "fanout",
+  "fanout-ws",
   "fanout-rate",
   "request",
   "idle",
@@ -66,7 +68,7 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
   },
 };
 
-export type CaseKind = "throughput" | "latency" | "request" | "greet" | "idle" | "cluster";
+export type CaseKind = "throughput" | "websocket" | "latency" | "request" | "greet" | "idle" | "cluster";
 
 export interface BenchCase {
   readonly workload: WorkloadName;
@@ -87,6 +89,8 @@ export interface BenchCase {
 }
 
 const RATE_SUBS = 100;
+const WS_SUBS = 100;
+const WS_SIZE = 64;
 const RATE_PER_S = 1000;
 
 function timing(profile: Profile, durationS = profile.durationS): string[] {
@@ -111,7 +115,9 @@ export function buildCases(
   const cases: BenchCase[] = [];
   // connect (at most 30 s) + sync (20 s) + drain (10 s) + the windows, and a margin
   const budget = (seconds: number) => Math.round((seconds + 70) * 1000);
-  const messaging = (target: Target) => target.roles.includes("session");
+  // The WebSocket targets (subscribers on WebSocket) run only where a case says so.
+  const messaging = (target: Target) => target.roles.includes("session") && target.websocket !== true;
+  const enchufe = (target: Target) => target.server === "enchufe";
   if (only.includes("greet")) {
     cases.push({
       workload: "greet",
@@ -148,6 +154,30 @@ export function buildCases(
         accepts: messaging,
       });
     }
+  }
+  if (only.includes("fanout-ws")) {
+    // S WebSocket subscribers against S TCP subscribers, each subprotocol with its TCP protocol, in one run;
+    // the ratio is per server CPU-second (the WebSocket row over its TCP row).
+    cases.push({
+      workload: "fanout-ws",
+      kind: "websocket",
+      label: `S=${WS_SUBS} ${WS_SIZE}B`,
+      role: "session",
+      connections: WS_SUBS + 1,
+      args: [
+        "--mode",
+        "fanout",
+        "--subs",
+        String(WS_SUBS),
+        "--pubs",
+        "1",
+        "--size",
+        String(WS_SIZE),
+        ...timing(profile),
+      ],
+      timeoutMs: budget(profile.warmupS + profile.durationS),
+      accepts: enchufe,
+    });
   }
   if (only.includes("fanout-rate")) {
     cases.push({
@@ -209,8 +239,10 @@ export function buildCases(
       connections: profile.idleConnections,
       args: ["--mode", "idle", "--conns", String(profile.idleConnections), "--hold", "60"],
       timeoutMs: 90_000,
-      // One enchufe row: an idle connection is a text user until it sends its first byte.
-      accepts: (target) => messaging(target) && target.name !== "enchufe-framed",
+      // One enchufe row for TCP: an idle connection is a text user until it sends its first byte. WebSocket:
+      // an enchufe.text user, and an enchufe.v1 client after its HELLO (a framed session).
+      accepts: (target) =>
+        (messaging(target) && target.name !== "enchufe-framed") || target.websocket === true,
     });
   }
   if (only.includes("queue-group")) {
@@ -227,7 +259,8 @@ export function buildCases(
         ...timing(profile),
       ],
       timeoutMs: budget(profile.warmupS + profile.durationS),
-      accepts: (target) => target.proto === "framed" || target.proto === "nats",
+      accepts: (target) =>
+        (target.proto === "framed" || target.proto === "nats") && target.websocket !== true,
     });
   }
   if (only.includes("fanout-cluster")) {

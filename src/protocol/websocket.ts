@@ -1,7 +1,8 @@
 /**
  * The RFC 6455 WebSocket frame codec, pure (no I/O, no timers, no globals), like the frame codec.
  * - Server frames are never masked, so a frame is built once and the same bytes go to every
- *   recipient: `wsFrameHeader()` gives just the header, for a payload written after it without a copy.
+ *   recipient: `encodeWsFrame()` (one binary message) and `encodeWsTextLines()` (a text message per
+ *   line) build them; `wsFrameHeader()` gives just the header, for a payload written after it uncopied.
  * - Client frames are read by a pull decoder in h11's style: `push(chunk)`, then `next()` gives one
  *   message or NEED_DATA. The peer's mistakes are thrown as WsProtocolError carrying the close code
  *   to answer with (ws's receiver does the same), so the connection sends what the error says.
@@ -35,6 +36,8 @@ export const WsCloseCode = {
   TOO_BIG: 1009,
   INTERNAL_ERROR: 1011,
 } as const;
+
+const NEWLINE = 0x0a;
 
 /** A control frame's payload may not exceed this (RFC 6455 §5.5). */
 export const MAX_CONTROL_PAYLOAD = 125;
@@ -70,29 +73,67 @@ export function isValidCloseCode(code: number): boolean {
   );
 }
 
+/** Bytes of the header of an unmasked (server) frame carrying `length` payload bytes. */
+export function wsHeaderLength(length: number): number {
+  return length < 126 ? 2 : length <= 0xffff ? 4 : 10;
+}
+
+/** Writes an unmasked frame header into `out` at `offset`; returns the offset after it. */
+function putHeader(out: Buffer, offset: number, opcode: number, length: number, fin: boolean): number {
+  out[offset] = (fin ? 0x80 : 0) | opcode;
+  if (length < 126) {
+    out[offset + 1] = length;
+    return offset + 2;
+  }
+  if (length <= 0xffff) {
+    out[offset + 1] = 126;
+    out.writeUInt16BE(length, offset + 2);
+    return offset + 4;
+  }
+  out[offset + 1] = 127;
+  out.writeUInt32BE(Math.floor(length / 0x1_0000_0000), offset + 2);
+  out.writeUInt32BE(length >>> 0, offset + 6);
+  return offset + 10;
+}
+
 /** The header of an unmasked (server) frame carrying `length` payload bytes. */
 export function wsFrameHeader(opcode: number, length: number, fin = true): Buffer {
-  const first = (fin ? 0x80 : 0) | opcode;
-  if (length < 126) return Buffer.from([first, length]);
-  if (length <= 0xffff) {
-    const header = Buffer.allocUnsafe(4);
-    header[0] = first;
-    header[1] = 126;
-    header.writeUInt16BE(length, 2);
-    return header;
-  }
-  const header = Buffer.allocUnsafe(10);
-  header[0] = first;
-  header[1] = 127;
-  header.writeUInt32BE(Math.floor(length / 0x1_0000_0000), 2);
-  header.writeUInt32BE(length >>> 0, 6);
+  const header = Buffer.allocUnsafe(wsHeaderLength(length));
+  putHeader(header, 0, opcode, length, fin);
   return header;
 }
 
 /** One unmasked (server) frame: header and payload in one Buffer. */
 export function encodeWsFrame(opcode: number, payload: Uint8Array, fin = true): Buffer {
-  const header = wsFrameHeader(opcode, payload.length, fin);
-  return Buffer.concat([header, payload], header.length + payload.length);
+  const out = Buffer.allocUnsafe(wsHeaderLength(payload.length) + payload.length);
+  out.set(payload, putHeader(out, 0, opcode, payload.length, fin));
+  return out;
+}
+
+/**
+ * enchufe.text's server side: one text frame per line of `text` ("\n" ends a line and is not sent; a
+ * last piece without one is a line too), every frame back to back in one Buffer, built once so that the
+ * same bytes can go to every recipient.
+ */
+export function encodeWsTextLines(text: Uint8Array): Buffer {
+  let size = 0;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf(NEWLINE, start);
+    if (end === -1) end = text.length;
+    size += wsHeaderLength(end - start) + end - start;
+    start = end + 1;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let offset = 0;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf(NEWLINE, start);
+    if (end === -1) end = text.length;
+    offset = putHeader(out, offset, WsOpcode.TEXT, end - start, true);
+    out.set(text.subarray(start, end), offset);
+    offset += end - start;
+    start = end + 1;
+  }
+  return out;
 }
 
 /** A close frame with `code` and `reason` (cut to 123 bytes at a character boundary). */

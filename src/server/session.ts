@@ -191,10 +191,11 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
   /**
    * Writes `bytes` unless that would exceed the pending-output bound; then the client is cut off.
    * Replies and notices are corked until the read turn ends (many small writes, one system call);
-   * `batched` deliveries, already one buffer per read, go out at once. Nothing written here can
-   * overtake a batch still open in the turn.
+   * `batched` deliveries, already one buffer per read, go out at once. `shared` bytes (deliveries, and
+   * presence notices) are the same Buffer for every recipient: they go through writeShared(), so a
+   * WebSocket frames them once for all. Nothing written here can overtake a batch still open in the turn.
    */
-  write(bytes: Buffer, batched = false): void {
+  write(bytes: Buffer, batched = false, shared = batched): void {
     if (!batched) this.turn.beforeWrite();
     if (!this.isOpen) return;
     const connection = this.connection;
@@ -209,7 +210,8 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
       connection.cork();
       this.turn.corked(this);
     }
-    connection.write(bytes);
+    if (shared) connection.writeShared(bytes);
+    else connection.write(bytes);
     this.owner.counters.bytesOut += bytes.length;
   }
 

@@ -33,7 +33,10 @@ export type SniffResult = { readonly http: boolean; readonly first: Buffer | und
  */
 export function sniffHttp(socket: Socket, deadlineMs: number, decided: (result: SniffResult) => void): void {
   let first: Buffer | undefined;
+  let done = false;
   const finish = (http: boolean) => {
+    if (done) return;
+    done = true;
     clearTimeout(timer);
     socket.off("data", onData);
     socket.off("close", onClose);
@@ -45,10 +48,15 @@ export function sniffHttp(socket: Socket, deadlineMs: number, decided: (result: 
     if (http !== undefined) finish(http);
   };
   const onClose = () => {
+    done = true;
     clearTimeout(timer);
     socket.off("data", onData);
   };
-  const timer = setTimeout(finish, deadlineMs, false);
+  // Timers run before the event loop reads sockets: on a late loop the deadline can pass with the
+  // client's bytes already here but unread. The decision waits one turn (setImmediate runs after the
+  // reads), so a WebSocket client on a loaded server is not taken for a silent text user.
+  const expire = () => setImmediate(finish, false);
+  const timer = setTimeout(expire, deadlineMs);
   socket.on("data", onData);
   socket.once("close", onClose);
 }

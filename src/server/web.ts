@@ -11,6 +11,7 @@ import type { Socket } from "node:net";
 import type { Lang } from "../i18n/lang.js";
 import { WebSocketConnection } from "../transport/websocket-connection.js";
 import { checkUpgrade, refuseUpgrade, writeUpgrade } from "../transport/websocket-handshake.js";
+import { SharedFrames } from "../transport/websocket-shared.js";
 import type { ConnectionInfo, WebSocketHandler } from "./options.js";
 import { loadWebAssets, type WebAssets } from "./web-assets.js";
 
@@ -96,6 +97,8 @@ export class WebEndpoint {
   readonly #allowed: (origin: string) => boolean;
   /** Sockets still in their HTTP exchange (closed on close()). */
   readonly #pending = new Set<Socket>();
+  /** Deliveries' WebSocket frames, built once for all of this endpoint's connections. */
+  readonly #shared = new SharedFrames();
   /** The built web files, read on the first request. */
   #assets: WebAssets | undefined;
   /** `/settings.json`: what the page asks before it connects (built once). */
@@ -213,7 +216,11 @@ export class WebEndpoint {
     const handler = this.#options.handler;
     const connection = new WebSocketConnection(
       socket,
-      { kind: check.kind, maxMessageBytes: handler.maxWebSocketMessageBytes(check.kind) },
+      {
+        kind: check.kind,
+        maxMessageBytes: handler.maxWebSocketMessageBytes(check.kind),
+        shared: this.#shared,
+      },
       head,
     );
     handler.handleWebSocket(connection, info);

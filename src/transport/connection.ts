@@ -32,6 +32,12 @@ export interface Connection {
   /** Who gets this connection's bytes and its close; bytes that arrive while it is undefined are dropped. */
   receiver: ConnectionReceiver | undefined;
   write(bytes: Uint8Array): void;
+  /**
+   * write() for bytes that go unchanged to many connections (one delivery's Buffer, the same object for
+   * every recipient, never modified afterwards): a transport that wraps what it sends (WebSocket) builds
+   * the wrapped form once per such Buffer and writes those same bytes to each of its connections.
+   */
+  writeShared(bytes: Uint8Array): void;
   /** Holds writes until uncork() (many small writes, one system call). */
   cork(): void;
   uncork(): void;

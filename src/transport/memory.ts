@@ -90,6 +90,10 @@ export class MemoryConnection implements Connection {
     else setImmediate(deliverToClient, this.#client, chunk);
   }
 
+  writeShared(bytes: Uint8Array): void {
+    this.write(bytes);
+  }
+
   cork(): void {
     this.#corked ??= [];
   }

@@ -84,6 +84,11 @@ export class SocketConnection implements Connection, Peer {
     this.socket.write(bytes);
   }
 
+  /** The bytes as they are: a plain socket wraps nothing. */
+  writeShared(bytes: Uint8Array): void {
+    this.socket.write(bytes);
+  }
+
   cork(): void {
     this.socket.cork();
   }

@@ -4,15 +4,17 @@
  *   `payload + "\n"`; what the session writes is split on "\n" into one text message per line.
  * - `enchufe.v1`: binary messages carry the framed protocol's bytes as they are, both ways (a frame may
  *   span messages, a message may hold several frames).
- * A write is a small header then the caller's bytes (never copied: a delivery's Buffer goes to every
- * recipient as it is). Pings are answered with pongs; a client close with a close and an end; a client
- * that breaks the protocol gets the close code its WsProtocolError carries.
+ * A delivery (writeShared()) is framed once for every WebSocket recipient (SharedFrames): each gets the
+ * same bytes, no header built per recipient; other writes are framed here. Pings are answered with
+ * pongs; a client close with a close and an end; a client that breaks the protocol gets the close code
+ * its WsProtocolError carries.
  * It is a SocketConnection (shared named listeners, the same Peer) that reads messages instead of bytes.
  */
 import { Buffer } from "node:buffer";
 import type { Socket } from "node:net";
 import {
   encodeWsClose,
+  encodeWsTextLines,
   NEED_DATA,
   WsCloseCode,
   WsDecoder,
@@ -23,12 +25,12 @@ import {
 } from "../protocol/websocket.js";
 import { DEFAULT_END_GRACE_MS, type EndKind } from "./connection.js";
 import { SocketConnection } from "./socket-connection.js";
+import type { SharedFrames } from "./websocket-shared.js";
 
 /** The two subprotocols a client may ask for in Sec-WebSocket-Protocol. */
 export type WebSocketKind = "enchufe.text" | "enchufe.v1";
 export const WEBSOCKET_KINDS: readonly WebSocketKind[] = ["enchufe.text", "enchufe.v1"];
 
-const NEWLINE = 0x0a;
 const NEWLINE_BUFFER = Buffer.from("\n");
 
 function destroySocket(socket: Socket): void {
@@ -39,6 +41,8 @@ export interface WebSocketConnectionOptions {
   readonly kind: WebSocketKind;
   /** Largest message a client may send (1009 above it). */
   readonly maxMessageBytes: number;
+  /** The server's cache of deliveries' frames, shared by all its WebSocket connections. */
+  readonly shared: SharedFrames;
 }
 
 /** A WebSocket's Connection: the socket's, with messages instead of bytes. */
@@ -46,6 +50,7 @@ export class WebSocketConnection extends SocketConnection {
   readonly kind: WebSocketKind;
   readonly #decoder: WsDecoder;
   readonly #text: boolean;
+  readonly #shared: SharedFrames;
   /** Set once a close frame was sent: nothing else is written, nothing more is read. */
   #closeSent = false;
 
@@ -54,6 +59,7 @@ export class WebSocketConnection extends SocketConnection {
     super(socket);
     this.kind = options.kind;
     this.#text = options.kind === "enchufe.text";
+    this.#shared = options.shared;
     this.#decoder = new WsDecoder({ maxMessageBytes: options.maxMessageBytes });
     if (head !== undefined && head.length > 0) this.#decoder.push(head);
   }
@@ -104,23 +110,30 @@ export class WebSocketConnection extends SocketConnection {
     }
   }
 
-  /** One WebSocket message per write (text: one per line), header then the bytes, uncopied. */
+  /** One WebSocket message per write (text: one per line); a binary payload is written uncopied. */
   override write(bytes: Uint8Array): void {
-    if (this.#closeSent || this.socket.destroyed) return;
-    if (!this.#text) {
-      this.#frame(WsOpcode.BINARY, bytes);
+    if (this.#closeSent || this.socket.destroyed || bytes.length === 0) return;
+    if (this.#text) this.socket.write(encodeWsTextLines(bytes));
+    else this.#frame(WsOpcode.BINARY, bytes);
+  }
+
+  /** write() for a delivery: its frames are built once (SharedFrames) and the same bytes written here. */
+  override writeShared(bytes: Uint8Array): void {
+    if (this.#closeSent || this.socket.destroyed || bytes.length === 0) return;
+    const socket = this.socket;
+    if (this.#text) {
+      socket.write(this.#shared.text(bytes));
       return;
     }
-    const socket = this.socket;
-    socket.cork();
-    let start = 0;
-    while (start < bytes.length) {
-      let end = bytes.indexOf(NEWLINE, start);
-      const next = end === -1 ? bytes.length : end + 1;
-      if (end === -1) end = bytes.length;
-      this.#frame(WsOpcode.TEXT, bytes.subarray(start, end));
-      start = next;
+    const frame = this.#shared.binary(bytes);
+    if (frame.length > bytes.length) {
+      socket.write(frame);
+      return;
     }
+    // A large delivery: the shared header, then the delivery's own bytes.
+    socket.cork();
+    socket.write(frame);
+    socket.write(bytes);
     socket.uncork();
   }
 

@@ -1,6 +1,7 @@
 /**
  * The bench's load generator must see loss and reordering when they happen, or its zero-loss figures mean
  * nothing: it is run briefly against tiny in-test line servers that drop, reorder, or faithfully forward lines.
+ * Its WebSocket subscribers (--ws 1) are checked against a real enchufe server.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -12,6 +13,7 @@ import { buildLoadgen, type LoadgenResult, runLoadgen } from "../../bench/loadge
 import { ProcessRegistry } from "../../bench/proc.js";
 import { MessagingHandler } from "../../src/server/messaging.js";
 import { createServer as createEnchufe } from "../../src/server/server.js";
+import { startServer } from "../websocket/helpers.js";
 
 /** Decides which of a chunk's complete lines are forwarded, in which order; `first` is the first line's index. */
 type Forward = (lines: Buffer[], first: number) => Buffer[];
@@ -153,4 +155,21 @@ describe("bench load generator", () => {
       await server.close();
     }
   });
+
+  for (const proto of ["framed", "text"] as const) {
+    test(`loadgen - --ws 1: ${proto === "framed" ? "enchufe.v1" : "enchufe.text"} subscribers get every message from a real server`, async () => {
+      const server = await startServer({ floodBurstLines: 0 });
+      try {
+        const result = await fanout(server.port, ["--proto", proto, "--ws", "1", "--await-reply", "1"]);
+        assert.equal(result.ok, true, result.error);
+        assert.ok(result.delivered > 0, "delivered something");
+        assert.equal(result.loss, 0);
+        assert.equal(result.reorder, 0);
+        // The subscribers came over WebSocket; the publisher over TCP.
+        assert.equal(server.handler.stats().connections.total.websocket, 3);
+      } finally {
+        await server.close();
+      }
+    });
+  }
 });

@@ -62,6 +62,23 @@ describe("bench report", () => {
     );
   });
 
+  test("report - fanout-ws: the WebSocket row over its TCP row, per server CPU-second", () => {
+    const ws = { ...base, workload: "fanout-ws", kind: "websocket" } as const;
+    const rows = [
+      makeRow({ ...ws, target: "enchufe-framed", compareWith: "enchufe-framed" }, [sample(1000, 1)]),
+      // More delivered per second, but at twice the CPU: 0.75 of TCP's work per CPU-second.
+      makeRow({ ...ws, target: "enchufe-ws-framed", compareWith: "enchufe-framed" }, [sample(1500, 2)]),
+    ];
+    addRatios(rows);
+    assert.deepEqual(
+      rows.map((row) => row.ratio),
+      [1, 0.75],
+    );
+    const table = renderTables(rows);
+    assert.match(table, /per CPU-s vs TCP/);
+    assert.match(table, /\| S=10 64B \| enchufe-ws-framed \| 750 \| 0\.75× \|/);
+  });
+
   test("report - a case that failed every time shows why instead of numbers", () => {
     const row = makeRow(
       { ...base, target: "ncat", compareWith: "enchufe-text", failures: ["ncat exited"] },

@@ -19,12 +19,14 @@ const { Receiver, Sender } = wsPackage as unknown as WsInternals;
 import {
   encodeWsClose,
   encodeWsFrame,
+  encodeWsTextLines,
   NEED_DATA,
   WsDecoder,
   type WsMessage,
   WsOpcode,
   WsProtocolError,
   wsFrameHeader,
+  wsHeaderLength,
 } from "../../src/protocol/websocket.js";
 import { clientFrame, closePayload } from "./frames.js";
 
@@ -298,6 +300,54 @@ describe("websocket codec against ws", () => {
           assert.ok(received.every((r) => r.isBinary));
         },
       ),
+      { numRuns: 50 },
+    );
+  });
+  test("encoder - the header's three length forms, and a frame is its header then its payload", () => {
+    for (const size of [0, 125, 126, 65_535, 65_536, 70_000]) {
+      const payload = Buffer.alloc(size, 0x61);
+      const frame = encodeWsFrame(WsOpcode.BINARY, payload);
+      const header = wsFrameHeader(WsOpcode.BINARY, size);
+      assert.equal(header.length, wsHeaderLength(size), `header of ${size}`);
+      assert.deepEqual(frame, Buffer.concat([header, payload]), `frame of ${size}`);
+    }
+  });
+
+  test("encoder - text lines: one text message per line, a last piece without a newline too", async () => {
+    const received = await receiveWithWs(encodeWsTextLines(Buffer.from("one\n\nthree\nfour")));
+    assert.deepEqual(
+      received.map((r) => [r.isBinary, r.data.toString()]),
+      [
+        [false, "one"],
+        [false, ""],
+        [false, "three"],
+        [false, "four"],
+      ],
+    );
+    assert.equal(encodeWsTextLines(Buffer.alloc(0)).length, 0);
+  });
+
+  test("property - text lines of mixed sizes (0, 125, 126, 65535, 65536+) are read back by ws", async () => {
+    const size = fc.oneof(
+      fc.constantFrom(0, 1, 125, 126, 127, 65_535, 65_536, 65_537),
+      fc.integer({ min: 0, max: 70_000 }),
+    );
+    const line = fc.tuple(size, fc.constantFrom("a", "é", "z")).map(([n, c]) => {
+      // A multi-byte character fills the line up to n bytes with ASCII after it.
+      const text = c.repeat(Math.floor(n / Buffer.byteLength(c)));
+      return text + "x".repeat(n - Buffer.byteLength(text));
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 5 }), fc.boolean(), async (lines, ends) => {
+        // Without a final newline, a last empty line would be no line at all.
+        const text = lines.join("\n") + (ends || lines.at(-1) === "" ? "\n" : "");
+        const received = await receiveWithWs(encodeWsTextLines(Buffer.from(text, "utf8")));
+        assert.deepEqual(
+          received.map((r) => r.data.toString("utf8")),
+          lines,
+        );
+        assert.ok(received.every((r) => !r.isBinary));
+      }),
       { numRuns: 50 },
     );
   });

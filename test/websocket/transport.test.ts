@@ -8,7 +8,9 @@ import {
   NEED_DATA,
   PROTOCOL_VERSION,
 } from "../../src/protocol/frames.js";
+import { SNIFF_DEADLINE_MS } from "../../src/server/sniff.js";
 import { FramedClient } from "../helpers/framed.js";
+import { GUEST_HELLO } from "./frames.js";
 import { RawPeer, startServer, WsPeer, type WsTestServer } from "./helpers.js";
 
 describe("websocket on the messaging port", () => {
@@ -57,16 +59,8 @@ describe("websocket on the messaging port", () => {
       }
     };
     // One message holding two frames, then a frame split over two messages.
-    const hello = encodeFrame({
-      type: "HELLO",
-      version: PROTOCOL_VERSION,
-      clientName: "ws",
-      user: "",
-      password: "",
-      token: "",
-    });
     const sub = encodeFrame({ type: "SUB", sid: 1, pattern: "news.>", responder: false });
-    peer.send(Buffer.concat([hello, sub.subarray(0, 3)]));
+    peer.send(Buffer.concat([GUEST_HELLO, sub.subarray(0, 3)]));
     peer.send(sub.subarray(3));
     const welcome = await nextFrame("WELCOME");
     assert.equal(welcome.type, "WELCOME");
@@ -112,6 +106,21 @@ describe("websocket on the messaging port", () => {
   test("a silent TCP user still gets the greeting (after the sniff deadline)", async () => {
     const nc = track(await RawPeer.connect(server.port));
     assert.equal(await nc.line("Hello"), "Hello from enchufe");
+  });
+
+  test("a WebSocket client whose request waits unread past the sniff deadline (a late event loop) still gets its 101", async () => {
+    const accepted = once(server.server, "connection");
+    const peer = track(await RawPeer.connect(server.port));
+    await accepted; // the server is sniffing: its deadline runs from now
+    const key = "dGhlIHNhbXBsZSBub25jZQ==";
+    peer.write(
+      `GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: enchufe.text\r\n\r\n`,
+    );
+    // A loaded server: its event loop is busy past the deadline while the request sits unread in the kernel.
+    const busyUntil = Date.now() + 2 * SNIFF_DEADLINE_MS;
+    while (Date.now() < busyUntil) {}
+    const answer = await peer.until((received) => received.length >= 12, "the answer");
+    assert.equal(answer.subarray(0, 12).toString("latin1"), "HTTP/1.1 101");
   });
 
   test("a browser socket greeted as a text user (silent past the deadline) and then sending GET is closed; the room hears nothing", async () => {

@@ -156,7 +156,8 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   deliverGroup(frames: Buffer, count: number): void {
     if (this.state !== "READY") return;
     this.messagesOut += count;
-    this.write(frames, true);
+    // Batched, but this member's own frames (no other recipient): not shared, a WebSocket frames them here.
+    this.write(frames, true, false);
   }
 
   deliverRequest(token: string, name: string, from: string, headers: Headers, payload: Uint8Array): void {

@@ -202,7 +202,8 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
   }
 
   roomEvent(event: RoomEvent): void {
-    this.write(this.owner.renderer(this.lang).roomEvent(event));
+    // The notice is built once per language for the whole room: shared, but corked like any notice.
+    this.write(this.owner.renderer(this.lang).roomEvent(event), false, true);
   }
 
   shutdown(): void {
