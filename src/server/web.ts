@@ -169,6 +169,9 @@ export class WebEndpoint {
     const headers = {
       ...SECURITY_HEADERS,
       "content-type": asset.type,
+      // The files are public: another site's page may import /enchufe.js (a module script from another
+      // origin needs CORS). Its WebSocket still needs --ws-origin.
+      "access-control-allow-origin": "*",
       "cache-control": "no-cache",
       etag: asset.etag,
       connection: "close",

@@ -80,6 +80,7 @@ describe("web files on the messaging port", () => {
     assert.match(String(page.headers["content-security-policy"]), /default-src 'self'/);
     assert.match(String(page.headers["content-security-policy"]), /frame-ancestors 'none'/);
     assert.equal(page.headers["x-content-type-options"], "nosniff");
+    assert.equal(page.headers["access-control-allow-origin"], "*");
     const script = await get(server.port, "/page.js?v=1");
     assert.equal(script.headers["content-type"], "text/javascript; charset=utf-8");
     const again = await get(server.port, "/", "GET", { "if-none-match": String(page.headers.etag) });
