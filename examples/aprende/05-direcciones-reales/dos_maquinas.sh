@@ -42,6 +42,9 @@ for m in "$a" "$b"; do ip -n "$m" link set lo up; ip -n "$m" link set eth0 up; d
 # Un experimento: el servidor en A escucha en $1, el cliente en B conecta a $2; se ve lo que dice cada uno.
 experimento() {
   echo "== $1"
+  # Vaciado aquí, antes de lanzar el servidor: si lo vaciara solo la redirección del proceso en segundo
+  # plano, la espera de abajo podría leer todavía lo del experimento anterior.
+  : >"$salida/a"
   ip netns exec "$a" "${ejecutar[@]}" "servidor_direccion.$ext" "$2" "$puerto" >"$salida/a" 2>&1 &
   servidor=$!
   until grep -q . "$salida/a" 2>/dev/null; do sleep 0.05; done
