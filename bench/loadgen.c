@@ -834,7 +834,7 @@ static double tv_s(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv
 static void report(void) {
   double window = (double)(measure_end - measure_start) / 1e9;
   double cpu = tv_s(ru_end.ru_utime) + tv_s(ru_end.ru_stime) - tv_s(ru_start.ru_utime) - tv_s(ru_start.ru_stime);
-  uint64_t loss = 0, reorder = 0, gaps = 0, subs_lossy = 0, subs_reordered = 0, total_sent = 0;
+  uint64_t loss = 0, reorder = 0, gaps = 0, subs_lossy = 0, subs_reordered = 0, total_sent = 0, total_received = 0;
   for (int p = 0; p < o_pubs && o_mode == M_FANOUT; p++) total_sent += sent[p];
   if (o_mode == M_FANOUT && o_group) {
     /* a queue group: each message reaches one subscriber, so loss is counted over the whole group */
@@ -843,6 +843,7 @@ static void report(void) {
       for (int s = 0; s < o_subs; s++) {
         size_t k = (size_t)s * (size_t)o_pubs + (size_t)p;
         got += recv_count[k];
+        total_received += recv_count[k];
         reorder += reorder_count[k];
         if (reorder_count[k]) subs_reordered++;
       }
@@ -855,6 +856,7 @@ static void report(void) {
       for (int p = 0; p < o_pubs; p++) {
         size_t k = (size_t)s * (size_t)o_pubs + (size_t)p;
         /* a reordered message counts as received; a duplicate would hide a lost one (none seen in practice) */
+        total_received += recv_count[k];
         if (recv_count[k] < sent[p]) sl += sent[p] - recv_count[k];
         sr += reorder_count[k];
         gaps += gap_count[k];
@@ -885,8 +887,8 @@ static void report(void) {
   printf("\"latency_us\":{\"count\":%llu,\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f,\"mean\":%.1f},",
          (unsigned long long)lat_count, (double)hist_pct(0.50) / 1e3, (double)hist_pct(0.99) / 1e3,
          (double)lat_max / 1e3, lat_count ? (double)lat_sum / (double)lat_count / 1e3 : 0);
-  printf("\"sent_total\":%llu,\"loss\":%llu,\"reorder\":%llu,\"gaps\":%llu,", (unsigned long long)total_sent,
-         (unsigned long long)loss, (unsigned long long)reorder, (unsigned long long)gaps);
+  printf("\"sent_total\":%llu,\"received_total\":%llu,\"loss\":%llu,\"reorder\":%llu,\"gaps\":%llu,",
+         (unsigned long long)total_sent, (unsigned long long)total_received, (unsigned long long)loss, (unsigned long long)reorder, (unsigned long long)gaps);
   printf("\"subs_with_loss\":%llu,\"subs_with_reorder\":%llu,", (unsigned long long)subs_lossy,
          (unsigned long long)subs_reordered);
   printf("\"connected\":%llu,\"closed_by_server\":%llu,\"errors\":%llu,", (unsigned long long)m_connected,

@@ -57,6 +57,8 @@ export interface LoadgenResult {
     readonly mean: number;
   };
   readonly sent_total: number;
+  /** Messages received by all subscribers together, over every phase (sync messages aside). */
+  readonly received_total: number;
   readonly loss: number;
   readonly reorder: number;
   readonly gaps: number;

@@ -149,8 +149,10 @@ describe("bench load generator", () => {
       assert.ok(result.published > 0, "published something");
       assert.equal(result.loss, 0);
       assert.equal(result.reorder, 0);
-      // Plain subscribers would get each message three times; a group's members get it once between them.
-      assert.ok(result.delivered <= result.published * 1.05, `${result.delivered} for ${result.published}`);
+      // Plain subscribers would get each message three times; a group's members get it once between them
+      // (counted over the whole run: the window's own counts move with the backlog at its start).
+      assert.ok(result.sent_total > 0);
+      assert.equal(result.received_total, result.sent_total);
     } finally {
       await server.close();
     }

@@ -20,6 +20,7 @@ function sample(rate: number, serverCpuS = 1): Sample {
     delivered_rate: rate,
     latency_us: { count: rate, p50: 100, p99: 900, max: 2000, mean: 150 },
     sent_total: rate / 10,
+    received_total: rate / 10,
     loss: 0,
     reorder: 0,
     gaps: 0,
