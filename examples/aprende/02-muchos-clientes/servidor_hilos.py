@@ -12,9 +12,15 @@ puerto = int(sys.argv[1] if len(sys.argv) > 1 else os.environ.get('PORT', 5000))
 SALUDO = b'Hola, Julian estas aprendiendo a programacion distribuida y has creado tu primer socket!'
 
 
+# print escribe el texto y el salto de línea por separado: dos hilos que imprimen a la vez pueden mezclar
+# sus líneas. Con este cerrojo imprime un hilo cada vez.
+imprimir = threading.Lock()
+
+
 def atender(conn, addr):
     # Esto corre en su propio hilo: si tarda, los demás clientes no esperan.
-    print(f'Conexion establecida desde {addr}')
+    with imprimir:
+        print(f'Conexion establecida desde {addr}')
     conn.sendall(SALUDO)
     conn.close()
 
