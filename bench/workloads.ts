@@ -222,10 +222,12 @@ export function buildCases(
           timeoutMs: budget(profile.warmupS + profile.durationS),
           // Server echo: enchufe's built-in `echo` handler, redis ECHO. Via a responder: a second connection of
           // the load generator answers (enchufe REQ -> REQMSG -> RESPOND -> REPLY; NATS request-reply with an inbox).
+          // Not the WebSocket targets: the load generator's requests are TCP only (`--ws` is fanout and idle).
           accepts: (target) =>
-            via === "server"
+            target.websocket !== true &&
+            (via === "server"
               ? target.proto === "framed" || target.proto === "resp"
-              : target.proto === "framed" || target.proto === "nats",
+              : target.proto === "framed" || target.proto === "nats"),
         });
       }
     }
