@@ -3,7 +3,7 @@
  * operation for each frame type (encodeFrame; FrameDecoder push + next over a buffer of many frames), a
  * 64-message MSG batch (encodeMessages, per message) and text lines (LineDecoder, per line). No sockets, no
  * server: changes to src/protocol/ are measured the same way each time (docs/PERFORMANCE.md). Medians of R
- * repetitions after a warm-up run; each repetition does N operations.
+ * rounds (default 7) after a warm-up; a round times every row once, N operations each (default 200,000).
  */
 import { Buffer } from "node:buffer";
 import { parseArgs } from "node:util";
@@ -20,7 +20,7 @@ import { LineDecoder } from "../src/protocol/lines.js";
 const { values } = parseArgs({
   options: {
     iterations: { type: "string", default: "200000" },
-    repetitions: { type: "string", default: "5" },
+    repetitions: { type: "string", default: "7" },
     json: { type: "boolean", default: false },
   },
 });
@@ -53,35 +53,42 @@ function label(frame: Frame): string {
   return frame.type === "PUB" && frame.headers.length > 0 ? "PUB + 1 header" : frame.type;
 }
 
-/** ns per operation of `body(n)`, which does n operations: the median of REPETITIONS after a warm-up. */
-function measure(body: (n: number) => number): number {
-  body(Math.min(ITERATIONS, 10_000));
-  const runs: number[] = [];
+/** A body does n operations and returns something that depends on them (so none is optimised away). */
+type Body = (n: number) => number;
+
+/**
+ * ns per operation of each body: every body warmed up, then REPETITIONS rounds that time each body once in
+ * turn (interleaved, so a slow moment of the machine or the GC touches every row alike), the median.
+ */
+function measureAll(bodies: readonly Body[]): number[] {
+  for (const body of bodies) body(Math.min(ITERATIONS, 10_000));
+  const runs = bodies.map((): number[] => []);
   let sink = 0;
   for (let r = 0; r < REPETITIONS; r++) {
-    const start = process.hrtime.bigint();
-    sink += body(ITERATIONS);
-    runs.push(Number(process.hrtime.bigint() - start) / ITERATIONS);
+    bodies.forEach((body, index) => {
+      const start = process.hrtime.bigint();
+      sink += body(ITERATIONS);
+      runs[index]!.push(Number(process.hrtime.bigint() - start) / ITERATIONS);
+    });
   }
   if (sink === -1) console.log(sink); // keeps the work observable
-  runs.sort((a, b) => a - b);
-  return runs[Math.floor(runs.length / 2)]!;
+  return runs.map((times) => times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!);
 }
 
-function encode(frame: Frame): number {
-  return measure((n) => {
+function encode(frame: Frame): Body {
+  return (n) => {
     let bytes = 0;
     for (let i = 0; i < n; i++) bytes += encodeFrame(frame).length;
     return bytes;
-  });
+  };
 }
 
 /** Decoding as a session does: chunks of 64 KiB holding many frames, next() until NEED_DATA. */
-function decode(frame: Frame): number {
+function decode(frame: Frame): Body {
   const one = encodeFrame(frame);
   const perChunk = Math.max(1, Math.floor(65_536 / one.length));
   const chunk = Buffer.concat(Array.from({ length: perChunk }, () => one));
-  return measure((n) => {
+  return (n) => {
     const decoder = new FrameDecoder({ maxFrameBytes: 1 << 20 });
     let frames = 0;
     while (frames < n) {
@@ -89,24 +96,24 @@ function decode(frame: Frame): number {
       for (let next = decoder.next(); next !== NEED_DATA; next = decoder.next()) frames++;
     }
     return frames;
-  });
+  };
 }
 
-function batch(): number {
+function batch(): Body {
   const headers = Array.from({ length: 64 }, (): Headers => []);
   const payloads = Array.from({ length: 64 }, () => PAYLOAD);
   const message = { private: false, topic: "sensors.kitchen", from: "guest-1" };
-  return measure((n) => {
+  return (n) => {
     let bytes = 0;
     for (let i = 0; i < n; i += 64) bytes += encodeMessages(message, headers, payloads).length;
     return bytes;
-  });
+  };
 }
 
-function lines(): number {
+function lines(): Body {
   const line = Buffer.from(`${"a".repeat(63)}\n`);
   const chunk = Buffer.concat(Array.from({ length: 1024 }, () => line));
-  return measure((n) => {
+  return (n) => {
     const decoder = new LineDecoder({ maxLineBytes: 65_536 });
     let count = 0;
     while (count < n) {
@@ -114,16 +121,18 @@ function lines(): number {
       for (let next = decoder.next(); next !== undefined; next = decoder.next()) count++;
     }
     return count;
-  });
+  };
 }
 
-const rows: { operation: string; nsPerOp: number }[] = [];
+const named: [string, Body][] = [];
 for (const frame of SAMPLES) {
-  rows.push({ operation: `encode ${label(frame)} (${encodeFrame(frame).length} B)`, nsPerOp: encode(frame) });
-  rows.push({ operation: `decode ${label(frame)}`, nsPerOp: decode(frame) });
+  named.push([`encode ${label(frame)} (${encodeFrame(frame).length} B)`, encode(frame)]);
+  named.push([`decode ${label(frame)}`, decode(frame)]);
 }
-rows.push({ operation: "encodeMessages, 64 MSG of 64 B, per message", nsPerOp: batch() });
-rows.push({ operation: "LineDecoder, 64-byte lines, per line", nsPerOp: lines() });
+named.push(["encodeMessages, 64 MSG of 64 B, per message", batch()]);
+named.push(["LineDecoder, 64-byte lines, per line", lines()]);
+const times = measureAll(named.map(([, body]) => body));
+const rows = named.map(([operation], index) => ({ operation, nsPerOp: times[index]! }));
 
 if (values.json) {
   console.log(
