@@ -27,10 +27,11 @@ async function server(args: readonly string[] = []): Promise<{ run: Running; por
 
 describe("lesson 8: the library on one server", { concurrency: true }, () => {
   test("publicar_suscribir.ts: sensores.* gets three readings in order, not the two-word topic (es, en)", async () => {
-    const { port } = await server();
+    // One server per language: both runs name their publisher sensor-1, and a nickname is unique per server.
+    const [{ port }, { port: enPort }] = await Promise.all([server(), server()]);
     const [es, en] = await Promise.all([
       lessonExample("publicar_suscribir.ts", [port], { lang: "es" }).done,
-      lessonExample("publicar_suscribir.ts", [port], { lang: "en" }).done,
+      lessonExample("publicar_suscribir.ts", [enPort], { lang: "en" }).done,
     ]);
     assert.equal(es.code, 0, es.stderr);
     assert.equal(
@@ -40,7 +41,7 @@ describe("lesson 8: the library on one server", { concurrency: true }, () => {
     assert.equal(en.code, 0, en.stderr);
     assert.equal(
       en.stdout,
-      `reader on port ${port}, sensor on ${port}: subscribed to sensores.*\n${READINGS}`,
+      `reader on port ${enPort}, sensor on ${enPort}: subscribed to sensores.*\n${READINGS}`,
     );
   });
 
