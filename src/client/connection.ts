@@ -16,13 +16,15 @@ import {
   type FrameOf,
   NEED_DATA,
   nextFrame,
-  PROTOCOL_VERSION,
   RemoteProtocolError,
 } from "../protocol/frames.js";
 import { stepTimeoutError } from "../transport/step-errors.js";
 import type { ClientOptions } from "./options.js";
 import { errFrameError } from "./server-errors.js";
 import type { ClientTransport, Dial, TransportReceiver } from "./transport.js";
+
+/** The protocol version this client asks for in HELLO (docs/PROTOCOL.md). */
+const CLIENT_PROTOCOL_VERSION = 1;
 
 /** What the server said in WELCOME. */
 export type ServerInfo = Omit<FrameOf<"WELCOME">, "type">;
@@ -93,7 +95,7 @@ export class Connection implements TransportReceiver {
     this.write(
       encodeFrame({
         type: "HELLO",
-        version: PROTOCOL_VERSION,
+        version: CLIENT_PROTOCOL_VERSION,
         clientName: this.#options.name,
         user: this.#options.user ?? "",
         password: this.#options.password ?? "",

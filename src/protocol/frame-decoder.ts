@@ -82,6 +82,9 @@ export function decodeFrameBody(
       case "u32":
         frame[name] = reader.u32(name);
         break;
+      case "u53":
+        frame[name] = reader.u53(name);
+        break;
       case "str":
         frame[name] = reader.str(name);
         break;

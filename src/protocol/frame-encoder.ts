@@ -11,7 +11,7 @@ import {
   type FrameRecord,
   type Headers,
 } from "./frame-schema.js";
-import { strSize, writeStr } from "./wire.js";
+import { strSize, writeStr, writeU53 } from "./wire.js";
 
 function strBytes(value: unknown, type: string, name: string): number {
   return strSize(value as string, `${type}.${name}`);
@@ -33,6 +33,9 @@ export function encodedFrameSize(frame: Frame): number {
         break;
       case "u32":
         size += 4;
+        break;
+      case "u53":
+        size += 8;
         break;
       case "str":
         size += strBytes(value, frame.type, name);
@@ -75,6 +78,9 @@ export function encodeFrameInto(frame: Frame, out: Buffer, start: number): numbe
         out.writeUInt32BE(value as number, offset);
         offset += 4;
         break;
+      case "u53":
+        offset = writeU53(out, offset, value as number);
+        break;
       case "str":
         offset = writeStr(out, offset, value as string);
         break;
@@ -105,8 +111,8 @@ export function encodeFrame(frame: Frame): Buffer {
 
 const NO_PAYLOAD = new Uint8Array(0);
 
-/** The head of a run of messages: a MSG or a GMSG frame whose payload is left out. */
-type MessageHead = FrameOf<"MSG"> | FrameOf<"GMSG">;
+/** The head of a run of messages: a MSG, PMSG or GMSG frame whose payload is left out. */
+type MessageHead = FrameOf<"MSG"> | FrameOf<"GMSG"> | FrameOf<"PMSG">;
 
 /**
  * MSG frames that share topic, sender and flag (one sender's messages to one topic), back to back in one
@@ -126,7 +132,29 @@ export function encodeMessages(
     headers: headers[0] ?? [],
     payload: NO_PAYLOAD,
   };
-  return encodeRun(head, headers, payloads, undefined);
+  return encodeRun(head, headers, payloads, undefined, -1);
+}
+
+/**
+ * PMSG frames (version 2, docs/PROTOCOL.md §2.5) like encodeMessages: message i has the position
+ * `firstPosition + i`, or 0 for every message when `firstPosition` is 0 (not kept: private, history off).
+ */
+export function encodePositionedMessages(
+  message: { readonly private: boolean; readonly topic: string; readonly from: string },
+  firstPosition: number,
+  headers: readonly Headers[],
+  payloads: readonly Uint8Array[],
+): Buffer {
+  const head: MessageHead = {
+    type: "PMSG",
+    private: message.private,
+    position: firstPosition,
+    topic: message.topic,
+    from: message.from,
+    headers: headers[0] ?? [],
+    payload: NO_PAYLOAD,
+  };
+  return encodeRun(head, headers, payloads, undefined, firstPosition);
 }
 
 /**
@@ -149,15 +177,19 @@ export function encodeGroupMessages(
     headers: headers[first] ?? [],
     payload: NO_PAYLOAD,
   };
-  return encodeRun(head, headers, payloads, picked);
+  return encodeRun(head, headers, payloads, picked, -1);
 }
 
-/** The one run encoder behind encodeMessages and encodeGroupMessages. */
+/**
+ * The one run encoder behind encodeMessages, encodePositionedMessages and encodeGroupMessages. A PMSG
+ * run (`firstPosition` >= 0) writes each message's position, the body's first field, into its copy.
+ */
 function encodeRun(
   head: MessageHead,
   headers: readonly Headers[],
   payloads: readonly Uint8Array[],
   picked: readonly number[] | undefined,
+  firstPosition: number,
 ): Buffer {
   const firstHeaders = head.headers;
   const headSize = encodedFrameSize(head);
@@ -179,11 +211,14 @@ function encodeRun(
     if (sameHead(headers[i]!)) {
       if (offset > 0) out.copyWithin(offset, 0, headSize);
       out.writeUInt32BE(headSize - FRAME_HEADER_BYTES + payload.byteLength, offset + 2);
+      if (firstPosition > 0) writeU53(out, offset + FRAME_HEADER_BYTES, firstPosition + n);
       offset += headSize;
       out.set(payload, offset);
       offset += payload.byteLength;
     } else {
-      offset = encodeFrameInto({ ...head, headers: headers[i]!, payload }, out, offset);
+      const own = { ...head, headers: headers[i]!, payload };
+      if (own.type === "PMSG" && firstPosition > 0) own.position = firstPosition + n;
+      offset = encodeFrameInto(own, out, offset);
     }
   }
   return out;

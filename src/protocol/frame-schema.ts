@@ -38,8 +38,28 @@ export const ErrCode = {
   SERVER_ERROR: 13,
   /** The server has as many clients as it allows (sent before CLOSE SERVER_FULL). */
   SERVER_FULL: 14,
+  /** The history could not keep a message: the disk is full (PUBACK ERROR; the message went out live). */
+  STORE_FULL: 15,
+  /** The history could not keep a message: another write error (PUBACK ERROR; it went out live). */
+  STORE_ERROR: 16,
 } as const;
-export const PROTOCOL_VERSION = 1;
+/** PUBACK's status (docs/PROTOCOL.md §2.5). */
+export const PubAckStatus = { OK: 0, DUPLICATE: 1, ERROR: 2 } as const;
+/** RSUB's start (docs/PROTOCOL.md §2.5): where the replay from the history begins. */
+export const SubStart = { NEW: 0, LAST: 1, POSITION: 2, TIME: 3 } as const;
+/** The newest version this code speaks; a server answers a HELLO of version 1 or 2 in that version. */
+export const PROTOCOL_VERSION = 2;
+/** Versions a server accepts in HELLO. */
+export const MIN_PROTOCOL_VERSION = 1;
+/** Frame types a client may send, and a server send, only in a version-2 session. */
+export const V2_FRAME_TYPES: ReadonlySet<string> = new Set([
+  "APUB",
+  "PUBACK",
+  "PMSG",
+  "RSUB",
+  "HMSG",
+  "REPLAYED",
+]);
 export const PREFACE: Buffer = Buffer.from([0x00, 0x45, 0x4e, 0x43]);
 export const FRAME_HEADER_BYTES = 6;
 
@@ -70,7 +90,30 @@ export type Frame =
   | { type: "ERR"; code: number; ref: number; message: string }
   | { type: "CLOSE"; reason: number; message: string }
   | { type: "GSUB"; sid: number; pattern: string; group: string }
-  | { type: "GMSG"; sid: number; topic: string; from: string; headers: Headers; payload: Uint8Array };
+  | { type: "GMSG"; sid: number; topic: string; from: string; headers: Headers; payload: Uint8Array }
+  | { type: "APUB"; id: string; topic: string; headers: Headers; payload: Uint8Array }
+  | { type: "PUBACK"; id: string; status: number; position: number; code: number; message: string }
+  | {
+      type: "PMSG";
+      private: boolean;
+      position: number;
+      topic: string;
+      from: string;
+      headers: Headers;
+      payload: Uint8Array;
+    }
+  | { type: "RSUB"; sid: number; pattern: string; start: number; value: number; epoch: string }
+  | {
+      type: "HMSG";
+      sid: number;
+      position: number;
+      time: number;
+      topic: string;
+      from: string;
+      headers: Headers;
+      payload: Uint8Array;
+    }
+  | { type: "REPLAYED"; recovered: boolean; sid: number; epoch: string; position: number; count: number };
 export type FrameOf<T extends Frame["type"]> = Extract<Frame, { type: T }>;
 
 /** Frame type numbers on the wire, in order (index = type byte). */
@@ -93,6 +136,12 @@ export const FRAME_TYPES = [
   "CLOSE",
   "GSUB",
   "GMSG",
+  "APUB",
+  "PUBACK",
+  "PMSG",
+  "RSUB",
+  "HMSG",
+  "REPLAYED",
 ] as const;
 
 /** Frame type name to its number on the wire (the inverse of FRAME_TYPES). */
@@ -103,7 +152,8 @@ export const FRAME_TYPE_NUMBER = Object.fromEntries(
 /** "PUB frame" and so on by type number, for error messages (built once, not per frame). */
 export const FRAME_LABELS: readonly string[] = FRAME_TYPES.map((name) => `${name} frame`);
 
-export type FieldKind = "u8" | "u16" | "u32" | "str" | "headers" | "payload";
+/** `u53`: 8 bytes big-endian, below 2^53 (a position or a time in ms: a JavaScript number holds it exactly). */
+export type FieldKind = "u8" | "u16" | "u32" | "u53" | "str" | "headers" | "payload";
 export type Field = readonly [name: string, kind: FieldKind];
 
 /** Each frame type's body fields in wire order, and the boolean its flag bit 0 carries (if any). */
@@ -224,6 +274,63 @@ export const FRAME_SCHEMA: Readonly<Record<Frame["type"], { fields: readonly Fie
       ["from", "str"],
       ["headers", "headers"],
       ["payload", "payload"],
+    ],
+  },
+  // Version 2 (docs/PROTOCOL.md §2.5): history, positions and acknowledged publishes.
+  APUB: {
+    fields: [
+      ["id", "str"],
+      ["topic", "str"],
+      ["headers", "headers"],
+      ["payload", "payload"],
+    ],
+  },
+  PUBACK: {
+    fields: [
+      ["id", "str"],
+      ["status", "u8"],
+      ["position", "u53"],
+      ["code", "u16"],
+      ["message", "str"],
+    ],
+  },
+  PMSG: {
+    flag: "private",
+    fields: [
+      ["position", "u53"],
+      ["topic", "str"],
+      ["from", "str"],
+      ["headers", "headers"],
+      ["payload", "payload"],
+    ],
+  },
+  RSUB: {
+    fields: [
+      ["sid", "u32"],
+      ["pattern", "str"],
+      ["start", "u8"],
+      ["value", "u53"],
+      ["epoch", "str"],
+    ],
+  },
+  HMSG: {
+    fields: [
+      ["sid", "u32"],
+      ["position", "u53"],
+      ["time", "u53"],
+      ["topic", "str"],
+      ["from", "str"],
+      ["headers", "headers"],
+      ["payload", "payload"],
+    ],
+  },
+  REPLAYED: {
+    flag: "recovered",
+    fields: [
+      ["sid", "u32"],
+      ["epoch", "str"],
+      ["position", "u53"],
+      ["count", "u32"],
     ],
   },
 };

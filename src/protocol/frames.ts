@@ -10,6 +10,7 @@ export {
   encodeFrameInto,
   encodeGroupMessages,
   encodeMessages,
+  encodePositionedMessages,
 } from "./frame-encoder.js";
 export {
   CloseReason,
@@ -20,7 +21,11 @@ export {
   type Frame,
   type FrameOf,
   type Headers,
+  MIN_PROTOCOL_VERSION,
   PREFACE,
   PROTOCOL_VERSION,
+  PubAckStatus,
   ReplyStatus,
+  SubStart,
+  V2_FRAME_TYPES,
 } from "./frame-schema.js";

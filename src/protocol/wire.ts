@@ -56,6 +56,13 @@ export function writeU32(out: Buffer, offset: number, value: number): number {
   return offset + 4;
 }
 
+/** Writes an unsigned integer below 2^53 as 8 bytes big-endian at `offset`; returns the offset just past it. */
+export function writeU53(out: Buffer, offset: number, value: number): number {
+  out.writeUInt32BE(Math.floor(value / 0x100000000), offset);
+  out.writeUInt32BE(value >>> 0, offset + 4);
+  return offset + 8;
+}
+
 /** Writes a str at `offset` (its size checked by strSize first); returns the offset just past it. */
 export function writeStr(out: Buffer, offset: number, text: string): number {
   const length = out.write(text, offset + 2, "utf8");
@@ -121,6 +128,18 @@ export class WireReader {
     const value = this.buffer.readUInt32BE(this.offset);
     this.offset += 4;
     return value;
+  }
+
+  /** 8 bytes big-endian; a value of 2^53 or more is a protocol error (a number could not hold it exactly). */
+  u53(name: string): number {
+    this.need(8, name);
+    const high = this.buffer.readUInt32BE(this.offset);
+    const low = this.buffer.readUInt32BE(this.offset + 4);
+    if (high > 0x1fffff) {
+      throw new EnchufeError("EPROTOCOL", `${this.label} has field '${name}' over 2^53`);
+    }
+    this.offset += 8;
+    return high * 0x100000000 + low;
   }
 
   str(name: string): string {

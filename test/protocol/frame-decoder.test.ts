@@ -225,4 +225,34 @@ describe("FrameDecoder", () => {
     }
     assert.ok(runs > 10);
   });
+
+  test("decoder - a u53 field of 2^53 or more is a protocol error, 2^53 - 1 is kept exactly", () => {
+    const good = encodeFrame({
+      type: "HMSG",
+      sid: 1,
+      position: 2 ** 53 - 1,
+      time: 0,
+      topic: "t",
+      from: "",
+      headers: [],
+      payload: Buffer.alloc(0),
+    });
+    const ok = new FrameDecoder({ maxFrameBytes: 4096 });
+    ok.push(good);
+    const frame = ok.next();
+    assert.ok(frame !== NEED_DATA && frame.type === "HMSG");
+    assert.equal(frame.position, 2 ** 53 - 1);
+    const bad = Buffer.from(good);
+    bad[10] = 0x00;
+    bad[11] = 0x20; // position's high word 0x00200000: 2^53
+    const decoder = new FrameDecoder({ maxFrameBytes: 4096 });
+    decoder.push(bad);
+    assert.throws(
+      () => decoder.next(),
+      (error: unknown) =>
+        error instanceof RemoteProtocolError &&
+        error.errCode === ErrCode.PROTOCOL &&
+        /over 2\^53/.test(error.message),
+    );
+  });
 });

@@ -47,6 +47,29 @@ export const SAMPLES: Frame[] = [
   { type: "CLOSE", reason: 1, message: "adiós" },
   { type: "GSUB", sid: 4_000_000_001, pattern: "jobs.*", group: "workers-ñ" },
   { type: "GMSG", sid: 7, topic: "jobs.resize", from: "ana", headers: [["k", "v"]], payload: bytes("") },
+  { type: "APUB", id: "k3x9:1", topic: "chat", headers: [], payload: bytes("hola") },
+  { type: "PUBACK", id: "k3x9:1", status: 2, position: 0, code: 15, message: "disk full ñ" },
+  {
+    type: "PMSG",
+    private: true,
+    position: 2 ** 53 - 1,
+    topic: "beto",
+    from: "ana",
+    headers: [["k", "v"]],
+    payload: bytes("hi"),
+  },
+  { type: "RSUB", sid: 3, pattern: "chat.>", start: 2, value: 4_294_967_297, epoch: "9f2c4e0a1b3d5f67" },
+  {
+    type: "HMSG",
+    sid: 1,
+    position: 42,
+    time: 1_700_000_000_000,
+    topic: "chat",
+    from: "ana",
+    headers: [],
+    payload: bytes(""),
+  },
+  { type: "REPLAYED", recovered: false, sid: 9, epoch: "", position: 0, count: 0 },
 ];
 
 /** Random frames of the common types, for property tests. */
@@ -54,6 +77,7 @@ export const text = fc.string({ maxLength: 20 });
 export const payload = fc.uint8Array({ maxLength: 300 });
 export const headers = fc.array(fc.tuple(text, text), { maxLength: 3 });
 const u32 = fc.nat({ max: 0xffffffff });
+const u53 = fc.maxSafeNat();
 export const frameArb: fc.Arbitrary<Frame> = fc.oneof(
   fc.record({ type: fc.constant("PUB" as const), topic: text, headers, payload }),
   fc.record({
@@ -91,5 +115,32 @@ export const frameArb: fc.Arbitrary<Frame> = fc.oneof(
   }),
   fc.record({ type: fc.constant("GSUB" as const), sid: u32, pattern: text, group: text }),
   fc.record({ type: fc.constant("GMSG" as const), sid: u32, topic: text, from: text, headers, payload }),
+  fc.record({
+    type: fc.constant("PMSG" as const),
+    private: fc.boolean(),
+    position: u53,
+    topic: text,
+    from: text,
+    headers,
+    payload,
+  }),
+  fc.record({
+    type: fc.constant("RSUB" as const),
+    sid: u32,
+    pattern: text,
+    start: fc.nat({ max: 255 }),
+    value: u53,
+    epoch: text,
+  }),
+  fc.record({
+    type: fc.constant("HMSG" as const),
+    sid: u32,
+    position: u53,
+    time: u53,
+    topic: text,
+    from: text,
+    headers,
+    payload,
+  }),
   fc.constant({ type: "PING" as const }),
 );

@@ -34,6 +34,12 @@ test("spec - every frame type has a byte-level example in docs/PROTOCOL.md", () 
     "CLOSE",
     "GSUB",
     "GMSG",
+    "APUB",
+    "PUBACK",
+    "PMSG",
+    "RSUB",
+    "HMSG",
+    "REPLAYED",
   ]) {
     assert.ok(types.has(type as Frame["type"]), `no example for ${type}`);
   }

@@ -51,6 +51,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   #preface: Buffer | undefined;
   #handshakeTimer: NodeJS.Timeout | undefined;
   clientName = "";
+  version = 1;
   /** Frames received while the handshake finishes; processed in order afterwards. */
   #queued: Frame[] = [];
   /** The last PUB topic found valid (publishers repeat topics: the check runs once per change). */

@@ -4,7 +4,14 @@
  */
 
 import type { Permissions } from "../../auth/permissions.js";
-import { CloseReason, ErrCode, encodeFrame, type Frame, PROTOCOL_VERSION } from "../../protocol/frames.js";
+import {
+  CloseReason,
+  ErrCode,
+  encodeFrame,
+  type Frame,
+  MIN_PROTOCOL_VERSION,
+  PROTOCOL_VERSION,
+} from "../../protocol/frames.js";
 import { nickProblem } from "../../protocol/names.js";
 import type { Connection } from "../../transport/connection.js";
 import type { ResolvedMessagingOptions } from "../limits.js";
@@ -25,6 +32,8 @@ export interface HandshakeSession extends Member {
   failed(error: unknown): void;
   state: string;
   clientName: string;
+  /** The protocol version the client's HELLO asked for (1 or 2); WELCOME answers with it. */
+  version: number;
   user: string | undefined;
   permissions: Permissions;
   routerOf(): Router;
@@ -46,14 +55,15 @@ const LOGIN_FAILURES: Readonly<
 };
 
 export function hello(session: FramedSession, frame: Extract<Frame, { type: "HELLO" }>): void {
-  if (frame.version !== PROTOCOL_VERSION) {
+  if (frame.version < MIN_PROTOCOL_VERSION || frame.version > PROTOCOL_VERSION) {
     session.fail(
       ErrCode.PROTOCOL,
       CloseReason.PROTOCOL_ERROR,
-      `unsupported protocol version ${frame.version}`,
+      `unsupported protocol version ${frame.version} (this server speaks ${MIN_PROTOCOL_VERSION} to ${PROTOCOL_VERSION})`,
     );
     return;
   }
+  session.version = frame.version;
   session.clearHandshakeTimer();
   session.clientName = frame.clientName;
   const security = session.options.security;
@@ -112,7 +122,7 @@ function welcome(session: FramedSession): void {
         session.write(
           encodeFrame({
             type: "WELCOME",
-            version: PROTOCOL_VERSION,
+            version: session.version,
             clientId: session.id,
             nick: session.nick,
             serverName: options.serverName,
