@@ -5,6 +5,8 @@
 import { optionError } from "../errors.js";
 import type { Lang } from "../i18n/lang.js";
 import { FRAME_OVERHEAD_BYTES } from "../protocol/frame-limits.js";
+import type { HistoryStore } from "../store/index.js";
+import { MemoryHistoryStore } from "../store/index.js";
 import type { MessageBus } from "./bus/index.js";
 import { SecurityPolicy } from "./security.js";
 
@@ -46,12 +48,28 @@ export interface MessagingOptions {
    * `handler.start()` before listening. Undefined: one process, every room in memory.
    */
   readonly bus?: MessageBus | undefined;
+  /**
+   * The history (docs/HISTORY.md): a store from `new MemoryHistoryStore(limits)` or
+   * `openFileHistoryStore()` (its owner closes it after the server), or false for none. Default: a memory
+   * store with the default limits (1000 messages per topic, 64 MiB), closed by the handler.
+   */
+  readonly history?: HistoryStore | false | undefined;
+  /** Lines of a room's history a text user sees on /join before the live ones (0 = none). */
+  readonly joinReplay: number;
+  /** APUB ids are remembered this long, per user, to drop a second publish of the same id. */
+  readonly dedupeWindowMs: number;
+  /** At most this many ids are remembered (the oldest are forgotten first). */
+  readonly dedupeMaxIds: number;
 }
 
 /** The options once resolved: every value set, the security policy included. */
-export interface ResolvedMessagingOptions extends MessagingOptions {
+export interface ResolvedMessagingOptions extends Omit<MessagingOptions, "history"> {
   readonly security: SecurityPolicy;
   readonly skipSlowBytes: number;
+  /** The store, or undefined for none. */
+  readonly history: HistoryStore | undefined;
+  /** True when the handler made the store (and so closes it). */
+  readonly ownsHistory: boolean;
 }
 
 export const DEFAULT_MESSAGING_OPTIONS: MessagingOptions = Object.freeze({
@@ -68,6 +86,9 @@ export const DEFAULT_MESSAGING_OPTIONS: MessagingOptions = Object.freeze({
   floodLinesPerSecond: 500,
   defaultRequestTimeoutMs: 5000,
   maxRequestTimeoutMs: 60_000,
+  joinReplay: 10,
+  dedupeWindowMs: 120_000,
+  dedupeMaxIds: 100_000,
 });
 
 /** Room every text user starts in. */
@@ -87,6 +108,9 @@ const NUMERIC_KEYS = [
   "floodLinesPerSecond",
   "defaultRequestTimeoutMs",
   "maxRequestTimeoutMs",
+  "joinReplay",
+  "dedupeWindowMs",
+  "dedupeMaxIds",
 ] as const;
 const POSITIVE_KEYS = new Set(["maxLineBytes", "maxPayloadBytes", "maxPendingBytes", "maxRequestTimeoutMs"]);
 
@@ -97,6 +121,8 @@ export function resolveMessagingOptions(options: Partial<MessagingOptions> = {})
     ...DEFAULT_MESSAGING_OPTIONS,
     ...given,
     security: given.security ?? new SecurityPolicy(),
+    history: given.history === false ? undefined : (given.history ?? new MemoryHistoryStore()),
+    ownsHistory: given.history === undefined,
     skipSlowBytes:
       given.skipSlowBytes ??
       Math.max(1, Math.floor((given.maxPendingBytes ?? DEFAULT_MESSAGING_OPTIONS.maxPendingBytes) / 2)),

@@ -4,7 +4,8 @@
  * Plug it into the server: `createServer({ ..., handler: new MessagingHandler(options) })`.
  *
  * Events: `connect` (ClientInfo), `disconnect` (ClientInfo, DisconnectReason), `message` (MessageEvent),
- * `slowConsumer` (ClientInfo), `presence` (RoomEvent: join, leave, nick on this node), `clientError` (ClientInfo, error: a bug of ours while serving that client;
+ * `slowConsumer` (ClientInfo), `history` (HistoryTrouble: the history could not write, messages go out live
+ * and not kept; or it writes again; or a store warning), `presence` (RoomEvent: join, leave, nick on this node), `clientError` (ClientInfo, error: a bug of ours while serving that client;
  * it is dropped), `rejected` ({ remoteAddress, reason }), `login` (LoginEvent), `cluster` (BusState). Listing: listRooms(),
  * listClients() (this node's); counters: stats(), connections(). Requests: handleRequest(name, fn). With `options.bus`, `await start()` first.
  */
@@ -98,7 +99,11 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner, 
       wantsMessages: () => this.listenerCount("message") > 0,
       onPresence: (event) => this.emit("presence", event),
       wantsPresence: () => this.listenerCount("presence") > 0,
+      history: this.options.history,
+      dedupe: { windowMs: this.options.dedupeWindowMs, maxIds: this.options.dedupeMaxIds },
+      onHistoryTrouble: (trouble) => this.emit("history", trouble),
     });
+    this.options.history?.on("warning", (warning) => this.emit("history", { kind: "warning", warning }));
     this.#cluster?.attach(this.#router);
     this.#watch = new Watch(this.options, CLUSTER_GRACE_MS);
   }
@@ -339,7 +344,8 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner, 
     const wait = deadlineMs > 1e12 ? Math.max(0, deadlineMs - Date.now()) : Math.max(0, deadlineMs);
     for (const session of this.#sessions) session.shutdown();
     const cluster = this.#cluster;
-    const drained = this.#drain(wait);
+    const history = this.options.ownsHistory ? this.options.history : undefined;
+    const drained = this.#drain(wait).then(() => history?.close());
     // Leave the cluster after the last session left its rooms (the others see them go at once).
     return cluster === undefined ? drained : drained.then(() => cluster.close());
   }

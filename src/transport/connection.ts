@@ -38,6 +38,11 @@ export interface Connection {
    * the wrapped form once per such Buffer and writes those same bytes to each of its connections.
    */
   writeShared(bytes: Uint8Array): void;
+  /**
+   * Calls `then` once the output waiting now was handed to the system (soon, when none waits). Not
+   * called if the connection closes first.
+   */
+  whenDrained(then: () => void): void;
   /** Holds writes until uncork() (many small writes, one system call). */
   cork(): void;
   uncork(): void;

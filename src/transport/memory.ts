@@ -94,6 +94,11 @@ export class MemoryConnection implements Connection {
     this.write(bytes);
   }
 
+  /** Nothing waits in memory once uncorked: `then` runs on the next turn. */
+  whenDrained(then: () => void): void {
+    setImmediate(then);
+  }
+
   cork(): void {
     this.#corked ??= [];
   }

@@ -89,6 +89,11 @@ export class SocketConnection implements Connection, Peer {
     this.socket.write(bytes);
   }
 
+  whenDrained(then: () => void): void {
+    if (this.socket.writableLength === 0 || !this.socket.writableNeedDrain) setImmediate(then);
+    else this.socket.once("drain", then);
+  }
+
   cork(): void {
     this.socket.cork();
   }

@@ -1,10 +1,10 @@
 /** The WELCOME a scripted test server sends (a real server's fields, small limits). */
-import { encodeFrame, PROTOCOL_VERSION } from "../../src/protocol/frames.js";
+import { encodeFrame } from "../../src/protocol/frames.js";
 
 export function welcomeFrame(serverName: string): Buffer {
   return encodeFrame({
     type: "WELCOME",
-    version: PROTOCOL_VERSION,
+    version: 1,
     clientId: "1",
     nick: "probe",
     serverName,

@@ -5,13 +5,7 @@
 import { once } from "node:events";
 import net from "node:net";
 import { findPrefaceEnd } from "../../src/protocol/detect.js";
-import {
-  encodeFrame,
-  type Frame,
-  FrameDecoder,
-  PREFACE,
-  PROTOCOL_VERSION,
-} from "../../src/protocol/frames.js";
+import { encodeFrame, type Frame, FrameDecoder, PREFACE } from "../../src/protocol/frames.js";
 import type { MessagingOptions } from "../../src/server/limits.js";
 import { MessagingHandler } from "../../src/server/messaging.js";
 import { SocketConnection } from "../../src/transport/socket-connection.js";
@@ -172,8 +166,11 @@ export class FramedClient {
     socket.on("close", () => this.frames.end());
   }
 
-  /** Connects, sends the preface and HELLO at once, waits for WELCOME (unless `hello` is false). */
-  static async connect(port: number, name = "test-client", hello = true): Promise<FramedClient> {
+  /**
+   * Connects, sends the preface and HELLO at once, waits for WELCOME (unless `hello` is false). Version 1
+   * by default: every test written before version 2 proves a version-1 client sees no change.
+   */
+  static async connect(port: number, name = "test-client", hello = true, version = 1): Promise<FramedClient> {
     const socket = net.connect(port, "127.0.0.1");
     await once(socket, "connect");
     const client = new FramedClient(socket);
@@ -181,7 +178,7 @@ export class FramedClient {
     if (hello) {
       client.send({
         type: "HELLO",
-        version: PROTOCOL_VERSION,
+        version,
         clientName: name,
         user: "",
         password: "",

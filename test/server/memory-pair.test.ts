@@ -4,13 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  encodeFrame,
-  type Frame,
-  FrameDecoder,
-  PREFACE,
-  PROTOCOL_VERSION,
-} from "../../src/protocol/frames.js";
+import { encodeFrame, type Frame, FrameDecoder, PREFACE } from "../../src/protocol/frames.js";
 import { MessagingHandler } from "../../src/server/messaging.js";
 import { SecurityPolicy } from "../../src/server/security.js";
 import { connectionPair, type MemoryClientEnd } from "../../src/transport/memory.js";
@@ -97,7 +91,7 @@ describe("sessions on the in-memory connection pair", () => {
         PREFACE,
         encodeFrame({
           type: "HELLO",
-          version: PROTOCOL_VERSION,
+          version: 1,
           clientName: "sensor",
           user: "",
           password: "",

@@ -1,11 +1,11 @@
 /** Client-side WebSocket frames for tests: masked (or not, to be hostile), with any bits set; a guest HELLO. */
 import { Buffer } from "node:buffer";
-import { encodeFrame, PROTOCOL_VERSION } from "../../src/protocol/frames.js";
+import { encodeFrame } from "../../src/protocol/frames.js";
 
 /** An enchufe.v1 client's first frame: HELLO as a guest, named "ws". */
 export const GUEST_HELLO = encodeFrame({
   type: "HELLO",
-  version: PROTOCOL_VERSION,
+  version: 1,
   clientName: "ws",
   user: "",
   password: "",

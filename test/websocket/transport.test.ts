@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { after, before, describe, test } from "node:test";
-import {
-  encodeFrame,
-  type Frame,
-  FrameDecoder,
-  NEED_DATA,
-  PROTOCOL_VERSION,
-} from "../../src/protocol/frames.js";
+import { encodeFrame, type Frame, FrameDecoder, NEED_DATA } from "../../src/protocol/frames.js";
 import { SNIFF_DEADLINE_MS } from "../../src/server/sniff.js";
 import { FramedClient } from "../helpers/framed.js";
 import { GUEST_HELLO } from "./frames.js";
@@ -83,7 +77,7 @@ describe("websocket on the messaging port", () => {
       const peer = await WsPeer.open(idle.url, "enchufe.v1");
       const hello = encodeFrame({
         type: "HELLO",
-        version: PROTOCOL_VERSION,
+        version: 1,
         clientName: "quiet",
         user: "",
         password: "",

@@ -3,7 +3,10 @@
  * (a topic, a nickname) only up to a bounded length, so building an answer can never fail because
  * of what the client sent (a 65,530-byte topic still gets its ERR INVALID_TOPIC).
  */
-import { CloseReason, encodeFrame } from "../../protocol/frames.js";
+import { canSubscribe, type Permissions } from "../../auth/permissions.js";
+import { CloseReason, ErrCode, encodeFrame, PubAckStatus } from "../../protocol/frames.js";
+import { isValidPattern, isValidTopic } from "../../protocol/topics.js";
+import type { AckOutcome } from "../routing/history-types.js";
 import type { DisconnectReason } from "../session.js";
 
 /** The longest piece of client input quoted in an ERR or CLOSE message, in characters. */
@@ -30,6 +33,39 @@ function bounded(message: string): string {
 
 export function errFrame(code: number, ref: number, message: string): Buffer {
   return encodeFrame({ type: "ERR", code, ref, message: bounded(message) });
+}
+
+/** Why SUB, GSUB or RSUB `sid` is refused ([ERR code, message], ref = sid), or undefined when it is fine. */
+export function subscriptionProblem(
+  permissions: Permissions,
+  taken: ReadonlyMap<number, unknown>,
+  sid: number,
+  pattern: string,
+  group: string | undefined,
+): readonly [number, string] | undefined {
+  if (!isValidPattern(pattern))
+    return [ErrCode.INVALID_TOPIC, `invalid topic or pattern '${quote(pattern)}'`];
+  if (group !== undefined && !isValidTopic(group))
+    return [ErrCode.INVALID_TOPIC, `invalid queue group name '${quote(group)}'`];
+  if (!canSubscribe(permissions, pattern)) return [ErrCode.DENIED, `may not subscribe to ${quote(pattern)}`];
+  if (taken.has(sid)) return [ErrCode.DUPLICATE_SID, `sid ${sid} is in use`];
+  return undefined;
+}
+
+/** PUBACK for APUB `id` (docs/PROTOCOL.md §2.5). */
+export function pubAckFrame(id: string, outcome: AckOutcome): Buffer {
+  if (outcome.status === "error") {
+    return encodeFrame({
+      type: "PUBACK",
+      id,
+      status: PubAckStatus.ERROR,
+      position: 0,
+      code: outcome.code,
+      message: bounded(outcome.message),
+    });
+  }
+  const status = outcome.status === "ok" ? PubAckStatus.OK : PubAckStatus.DUPLICATE;
+  return encodeFrame({ type: "PUBACK", id, status, position: outcome.position, code: 0, message: "" });
 }
 
 export function closeFrame(reason: number, message: string): Buffer {

@@ -7,7 +7,6 @@
  * RemoteProtocolError into the ERR and CLOSE it carries. Frame handling runs outside it, so a bug of
  * ours is never reported as the client's fault (the owner logs it; the client gets SERVER_ERROR).
  */
-import { canSubscribe } from "../../auth/permissions.js";
 import type { TokenBucket } from "../../auth/throttle.js";
 import {
   CloseReason,
@@ -22,7 +21,7 @@ import {
   RemoteProtocolError,
   ReplyStatus,
 } from "../../protocol/frames.js";
-import { isValidPattern, isValidTopic } from "../../protocol/topics.js";
+import { isValidTopic } from "../../protocol/topics.js";
 import type { Connection } from "../../transport/connection.js";
 import { FRAME_OVERHEAD_BYTES, type ResolvedMessagingOptions } from "../limits.js";
 import type { Delivery } from "../routing/delivery.js";
@@ -31,22 +30,17 @@ import type { Router } from "../routing/router.js";
 import { type Identity, Session, type SessionOwner } from "../session.js";
 import { closeFrame, disconnectReasonOf, errFrame, PING_FRAME, PONG_FRAME, quote } from "./answers.js";
 import { type HandshakeSession, hello } from "./handshake.js";
+import { HistoryLink, type HistorySession } from "./history-link.js";
+import { SessionSubscriptions } from "./session-subscriptions.js";
 
 export type FramedState = "PREFACE" | "HANDSHAKE" | "AUTHENTICATING" | "READY" | "CLOSED";
-
-interface Subscription {
-  readonly pattern: string;
-  readonly responder: boolean;
-  /** The queue group (GSUB), if any. */
-  readonly group: string | undefined;
-}
 
 /** Frames a client may send before the handshake finished, waiting for it. */
 const MAX_QUEUED = 1024;
 
-export class FramedSession extends Session implements Subscriber, HandshakeSession {
+export class FramedSession extends Session implements Subscriber, HandshakeSession, HistorySession {
   readonly #decoder: FrameDecoder;
-  readonly #subscriptions = new Map<number, Subscription>();
+  readonly #subscriptions: SessionSubscriptions;
   state: FramedState = "PREFACE";
   #preface: Buffer | undefined;
   #handshakeTimer: NodeJS.Timeout | undefined;
@@ -57,6 +51,8 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   /** The last PUB topic found valid (publishers repeat topics: the check runs once per change). */
   #lastValidTopic = "";
   readonly #rate: TokenBucket | undefined;
+  /** APUB and RSUB (version 2), made on first use. */
+  #history: HistoryLink | undefined;
 
   constructor(
     connection: Connection,
@@ -70,6 +66,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   ) {
     super(connection, id, identity, options, owner, router);
     if (afterPreface) this.state = "HANDSHAKE";
+    this.#subscriptions = new SessionSubscriptions(this, router);
     this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxPayloadBytes + FRAME_OVERHEAD_BYTES });
     this.#rate = options.security.messageLimiter();
     if (options.handshakeTimeoutMs > 0) {
@@ -151,7 +148,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   deliver(delivery: Delivery): void {
     if (this.state !== "READY") return;
     this.messagesOut += delivery.count;
-    this.write(delivery.frame(), true);
+    this.write(this.version === 1 ? delivery.frame() : delivery.positionedFrame(), true);
   }
 
   deliverGroup(frames: Buffer, count: number): void {
@@ -188,8 +185,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   detach(): void {
     this.#clearHandshakeTimer();
     this.state = "CLOSED";
-    for (const [sid, subscription] of this.#subscriptions) this.#leave(sid, subscription);
-    this.#subscriptions.clear();
+    this.#subscriptions.leaveAll();
     this.router.responderGone(this);
     if (this.nick !== "") this.router.unregister(this);
   }
@@ -265,13 +261,19 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
         this.#publish(frame.topic, frame.headers, frame.payload);
         return;
       case "SUB":
-        this.#subscribe(frame.sid, frame.pattern, frame.responder, undefined);
+        this.#subscriptions.add(frame.sid, frame.pattern, frame.responder, undefined);
         return;
       case "GSUB":
-        this.#subscribe(frame.sid, frame.pattern, false, frame.group);
+        this.#subscriptions.add(frame.sid, frame.pattern, false, frame.group);
+        return;
+      case "APUB":
+        this.#v2(frame.type)?.publish(frame);
+        return;
+      case "RSUB":
+        this.#v2(frame.type)?.subscribe(frame);
         return;
       case "UNSUB":
-        this.#unsubscribe(frame.sid);
+        this.#subscriptions.remove(frame.sid);
         return;
       case "REQ":
         this.#request(frame);
@@ -312,38 +314,33 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.router.publish(topic, this.nick, headers, payload, this);
   }
 
-  #subscribe(sid: number, pattern: string, responder: boolean, group: string | undefined): void {
-    if (!isValidPattern(pattern)) {
-      this.#invalidTopic(pattern, sid);
-      return;
+  /** The history link of a version-2 session; a version-1 client sending `type` breaks the protocol. */
+  #v2(type: string): HistoryLink | undefined {
+    if (this.version < 2) {
+      this.fail(
+        ErrCode.PROTOCOL,
+        CloseReason.PROTOCOL_ERROR,
+        `${type} needs protocol version 2 (HELLO version 2)`,
+      );
+      return undefined;
     }
-    if (group !== undefined && !isValidTopic(group)) {
-      this.err(ErrCode.INVALID_TOPIC, sid, `invalid queue group name '${quote(group)}'`);
-      return;
-    }
-    if (!canSubscribe(this.permissions, pattern)) {
-      this.err(ErrCode.DENIED, sid, `may not subscribe to ${quote(pattern)}`);
-      return;
-    }
-    if (this.#subscriptions.has(sid)) {
-      this.err(ErrCode.DUPLICATE_SID, sid, `sid ${sid} is in use`);
-      return;
-    }
-    this.#subscriptions.set(sid, { pattern, responder, group });
-    if (group === undefined) this.router.subscribe(this, pattern, responder);
-    else this.router.joinGroup(this, sid, pattern, group);
+    this.#history ??= new HistoryLink(this, this.router);
+    return this.#history;
   }
 
-  #unsubscribe(sid: number): void {
-    const subscription = this.#subscriptions.get(sid);
-    if (subscription === undefined) return;
-    this.#subscriptions.delete(sid);
-    this.#leave(sid, subscription);
+  /** HistorySession: the subscription `sid` (its object is a replay's token). */
+  subscriptionOf(sid: number): object | undefined {
+    return this.#subscriptions.get(sid);
   }
 
-  #leave(sid: number, { pattern, responder, group }: Subscription): void {
-    if (group === undefined) this.router.unsubscribe(this, pattern, responder);
-    else this.router.leaveGroup(this, sid, pattern, group);
+  /** HistorySession: RSUB's plain subscription. */
+  subscribePlain(sid: number, pattern: string): object | undefined {
+    return this.#subscriptions.add(sid, pattern, false, undefined);
+  }
+
+  /** HistorySession: calls `then` once the output waiting now was sent. */
+  whenDrained(then: () => void): void {
+    this.connection.whenDrained(then);
   }
 
   #request(frame: Extract<Frame, { type: "REQ" }>): void {

@@ -5,7 +5,22 @@
  * recipient one write, not N. Other wire forms (text lines) are built by their renderer, once, and
  * kept in `rendered`.
  */
-import { encodeGroupMessages, encodeMessages, type Headers } from "../../protocol/frames.js";
+import {
+  encodeGroupMessages,
+  encodeMessages,
+  encodePositionedMessages,
+  type Headers,
+} from "../../protocol/frames.js";
+import type { Acker } from "./history-types.js";
+
+/** A message of the batch whose publisher waits for its PUBACK (docs/PROTOCOL.md §2.5). */
+export interface PendingAck {
+  readonly index: number;
+  readonly id: string;
+  /** The dedupe key (user and id). */
+  readonly key: string;
+  readonly to: Acker;
+}
 
 export class Delivery {
   readonly topic: string;
@@ -18,6 +33,14 @@ export class Delivery {
   readonly #headers: Headers[] = [];
   readonly #payloads: Uint8Array[] = [];
   #frame: Buffer | undefined;
+  #positioned: Buffer | undefined;
+  /**
+   * The history position of the first message (the others follow one by one), set before the batch is
+   * delivered; 0 when it is not kept (private, history off, or the history could not write it).
+   */
+  position = 0;
+  /** Publishers waiting for a PUBACK, if any asked. */
+  acks: PendingAck[] | undefined;
   /**
    * A renderer's cache: the text form of a room delivery, built once for every text recipient (null:
    * nothing to show). It holds no language: a private message (one recipient) is not cached.
@@ -61,6 +84,22 @@ export class Delivery {
       this.#payloads,
     );
     return this.#frame;
+  }
+
+  /** Every PMSG frame of the batch (version-2 recipients), with its position, encoded once. */
+  positionedFrame(): Buffer {
+    this.#positioned ??= encodePositionedMessages(
+      { private: this.isPrivate, topic: this.topic, from: this.from },
+      this.position,
+      this.#headers,
+      this.#payloads,
+    );
+    return this.#positioned;
+  }
+
+  /** The headers of message `index`. */
+  headers(index: number): Headers {
+    return this.#headers[index]!;
   }
 
   /** The MSG frames of the messages at `picked` only (part of a batch, for another node's group member). */

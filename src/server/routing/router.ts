@@ -9,8 +9,11 @@
  */
 import type { Headers } from "../../protocol/frames.js";
 import { SubscriptionIndex } from "../../protocol/subscriptions.js";
+import { DEFAULT_DEDUPE, type DedupeOptions } from "./dedupe.js";
 import { Delivery } from "./delivery.js";
 import { QueueGroups } from "./groups.js";
+import { type HistoryTrouble, RoutedHistory } from "./history.js";
+import type { Acker, RouterHistory } from "./history-types.js";
 import type {
   Member,
   RemoteHalf,
@@ -57,6 +60,12 @@ export interface RouterOptions {
   /** Called for each join, leave and nickname change of a text user on this node (the live view), when `wantsPresence()` says someone listens. */
   readonly onPresence?: ((event: RoomEvent) => void) | undefined;
   readonly wantsPresence?: (() => boolean) | undefined;
+  /** The history (a store from src/store/); none: messages get no position and nothing is kept. */
+  readonly history?: RouterHistory | undefined;
+  /** The dedupe window of acknowledged publishes (docs/PROTOCOL.md §2.5). */
+  readonly dedupe?: DedupeOptions | undefined;
+  /** The history could not write (messages go out live, not kept), or writes again. */
+  readonly onHistoryTrouble?: ((trouble: HistoryTrouble) => void) | undefined;
 }
 
 export class Router implements RouterInbound {
@@ -74,6 +83,9 @@ export class Router implements RouterInbound {
   readonly #wantsMessages: () => boolean;
   readonly #onPresence: ((event: RoomEvent) => void) | undefined;
   readonly #wantsPresence: () => boolean;
+  readonly #history: RoutedHistory;
+  readonly #send = (delivery: Delivery): void => this.#sendNow(delivery);
+  readonly #sendHere = (delivery: Delivery): void => this.#fanOutHere(delivery);
 
   constructor(options: RouterOptions) {
     this.#remote = options.remote ?? SINGLE_NODE;
@@ -89,6 +101,12 @@ export class Router implements RouterInbound {
     this.#wantsMessages = options.wantsMessages ?? (() => options.onMessage !== undefined);
     this.#onPresence = options.onPresence;
     this.#wantsPresence = options.wantsPresence ?? (() => options.onPresence !== undefined);
+    this.#history = new RoutedHistory(options.history, {
+      dedupe: options.dedupe ?? DEFAULT_DEDUPE,
+      replayPauseBytes: options.skipSlowBytes,
+      onTrouble: options.onHistoryTrouble,
+      beforeRead: () => this.turn.flush(),
+    });
     this.turn = new ReadTurn(this.#deliver.bind(this));
   }
 
@@ -170,9 +188,19 @@ export class Router implements RouterInbound {
     return this.#remote.rooms(local);
   }
 
-  /** Resolves once this node's subscription and presence changes reached the other nodes. */
+  /**
+   * Resolves once this node's subscription and presence changes reached the other nodes, and the
+   * messages published so far are written to the history.
+   */
   barrier(): Promise<void> {
-    return this.#remote.barrier();
+    const written = this.#history.pendingWrite();
+    const remote = this.#remote.barrier();
+    return written === undefined ? remote : Promise.all([written, remote]).then(nothing);
+  }
+
+  /** The history: epoch, recent messages (/history), replays (RSUB). */
+  get history(): RoutedHistory {
+    return this.#history;
   }
 
   // ---- subscriptions ----
@@ -233,22 +261,51 @@ export class Router implements RouterInbound {
   }
 
   /**
-   * A batch leaves: local fan-out, queue groups (decided here, for the whole cluster), the other nodes
+   * An acknowledged publish (APUB): like publish(), then `acker.acked(id, ...)` once it is kept (or
+   * not). `key` (user and id) is looked up in the dedupe window first: a duplicate is not published.
+   */
+  publishAcked(
+    topic: string,
+    from: string,
+    headers: Headers,
+    payload: Uint8Array,
+    sender: Acker,
+    id: string,
+    key: string,
+  ): void {
+    const fresh = this.#history.claim(key, (outcome) => {
+      if (sender.isOpen) sender.acked(id, outcome);
+    });
+    if (fresh) this.turn.publish(topic, from, headers, payload, sender, false, { id, key, to: sender });
+  }
+
+  /** A batch leaves: it gets its positions and goes out once the history has it (#sendNow). */
+  #deliver(delivery: Delivery): void {
+    this.#history.keep(delivery, this.#send);
+  }
+
+  /**
+   * A batch goes out: local fan-out, queue groups (decided here, for the whole cluster), the other nodes
    * (the same bytes, once), then `message` events.
    */
-  #deliver(delivery: Delivery): void {
-    this.fanOut(delivery);
+  #sendNow(delivery: Delivery): void {
+    this.#fanOutHere(delivery);
     this.#groups.deliver(delivery);
     this.#remote.publish(delivery);
     if (this.#wantsMessages()) this.#emitMessages(delivery);
   }
 
+  /** Messages published on another node: kept in this node's history too, then delivered here. */
+  fanOut(delivery: Delivery): void {
+    this.#history.keep(delivery, this.#sendHere);
+  }
+
   /**
    * Local delivery: the room's text users (except the sender) and the matching subscribers. Queue groups
-   * are served by the node where the message was published (#deliver), never again from another node's
+   * are served by the node where the message was published (#sendNow), never again from another node's
    * publish: that node hands this one its share with groupMessages().
    */
-  fanOut(delivery: Delivery): void {
+  #fanOutHere(delivery: Delivery): void {
     const members = this.#rooms.members(delivery.topic);
     if (members !== undefined) {
       for (const member of members) if (member !== delivery.sender) member.deliver(delivery);
@@ -336,3 +393,4 @@ export class Router implements RouterInbound {
 }
 
 const TRUE = Promise.resolve(true);
+const nothing = (): void => {};

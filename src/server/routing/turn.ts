@@ -11,7 +11,7 @@
  *   writes outside a read, once the current tick ends).
  */
 import type { Headers } from "../../protocol/frames.js";
-import { Delivery } from "./delivery.js";
+import { Delivery, type PendingAck } from "./delivery.js";
 
 /** An output corked during this turn. */
 export interface Corked {
@@ -55,12 +55,18 @@ export class ReadTurn {
     payload: Uint8Array,
     sender: object | undefined,
     typed: boolean,
+    ack?: Omit<PendingAck, "index">,
   ): void {
     let open = this.#open;
     if (open === undefined || open.topic !== topic || open.sender !== sender || open.from !== from) {
       this.flush();
       open = new Delivery(topic, from, false, sender, typed);
       this.#open = open;
+    }
+    if (ack !== undefined) {
+      const pending = { ...ack, index: open.count };
+      if (open.acks === undefined) open.acks = [pending];
+      else open.acks.push(pending);
     }
     open.add(headers, payload);
     if (!this.#reading) this.flush();

@@ -1,0 +1,63 @@
+/**
+ * The router's view of the history (docs/HISTORY.md, docs/PROTOCOL.md §2.5): what it needs from a store
+ * (src/store/ implements it; the router never imports it), and who it tells about acknowledged publishes
+ * and replays. Structural types only.
+ */
+import type { Headers } from "../../protocol/frames.js";
+
+/** A kept message as the history returns it. */
+export interface HistoryMessage {
+  readonly position: number;
+  /** When the server kept it, ms since 1970. */
+  readonly time: number;
+  readonly topic: string;
+  readonly from: string;
+  readonly headers: Headers;
+  readonly payload: Uint8Array;
+}
+
+/** Where a read starts (a store's HistoryStart). */
+export type HistoryFrom =
+  | { readonly from: number }
+  | { readonly last: number }
+  | { readonly sinceTime: number };
+
+/** The part of a history store the router uses (HistoryStore in src/store/ has it). */
+export interface RouterHistory {
+  readonly epoch: string;
+  /** The newest position whose commit resolved: what a client may be sent. */
+  readonly committedPosition: number;
+  append(topic: string, payload: Uint8Array, from?: string, headers?: Headers): number;
+  /** Resolves once every append so far is written per the fsync policy; rejects (ESTOREFULL, ESTORE) if not. */
+  committed(): Promise<number>;
+  read(
+    pattern: string,
+    start: HistoryFrom,
+    limit?: number,
+  ): { readonly messages: readonly HistoryMessage[]; readonly complete: boolean; readonly more: boolean };
+}
+
+/** How a publish with an id (APUB) ended: what PUBACK says. */
+export type AckOutcome =
+  | { readonly status: "ok" | "duplicate"; readonly position: number }
+  | { readonly status: "error"; readonly code: number; readonly message: string };
+
+/** A publisher that asked for acknowledgements. */
+export interface Acker {
+  readonly isOpen: boolean;
+  acked(id: string, outcome: AckOutcome): void;
+}
+
+/** A subscriber that asked for a replay (RSUB): it gets HMSG frames, then REPLAYED. */
+export interface ReplayTarget {
+  readonly isOpen: boolean;
+  readonly pendingBytes: number;
+  /** True while the subscription `sid` is still the one this replay is for (`token` identifies it). */
+  replaying(sid: number, token: object): boolean;
+  /** One replayed message for `sid`; returns the bytes written. */
+  replayMessage(sid: number, message: HistoryMessage): number;
+  /** The replay of `sid` is over: live messages follow. */
+  replayed(sid: number, recovered: boolean, epoch: string, position: number, count: number): void;
+  /** Calls `then` once the output waiting for this target was handed to the system. */
+  whenDrained(then: () => void): void;
+}

@@ -1,0 +1,277 @@
+/**
+ * The router's history (docs/PROTOCOL.md §2.5, docs/HISTORY.md §6): every room or topic message gets its
+ * position before it goes out, and goes out only once the store has written it (a client never sees a
+ * position a crash could give again); acknowledgements and the dedupe window of APUB; the replays of RSUB.
+ */
+import { EnchufeError } from "../../errors.js";
+import { ErrCode, SubStart } from "../../protocol/frames.js";
+import { Dedupe, type DedupeOptions } from "./dedupe.js";
+import type { Delivery } from "./delivery.js";
+import type {
+  AckOutcome,
+  HistoryFrom,
+  HistoryMessage,
+  ReplayTarget,
+  RouterHistory,
+} from "./history-types.js";
+
+/** Messages a replay reads from the store at a time. */
+const REPLAY_CHUNK = 256;
+const ignore = (): void => {};
+
+/** What the history tells its owner: a write failed (messages go out live, not kept), or works again. */
+export type HistoryTrouble =
+  | { readonly kind: "failing"; readonly error: unknown }
+  | { readonly kind: "recovered" };
+
+export class RoutedHistory {
+  readonly #history: RouterHistory | undefined;
+  readonly #dedupe: Dedupe;
+  readonly #onTrouble: (trouble: HistoryTrouble) => void;
+  /** Delivers the read turn's open batch, so a read sees what was published before it. */
+  readonly #beforeRead: () => void;
+  /** A replay waits while this much output is pending for its subscriber. */
+  readonly #replayPauseBytes: number;
+  #lastAppended = 0;
+  #failing = false;
+
+  constructor(
+    history: RouterHistory | undefined,
+    options: {
+      dedupe: DedupeOptions;
+      replayPauseBytes: number;
+      onTrouble?: ((trouble: HistoryTrouble) => void) | undefined;
+      beforeRead?: () => void;
+    },
+  ) {
+    this.#beforeRead = options.beforeRead ?? ignore;
+    this.#history = history;
+    this.#dedupe = new Dedupe(options.dedupe);
+    this.#replayPauseBytes = options.replayPauseBytes;
+    this.#onTrouble = options.onTrouble ?? ignore;
+  }
+
+  get enabled(): boolean {
+    return this.#history !== undefined;
+  }
+
+  get epoch(): string {
+    return this.#history?.epoch ?? "";
+  }
+
+  /**
+   * Gives `delivery` its positions, then calls `send` once the messages may go out (at once in memory;
+   * after the write on disk), then answers the publishers that asked for PUBACK. A message the store
+   * could not keep goes out with position 0 (live, not kept) and its publisher gets an error.
+   */
+  keep(delivery: Delivery, send: (delivery: Delivery) => void): void {
+    const history = this.#history;
+    if (history === undefined || delivery.isPrivate || delivery.count === 0) {
+      send(delivery);
+      this.#settle(delivery, undefined);
+      return;
+    }
+    let first: number;
+    try {
+      first = history.append(delivery.topic, delivery.payload(0), delivery.from, delivery.headers(0));
+      for (let i = 1; i < delivery.count; i++) {
+        history.append(delivery.topic, delivery.payload(i), delivery.from, delivery.headers(i));
+      }
+    } catch (error) {
+      // A closed store (shutdown): the messages still go out live.
+      send(delivery);
+      this.#settle(delivery, error);
+      return;
+    }
+    delivery.position = first;
+    const last = first + delivery.count - 1;
+    this.#lastAppended = last;
+    if (history.committedPosition >= last) {
+      send(delivery);
+      this.#settle(delivery, undefined);
+      return;
+    }
+    history.committed().then(
+      () => {
+        if (this.#failing) {
+          this.#failing = false;
+          this.#onTrouble({ kind: "recovered" });
+        }
+        send(delivery);
+        this.#settle(delivery, undefined);
+      },
+      (error: unknown) => {
+        if (!this.#failing) {
+          this.#failing = true;
+          this.#onTrouble({ kind: "failing", error });
+        }
+        delivery.position = 0;
+        send(delivery);
+        this.#settle(delivery, error);
+      },
+    );
+  }
+
+  /**
+   * An APUB with dedupe key `key`: true when it is new (publish it with the ack); false when it is a
+   * duplicate, answered through `duplicate` with the first one's position.
+   */
+  claim(key: string, duplicate: (outcome: AckOutcome) => void): boolean {
+    return this.#dedupe.claim(key, Date.now(), duplicate);
+  }
+
+  /** Resolves once every message appended so far is written (PONG waits for it); undefined when all are. */
+  pendingWrite(): Promise<void> | undefined {
+    const history = this.#history;
+    if (history === undefined || history.committedPosition >= this.#lastAppended) return undefined;
+    return history.committed().then(ignore, ignore);
+  }
+
+  /** The last `count` written messages of `topic`, oldest first (text users' /history and join replay). */
+  recent(topic: string, count: number): HistoryMessage[] {
+    const history = this.#history;
+    if (history === undefined || count <= 0) return [];
+    this.#beforeRead();
+    const committed = history.committedPosition;
+    return history.read(topic, { last: count }).messages.filter((message) => message.position <= committed);
+  }
+
+  /** RSUB: replays `pattern` from `start`/`value` to `target`'s subscription `sid`, then REPLAYED. */
+  replay(
+    target: ReplayTarget,
+    sid: number,
+    token: object,
+    pattern: string,
+    start: number,
+    value: number,
+    epoch: string,
+  ): void {
+    const history = this.#history;
+    this.#beforeRead();
+    if (history === undefined) {
+      target.replayed(sid, start === SubStart.NEW, "", 0, 0);
+      return;
+    }
+    if (start === SubStart.NEW) {
+      target.replayed(sid, true, history.epoch, history.committedPosition, 0);
+      return;
+    }
+    let from: HistoryFrom;
+    let recovered = true;
+    if (start === SubStart.LAST) from = { last: value };
+    else if (start === SubStart.TIME) from = { sinceTime: value };
+    else if (epoch !== "" && epoch !== history.epoch) {
+      // Another history: the client's position means nothing here; everything kept is new to it.
+      from = { from: 1 };
+      recovered = false;
+    } else from = { from: Math.max(1, value) };
+    new Replay(history, target, sid, token, pattern, from, recovered, this.#replayPauseBytes).run();
+  }
+
+  #settle(delivery: Delivery, error: unknown): void {
+    const acks = delivery.acks;
+    if (acks === undefined) return;
+    delivery.acks = undefined;
+    for (const ack of acks) {
+      const outcome: AckOutcome =
+        error === undefined
+          ? { status: "ok", position: delivery.position === 0 ? 0 : delivery.position + ack.index }
+          : notKept(error);
+      this.#dedupe.settle(ack.key, outcome);
+      if (ack.to.isOpen) ack.to.acked(ack.id, outcome);
+    }
+  }
+}
+
+function notKept(error: unknown): AckOutcome {
+  const full = error instanceof EnchufeError && error.code === "ESTOREFULL";
+  const why = error instanceof Error ? error.message : String(error);
+  return {
+    status: "error",
+    code: full ? ErrCode.STORE_FULL : ErrCode.STORE_ERROR,
+    message: `delivered live but not kept in the history: ${why}`,
+  };
+}
+
+/**
+ * One replay: reads the store a part at a time, writes while the subscriber's output stays under the
+ * pause threshold (else waits for it to drain), and ends with REPLAYED in the same synchronous step
+ * that finds nothing newer written: every later message goes out live, after REPLAYED.
+ */
+class Replay {
+  readonly #history: RouterHistory;
+  readonly #target: ReplayTarget;
+  readonly #sid: number;
+  readonly #token: object;
+  readonly #pattern: string;
+  readonly #pauseBytes: number;
+  #from: HistoryFrom;
+  #recovered: boolean;
+  #queue: readonly HistoryMessage[] = [];
+  #index = 0;
+  /** The committed position the last read covered (-1 before the first read). */
+  #covered = -1;
+  #more = true;
+  #count = 0;
+
+  constructor(
+    history: RouterHistory,
+    target: ReplayTarget,
+    sid: number,
+    token: object,
+    pattern: string,
+    from: HistoryFrom,
+    recovered: boolean,
+    pauseBytes: number,
+  ) {
+    this.#history = history;
+    this.#target = target;
+    this.#sid = sid;
+    this.#token = token;
+    this.#pattern = pattern;
+    this.#from = from;
+    this.#recovered = recovered;
+    this.#pauseBytes = pauseBytes;
+  }
+
+  run(): void {
+    const target = this.#target;
+    for (;;) {
+      if (!target.isOpen || !target.replaying(this.#sid, this.#token)) return;
+      if (this.#index >= this.#queue.length) {
+        if (!this.#more && this.#history.committedPosition === this.#covered) {
+          target.replayed(this.#sid, this.#recovered, this.#history.epoch, this.#covered, this.#count);
+          return;
+        }
+        this.#read();
+        continue;
+      }
+      if (target.pendingBytes >= this.#pauseBytes) {
+        target.whenDrained(() => this.run());
+        return;
+      }
+      target.replayMessage(this.#sid, this.#queue[this.#index++]!);
+      this.#count++;
+    }
+  }
+
+  #read(): void {
+    const committed = this.#history.committedPosition;
+    const read = this.#history.read(this.#pattern, this.#from, REPLAY_CHUNK);
+    this.#recovered &&= read.complete;
+    let messages = read.messages;
+    const newest = messages[messages.length - 1];
+    let more = read.more;
+    if (newest !== undefined && newest.position > committed) {
+      // Appended but not written yet: they go out live once written.
+      messages = messages.filter((message) => message.position <= committed);
+      more = false;
+    }
+    this.#queue = messages;
+    this.#index = 0;
+    this.#covered = committed;
+    this.#more = more;
+    const last = messages[messages.length - 1];
+    this.#from = { from: more && last !== undefined ? last.position + 1 : committed + 1 };
+  }
+}
