@@ -45,6 +45,7 @@ export interface LoginEvent extends LoginAttempt {
   readonly remotePort: number | undefined;
 }
 
+import { OutputSlab } from "./output-slab.js";
 import { TextRenderer } from "./text/render.js";
 import { TextSession, type TextSessionOwner } from "./text/text-session.js";
 import { Watch } from "./watch.js";
@@ -69,6 +70,8 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner, 
   readonly #watch: Watch;
   /** The live view's counters (SessionOwner: sessions add their bytes here). */
   readonly counters = new Stats();
+  /** The sessions' small frames, encoded back to back for one write per turn (SessionOwner). */
+  readonly output = new OutputSlab();
   #shuttingDown = false;
   /** Resolves the pending shutdown() once the last session closed. */
   #shutdownDone: (() => void) | undefined;

@@ -7,6 +7,7 @@ import { ALLOW_ALL, canPublish, type Permissions } from "../auth/permissions.js"
 import type { Connection, ConnectionReceiver } from "../transport/connection.js";
 import { WebSocketConnection } from "../transport/websocket-connection.js";
 import type { ResolvedMessagingOptions } from "./limits.js";
+import type { OutputSlab } from "./output-slab.js";
 import type { Delivery } from "./routing/delivery.js";
 import type { Router } from "./routing/router.js";
 import type { ReadTurn } from "./routing/turn.js";
@@ -57,6 +58,8 @@ export interface SessionOwner {
   loginAttempt(session: Session, attempt: LoginAttempt): void;
   /** The server's counters (bytes in and out are added here). */
   readonly counters: Stats;
+  /** Where sessions encode their small frames for the turn's one write (reserve()). */
+  readonly output: OutputSlab;
 }
 
 /** A login as the server reports it (the `login` event). */
@@ -103,6 +106,10 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
   endReason: DisconnectReason | undefined;
   /** True while this session's output is corked until the read turn ends. */
   #corked = false;
+  /** This turn's frames encoded in the owner's output slab (reserve()), not written yet: #run[#runStart, #runEnd). */
+  #run: Buffer | undefined;
+  #runStart = 0;
+  #runEnd = 0;
   readonly options: ResolvedMessagingOptions;
   readonly owner: O;
   protected readonly router: Router;
@@ -199,26 +206,72 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
     if (!batched) this.turn.beforeWrite();
     if (!this.isOpen) return;
     const connection = this.connection;
-    if (connection.pendingBytes + bytes.length > this.options.maxPendingBytes) {
-      this.endReason = "slow-consumer";
-      this.owner.slowConsumer(this);
-      connection.destroy();
+    if (this.pendingBytes + bytes.length > this.options.maxPendingBytes) {
+      this.#slowConsumer();
       return;
     }
-    if (!batched && !this.#corked) {
-      this.#corked = true;
-      connection.cork();
-      this.turn.corked(this);
-    }
+    if (!batched && !this.#corked) this.#cork();
+    if (this.#run !== undefined) this.#writeRun();
     if (shared) connection.writeShared(bytes);
     else connection.write(bytes);
     this.owner.counters.bytesOut += bytes.length;
+  }
+
+  /**
+   * write() for a frame the caller encodes itself: reserves `size` bytes in the owner's output slab
+   * (`owner.output.buffer`) and returns their offset, where the caller writes the frame at once. The
+   * frames of one turn join one run, written as one Buffer when the output is uncorked (a corked write,
+   * as write()'s replies are). -1 when nothing is to be written: the session is closed, or was just cut
+   * off for being over the pending-output bound.
+   */
+  reserve(size: number): number {
+    this.turn.beforeWrite();
+    if (!this.isOpen) return -1;
+    if (this.pendingBytes + size > this.options.maxPendingBytes) {
+      this.#slowConsumer();
+      return -1;
+    }
+    if (!this.#corked) this.#cork();
+    const output = this.owner.output;
+    const offset = output.reserve(size);
+    if (this.#run !== output.buffer || this.#runEnd !== offset) {
+      if (this.#run !== undefined) this.#writeRun();
+      this.#run = output.buffer;
+      this.#runStart = offset;
+    }
+    this.#runEnd = offset + size;
+    this.owner.counters.bytesOut += size;
+    return offset;
+  }
+
+  #cork(): void {
+    this.#corked = true;
+    this.connection.cork();
+    this.turn.corked(this);
+  }
+
+  /** Hands the run of reserved frames to the connection (in order: before any later write). */
+  #writeRun(): void {
+    const run = this.#run!;
+    this.#run = undefined;
+    this.connection.write(run.subarray(this.#runStart, this.#runEnd));
+  }
+
+  #slowConsumer(): void {
+    this.endReason = "slow-consumer";
+    this.#run = undefined;
+    this.owner.slowConsumer(this);
+    this.connection.destroy();
   }
 
   /** Ends this turn's corked writes (called by the read turn). */
   uncork(): void {
     if (!this.#corked) return;
     this.#corked = false;
+    if (this.#run !== undefined) {
+      if (this.connection.isClosed) this.#run = undefined;
+      else this.#writeRun();
+    }
     this.connection.uncork();
   }
 
@@ -257,8 +310,10 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
     return this.connection.peer.port;
   }
 
+  /** Output not written to the peer yet: the connection's, and this turn's run of reserved frames. */
   get pendingBytes(): number {
-    return this.connection.pendingBytes;
+    const run = this.#run === undefined ? 0 : this.#runEnd - this.#runStart;
+    return this.connection.pendingBytes + run;
   }
 
   /** Subscriptions of a framed client (0 for a person). */

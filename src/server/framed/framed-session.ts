@@ -21,6 +21,12 @@ import {
   RemoteProtocolError,
   ReplyStatus,
 } from "../../protocol/frames.js";
+import {
+  encodeReplyInto,
+  encodeRequestMessageInto,
+  replyFrameSize,
+  requestMessageFrameSize,
+} from "../../protocol/request-frames.js";
 import { isValidTopic } from "../../protocol/topics.js";
 import type { Connection } from "../../transport/connection.js";
 import { FRAME_OVERHEAD_BYTES, type ResolvedMessagingOptions } from "../limits.js";
@@ -48,7 +54,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   version = 1;
   /** Frames received while the handshake finishes; processed in order afterwards. */
   #queued: Frame[] = [];
-  /** The last PUB topic found valid (publishers repeat topics: the check runs once per change). */
+  /** The last PUB topic or REQ name found valid (clients repeat them: the check runs once per change). */
   #lastValidTopic = "";
   readonly #rate: TokenBucket | undefined;
   /** APUB and RSUB (version 2), made on first use. */
@@ -160,12 +166,14 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
 
   deliverRequest(token: string, name: string, from: string, headers: Headers, payload: Uint8Array): void {
     this.messagesOut++;
-    this.write(encodeFrame({ type: "REQMSG", token, name, from, headers, payload }));
+    const at = this.reserve(requestMessageFrameSize(token, name, from, headers, payload));
+    if (at >= 0) encodeRequestMessageInto(this.owner.output.buffer, at, token, name, from, headers, payload);
   }
 
   /** The answer to this client's request `reqId`. */
   reply(reqId: number, status: number, headers: Headers, payload: Uint8Array): void {
-    this.write(encodeFrame({ type: "REPLY", reqId, status, headers, payload }));
+    const at = this.reserve(replyFrameSize(headers, payload));
+    if (at >= 0) encodeReplyInto(this.owner.output.buffer, at, reqId, status, headers, payload);
   }
 
   shutdown(): void {
@@ -299,12 +307,9 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   }
 
   #publish(topic: string, headers: Headers, payload: Uint8Array): void {
-    if (topic !== this.#lastValidTopic) {
-      if (!isValidTopic(topic)) {
-        this.#invalidTopic(topic, 0);
-        return;
-      }
-      this.#lastValidTopic = topic;
+    if (!this.#isValidTopic(topic)) {
+      this.#invalidTopic(topic, 0);
+      return;
     }
     if (!this.mayPublish(topic)) {
       this.err(ErrCode.DENIED, 0, `may not publish to ${quote(topic)}`);
@@ -344,7 +349,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   }
 
   #request(frame: Extract<Frame, { type: "REQ" }>): void {
-    if (!isValidTopic(frame.name)) {
+    if (!this.#isValidTopic(frame.name)) {
       this.#invalidTopic(frame.name, frame.reqId);
       return;
     }
@@ -361,6 +366,14 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.router.direct(target, this.nick, headers, payload).then((found) => {
       if (!found && this.isOpen) this.err(ErrCode.NO_SUCH_USER, 0, `no client named ${quote(target)}`);
     });
+  }
+
+  /** isValidTopic() remembering the last valid topic: publishers and requesters repeat theirs. */
+  #isValidTopic(topic: string): boolean {
+    if (topic === this.#lastValidTopic) return true;
+    if (!isValidTopic(topic)) return false;
+    this.#lastValidTopic = topic;
+    return true;
   }
 
   #invalidTopic(topic: string, ref: number): void {

@@ -1,0 +1,81 @@
+/**
+ * The request frames the server writes most (docs/PROTOCOL.md §2.5): REPLY and REQMSG, encoded straight
+ * into a caller's buffer at an offset, without a frame object or a walk over FRAME_SCHEMA. Each function
+ * writes exactly the bytes encodeFrame writes for the same frame (a test holds them to it, field by
+ * field); every other frame type, and these ones everywhere else, go through the one schema encoder.
+ */
+import { FRAME_HEADER_BYTES, FRAME_TYPE_NUMBER, type Headers } from "./frame-schema.js";
+import { headersSize, strSize, writeHeaders, writeStr } from "./wire.js";
+
+const REPLY_TYPE = FRAME_TYPE_NUMBER.REPLY;
+const REQMSG_TYPE = FRAME_TYPE_NUMBER.REQMSG;
+
+/** The bytes a REPLY takes on the wire, header included (throws ETOOLARGE as encodedFrameSize does). */
+export function replyFrameSize(headers: Headers, payload: Uint8Array): number {
+  return FRAME_HEADER_BYTES + 4 + 1 + headersSize(headers, "REPLY.header") + payload.byteLength;
+}
+
+/** Writes a REPLY of replyFrameSize() bytes at `start`; returns the offset just past it. */
+export function encodeReplyInto(
+  out: Buffer,
+  start: number,
+  reqId: number,
+  status: number,
+  headers: Headers,
+  payload: Uint8Array,
+): number {
+  out[start] = REPLY_TYPE;
+  out[start + 1] = 0;
+  out.writeUInt32BE(reqId, start + 6);
+  out[start + 10] = status;
+  let offset = start + 11;
+  if (headers.length === 0) {
+    out[offset] = 0;
+    out[offset + 1] = 0;
+    offset += 2;
+  } else offset = writeHeaders(out, offset, headers);
+  out.set(payload, offset);
+  offset += payload.byteLength;
+  out.writeUInt32BE(offset - start - FRAME_HEADER_BYTES, start + 2);
+  return offset;
+}
+
+/** The bytes a REQMSG takes on the wire, header included (throws ETOOLARGE as encodedFrameSize does). */
+export function requestMessageFrameSize(
+  token: string,
+  name: string,
+  from: string,
+  headers: Headers,
+  payload: Uint8Array,
+): number {
+  return (
+    FRAME_HEADER_BYTES +
+    strSize(token, "REQMSG.token") +
+    strSize(name, "REQMSG.name") +
+    strSize(from, "REQMSG.from") +
+    headersSize(headers, "REQMSG.header") +
+    payload.byteLength
+  );
+}
+
+/** Writes a REQMSG of requestMessageFrameSize() bytes at `start`; returns the offset just past it. */
+export function encodeRequestMessageInto(
+  out: Buffer,
+  start: number,
+  token: string,
+  name: string,
+  from: string,
+  headers: Headers,
+  payload: Uint8Array,
+): number {
+  out[start] = REQMSG_TYPE;
+  out[start + 1] = 0;
+  let offset = writeStr(out, start + FRAME_HEADER_BYTES, token);
+  offset = writeStr(out, offset, name);
+  offset = writeStr(out, offset, from);
+  offset = writeHeaders(out, offset, headers);
+  out.set(payload, offset);
+  offset += payload.byteLength;
+  out.writeUInt32BE(offset - start - FRAME_HEADER_BYTES, start + 2);
+  return offset;
+}

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import fc from "fast-check";
+import { isEnchufeError } from "../../src/errors.js";
+import { encodeFrame } from "../../src/protocol/frames.js";
+import {
+  encodeReplyInto,
+  encodeRequestMessageInto,
+  replyFrameSize,
+  requestMessageFrameSize,
+} from "../../src/protocol/request-frames.js";
+import { headers, payload, text } from "./samples.js";
+
+/** `size` bytes at offset 3 of a buffer filled with 0xee, so a stray write outside the frame shows. */
+function encodedAt(size: number, encode: (out: Buffer, at: number) => number): Buffer {
+  const out = Buffer.alloc(size + 6, 0xee);
+  assert.equal(encode(out, 3), 3 + size);
+  assert.deepEqual(out.subarray(0, 3), Buffer.alloc(3, 0xee));
+  assert.deepEqual(out.subarray(3 + size), Buffer.alloc(3, 0xee));
+  return out.subarray(3, 3 + size);
+}
+
+describe("request frames", () => {
+  test("encodeReplyInto - property: the bytes encodeFrame makes for the REPLY", () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 0xffffffff }),
+        fc.nat({ max: 255 }),
+        fc.oneof(fc.constant([]), headers),
+        payload,
+        (reqId, status, replyHeaders, replyPayload) => {
+          const expected = encodeFrame({
+            type: "REPLY",
+            reqId,
+            status,
+            headers: replyHeaders,
+            payload: replyPayload,
+          });
+          const size = replyFrameSize(replyHeaders, replyPayload);
+          assert.equal(size, expected.length);
+          const got = encodedAt(size, (out, at) =>
+            encodeReplyInto(out, at, reqId, status, replyHeaders, replyPayload),
+          );
+          assert.deepEqual(got, expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test("encodeRequestMessageInto - property: the bytes encodeFrame makes for the REQMSG", () => {
+    fc.assert(
+      fc.property(
+        text,
+        text,
+        text,
+        fc.oneof(fc.constant([]), headers),
+        payload,
+        (token, name, from, messageHeaders, messagePayload) => {
+          const frame = { token, name, from, headers: messageHeaders, payload: messagePayload };
+          const expected = encodeFrame({ type: "REQMSG", ...frame });
+          const size = requestMessageFrameSize(token, name, from, messageHeaders, messagePayload);
+          assert.equal(size, expected.length);
+          const got = encodedAt(size, (out, at) =>
+            encodeRequestMessageInto(out, at, token, name, from, messageHeaders, messagePayload),
+          );
+          assert.deepEqual(got, expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test("requestMessageFrameSize - a str over 65535 bytes is ETOOLARGE", () => {
+    assert.throws(
+      () => requestMessageFrameSize("t", "x".repeat(0x10000), "guest-1", [], new Uint8Array(0)),
+      (e) => isEnchufeError(e, "ETOOLARGE"),
+    );
+  });
+});
