@@ -6,6 +6,7 @@
 import { cli } from "./cli.js";
 import { cliChat } from "./cli-chat.js";
 import { cliHelp } from "./cli-help.js";
+import { cliHistory } from "./cli-history.js";
 import { cliLog } from "./cli-log.js";
 import { cliScripts } from "./cli-scripts.js";
 import { cliWeb } from "./cli-web.js";
@@ -24,6 +25,7 @@ const catalogs = [
   cli,
   cliChat,
   cliHelp,
+  cliHistory,
   cliLog,
   cliScripts,
   cliWeb,

@@ -13,6 +13,9 @@ export const server = {
     "server.rooms": "* salas: {list}",
     "server.rooms.none": "* no hay salas con gente",
     "server.who": "* en {room}: {list}",
+    "server.history.header": "* historial de {room} ({count}):",
+    "server.history.none": "* {room} no tiene historial todavía",
+    "server.history.off": "* este servidor no guarda historial",
     "server.msg.sent": "* mensaje privado enviado a {nick}",
     "server.bye": "* adiós",
     "server.lang.set": "* idioma: español",
@@ -22,7 +25,7 @@ export const server = {
     "server.stats.traffic":
       "* mensajes: {in} recibidos, {out} enviados; bytes: {bytesIn} recibidos, {bytesOut} enviados; cortados: {slow} por lentos, {rate} por exceso de ritmo; inicios de sesión fallidos: {auth}",
     "server.help":
-      "* comandos: /nick NOMBRE, /join SALA, /rooms, /who, /msg NICK TEXTO, /login USUARIO CONTRASEÑA, /lang es|en, /help, /quit, /stats; cualquier otra línea va a tu sala",
+      "* comandos: /nick NOMBRE, /join SALA, /rooms, /who, /history [N], /msg NICK TEXTO, /login USUARIO CONTRASEÑA, /lang es|en, /help, /quit, /stats; cualquier otra línea va a tu sala",
     "server.error.unknownCommand": "! comando desconocido: {command} (prueba /help)",
     "server.error.usage": "! uso: {usage}",
     "server.error.nickTaken": "! el nick {nick} ya está en uso",
@@ -67,6 +70,9 @@ export const server = {
     "server.rooms": "* rooms: {list}",
     "server.rooms.none": "* no room has anyone in it",
     "server.who": "* in {room}: {list}",
+    "server.history.header": "* history of {room} ({count}):",
+    "server.history.none": "* nothing in {room}'s history yet",
+    "server.history.off": "* this server keeps no history",
     "server.msg.sent": "* private message sent to {nick}",
     "server.bye": "* bye",
     "server.lang.set": "* language: English",
@@ -76,7 +82,7 @@ export const server = {
     "server.stats.traffic":
       "* messages: {in} in, {out} out; bytes: {bytesIn} in, {bytesOut} out; cut off: {slow} slow consumers, {rate} over the rate limit; failed logins: {auth}",
     "server.help":
-      "* commands: /nick NAME, /join ROOM, /rooms, /who, /msg NICK TEXT, /login USER PASSWORD, /lang es|en, /help, /quit, /stats; any other line goes to your room",
+      "* commands: /nick NAME, /join ROOM, /rooms, /who, /history [N], /msg NICK TEXT, /login USER PASSWORD, /lang es|en, /help, /quit, /stats; any other line goes to your room",
     "server.error.unknownCommand": "! unknown command: {command} (try /help)",
     "server.error.usage": "! usage: {usage}",
     "server.error.nickTaken": "! the nick {nick} is already taken",
@@ -119,6 +125,9 @@ export const server = {
   | "server.rooms"
   | "server.rooms.none"
   | "server.who"
+  | "server.history.header"
+  | "server.history.none"
+  | "server.history.off"
   | "server.msg.sent"
   | "server.bye"
   | "server.lang.set"

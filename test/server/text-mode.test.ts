@@ -114,7 +114,7 @@ describe("text mode", () => {
     client.send("/help");
     assert.match(
       await client.nextStarting("* "),
-      /\/nick NAME, \/join ROOM, \/rooms, \/who, \/msg NICK TEXT, \/login USER PASSWORD, \/lang es\|en, \/help, \/quit/,
+      /\/nick NAME, \/join ROOM, \/rooms, \/who, \/history \[N\], \/msg NICK TEXT, \/login USER PASSWORD, \/lang es\|en, \/help, \/quit/,
     );
     client.send("/dance");
     assert.equal(await client.nextStarting("! "), "! unknown command: /dance (try /help)");

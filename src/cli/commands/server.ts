@@ -19,11 +19,13 @@ import { CLUSTER_OPTIONS, clusterBus, workerCount } from "../cluster-options.js"
 import { type DefinedCommand, defineCommand } from "../command.js";
 import { type CliContext, EXIT_FAILURE, EXIT_OK } from "../context.js";
 import { readCliFile } from "../files.js";
+import { HISTORY_OPTIONS, openHistory } from "../history-option.js";
 import { checkMonitor, type MonitorAddress, monitorAddress, startMonitor } from "../monitor-option.js";
 import { answerPrimary } from "../monitor-workers.js";
 import { reportError, traceLine } from "../output.js";
 import { checkGreeting, lineRate, logFormat, readTls, withoutFinalNewline } from "../server-flags.js";
 import { ServerLog } from "../server-log.js";
+import { nextStopSignal } from "../stop-signal.js";
 import { watchFile } from "../watch-file.js";
 import { isWorker, type ListeningMessage, leavePrimary, runWorkers } from "../workers.js";
 
@@ -57,32 +59,8 @@ const OPTIONS = {
   "ws-origin": { type: "string", multiple: true },
   monitor: { type: "string" },
   ...CLUSTER_OPTIONS,
+  ...HISTORY_OPTIONS,
 } as const;
-
-/**
- * Resolves when the process receives SIGINT or SIGTERM, with the signal's name. A worker also stops
- * when its primary is gone, and ignores the second signal (Ctrl+C reaches it and the primary forwards it).
- */
-function nextStopSignal(worker: boolean): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      process.off("disconnect", onDisconnect);
-      if (worker) {
-        process.on("SIGINT", ignoreSignal);
-        process.on("SIGTERM", ignoreSignal);
-      }
-      resolve(signal);
-    };
-    const onDisconnect = () => onSignal("SIGTERM");
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-    if (worker) process.on("disconnect", onDisconnect);
-  });
-}
-
-function ignoreSignal(): void {}
 
 /** `enchufe server`; a worker leaves its primary once it stopped (its IPC channel would keep it alive). */
 export const run: DefinedCommand = Object.assign(
@@ -102,6 +80,7 @@ const runServer = defineCommand({
       t(lang, "help.serverLimits") +
       t(lang, "help.tlsServer") +
       t(lang, "help.webServer") +
+      t(lang, "help.history") +
       t(lang, "help.serverCluster") +
       t(lang, "help.serverMonitor"),
   }),
@@ -236,6 +215,7 @@ const runServer = defineCommand({
     };
     if (mode === "session") {
       const defaults = resolveMessagingOptions();
+      const history = await openHistory(values, lang, ctx);
       const messaging = resolveMessagingOptions({
         lang,
         security,
@@ -277,8 +257,11 @@ const runServer = defineCommand({
         ),
         ...lineRate(numberValue("line-rate", values["line-rate"], defaults.floodLinesPerSecond, lang)),
         bus,
+        history: history.store,
+        joinReplay: history.joinReplay,
       });
       const handler = new MessagingHandler(messaging);
+      history.watch(handler);
       handler.on("disconnect", (info: ClientInfo, reason: DisconnectReason) => log.disconnect(info, reason));
       handler.on("login", (event: LoginEvent) => log.login(event));
       // A bug of ours while serving one client: that client was dropped, the server goes on; say so.
@@ -313,6 +296,7 @@ const runServer = defineCommand({
       } finally {
         stopAnswering?.();
         stopWatching?.();
+        await history.close();
       }
     }
     try {

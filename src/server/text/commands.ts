@@ -10,10 +10,12 @@ import { nickProblem, roomProblem } from "../../protocol/names.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 import type { Connection } from "../../transport/connection.js";
 import { DEFAULT_ROOM, type ResolvedMessagingOptions } from "../limits.js";
+import type { HistoryMessage } from "../routing/history-types.js";
 import type { RoomMember } from "../routing/interfaces.js";
 import type { Router } from "../routing/router.js";
 import type { DisconnectReason, LoginAttempt } from "../session.js";
 import type { StatsSnapshot } from "../stats.js";
+import type { TextRenderer } from "./render.js";
 
 /** What a command needs of the text session that runs it (TextSession implements it). */
 export interface CommandSession extends RoomMember {
@@ -30,6 +32,10 @@ export interface CommandSession extends RoomMember {
   /** The server's counters now (`/stats`). */
   serverStats(): StatsSnapshot;
   say(key: ServerKey, params?: Readonly<Record<string, string | number>>): void;
+  /** Lines already rendered (each ends with "\n"), written in order with the rest. */
+  writeLines(lines: Buffer): void;
+  /** The renderer of this user's language. */
+  readonly renderer: TextRenderer;
   line(key: ServerKey, params?: Readonly<Record<string, string | number>>): Buffer;
   after<T>(answer: Promise<T>, then: (result: T) => void): void;
   moveTo(room: string): void;
@@ -53,6 +59,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   join: (session, rest) => join(session, rest.trim()),
   rooms,
   who,
+  history: (session, rest) => history(session, rest.trim()),
   msg,
   stats,
   login,
@@ -139,8 +146,39 @@ function join(session: TextSession, room: string): void {
     return;
   }
   session.moveTo(room);
+  // Read now, before any live line of the room reaches this user: the replay and the live lines never overlap.
+  const replay = session.routerOf().history.recent(room, session.options.joinReplay);
   // In a cluster the answer waits until the other nodes route this room's messages here.
-  session.after(session.routerOf().barrier(), () => session.say("server.join.you", { room }));
+  session.after(session.routerOf().barrier(), () => {
+    session.say("server.join.you", { room });
+    if (replay.length > 0) sayHistory(session, room, replay);
+  });
+}
+
+/** The most lines `/history N` shows. */
+const MAX_HISTORY_LINES = 1000;
+
+/** `/history [N]`: the last N (default 20) messages of the user's room, marked with their time. */
+function history(session: TextSession, rest: string): void {
+  const count = rest === "" ? 20 : /^\d+$/.test(rest) ? Math.min(Number(rest), MAX_HISTORY_LINES) : -1;
+  if (count < 1) {
+    session.say("server.error.usage", { usage: "/history [N]" });
+    return;
+  }
+  const router = session.routerOf();
+  const room = session.room ?? DEFAULT_ROOM;
+  if (!router.history.enabled) {
+    session.say("server.history.off");
+    return;
+  }
+  const messages = router.history.recent(room, count);
+  if (messages.length === 0) session.say("server.history.none", { room });
+  else sayHistory(session, room, messages);
+}
+
+function sayHistory(session: TextSession, room: string, messages: readonly HistoryMessage[]): void {
+  session.say("server.history.header", { room, count: messages.length });
+  session.writeLines(session.renderer.history(messages));
 }
 
 function rooms(session: TextSession): void {

@@ -10,6 +10,7 @@ import type { Lang } from "../../i18n/lang.js";
 import { serverText } from "../../i18n/server-text.js";
 import { isPlainText, sanitizeLine } from "../../protocol/sanitize.js";
 import type { Delivery } from "../routing/delivery.js";
+import type { HistoryMessage } from "../routing/history-types.js";
 import type { RoomEvent } from "../routing/interfaces.js";
 
 /** The language-dependent parts of rendering, resolved once per server. */
@@ -73,6 +74,22 @@ export class TextRenderer {
       out[offset++] = 0x0a;
     }
     return out;
+  }
+
+  /**
+   * A room's history as lines marked with the time each message was kept: `[room HH:MM] from: text`
+   * (the server's local time), sanitized like live lines; binary payloads are left out.
+   */
+  history(messages: readonly HistoryMessage[]): Buffer {
+    const parts: Buffer[] = [];
+    for (const message of messages) {
+      const at = new Date(message.time);
+      const time = `${String(at.getHours()).padStart(2, "0")}:${String(at.getMinutes()).padStart(2, "0")}`;
+      const prefix = Buffer.from(`[${message.topic} ${time}] ${sanitizeLine(message.from)}: `, "utf8");
+      const lines = sanitizedLines(message.payload, prefix, false);
+      if (lines !== null) parts.push(lines);
+    }
+    return Buffer.concat(parts);
   }
 
   /** The notice for a presence change, built once. */

@@ -222,6 +222,14 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
     this.write(this.line(key, params));
   }
 
+  writeLines(lines: Buffer): void {
+    if (lines.length > 0) this.write(lines);
+  }
+
+  get renderer(): TextRenderer {
+    return this.owner.renderer(this.lang);
+  }
+
   /** The router (commands.ts reaches rooms, nicknames and directs through it). */
   routerOf(): Router {
     return this.router;

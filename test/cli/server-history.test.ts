@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { appendFile, mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { enchufe, runEnchufe, stopAll } from "../helpers/cli.js";
+import { TextClient } from "../helpers/framed.js";
+
+async function person(port: number, nick: string): Promise<TextClient> {
+  const { client } = await TextClient.connect(port);
+  client.send(`/nick ${nick}`);
+  await client.nextStarting("* you are now");
+  return client;
+}
+
+describe("enchufe server --data: the history survives a crash", () => {
+  const dirs: string[] = [];
+  after(async () => {
+    await stopAll();
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  test("server --data - kill -9, restart: the room's lines are read back and /history shows them; a torn tail is cut and reported", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "enchufe-history-"));
+    dirs.push(dir);
+    const first = enchufe(["server", "--port", "0", "--data", dir, "--lang", "en"]);
+    const port = await first.port();
+    const ana = await person(port, "ana");
+    const beto = await person(port, "beto");
+    for (const line of ["uno", "dos", "tres"]) ana.send(line);
+    // Delivered means written (the server sends a line only once the history has it).
+    for (const word of ["uno", "dos", "tres"])
+      assert.equal(await beto.nextStarting("[general]"), `[general] ana: ${word}`);
+    ana.close();
+    beto.close();
+    const killed = await first.stop("SIGKILL");
+    assert.equal(killed.signal, "SIGKILL");
+    // A crash in the middle of a write leaves half a record at the end of the segment.
+    const [segment] = (await readdir(dir)).filter((name) => name.endsWith(".log"));
+    assert.ok(segment !== undefined);
+    await appendFile(join(dir, segment), Buffer.from([0, 0, 0, 40, 1, 2, 3]));
+    const second = enchufe(["server", "--port", "0", "--data", dir, "--lang", "en"]);
+    const again = await second.port();
+    await second.waitFor(/History in .*: 3 messages kept of 3 read/, "stderr");
+    await second.waitFor(/ended with a half-written record .*7 bytes\): cut off/, "stderr");
+    await second.waitFor(/process \d+, which used .* is gone/, "stderr");
+    const cleo = await person(again, "cleo");
+    cleo.send("/history");
+    assert.equal(await cleo.nextStarting("* history of"), "* history of general (3):");
+    for (const word of ["uno", "dos", "tres"])
+      assert.match(await cleo.nextStarting("[general "), new RegExp(`ana: ${word}$`));
+    cleo.close();
+    assert.equal((await second.stop("SIGTERM")).code, 0);
+  });
+
+  test("server --fsync without --data is a usage error; --fsync with a bad policy says what it takes", async () => {
+    const lonely = await runEnchufe(["server", "--port", "0", "--fsync", "always", "--lang", "en"]);
+    assert.equal(lonely.code, 2);
+    assert.match(lonely.stderr, /--fsync only makes sense with --data DIR/);
+    const dir = await mkdtemp(join(tmpdir(), "enchufe-history-"));
+    dirs.push(dir);
+    const bad = await runEnchufe([
+      "server",
+      "--port",
+      "0",
+      "--data",
+      dir,
+      "--fsync",
+      "sometimes",
+      "--lang",
+      "en",
+    ]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--fsync: .*"always", "never" or a number of milliseconds/);
+    assert.doesNotMatch(bad.stderr, /\n\s+at /);
+  });
+});
