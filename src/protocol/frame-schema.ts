@@ -51,15 +51,6 @@ export const SubStart = { NEW: 0, LAST: 1, POSITION: 2, TIME: 3 } as const;
 export const PROTOCOL_VERSION = 2;
 /** Versions a server accepts in HELLO. */
 export const MIN_PROTOCOL_VERSION = 1;
-/** Frame types a client may send, and a server send, only in a version-2 session. */
-export const V2_FRAME_TYPES: ReadonlySet<string> = new Set([
-  "APUB",
-  "PUBACK",
-  "PMSG",
-  "RSUB",
-  "HMSG",
-  "REPLAYED",
-]);
 export const PREFACE: Buffer = Buffer.from([0x00, 0x45, 0x4e, 0x43]);
 export const FRAME_HEADER_BYTES = 6;
 

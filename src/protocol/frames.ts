@@ -27,5 +27,4 @@ export {
   PubAckStatus,
   ReplyStatus,
   SubStart,
-  V2_FRAME_TYPES,
 } from "./frame-schema.js";

@@ -87,7 +87,7 @@ export class HistoryLink implements Acker, ReplayTarget {
     return this.#session.subscriptionOf(sid) === token;
   }
 
-  replayMessage(sid: number, message: HistoryMessage): number {
+  replayMessage(sid: number, message: HistoryMessage): void {
     const bytes = encodeFrame({
       type: "HMSG",
       sid,
@@ -100,7 +100,6 @@ export class HistoryLink implements Acker, ReplayTarget {
     });
     this.#session.messagesOut++;
     this.#session.write(bytes);
-    return bytes.length;
   }
 
   replayed(sid: number, recovered: boolean, epoch: string, position: number, count: number): void {

@@ -54,8 +54,8 @@ export interface ReplayTarget {
   readonly pendingBytes: number;
   /** True while the subscription `sid` is still the one this replay is for (`token` identifies it). */
   replaying(sid: number, token: object): boolean;
-  /** One replayed message for `sid`; returns the bytes written. */
-  replayMessage(sid: number, message: HistoryMessage): number;
+  /** One replayed message for `sid` (an HMSG frame). */
+  replayMessage(sid: number, message: HistoryMessage): void;
   /** The replay of `sid` is over: live messages follow. */
   replayed(sid: number, recovered: boolean, epoch: string, position: number, count: number): void;
   /** Calls `then` once the output waiting for this target was handed to the system. */
