@@ -75,7 +75,16 @@ async function startServer(port: number): Promise<Running> {
   const handler = new MessagingHandler({ lang: "en" });
   const published = new Inbox<MessageEvent>();
   handler.on("message", (event: MessageEvent) => published.push(event));
-  const server = createServer({ host: "127.0.0.1", port, handler, shutdownTimeoutMs: 1000 });
+  // Chromium may open a socket and send its request later (preconnect, or a slow start on a loaded
+  // machine); past the sniff deadline (150 ms by default) such a socket is greeted as a text user and the
+  // page load fails (PROTOCOL.md §8). Every peer here speaks first, so a long deadline costs nothing.
+  const server = createServer({
+    host: "127.0.0.1",
+    port,
+    handler,
+    shutdownTimeoutMs: 1000,
+    sniffDeadlineMs: 10_000,
+  });
   const bound = await server.listen();
   return { server, port: bound.port, published };
 }

@@ -31,8 +31,9 @@ describe("the browser client from a page of another site", () => {
     site.listen(0, "127.0.0.1");
     await once(site, "listening");
     siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-    strict = await startServer();
-    allowing = await startServer({}, { wsOrigins: [siteOrigin] });
+    // A long sniff deadline: Chromium may send its request late on a socket it opened (PROTOCOL.md §8).
+    strict = await startServer({}, { sniffDeadlineMs: 10_000 });
+    allowing = await startServer({}, { wsOrigins: [siteOrigin], sniffDeadlineMs: 10_000 });
     browser = await openBrowser();
     page = await browser.newPage();
     await page.goto(`${siteOrigin}/`);

@@ -62,7 +62,8 @@ describe("web files on the messaging port", () => {
     await writeFile(join(dir, "index.html"), PAGE);
     await writeFile(join(dir, "page.js"), SCRIPT);
     await writeFile(join(dir, "manifest.json"), JSON.stringify({ "/": "index.html", "/page.js": "page.js" }));
-    server = await startServer({}, { webRoot: dir });
+    // A long sniff deadline: Chromium may send its request late on a socket it opened (PROTOCOL.md §8).
+    server = await startServer({}, { webRoot: dir, sniffDeadlineMs: 10_000 });
     bare = await startServer({}, { webRoot: join(dir, "absent") });
   });
   after(async () => {
