@@ -57,6 +57,8 @@ export const ERROR_CODES = {
   ESTOREFULL: "The history's disk is full or its file size limit was reached: the message was not stored.",
   ESTORE: "The history's data directory could not be read or written.",
   ESTORELOCKED: "Another running process is using the history's data directory.",
+  ENOTKEPT:
+    "The server delivered the message but could not keep it in its history (a full or failing disk): it was not acknowledged.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,5 +1,6 @@
 /** enchufe's public library API. */
 
+export type { PubAck } from "./client/acks.js";
 export { connect, EnchufeClient, type Reply, type ServerInfo } from "./client/client.js";
 export {
   DEFAULT_GREETING_TIMEOUT_MS,
@@ -7,13 +8,20 @@ export {
   fetchGreeting,
   type Greeting,
 } from "./client/greet.js";
+export type { TopicHistory } from "./client/history.js";
 export {
   backoffDelay,
   type ClientOptions,
   DEFAULT_CLIENT_OPTIONS,
   type ReconnectOptions,
 } from "./client/options.js";
-export { type IncomingRequest as ClientRequest, type Message, Subscription } from "./client/subscription.js";
+export {
+  type IncomingRequest as ClientRequest,
+  type Message,
+  type ReplayInfo,
+  type SubscribeStart,
+  Subscription,
+} from "./client/subscription.js";
 export type { WebSocketConstructor, WebSocketLike } from "./client/websocket-like.js";
 export { EnchufeError, ERROR_CODES, type ErrorCode, type ErrorDetails, isEnchufeError } from "./errors.js";
 export { type Lang, parseLang } from "./i18n/lang.js";

@@ -14,3 +14,33 @@ export function invalidTopicError(what: string, topic: string, pattern: boolean)
   if (problem === undefined) return undefined;
   return new EnchufeError("EINVALIDTOPIC", `${what} '${topic}' ${problem}`, { details: { topic, problem } });
 }
+
+/** ETOOLARGE for a payload over the server's `max` (undefined: not known yet, not checked). */
+export function checkPayloadSize(bytes: Uint8Array, max: number | undefined): void {
+  if (max !== undefined && bytes.length > max) {
+    throw new EnchufeError("ETOOLARGE", `Payload of ${bytes.length} bytes is over the server's ${max}`, {
+      details: { limit: max },
+    });
+  }
+}
+
+/** A publish's payload as bytes, once its topic and size are checked (EINVALIDTOPIC, ETOOLARGE). */
+export function publishedBytes(
+  topic: string,
+  payload: string | Uint8Array,
+  max: number | undefined,
+): Uint8Array {
+  const invalid = invalidTopicError("Topic", topic, false);
+  if (invalid !== undefined) throw invalid;
+  const bytes = toBytes(payload);
+  checkPayloadSize(bytes, max);
+  return bytes;
+}
+
+/** EPROTOCOL for `what` on a server of protocol `version` 1 (an older enchufe: no history); else undefined. */
+export function historyUnsupported(version: number, what: string): EnchufeError | undefined {
+  if (version >= 2) return undefined;
+  return new EnchufeError("EPROTOCOL", `${what} needs a server that keeps a history (protocol version 2)`, {
+    details: { version },
+  });
+}

@@ -5,16 +5,19 @@
  * server, `ws(s)://<the page's host>/ws`.
  */
 import { optionError } from "../errors.js";
-import { type EnchufeClient, openClient } from "./enchufe-client.js";
+import type { EnchufeClient } from "./enchufe-client.js";
+import { openClient } from "./open-client.js";
 import { type ClientOptionsInput, resolveClientOptions } from "./options.js";
 import { dialWebSocket } from "./websocket-transport.js";
 
 export { EnchufeError, ERROR_CODES, type ErrorCode, isEnchufeError } from "../errors.js";
 export { CloseReason, ErrCode, type Headers, ReplyStatus } from "../protocol/frames.js";
 export { matchTopic } from "../protocol/topics.js";
+export type { PubAck } from "./acks.js";
 export { EnchufeClient, type Reply, type ServerInfo } from "./enchufe-client.js";
+export type { TopicHistory } from "./history.js";
 export type { ReconnectOptions } from "./options.js";
-export type { IncomingRequest, Message, Subscription } from "./subscription.js";
+export type { IncomingRequest, Message, ReplayInfo, SubscribeStart, Subscription } from "./subscription.js";
 
 /** The browser client's options: the Node client's, less what only TCP has. */
 export type BrowserClientOptions = Omit<ClientOptionsInput, "host" | "port" | "tls">;

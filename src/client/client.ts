@@ -3,7 +3,8 @@
  * (enchufe.v1). The browser build has its own `connect()` (browser.ts), on WebSocket only.
  */
 import { mapSocketError } from "../transport/tcp.js";
-import { type EnchufeClient, openClient } from "./enchufe-client.js";
+import type { EnchufeClient } from "./enchufe-client.js";
+import { openClient } from "./open-client.js";
 import { type ClientOptionsInput, resolveClientOptions } from "./options.js";
 import { dialTcp } from "./tcp-transport.js";
 import { dialWebSocket } from "./websocket-transport.js";

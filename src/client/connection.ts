@@ -24,7 +24,7 @@ import { errFrameError } from "./server-errors.js";
 import type { ClientTransport, Dial, TransportReceiver } from "./transport.js";
 
 /** The protocol version this client asks for in HELLO (docs/PROTOCOL.md). */
-const CLIENT_PROTOCOL_VERSION = 1;
+const CLIENT_PROTOCOL_VERSION = 2;
 
 /** What the server said in WELCOME. */
 export type ServerInfo = Omit<FrameOf<"WELCOME">, "type">;
@@ -42,6 +42,7 @@ export interface ConnectionHandler {
 type Phase = "HANDSHAKE" | "FRAMES" | "CLOSED";
 
 const PONG_FRAME = encodeFrame({ type: "PONG" });
+const PING_FRAME = encodeFrame({ type: "PING" });
 const EMPTY = Buffer.alloc(0);
 
 /** A framed connection; `open()` resolves once WELCOME has arrived. */
@@ -61,6 +62,8 @@ export class Connection implements TransportReceiver {
   #closeError: EnchufeError | undefined;
   #handshake: { resolve: () => void; reject: (error: EnchufeError) => void } | undefined;
   #destroyed = false;
+  /** flush(): one waiter per PING sent, resolved by the PONGs in order. */
+  readonly #pongWaiters: Array<{ resolve: () => void; reject: (error: EnchufeError) => void }> = [];
 
   constructor(options: ClientOptions, handler: ConnectionHandler, dial: Dial) {
     this.#options = options;
@@ -131,6 +134,14 @@ export class Connection implements TransportReceiver {
       this.#options.trace?.({ step: "frame", direction: "sent", type, data: frames.subarray(offset, end) });
       offset = end;
     }
+  }
+
+  /** Resolves once the server has processed everything sent before (its PONG); rejects if it closes first. */
+  ping(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pongWaiters.push({ resolve, reject });
+      this.write(PING_FRAME);
+    });
   }
 
   cork(): void {
@@ -248,6 +259,9 @@ export class Connection implements TransportReceiver {
       case "PING":
         this.write(PONG_FRAME);
         return;
+      case "PONG":
+        this.#pongWaiters.shift()?.resolve();
+        return;
       case "CLOSE":
         this.#closeFrame = frame;
         if (this.#handshake !== undefined) {
@@ -278,6 +292,7 @@ export class Connection implements TransportReceiver {
     this.#closeError = error;
     const closedError = this.#closedError();
     this.#handshake?.reject(closedError);
+    for (const waiter of this.#pongWaiters.splice(0)) waiter.reject(closedError);
     if (!welcomed) return;
     const fatal = this.#closeFrame !== undefined && this.#closeFrame.reason === CloseReason.AUTH_FAILED;
     this.#handler.onClose(this, closedError, fatal);

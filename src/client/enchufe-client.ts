@@ -4,27 +4,41 @@
  * transport: `connect()` in client.ts (Node: TCP, TLS or WebSocket) and browser.ts (WebSocket) give it a
  * `Dial` (transport.ts), so this file loads in a browser as it is.
  *
- * A facade over three parts: Connection (one transport: handshake, read loop), SubscriptionTable (dispatch
- * by pattern) and RequestTable (the requests in flight). Subscriptions and requests share one id counter,
- * so an ERR frame's `ref` names exactly one of them.
+ * A facade over Connection (one transport: handshake, read loop), SubscriptionTable (dispatch by pattern),
+ * RequestTable (requests in flight) and AckTable (acknowledged publishes). Subscriptions and requests share
+ * one id counter, so an ERR frame's `ref` names exactly one of them. Protocol version 2 (§2.5): after a
+ * reconnect every subscription resumes from the last position it delivered (RSUB) and unacknowledged
+ * publishes go again (APUB, deduplicated by the server): nothing the server kept is missed or repeated.
  *
  * Events: `connected` (WELCOME info), `disconnected` (EnchufeError | undefined), `reconnected` (WELCOME info),
+ * `replayed` (ReplayInfo: a subscription's replay ended; `recovered` false when some was already gone),
  * `error` (EnchufeError: a server ERR not tied to a request, a full subscription queue...), `closed`.
  */
 import { EventEmitter } from "node:events";
-import { EnchufeError } from "../errors.js";
+import { EnchufeError, optionError } from "../errors.js";
 import { encodeFrame, type Frame, type FrameOf, type Headers, ReplyStatus } from "../protocol/frames.js";
-import { invalidTopicError, toBytes } from "./arguments.js";
+import { AckTable, type PubAck } from "./acks.js";
+import {
+  checkPayloadSize,
+  historyUnsupported,
+  invalidTopicError,
+  publishedBytes,
+  toBytes,
+} from "./arguments.js";
 import { Connection, type ConnectionHandler, type ServerInfo } from "./connection.js";
 import { SubscriptionTable } from "./dispatch.js";
-import { backoffDelay, type ClientOptions, type ReconnectOptions } from "./options.js";
+import { readHistory, type TopicHistory } from "./history.js";
+import type { ClientOptions } from "./options.js";
 import { Outbox } from "./outbox.js";
-import { type Reply, RequestTable } from "./requests.js";
+import { Reconnector } from "./reconnect.js";
+import { incomingRequest, type Reply, RequestTable } from "./requests.js";
 import { errFrameError } from "./server-errors.js";
-import { type IncomingRequest, type Message, Subscription } from "./subscription.js";
+import type { IncomingRequest, Message, SubscribeStart, Subscription } from "./subscription.js";
 import type { Dial } from "./transport.js";
 
+export type { PubAck } from "./acks.js";
 export type { ServerInfo } from "./connection.js";
+export type { TopicHistory } from "./history.js";
 export type { Reply } from "./requests.js";
 
 type State = "connecting" | "connected" | "reconnecting" | "closed";
@@ -45,12 +59,13 @@ export class EnchufeClient extends EventEmitter {
   #info: ServerInfo | undefined;
   /** One counter for subscription ids and request ids: an ERR's ref names one thing. */
   #nextId = 1;
-  readonly #subscriptions = new SubscriptionTable((subscription) => this.#queueFull(subscription));
+  readonly #subscriptions = new SubscriptionTable((error) => this.emit("error", error));
   readonly #requests = new RequestTable();
-  readonly #pongWaiters: Array<{ resolve: () => void; reject: (error: EnchufeError) => void }> = [];
   /** Frames written while disconnected, sent in order on reconnection. */
   readonly #outbox: Outbox;
-  #reconnectTimer: NodeJS.Timeout | undefined;
+  /** Acknowledged publishes waiting for their PUBACK. */
+  readonly #acks: AckTable;
+  #reconnector: Reconnector | undefined;
   readonly #handler: ConnectionHandler = {
     onFrame: (frame) => this.#onFrame(frame),
     onProtocolError: (error) => this.emit("error", error),
@@ -62,6 +77,7 @@ export class EnchufeClient extends EventEmitter {
     this.options = options;
     this.#dial = dial;
     this.#outbox = new Outbox(options.maxBufferedMessages, options.maxBufferedBytes);
+    this.#acks = new AckTable(options.maxBufferedMessages, options.maxBufferedBytes);
   }
 
   /** The server's WELCOME (limits, client id, nickname) of the current connection. */
@@ -73,12 +89,9 @@ export class EnchufeClient extends EventEmitter {
     return this.#state;
   }
 
-  /** True while connected over an encrypted transport (TLS, wss://). */
-  get encrypted(): boolean {
+  /** True while connected over an encrypted transport (TLS, wss://). */ get encrypted(): boolean {
     return this.#connection?.isEncrypted ?? false;
   }
-
-  // ---- connection and reconnection ----
 
   /** @internal Connects for the first time; rejects on failure (no reconnection for the first attempt). */
   async start(): Promise<void> {
@@ -102,7 +115,19 @@ export class EnchufeClient extends EventEmitter {
   #onFrame(frame: Frame): void {
     switch (frame.type) {
       case "MSG":
+      case "PMSG":
         this.#subscriptions.deliverMessage(frame);
+        return;
+      case "HMSG":
+        this.#subscriptions.deliverReplayed(frame);
+        return;
+      case "REPLAYED": {
+        const replay = this.#subscriptions.replayed(frame);
+        if (replay !== undefined) this.emit("replayed", replay);
+        return;
+      }
+      case "PUBACK":
+        this.#acks.onPubAck(frame);
         return;
       case "GMSG":
         this.#subscriptions.deliverGroupMessage(frame);
@@ -112,9 +137,6 @@ export class EnchufeClient extends EventEmitter {
         return;
       case "REPLY":
         this.#requests.onReply(frame);
-        return;
-      case "PONG":
-        this.#pongWaiters.shift()?.resolve();
         return;
       case "ERR":
         this.#onErr(frame);
@@ -139,45 +161,17 @@ export class EnchufeClient extends EventEmitter {
 
   #deliverRequest(frame: FrameOf<"REQMSG">): void {
     const connection = this.#connection;
-    let answered = false;
-    const request: IncomingRequest = {
-      name: frame.name,
-      from: frame.from,
-      headers: frame.headers,
-      payload: frame.payload,
-      respond: (payload, options = {}) => {
-        if (answered) return;
-        answered = true;
-        // Answer on the connection the request came from; after a reconnection the token is void.
-        if (connection !== this.#connection || connection === undefined) return;
-        connection.write(
-          encodeFrame({
-            type: "RESPOND",
-            token: frame.token,
-            status: options.status ?? ReplyStatus.OK,
-            headers: options.headers ?? EMPTY,
-            payload: toBytes(payload),
-          }),
-        );
-      },
-    };
+    const request = incomingRequest(frame, (respond) => {
+      // Answer on the connection the request came from; after a reconnection the token is void.
+      if (connection === this.#connection) connection?.write(respond);
+    });
     if (!this.#subscriptions.deliverRequest(request))
       request.respond("", { status: ReplyStatus.NO_RESPONDERS });
-  }
-
-  #queueFull(subscription: { pattern: string }): void {
-    this.emit(
-      "error",
-      new EnchufeError("EBUFFERFULL", `Subscription ${subscription.pattern} has too many unread messages`, {
-        details: { limit: this.options.maxQueuedMessages, pattern: subscription.pattern },
-      }),
-    );
   }
 
   #onClose(connection: Connection, error: EnchufeError, fatal: boolean): void {
     if (connection !== this.#connection) return;
     this.#connection = undefined;
-    for (const waiter of this.#pongWaiters.splice(0)) waiter.reject(error);
     // Requests in flight may or may not have been processed: fail them (at most once).
     this.#requests.failAll(error);
     if (this.#state !== "connected") return;
@@ -187,31 +181,27 @@ export class EnchufeClient extends EventEmitter {
       return;
     }
     this.#state = "reconnecting";
-    this.#scheduleReconnect(this.options.reconnect, 1);
+    this.#reconnector ??= new Reconnector(this.options.reconnect, this.options.random);
+    this.#reconnector.start(
+      () =>
+        this.#open().then(
+          (opened) => {
+            this.#resume(opened);
+            return true;
+          },
+          () => this.#state !== "reconnecting",
+        ),
+      (attempts) => {
+        this.emit("error", this.#closedError(`Gave up reconnecting after ${attempts} attempts`, "connect"));
+        this.#finish();
+      },
+    );
   }
 
-  #scheduleReconnect(reconnect: ReconnectOptions, attempt: number): void {
-    if (reconnect.maxAttempts > 0 && attempt > reconnect.maxAttempts) {
-      this.emit(
-        "error",
-        this.#closedError(`Gave up reconnecting after ${reconnect.maxAttempts} attempts`, "connect"),
-      );
-      this.#finish();
-      return;
-    }
-    const delay = backoffDelay(reconnect, attempt, this.options.random);
-    this.#reconnectTimer = setTimeout(() => {
-      this.#reconnectTimer = undefined;
-      this.#open().then(
-        (connection) => this.#resume(connection),
-        () => {
-          if (this.#state === "reconnecting") this.#scheduleReconnect(reconnect, attempt + 1);
-        },
-      );
-    }, delay);
-  }
-
-  /** After a reconnection: subscribe again, send what was buffered, in order. */
+  /**
+   * After a reconnection: subscribe again (each from where it stopped), send again the acknowledged
+   * publishes the lost connection carried, then what was buffered meanwhile, in order.
+   */
   #resume(connection: Connection): void {
     if (this.#state !== "reconnecting") {
       connection.destroy();
@@ -221,8 +211,12 @@ export class EnchufeClient extends EventEmitter {
     this.#info = connection.info;
     this.#state = "connected";
     connection.cork();
-    for (const subscription of this.#subscriptions.values()) connection.write(subscription.subscribeFrame());
+    const version = connection.info.version;
+    for (const subscription of this.#subscriptions.values())
+      connection.write(subscription.subscribeFrame(version));
+    for (const frame of this.#acks.resend()) connection.write(frame);
     for (const frame of this.#outbox.take()) connection.write(frame);
+    this.#acks.markSent();
     connection.uncork();
     this.emit("reconnected", this.info);
   }
@@ -230,12 +224,12 @@ export class EnchufeClient extends EventEmitter {
   #finish(): void {
     if (this.#state === "closed") return;
     this.#state = "closed";
-    if (this.#reconnectTimer !== undefined) clearTimeout(this.#reconnectTimer);
+    this.#reconnector?.cancel();
     this.#opening?.destroy();
     this.#subscriptions.endAll();
     const error = new EnchufeError("ECLOSED", "The client is closed", { details: { step: "write" } });
-    for (const waiter of this.#pongWaiters.splice(0)) waiter.reject(error);
     this.#outbox.take();
+    this.#acks.failAll(error);
     this.emit("closed");
   }
 
@@ -251,49 +245,75 @@ export class EnchufeClient extends EventEmitter {
       this.#connection.write(frame);
       return;
     }
-    if (this.#state === "closed") {
-      throw this.#closedError("The client is closed", "write");
-    }
+    if (this.#state === "closed") throw this.#closedError("The client is closed", "write");
     this.#outbox.add(frame);
   }
 
-  /** Writes now when connected; frames that only make sense on this connection (SUB, UNSUB) are not buffered. */
-  #sendIfConnected(frame: Buffer): void {
-    if (this.#state === "connected") this.#connection?.write(frame);
-  }
-
-  // ---- public API ----
-
   /** Publishes `payload` to `topic` (a room is a topic). Buffered while reconnecting. */
   publish(topic: string, payload: string | Uint8Array, options: { headers?: Headers } = {}): void {
-    const invalid = invalidTopicError("Topic", topic, false);
-    if (invalid !== undefined) throw invalid;
-    const bytes = toBytes(payload);
-    this.#checkSize(bytes);
+    const bytes = publishedBytes(topic, payload, this.info?.maxPayload);
     this.#send(encodeFrame({ type: "PUB", topic, headers: options.headers ?? EMPTY, payload: bytes }));
+  }
+
+  /**
+   * Publishes and resolves once the server has kept the message in its history (with `--fsync always`, on
+   * disk) and delivered it: its position, and whether it was a duplicate (sent again after a reconnect).
+   * Kept until then, and sent again after a reconnect: effectively once. Rejects with the server's reason
+   * (ENOTKEPT: delivered live but not kept, a full disk; EDENIED, EINVALIDTOPIC: not published), EBUFFERFULL,
+   * ECLOSED, or EABORTED through `signal` (the message may still be published, once).
+   */
+  publishAcked(
+    topic: string,
+    payload: string | Uint8Array,
+    options: { headers?: Headers; signal?: AbortSignal } = {},
+  ): Promise<PubAck> {
+    try {
+      const bytes = publishedBytes(topic, payload, this.info?.maxPayload);
+      if (this.#state === "closed") throw this.#closedError("The client is closed", "write");
+      const old = historyUnsupported(this.#info?.version ?? 2, "publishAcked");
+      if (old !== undefined) throw old;
+      const connected = this.#state === "connected" && this.#connection !== undefined;
+      const publish = this.#acks.add(topic, options.headers ?? EMPTY, bytes, connected, options.signal);
+      try {
+        this.#send(publish.frame);
+      } catch (error) {
+        this.#acks.fail(publish.id, error as EnchufeError);
+      }
+      return publish.acked;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Sends a private message to the user or client with nickname `nick` (unknown: ENOSUCHUSER on 'error'). */
   direct(nick: string, payload: string | Uint8Array, options: { headers?: Headers } = {}): void {
     const bytes = toBytes(payload);
-    this.#checkSize(bytes);
+    checkPayloadSize(bytes, this.info?.maxPayload);
     this.#send(
       encodeFrame({ type: "DIRECT", target: nick, headers: options.headers ?? EMPTY, payload: bytes }),
     );
   }
 
-  #checkSize(bytes: Uint8Array): void {
-    const max = this.info?.maxPayload;
-    if (max !== undefined && bytes.length > max) {
-      throw new EnchufeError("ETOOLARGE", `Payload of ${bytes.length} bytes is over the server's ${max}`, {
-        details: { limit: max },
-      });
+  /**
+   * Subscribes to `pattern` (`*`, `>` wildcards; iterate with `for await`). `start` replays the history
+   * first (`{ last: N }`, `{ since: POSITION }`, `{ sinceTime: Date }`; the `replayed` event ends it);
+   * `group` joins that queue group instead (no replay). After a reconnect it resumes where it stopped.
+   */
+  subscribe(
+    pattern: string,
+    options: { group?: string; start?: SubscribeStart } = {},
+  ): Subscription<Message> {
+    if (options.group !== undefined && options.start !== undefined) {
+      throw optionError("start", "cannot be combined with group: queue groups do not replay", options.start);
     }
+    const old = options.start && historyUnsupported(this.#info?.version ?? 2, "A subscription's start");
+    if (old) throw old;
+    return this.#subscribe<Message>(pattern, false, options.group, options.start);
   }
 
-  /** Subscribes to `pattern` (`*`, `>` wildcards; iterate with `for await`); `group`: joins that queue group. */
-  subscribe(pattern: string, options: { group?: string } = {}): Subscription<Message> {
-    return this.#subscribe<Message>(pattern, false, options.group);
+  /** The messages kept on `pattern` from `start` (the last N, since a position or a time), oldest first. */
+  history(pattern: string, start: SubscribeStart): Promise<TopicHistory> {
+    return readHistory(this, pattern, start);
   }
 
   /** Answers requests whose name matches `pattern`: iterate and call `respond()` on each. */
@@ -304,22 +324,28 @@ export class EnchufeClient extends EventEmitter {
   /** A subscription was ended by its owner: forgotten here and on the server. */
   readonly #unsubscribed = (subscription: { readonly sid: number }): void => {
     this.#subscriptions.delete(subscription.sid);
-    this.#sendIfConnected(encodeFrame({ type: "UNSUB", sid: subscription.sid }));
+    // Not buffered: after a reconnect the subscription is simply not made again.
+    if (this.#state === "connected")
+      this.#connection?.write(encodeFrame({ type: "UNSUB", sid: subscription.sid }));
   };
 
-  #subscribe<T extends Delivered>(pattern: string, responder: boolean, group?: string): Subscription<T> {
-    const invalid =
-      invalidTopicError("Pattern", pattern, true) ??
-      (group === undefined ? undefined : invalidTopicError("Queue group", group, false));
-    if (invalid !== undefined) throw invalid;
+  #subscribe<T extends Delivered>(
+    pattern: string,
+    responder: boolean,
+    group?: string,
+    start?: SubscribeStart,
+  ): Subscription<T> {
     if (this.#state === "closed") throw new EnchufeError("ECLOSED", "The client is closed", { details: {} });
-    const sid = this.#nextId++;
-    const max = this.options.maxQueuedMessages;
-    const subscription = new Subscription<T>(sid, pattern, responder, max, this.#unsubscribed, group);
-    // T is Message or IncomingRequest, matching the responder flag the dispatcher checks.
-    this.#subscriptions.add(subscription as unknown as Subscription<Message> | Subscription<IncomingRequest>);
+    const made = { sid: this.#nextId, pattern, responder, group, start };
+    const subscription = this.#subscriptions.open<T>(
+      made,
+      this.options.maxQueuedMessages,
+      this.#unsubscribed,
+    );
+    this.#nextId++;
     // While reconnecting, #resume() subscribes every live subscription.
-    this.#sendIfConnected(subscription.subscribeFrame());
+    if (this.#state === "connected")
+      this.#connection?.write(subscription.subscribeFrame(this.#info?.version ?? 1));
     return subscription;
   }
 
@@ -339,7 +365,7 @@ export class EnchufeClient extends EventEmitter {
     const payload = toBytes(data);
     const pending = this.#requests.add(reqId, name, timeoutMs, options.signal);
     try {
-      this.#checkSize(payload);
+      checkPayloadSize(payload, this.info?.maxPayload);
       this.#send(
         encodeFrame({ type: "REQ", reqId, name, timeoutMs, headers: options.headers ?? EMPTY, payload }),
       );
@@ -355,17 +381,14 @@ export class EnchufeClient extends EventEmitter {
     if (this.#state !== "connected" || connection === undefined) {
       return Promise.reject(this.#closedError("Not connected", "write"));
     }
-    return new Promise((resolve, reject) => {
-      this.#pongWaiters.push({ resolve, reject });
-      connection.write(encodeFrame({ type: "PING" }));
-    });
+    return connection.ping();
   }
 
   /** Flushes, unsubscribes everything, waits for requests in flight, then closes. */
   async drain(): Promise<void> {
     if (this.#state === "connected") await this.flush();
     for (const subscription of [...this.#subscriptions.values()]) subscription.unsubscribe();
-    await Promise.allSettled(this.#requests.inflight());
+    await Promise.allSettled([...this.#requests.inflight(), this.#acks.settled()]);
     if (this.#state === "connected") await this.flush().catch(() => {});
     await this.close();
   }
@@ -376,25 +399,4 @@ export class EnchufeClient extends EventEmitter {
     this.#finish();
     await connection?.end();
   }
-}
-
-/**
- * Starts a client on the transport `dial` opens; resolves once the handshake is done. An error that is
- * not an EnchufeError goes through `mapError` when given (the caller knows its transport's errors).
- */
-export async function openClient(
-  options: ClientOptions,
-  dial: Dial,
-  mapError: (error: unknown) => EnchufeError = (error) => {
-    throw error;
-  },
-): Promise<EnchufeClient> {
-  const client = new EnchufeClient(options, dial);
-  try {
-    await client.start();
-  } catch (error) {
-    await client.close();
-    throw error instanceof EnchufeError ? error : mapError(error);
-  }
-  return client;
 }

@@ -4,9 +4,39 @@
  * AbortSignal or a lost connection settles it, exactly once, through `settle()`.
  */
 import { EnchufeError } from "../errors.js";
-import type { FrameOf, Headers } from "../protocol/frames.js";
-import { ReplyStatus } from "../protocol/frames.js";
+import { encodeFrame, type FrameOf, type Headers, ReplyStatus } from "../protocol/frames.js";
+import { toBytes } from "./arguments.js";
 import { replyError } from "./server-errors.js";
+import type { IncomingRequest } from "./subscription.js";
+
+const EMPTY: Headers = [];
+
+/**
+ * A REQMSG as a responder sees it: `respond()` answers once, through `write` (which drops the RESPOND
+ * when the connection the request came on is gone: after a reconnection the token is void).
+ */
+export function incomingRequest(frame: FrameOf<"REQMSG">, write: (respond: Buffer) => void): IncomingRequest {
+  let answered = false;
+  return {
+    name: frame.name,
+    from: frame.from,
+    headers: frame.headers,
+    payload: frame.payload,
+    respond: (payload, options = {}) => {
+      if (answered) return;
+      answered = true;
+      write(
+        encodeFrame({
+          type: "RESPOND",
+          token: frame.token,
+          status: options.status ?? ReplyStatus.OK,
+          headers: options.headers ?? EMPTY,
+          payload: toBytes(payload),
+        }),
+      );
+    },
+  };
+}
 
 /** A reply to a request. */
 export interface Reply {

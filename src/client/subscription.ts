@@ -1,5 +1,8 @@
-/** What a subscriber receives, and the async-iterable queue behind each subscription. */
-import { encodeFrame, type Headers } from "../protocol/frames.js";
+/**
+ * What a subscriber receives, the async-iterable queue behind each subscription, and where a subscription
+ * resumes from after a reconnect (its epoch and the last position it delivered: docs/PROTOCOL.md §2.5).
+ */
+import { encodeFrame, type Headers, SubStart } from "../protocol/frames.js";
 
 /** A message as a subscriber receives it. */
 export interface Message {
@@ -10,6 +13,44 @@ export interface Message {
   readonly payload: Uint8Array;
   /** True for a direct (private) message. */
   readonly private: boolean;
+  /**
+   * The message's position in the server's history (one sequence for the whole server; it grows but
+   * skips): 0 when it is not kept (a direct message, `--history 0`, a server too old to say).
+   */
+  readonly position: number;
+  /** When the server kept it (ms since 1970): set for messages replayed from the history. */
+  readonly time?: number | undefined;
+}
+
+/**
+ * Where a subscription begins: only new messages (the default), the last N kept on its pattern, every kept
+ * message from a position on (in `epoch`: the history it belongs to), or every one kept since a time.
+ */
+export type SubscribeStart =
+  | { readonly last: number }
+  | { readonly since: number; readonly epoch?: string | undefined }
+  | { readonly sinceTime: Date | number };
+
+/** What the end of a replay said (the `replayed` event): whether everything asked for was still kept. */
+export interface ReplayInfo {
+  readonly subscription: Subscription<Message>;
+  /** False when some of what the start asked for was already gone: never a silent gap. */
+  readonly recovered: boolean;
+  /** The history's name; it changes only when the history was lost. */
+  readonly epoch: string;
+  /** The newest position the replay covered. */
+  readonly position: number;
+  /** Messages replayed. */
+  readonly count: number;
+}
+
+/** RSUB's start and value for `start` (the default: only new messages). */
+function startFields(start: SubscribeStart | undefined): { start: number; value: number; epoch: string } {
+  if (start === undefined) return { start: SubStart.NEW, value: 0, epoch: "" };
+  if ("last" in start) return { start: SubStart.LAST, value: start.last, epoch: "" };
+  if ("since" in start) return { start: SubStart.POSITION, value: start.since, epoch: start.epoch ?? "" };
+  const time = start.sinceTime instanceof Date ? start.sinceTime.getTime() : start.sinceTime;
+  return { start: SubStart.TIME, value: time, epoch: "" };
 }
 
 /** A request delivered to a responder subscription; answer it once with respond(). */
@@ -38,6 +79,11 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
 
   get size(): number {
     return this.#items.length - this.#head;
+  }
+
+  /** The most items it holds for a consumer that does not read. */
+  get max(): number {
+    return this.#max;
   }
 
   push(item: T): boolean {
@@ -93,8 +139,17 @@ export class Subscription<T = Message> implements AsyncIterable<T> {
   /** @internal the queue the client pushes into */
   readonly queue: AsyncQueue<T>;
   readonly #unsubscribe: (subscription: Subscription<T>) => void;
+  readonly #start: SubscribeStart | undefined;
   #closed = false;
   #error: Error | undefined;
+  /** @internal The history this subscription's positions belong to ("" until a replay said). */
+  epoch = "";
+  /** @internal The newest position delivered or covered by a replay (0: none yet). */
+  lastPosition = 0;
+  /** @internal Between RSUB and its REPLAYED: live messages are in the replay, so they are skipped. */
+  replaying = false;
+  /** After a first REPLAYED (or a delivered position), a new RSUB resumes from the position after. */
+  #resumes = false;
 
   constructor(
     sid: number,
@@ -102,22 +157,46 @@ export class Subscription<T = Message> implements AsyncIterable<T> {
     responder: boolean,
     maxQueued: number,
     unsubscribe: (subscription: Subscription<T>) => void,
-    group?: string,
+    options: { group?: string | undefined; start?: SubscribeStart | undefined } = {},
   ) {
     this.sid = sid;
     this.pattern = pattern;
     this.responder = responder;
-    this.group = group;
+    this.group = options.group;
+    this.#start = options.start;
     this.queue = new AsyncQueue<T>(maxQueued);
     this.#unsubscribe = unsubscribe;
   }
 
-  /** @internal The frame that asks the server for this subscription: SUB, or GSUB for a queue group. */
-  subscribeFrame(): Buffer {
+  /** True for a subscription that replays and resumes (not a responder, not in a queue group). */
+  get resumable(): boolean {
+    return !this.responder && this.group === undefined;
+  }
+
+  /**
+   * @internal The frame that asks the server for this subscription: GSUB for a queue group, SUB for a
+   * responder or on a version-1 server, else RSUB: from its start the first time, then (after a
+   * reconnect) from the position after the last one it delivered, so nothing is missed or repeated.
+   */
+  subscribeFrame(version: number): Buffer {
     const { sid, pattern, responder, group } = this;
-    return encodeFrame(
-      group === undefined ? { type: "SUB", sid, pattern, responder } : { type: "GSUB", sid, pattern, group },
-    );
+    if (group !== undefined) return encodeFrame({ type: "GSUB", sid, pattern, group });
+    if (responder || version < 2) return encodeFrame({ type: "SUB", sid, pattern, responder });
+    this.replaying = true;
+    const fields =
+      this.#resumes || this.lastPosition > 0
+        ? { start: SubStart.POSITION, value: this.lastPosition + 1, epoch: this.epoch }
+        : startFields(this.#start);
+    return encodeFrame({ type: "RSUB", sid, pattern, ...fields });
+  }
+
+  /** @internal REPLAYED for this subscription: live from here, resumable from `position`. */
+  replayed(epoch: string, position: number): void {
+    this.replaying = false;
+    this.epoch = epoch;
+    // The replay covered every kept message up to `position` (in that epoch, which may be a new one).
+    this.lastPosition = position;
+    this.#resumes = true;
   }
 
   get closed(): boolean {

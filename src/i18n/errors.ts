@@ -73,6 +73,8 @@ export const errors = {
       "No se pudo leer o escribir el historial en '{directory}' ({file}): {reason}. Revisa que la carpeta exista y que el servidor tenga permiso sobre ella.",
     "error.ESTORELOCKED":
       "El historial de '{directory}' ya lo usa otro proceso en marcha (pid {pid}). Detén ese servidor o usa otra carpeta con --data; si ese proceso no es un servidor enchufe, borra {file}.",
+    "error.ENOTKEPT":
+      "El servidor entregó el mensaje a quien estaba conectado, pero no pudo guardarlo en su historial ({message}), así que no lo confirmó. Su disco está lleno o falla: avisa a quien lo administra y vuelve a publicarlo después.",
   },
   en: {
     "error.ECONNREFUSED":
@@ -139,5 +141,7 @@ export const errors = {
       "Could not read or write the history at '{directory}' ({file}): {reason}. Check that the folder exists and that the server may use it.",
     "error.ESTORELOCKED":
       "The history at '{directory}' is in use by another running process (pid {pid}). Stop that server or use another folder with --data; if that process is not an enchufe server, delete {file}.",
+    "error.ENOTKEPT":
+      "The server delivered the message to whoever was connected, but could not keep it in its history ({message}), so it did not acknowledge it. Its disk is full or failing: tell whoever runs it, and publish again later.",
   },
 } as const satisfies Catalog<`error.${ErrorCode}`>;

@@ -117,12 +117,18 @@ const POSITIVE_KEYS = new Set(["maxLineBytes", "maxPayloadBytes", "maxPendingByt
 /** Fills defaults, validates (throws EnchufeError EOPTION) and freezes. */
 export function resolveMessagingOptions(options: Partial<MessagingOptions> = {}): ResolvedMessagingOptions {
   const given = withoutUndefined(options);
+  // Options resolved already (a handler given resolved options) keep their history: none stays none.
+  const resolvedBefore = "ownsHistory" in options ? (options as ResolvedMessagingOptions) : undefined;
   const resolved: ResolvedMessagingOptions = {
     ...DEFAULT_MESSAGING_OPTIONS,
     ...given,
     security: given.security ?? new SecurityPolicy(),
-    history: given.history === false ? undefined : (given.history ?? new MemoryHistoryStore()),
-    ownsHistory: given.history === undefined,
+    history:
+      resolvedBefore?.history ??
+      (given.history === false || resolvedBefore !== undefined
+        ? undefined
+        : (given.history ?? new MemoryHistoryStore())),
+    ownsHistory: resolvedBefore?.ownsHistory ?? given.history === undefined,
     skipSlowBytes:
       given.skipSlowBytes ??
       Math.max(1, Math.floor((given.maxPendingBytes ?? DEFAULT_MESSAGING_OPTIONS.maxPendingBytes) / 2)),

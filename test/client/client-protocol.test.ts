@@ -67,7 +67,7 @@ describe("client ids, ERR refs, limits and error codes", () => {
     c.subscribe("b");
     await c.flush();
     const ids = server.frames.flatMap((frame) =>
-      frame.type === "SUB" ? [frame.sid] : frame.type === "REQ" ? [frame.reqId] : [],
+      frame.type === "SUB" || frame.type === "RSUB" ? [frame.sid] : frame.type === "REQ" ? [frame.reqId] : [],
     );
     assert.equal(ids.length, 5);
     assert.equal(new Set(ids).size, 5, `ids repeat: ${ids.join(",")}`);
@@ -95,7 +95,8 @@ describe("client ids, ERR refs, limits and error codes", () => {
     const server = await fake();
     const c = await client(server.port);
     const subscription = c.subscribe("secret");
-    const sub = (await server.nextFrame((frame) => frame.type === "SUB")) as FrameOf<"SUB">;
+    // A plain subscription is an RSUB (version 2: it can resume), with the SUB's sid.
+    const sub = (await server.nextFrame((frame) => frame.type === "RSUB")) as FrameOf<"RSUB">;
     const failed = once(c, "error");
     server.send(encodeFrame({ type: "ERR", code: ErrCode.DENIED, ref: sub.sid, message: "no" }));
     const [error] = await failed;

@@ -7,6 +7,7 @@ import { isEnchufeError } from "../../src/errors.js";
 import { resolveMessagingOptions } from "../../src/server/limits.js";
 import { MessagingHandler } from "../../src/server/messaging.js";
 import { createServer, type EnchufeServer } from "../../src/server/server.js";
+import { take } from "../helpers/take.js";
 
 const servers = new Set<EnchufeServer>();
 const clients = new Set<EnchufeClient>();
@@ -29,20 +30,6 @@ async function client(port: number, options: Parameters<typeof connect>[0] = {})
   const c = await connect({ port, timeoutMs: 3000, ...options });
   clients.add(c);
   return c;
-}
-
-/** The next `count` items, without ending the iteration (breaking out of for-await unsubscribes). */
-async function take<T>(
-  subscription: { queue: { next(): Promise<IteratorResult<T>> } },
-  count: number,
-): Promise<T[]> {
-  const out: T[] = [];
-  while (out.length < count) {
-    const result = await subscription.queue.next();
-    if (result.done === true) break;
-    out.push(result.value);
-  }
-  return out;
 }
 
 const text = (m: Message) => Buffer.from(m.payload).toString("utf8");

@@ -11,7 +11,6 @@ import type { TokenBucket } from "../../auth/throttle.js";
 import {
   CloseReason,
   ErrCode,
-  encodeFrame,
   type Frame,
   FrameDecoder,
   type Headers,

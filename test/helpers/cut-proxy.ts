@@ -1,0 +1,70 @@
+/**
+ * A TCP relay on loopback between a client and a server, to cut connections for real: `cut()` destroys
+ * every relayed pair (both sockets), as a dropped Wi-Fi or a killed NAT entry would; new connections are
+ * relayed again at once, or refused (closed on arrival) while `block()` holds until `unblock()`.
+ */
+import net from "node:net";
+
+export interface CutProxy {
+  readonly port: number;
+  /** Destroys every connection relayed now; resolves once they are closed. */
+  cut(): Promise<void>;
+  /** From now on connections are closed as they arrive, until unblock(). */
+  block(): void;
+  unblock(): void;
+  close(): Promise<void>;
+}
+
+export async function startCutProxy(targetPort: number, host = "127.0.0.1"): Promise<CutProxy> {
+  const pairs = new Set<{ client: net.Socket; server: net.Socket }>();
+  let blocked = false;
+  const proxy = net.createServer((client) => {
+    if (blocked) {
+      client.destroy();
+      return;
+    }
+    const server = net.connect(targetPort, host);
+    const pair = { client, server };
+    pairs.add(pair);
+    client.pipe(server);
+    server.pipe(client);
+    const end = () => {
+      pairs.delete(pair);
+      client.destroy();
+      server.destroy();
+    };
+    client.on("error", end).on("close", end);
+    server.on("error", end).on("close", end);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, host, resolve));
+  const port = (proxy.address() as net.AddressInfo).port;
+  return {
+    port,
+    async cut() {
+      const closing = [...pairs].map(
+        (pair) =>
+          new Promise<void>((resolve) =>
+            pair.client.destroyed ? resolve() : pair.client.once("close", () => resolve()),
+          ),
+      );
+      for (const pair of pairs) {
+        pair.client.destroy();
+        pair.server.destroy();
+      }
+      await Promise.all(closing);
+    },
+    block() {
+      blocked = true;
+    },
+    unblock() {
+      blocked = false;
+    },
+    async close() {
+      for (const pair of pairs) {
+        pair.client.destroy();
+        pair.server.destroy();
+      }
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    },
+  };
+}
