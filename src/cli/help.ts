@@ -5,7 +5,11 @@
 import { type Lang, type MessageKey, t } from "../i18n/index.js";
 
 /** Names in the command table that are another command's alias (shown on that command's line). */
-export const ALIASES: Readonly<Record<string, string>> = { servidor: "server", cliente: "client" };
+export const ALIASES: Readonly<Record<string, string>> = {
+  servidor: "server",
+  cliente: "client",
+  historial: "history",
+};
 
 /** The word that shows a command's help: `enchufe help CMD` is `enchufe CMD --help`. */
 export const HELP_COMMAND = "help";

@@ -6,6 +6,7 @@ type Key =
   | "help.summary.chat"
   | "help.summary.pub"
   | "help.summary.sub"
+  | "help.summary.history"
   | "help.summary.request"
   | "help.summary.reply"
   | "help.summary.cert"
@@ -27,6 +28,7 @@ export const cliHelp = {
     "help.summary.chat": "chatea en las salas del servidor, como nc o telnet",
     "help.summary.pub": "publica un mensaje (o cada línea de la entrada) en un tema",
     "help.summary.sub": "muestra los mensajes de un tema (admite * y >)",
+    "help.summary.history": "muestra los mensajes que el servidor guarda de un tema",
     "help.summary.request": "envía una petición (time, echo...) y muestra la respuesta",
     "help.summary.reply": "responde a las peticiones de un nombre (--echo o --exec)",
     "help.summary.cert": "crea una CA de desarrollo y certificados TLS",
@@ -46,6 +48,7 @@ export const cliHelp = {
     "help.summary.chat": "chat in the server's rooms, like nc or telnet",
     "help.summary.pub": "publish a message (or each input line) to a topic",
     "help.summary.sub": "print the messages of a topic (* and > allowed)",
+    "help.summary.history": "print the messages the server keeps of a topic",
     "help.summary.request": "send a request (time, echo...) and print the reply",
     "help.summary.reply": "answer the requests to a name (--echo or --exec)",
     "help.summary.cert": "create a development CA and TLS certificates",

@@ -11,7 +11,13 @@ type Key =
   | "history.failing"
   | "history.recovered"
   | "history.warning"
-  | "history.needsData";
+  | "history.needsData"
+  | "help.historyCommand"
+  | "cli.badTime"
+  | "sub.notRecovered"
+  | "sub.gap"
+  | "history.nothing"
+  | "history.someGone";
 
 export const cliHistory = {
   es: {
@@ -39,6 +45,29 @@ Historial (docs/HISTORY.md; clientes del protocolo versión 2, /history en modo 
     "history.warning": "Aviso del historial: {what} ({file}): {why}",
     "history.needsData":
       "--fsync solo tiene sentido con --data DIR (sin --data el historial está en memoria)",
+    "help.historyCommand": `Uso: enchufe history TEMA [--last N | --since POS | --since-time HORA] [--json] [opciones]   (alias: historial)
+
+Muestra los mensajes que el servidor guarda de TEMA (se admiten * y >), del más antiguo al más nuevo,
+como [tema HH:MM] quién: mensaje (la hora en que el servidor lo guardó), y termina.
+
+  --last N               los N últimos (por defecto 20)
+  --since POS            desde la posición POS (la que muestra enchufe sub --show-position)
+  --since-time HORA      desde una hora ISO 8601, por ejemplo 2026-12-02T10:00 o 2026-12-02T10:00:00Z
+  --json                 un objeto JSON por línea (como enchufe sub --json, con position y time)
+  --host HOST            servidor (por defecto 127.0.0.1)
+  --port PUERTO          puerto (por defecto 5000)
+  --timeout SEGUNDOS     límite para conectar (por defecto 10)
+  --lang es|en, --trace, --debug
+{tls}`,
+    "cli.badTime":
+      "No entiendo la hora '{value}': escríbela en ISO 8601, por ejemplo 2026-12-02T10:00 (hora local) o 2026-12-02T10:00:00Z (UTC).",
+    "sub.notRecovered":
+      "Parte de lo pedido ya no está en el historial (el servidor guarda un número limitado de mensajes por tema): se muestra desde el más antiguo que queda.",
+    "sub.gap":
+      "Se perdieron mensajes mientras la conexión estuvo caída: el servidor ya no los guardaba (su historial es limitado, o se reinició sin --data).",
+    "history.nothing": "No hay nada en el historial de {topic}.",
+    "history.someGone":
+      "Parte de lo pedido ya no está en el historial (el servidor guarda un número limitado de mensajes por tema).",
   },
   en: {
     "help.history": `
@@ -64,5 +93,28 @@ History (docs/HISTORY.md; protocol version 2 clients, /history in text mode):
     "history.recovered": "The history writes again: new messages are kept again",
     "history.warning": "History warning: {what} ({file}): {why}",
     "history.needsData": "--fsync only makes sense with --data DIR (without --data the history is in memory)",
+    "help.historyCommand": `Usage: enchufe history TOPIC [--last N | --since POS | --since-time TIME] [--json] [options]   (alias: historial)
+
+Prints the messages the server keeps of TOPIC (* and > allowed), oldest first, as
+[topic HH:MM] who: message (the time the server kept it), and exits.
+
+  --last N               the last N (default 20)
+  --since POS            from position POS on (the one enchufe sub --show-position prints)
+  --since-time TIME      since an ISO 8601 time, e.g. 2026-12-02T10:00 or 2026-12-02T10:00:00Z
+  --json                 one JSON object per line (as enchufe sub --json, with position and time)
+  --host HOST            server (default 127.0.0.1)
+  --port PORT            port (default 5000)
+  --timeout SECONDS      limit for connecting (default 10)
+  --lang es|en, --trace, --debug
+{tls}`,
+    "cli.badTime":
+      "I do not understand the time '{value}': write it in ISO 8601, e.g. 2026-12-02T10:00 (local time) or 2026-12-02T10:00:00Z (UTC).",
+    "sub.notRecovered":
+      "Some of what was asked for is no longer in the history (the server keeps a limited number of messages per topic): showing from the oldest one left.",
+    "sub.gap":
+      "Messages were lost while the connection was down: the server no longer kept them (its history is limited, or it restarted without --data).",
+    "history.nothing": "Nothing in the history of {topic}.",
+    "history.someGone":
+      "Some of what was asked for is no longer in the history (the server keeps a limited number of messages per topic).",
   },
 } as const satisfies Catalog<Key>;

@@ -135,24 +135,32 @@ Límites de la sesión de mensajería (docs/PROTOCOL.md):
     "help.pub": `Uso: enchufe pub TEMA [MENSAJE] [opciones]
 
 Publica MENSAJE en TEMA; sin MENSAJE, publica cada línea de la entrada estándar, en orden.
+Espera a que el servidor confirme cada mensaje (guardado en su historial; con --fsync always, en disco)
+y termina con un error si alguno no se confirma.
 
   --host HOST            servidor (por defecto 127.0.0.1)
   --port PUERTO          puerto (por defecto 5000)
   --timeout SEGUNDOS     límite para conectar (por defecto 10)
   --lang es|en, --trace, --debug
 {tls}`,
-    "help.sub": `Uso: enchufe sub TEMA [--group NOMBRE] [--count N] [--raw | --raw0 | --json] [opciones]
+    "help.sub": `Uso: enchufe sub TEMA [--last N | --since POS | --since-time HORA] [--group NOMBRE] [--count N]
+                 [--show-position] [--raw | --raw0 | --json] [opciones]
 
 Muestra cada mensaje de TEMA (se admiten los comodines * y >) como [tema] mensaje.
-Se reconecta solo si el servidor se reinicia.
+Se reconecta solo si la conexión se cae o el servidor se reinicia, y sigue donde lo dejó: no se
+salta ni repite ningún mensaje que el servidor guarde (y avisa si alguno ya no estaba).
 
+  --last N               empieza por los N últimos mensajes guardados de TEMA
+  --since POS            empieza por la posición POS (todo lo guardado desde ella)
+  --since-time HORA      empieza por lo guardado desde una hora ISO 8601 (2026-12-02T10:00)
+  --show-position        pone delante de cada mensaje su posición en el historial: #42 [tema] mensaje
   --group NOMBRE         entra en el grupo de trabajo NOMBRE: cada mensaje de TEMA va a un solo miembro
                          del grupo, por turnos (varios trabajadores se reparten el trabajo)
   --count N              termina tras N mensajes
   --raw                  escribe solo los bytes de cada mensaje, cada uno seguido de un salto de línea
   --raw0                 escribe solo los bytes de cada mensaje, sin separador
   --json                 un objeto JSON por línea: topic, from, payload (texto UTF-8, o {"base64": ...}),
-                         headers (pares [nombre, valor]) y private
+                         headers (pares [nombre, valor]), private, position (y time si viene del historial)
   --host HOST            servidor (por defecto 127.0.0.1)
   --port PUERTO          puerto (por defecto 5000)
   --timeout SEGUNDOS     límite para conectar (por defecto 10)
@@ -296,24 +304,32 @@ Messaging session limits (docs/PROTOCOL.md):
     "help.pub": `Usage: enchufe pub TOPIC [MESSAGE] [options]
 
 Publishes MESSAGE to TOPIC; without MESSAGE, publishes each standard-input line, in order.
+Waits until the server acknowledges every message (kept in its history; with --fsync always, on disk)
+and exits with an error when one is not acknowledged.
 
   --host HOST            server (default 127.0.0.1)
   --port PORT            port (default 5000)
   --timeout SECONDS      limit for connecting (default 10)
   --lang es|en, --trace, --debug
 {tls}`,
-    "help.sub": `Usage: enchufe sub TOPIC [--group NAME] [--count N] [--raw | --raw0 | --json] [options]
+    "help.sub": `Usage: enchufe sub TOPIC [--last N | --since POS | --since-time TIME] [--group NAME] [--count N]
+                 [--show-position] [--raw | --raw0 | --json] [options]
 
 Prints each message of TOPIC (wildcards * and > allowed) as [topic] message.
-Reconnects by itself when the server restarts.
+Reconnects by itself when the connection drops or the server restarts, and goes on where it stopped:
+no message the server keeps is skipped or repeated (and it says so when some was already gone).
 
+  --last N               start with the last N messages kept of TOPIC
+  --since POS            start at position POS (everything kept from it on)
+  --since-time TIME      start with what was kept since an ISO 8601 time (2026-12-02T10:00)
+  --show-position        put each message's position in the history before it: #42 [topic] message
   --group NAME           join queue group NAME: each message of TOPIC goes to one member of the group,
                          in turn (several workers share the work)
   --count N              exit after N messages
   --raw                  write only each message's bytes, each followed by a newline
   --raw0                 write only each message's bytes, with no separator
   --json                 one JSON object per line: topic, from, payload (UTF-8 text, or {"base64": ...}),
-                         headers ([name, value] pairs) and private
+                         headers ([name, value] pairs), private, position (and time when from the history)
   --host HOST            server (default 127.0.0.1)
   --port PORT            port (default 5000)
   --timeout SECONDS      limit for connecting (default 10)

@@ -18,7 +18,7 @@ import { monitor } from "./monitor.js";
 import { security } from "./security.js";
 import { server } from "./server.js";
 
-export { type Catalog, LANGS, type Lang, parseLang } from "./lang.js";
+export { type Catalog, clockTime, LANGS, type Lang, parseLang } from "./lang.js";
 
 const catalogs = [
   common,

@@ -25,3 +25,8 @@ export function fill(
     return value === undefined ? whole : String(value);
   });
 }
+
+/** A time as people read it in lines: `HH:MM`, local time (the same in both languages). */
+export function clockTime(at: Date): string {
+  return `${String(at.getHours()).padStart(2, "0")}:${String(at.getMinutes()).padStart(2, "0")}`;
+}

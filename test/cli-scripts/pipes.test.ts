@@ -11,7 +11,7 @@ async function startServer() {
 }
 
 describe("enchufe sub / request in scripts", () => {
-  test("sub --json: one object per line, payload as UTF-8 text or {base64}, headers and private", async () => {
+  test("sub --json: one object per line, payload as UTF-8 text or {base64}, headers, private and position", async () => {
     const { server, port } = await startServer();
     const sub = enchufe(["sub", "data.>", "--json", "--count", "2", "--port", String(port)]);
     await sub.waitFor(/Suscrito/, "stderr");
@@ -33,8 +33,16 @@ describe("enchufe sub / request in scripts", () => {
         payload: "hola ñandú",
         headers: [["kind", "greeting"]],
         private: false,
+        position: 1,
       },
-      { topic: "data.bin", from: "tester", payload: { base64: "/wD+" }, headers: [], private: false },
+      {
+        topic: "data.bin",
+        from: "tester",
+        payload: { base64: "/wD+" },
+        headers: [],
+        private: false,
+        position: 2,
+      },
     ]);
     await server.stop();
   });

@@ -17,7 +17,7 @@ function frameLines(stderr: string): string[] {
 }
 
 describe("--trace - frames of a framed client", () => {
-  test("pub --trace: preface, HELLO, the echo, WELCOME, PUB with PROTOCOL.md's bytes, PING/PONG, CLOSE (es)", async () => {
+  test("pub --trace: preface, HELLO, the echo, WELCOME, APUB with its id, PUBACK with the position, CLOSE (es)", async () => {
     const end = await runEnchufe(["pub", "general", "hola", "--trace", "--port", port]);
     assert.equal(end.code, 0, end.stderr);
     const lines = frameLines(end.stderr);
@@ -28,20 +28,21 @@ describe("--trace - frames of a framed client", () => {
         "trama enviada HELLO",
         "eco del preámbulo recibido",
         "trama recibida WELCOME",
-        "trama enviada PUB",
-        "trama enviada PING",
-        "trama recibida PONG",
+        "trama enviada APUB",
+        "trama recibida PUBACK",
         "trama enviada CLOSE",
       ],
     );
-    // docs/PROTOCOL.md §2.3: {"type":"PUB","topic":"general","headers":[],"payload":"hola"}
-    assert.ok(
-      lines.includes(
-        "[traza] trama enviada: PUB, 21 bytes: 03 00 00 00 00 0f 00 07 67 65 6e 65 72 61 6c 00 00 68 6f 6c 61",
-      ),
-      lines.join("\n"),
+    // docs/PROTOCOL.md §2.5: APUB with an 18-byte id (16 random hex digits, ":1"), topic general, payload hola.
+    const apub = lines.find((line) => line.startsWith("[traza] trama enviada: APUB"));
+    assert.match(
+      apub ?? "",
+      /^\[traza\] trama enviada: APUB, 41 bytes: 12 00 00 00 00 23 00 12 (?:3[0-9] |6[1-6] ){16}3a 31 00 07 67 65 6e 65 72 61 6c 00 00 68 6f 6c 61$/,
     );
-    assert.ok(lines.includes("[traza] trama recibida: PONG, 6 bytes: 0d 00 00 00 00 00"), lines.join("\n"));
+    // The PUBACK: the same id, status OK, a position (the server's first kept message here or a later one).
+    const id = apub?.slice(apub.indexOf("00 12 "), apub.indexOf(" 00 07"));
+    const puback = lines.find((line) => line.startsWith("[traza] trama recibida: PUBACK"));
+    assert.ok(puback?.includes(`${id} 00 00 00 00 00 00 00 00 `), `${puback} does not acknowledge ${id}`);
   });
 
   test("request --trace: REQ sent and REPLY received, a frame over 48 bytes cut with … (en)", async () => {

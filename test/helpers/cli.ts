@@ -93,11 +93,13 @@ const running = new Set<Running>();
 /** Starts `enchufe ...args`; ENCHUFE_LANG is unset unless given, so Spanish is the default. */
 export function enchufe(
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; stdin?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; stdin?: string; under?: readonly string[] } = {},
 ): Running {
   const env = { ...process.env, ...options.env };
   if (options.env?.ENCHUFE_LANG === undefined) delete env.ENCHUFE_LANG;
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: "pipe" });
+  // `under`: a program that runs node in its place (prlimit --fsize=N execs it: the pid is node's).
+  const [program, ...before] = [...(options.under ?? []), process.execPath];
+  const child = spawn(program!, [...before, BIN, ...args], { env, stdio: "pipe" });
   if (options.stdin !== undefined) child.stdin.end(options.stdin);
   const run = new Running(child);
   running.add(run);

@@ -3,6 +3,7 @@
  * of its own (the same nickname always gets the same colour). Pure functions, no I/O.
  */
 import { parseMessage } from "../../chat/server-lines.js";
+import { clockTime } from "../../i18n/lang.js";
 import { sanitizeLine } from "../../protocol/sanitize.js";
 
 /** Foreground colours that read well on dark and light backgrounds (SGR codes). */
@@ -33,10 +34,6 @@ export function nickColour(nick: string): number {
   return PALETTE[hash % PALETTE.length] ?? PALETTE[0];
 }
 
-function twoDigits(value: number): string {
-  return String(value).padStart(2, "0");
-}
-
 /** `line` (already sanitized) as shown: time prefix and nickname colour as the style says. */
 export function styleLine(style: LineStyle, line: string): string {
   let shown = line;
@@ -47,8 +44,7 @@ export function styleLine(style: LineStyle, line: string): string {
     }
   }
   if (style.timestamps) {
-    const now = style.now();
-    shown = `${twoDigits(now.getHours())}:${twoDigits(now.getMinutes())} ${shown}`;
+    shown = `${clockTime(style.now())} ${shown}`;
   }
   return shown;
 }

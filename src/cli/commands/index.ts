@@ -12,6 +12,8 @@ export const commands: Readonly<Record<string, () => Promise<Command>>> = {
   chat: async () => (await import("./chat.js")).run,
   pub: async () => (await import("./pub.js")).run,
   sub: async () => (await import("./sub.js")).run,
+  history: async () => (await import("./history.js")).run,
+  historial: async () => (await import("./history.js")).run,
   request: async () => (await import("./request.js")).run,
   reply: async () => (await import("./reply.js")).run,
   cert: async () => (await import("./cert.js")).run,

@@ -6,7 +6,7 @@
  */
 
 import { isUtf8 } from "node:buffer";
-import type { Lang } from "../../i18n/lang.js";
+import { clockTime, type Lang } from "../../i18n/lang.js";
 import { serverText } from "../../i18n/server-text.js";
 import { isPlainText, sanitizeLine } from "../../protocol/sanitize.js";
 import type { Delivery } from "../routing/delivery.js";
@@ -83,8 +83,7 @@ export class TextRenderer {
   history(messages: readonly HistoryMessage[]): Buffer {
     const parts: Buffer[] = [];
     for (const message of messages) {
-      const at = new Date(message.time);
-      const time = `${String(at.getHours()).padStart(2, "0")}:${String(at.getMinutes()).padStart(2, "0")}`;
+      const time = clockTime(new Date(message.time));
       const prefix = Buffer.from(`[${message.topic} ${time}] ${sanitizeLine(message.from)}: `, "utf8");
       const lines = sanitizedLines(message.payload, prefix, false);
       if (lines !== null) parts.push(lines);
