@@ -265,6 +265,26 @@ describe("the web chat page in a real browser", () => {
     });
   });
 
+  test("chat page - opening it shows general's recent history, joining a room shows that room's", async () => {
+    const chat = await server();
+    const dee = await nc(chat.port, "dee", "general");
+    const eve = await nc(chat.port, "eve", "attic");
+    // Each writes a line, then asks /history: its answer comes after the line is kept.
+    dee.write("before the page opened\n/history\n");
+    eve.write("up in the attic\n/history\n");
+    await dee.line("* history of general (1):");
+    await eve.line("* history of attic (1):");
+    const tab = await openChat(browser, chat.port);
+    await logShows(tab, "history", "general dee: before the page opened");
+    await joinRoom(tab, "attic");
+    await logShows(tab, "history", "attic eve: up in the attic");
+    // Kept lines carry the time the server kept them, not the time the page got them.
+    const time = await tab.page.$eval("#log li.history time", (node) => node.textContent ?? "");
+    assert.match(time, /^\d\d:\d\d$/);
+    assert.deepEqual(tab.errors, []);
+    await tab.context.close();
+  });
+
   test("chat page - shows that it is reconnecting and comes back to its room after the server restarts", async () => {
     const first = await server();
     const port = first.port;

@@ -33,6 +33,11 @@ function store(key: string, value: string): void {
   }
 }
 
+/** A history line's room part, `[room HH:MM]` (docs/PROTOCOL.md §6.4): the room and when it was kept. */
+const HISTORY_ROOM = /^(\S+) (\d\d:\d\d)$/;
+/** The header of a /history answer: `* history of ROOM (K):` in either language. */
+const HISTORY_HEADER = /\(\d+\):$/;
+
 class ChatPage {
   readonly #view: ChatView;
   readonly #link: PageLink;
@@ -46,6 +51,9 @@ class ChatPage {
   /** Answers still due to the page's own /who and /rooms (not shown). */
   #whoDue = 0;
   #roomsDue = 0;
+  /** The page asked the room's history once set up (first connection only): its answer is due. */
+  #historyAsked = false;
+  #historyDue = false;
   #refreshSoon = false;
   #shownRoom = "";
   #shownNick: string | undefined;
@@ -67,6 +75,7 @@ class ChatPage {
           if (state.kind === "reconnecting") {
             this.#whoDue = 0;
             this.#roomsDue = 0;
+            this.#historyDue = false;
             this.#privates = [];
           }
         },
@@ -155,6 +164,11 @@ class ChatPage {
     }
     this.#view.append(entries);
     this.#showPanels();
+    // Once set up the first time, the room's recent history (/join shows it for the next rooms).
+    if (setUp && !this.#historyAsked && this.#link.query("/history")) {
+      this.#historyAsked = true;
+      this.#historyDue = true;
+    }
   }
 
   #own(line: Extract<ShownLine, { kind: "own" }>): LogEntry {
@@ -169,6 +183,10 @@ class ChatPage {
   /** The log entry of a server line (undefined: not shown), and what it changes in the panels. */
   #server(text: string, setUp: boolean): LogEntry | undefined {
     const message = parseMessage(text);
+    const kept = message === undefined ? null : HISTORY_ROOM.exec(message.room);
+    if (message !== undefined && kept !== null) {
+      return { kind: "history", room: kept[1]!, time: kept[2]!, nick: message.nick, text: message.text };
+    }
     if (message !== undefined) {
       if (message.room !== this.#notices.privateLabel) return { kind: "message", ...message };
       this.#correspondents.add(message.nick);
@@ -215,6 +233,11 @@ class ChatPage {
         }
         break;
       }
+    }
+    if (this.#historyDue && text.startsWith("* ")) {
+      // The answer to the page's own /history: its header is shown, "nothing yet" is not.
+      this.#historyDue = false;
+      if (!HISTORY_HEADER.test(text)) return undefined;
     }
     if (text.startsWith("* ")) return { kind: "notice", text };
     if (text.startsWith("! ")) return { kind: "error", text };

@@ -16,6 +16,14 @@ const MAX_LOG_LINES = 500;
 /** One entry of the log. */
 export type LogEntry =
   | { readonly kind: "message"; readonly room: string; readonly nick: string; readonly text: string }
+  /** A line of the room's history: shown with the time the server kept it. */
+  | {
+      readonly kind: "history";
+      readonly room: string;
+      readonly time: string;
+      readonly nick: string;
+      readonly text: string;
+    }
   | { readonly kind: "private"; readonly nick: string; readonly text: string }
   | { readonly kind: "own"; readonly room: string; readonly nick: string; readonly text: string }
   | { readonly kind: "ownPrivate"; readonly to: string; readonly nick: string; readonly text: string }
@@ -105,8 +113,9 @@ export class ChatView {
 
   #entry(entry: LogEntry, time: string): HTMLLIElement {
     const item = element("li", entry.kind);
-    item.append(element("time", "", time), " ");
+    item.append(element("time", "", entry.kind === "history" ? entry.time : time), " ");
     switch (entry.kind) {
+      case "history":
       case "message":
       case "own":
         item.append(element("span", "room", entry.room), " ", element("b", "nick", entry.nick), ": ");
