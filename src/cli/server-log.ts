@@ -4,6 +4,8 @@
  * and one line per disconnect and per login. `--log-timestamps` puts an ISO 8601 time before every line;
  * `--log-format json` writes one JSON object per event instead (time, event, its fields, the text).
  * Secrets are never logged: a login line names the user, the address and the method.
+ * The lines of one event-loop turn go out in one write (a busy server accepts many connections a turn:
+ * one system call for all their lines, not one each), at the end of that turn.
  */
 import type { Lang } from "../i18n/index.js";
 import { t } from "../i18n/index.js";
@@ -22,6 +24,8 @@ export class ServerLog {
   readonly #out: NodeJS.WritableStream;
   readonly #lang: Lang;
   readonly #options: ServerLogOptions;
+  #pending: string[] = [];
+  readonly #flush = (): void => this.flush();
 
   constructor(out: NodeJS.WritableStream, lang: Lang, options: ServerLogOptions) {
     this.#out = out;
@@ -31,12 +35,20 @@ export class ServerLog {
 
   /** One event: `text` as a line (maybe timestamped), or a JSON object with `fields`. */
   write(event: string, text: string, fields: Readonly<Record<string, unknown>> = {}): void {
-    const time = new Date().toISOString();
-    if (this.#options.format === "json") {
-      this.#out.write(`${JSON.stringify({ time, event, ...fields, message: text })}\n`);
-      return;
-    }
-    this.#out.write(this.#options.timestamps ? `${time} ${text}\n` : `${text}\n`);
+    const { format, timestamps } = this.#options;
+    const time = format === "json" || timestamps ? new Date().toISOString() : "";
+    if (this.#pending.length === 0) setImmediate(this.#flush);
+    if (format === "json")
+      this.#pending.push(`${JSON.stringify({ time, event, ...fields, message: text })}\n`);
+    else this.#pending.push(timestamps ? `${time} ${text}\n` : `${text}\n`);
+  }
+
+  /** Writes the lines still waiting for the end of the turn (also called before the process ends). */
+  flush(): void {
+    if (this.#pending.length === 0) return;
+    const lines = this.#pending;
+    this.#pending = [];
+    this.#out.write(lines.length === 1 ? lines[0]! : lines.join(""));
   }
 
   /** The original's two start lines (the first says TLS and required login when they are on). */
