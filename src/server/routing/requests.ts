@@ -3,11 +3,13 @@
  * skipping one whose pending output is at `skipSlowBytes`, as queue groups do), then another node through
  * the remote half (which also takes the request when every local responder is behind; with no other node,
  * the least loaded local one gets it), else NO_RESPONDERS. One pending table holds every request waiting for an
- * answer, local or remote, each with its timer (one object per request, nats.js's muxsubscription style).
+ * answer, local or remote (one object per request, nats.js's muxsubscription style); their timeouts share one
+ * timer (deadlines.ts).
  */
 import { type Headers, ReplyStatus } from "../../protocol/frames.js";
 import { SubscriptionIndex } from "../../protocol/subscriptions.js";
 import type { RequestHandler, RequestResult } from "../handlers.js";
+import { type Deadline, Deadlines } from "./deadlines.js";
 import type { RemoteHalf, Requester, Subscriber } from "./interfaces.js";
 
 /** Finds the server-side handler of a request name (HandlerRegistry). */
@@ -32,10 +34,10 @@ class PendingRequest {
   readonly reqId: number;
   /** Set again when no other node took it and a local responder that was behind gets it after all. */
   responder: Subscriber | undefined;
-  readonly timer: NodeJS.Timeout;
+  readonly deadline: Deadline;
 
   constructor(
-    table: Requests,
+    deadlines: Deadlines<string>,
     token: string,
     requester: Requester,
     reqId: number,
@@ -46,13 +48,8 @@ class PendingRequest {
     this.requester = requester;
     this.reqId = reqId;
     this.responder = responder;
-    this.timer = setTimeout(expire, waitMs, table, token);
-    this.timer.unref();
+    this.deadline = deadlines.add(token, waitMs);
   }
-}
-
-function expire(table: Requests, token: string): void {
-  table.settle(token, ReplyStatus.TIMEOUT, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined);
 }
 
 export class Requests {
@@ -61,6 +58,10 @@ export class Requests {
   readonly #options: RequestOptions;
   readonly #responders = new SubscriptionIndex<Subscriber>();
   readonly #pending = new Map<string, PendingRequest>();
+  /** Every pending request's timeout, on one timer: TIMEOUT when it passes. */
+  readonly #deadlines = new Deadlines<string>((token) =>
+    this.settle(token, ReplyStatus.TIMEOUT, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined),
+  );
   #tokens = 0;
   #rotation = 0;
 
@@ -154,7 +155,7 @@ export class Requests {
 
   #open(requester: Requester, reqId: number, responder: Subscriber | undefined, waitMs: number): string {
     const token = (++this.#tokens).toString(36);
-    this.#pending.set(token, new PendingRequest(this, token, requester, reqId, responder, waitMs));
+    this.#pending.set(token, new PendingRequest(this.#deadlines, token, requester, reqId, responder, waitMs));
     return token;
   }
 
@@ -172,7 +173,7 @@ export class Requests {
     const pending = this.#pending.get(token);
     if (pending === undefined || (by !== undefined && pending.responder !== by)) return false;
     this.#pending.delete(token);
-    clearTimeout(pending.timer);
+    this.#deadlines.cancel(pending.deadline);
     pending.requester.reply(pending.reqId, status, headers, payload);
     return true;
   }
@@ -185,9 +186,9 @@ export class Requests {
     }
   }
 
-  /** Stops every request timer (shutdown). */
+  /** Stops the request timer and forgets every request (shutdown). */
   clear(): void {
-    for (const pending of this.#pending.values()) clearTimeout(pending.timer);
+    this.#deadlines.clear();
     this.#pending.clear();
   }
 }

@@ -1,0 +1,136 @@
+/**
+ * Deadlines for many waiting items with one timer (the request table's: a timer per request costs more
+ * than the request). Items with the same wait expire in the order they were added, so each wait keeps a
+ * FIFO and the timer is armed for the earliest live head. A cancelled item is only marked; it is dropped
+ * when it reaches the head, or when cancelled items outnumber the live ones (then every FIFO is
+ * compacted), so memory stays proportional to the items waiting.
+ */
+
+/** One item's place in the deadlines: `cancel()` it once it no longer waits. */
+export interface Deadline {
+  readonly at: number;
+  live: boolean;
+}
+
+interface Entry<T> extends Deadline {
+  item: T | undefined;
+}
+
+interface Fifo<T> {
+  entries: Entry<T>[];
+  head: number;
+}
+
+/** Cancelled entries kept at most: past it (and past twice the live ones), the FIFOs are compacted. */
+const COMPACT_AFTER = 1024;
+
+export class Deadlines<T> {
+  readonly #expire: (item: T) => void;
+  readonly #now: () => number;
+  readonly #fifos = new Map<number, Fifo<T>>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #armedAt = Number.POSITIVE_INFINITY;
+  #live = 0;
+  #cancelled = 0;
+
+  constructor(expire: (item: T) => void, now: () => number = Date.now) {
+    this.#expire = expire;
+    this.#now = now;
+  }
+
+  /** Items still waiting. */
+  get size(): number {
+    return this.#live;
+  }
+
+  /** Entries held, cancelled ones included (what the compaction keeps bounded). */
+  get retained(): number {
+    let count = 0;
+    for (const fifo of this.#fifos.values()) count += fifo.entries.length - fifo.head;
+    return count;
+  }
+
+  /** `item` expires (is given to `expire`) `waitMs` from now unless cancelled first. */
+  add(item: T, waitMs: number): Deadline {
+    const entry: Entry<T> = { at: this.#now() + waitMs, live: true, item };
+    let fifo = this.#fifos.get(waitMs);
+    if (fifo === undefined) {
+      fifo = { entries: [], head: 0 };
+      this.#fifos.set(waitMs, fifo);
+    }
+    fifo.entries.push(entry);
+    this.#live++;
+    if (entry.at < this.#armedAt) this.#arm(entry.at);
+    return entry;
+  }
+
+  /** The item no longer waits (answered): it will not expire. */
+  cancel(deadline: Deadline): void {
+    if (!deadline.live) return;
+    deadline.live = false;
+    (deadline as Entry<T>).item = undefined;
+    this.#live--;
+    this.#cancelled++;
+    if (this.#cancelled > COMPACT_AFTER && this.#cancelled > 2 * this.#live) this.#compact();
+  }
+
+  /** Cancels everything and stops the timer (shutdown). */
+  clear(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#armedAt = Number.POSITIVE_INFINITY;
+    this.#fifos.clear();
+    this.#live = 0;
+    this.#cancelled = 0;
+  }
+
+  #arm(at: number): void {
+    clearTimeout(this.#timer);
+    this.#armedAt = at;
+    this.#timer = setTimeout(this.#fire, Math.max(0, at - this.#now()));
+    this.#timer.unref();
+  }
+
+  readonly #fire = (): void => {
+    this.#timer = undefined;
+    this.#armedAt = Number.POSITIVE_INFINITY;
+    const now = this.#now();
+    const due: T[] = [];
+    let next = Number.POSITIVE_INFINITY;
+    for (const [wait, fifo] of this.#fifos) {
+      const { entries } = fifo;
+      while (fifo.head < entries.length) {
+        const entry = entries[fifo.head]!;
+        if (entry.live && entry.at > now) break;
+        fifo.head++;
+        if (entry.live) {
+          entry.live = false;
+          this.#live--;
+          due.push(entry.item!);
+          entry.item = undefined;
+        } else this.#cancelled--;
+      }
+      if (fifo.head === entries.length) this.#fifos.delete(wait);
+      else {
+        if (fifo.head > 1024) {
+          entries.splice(0, fifo.head);
+          fifo.head = 0;
+        }
+        next = Math.min(next, entries[fifo.head]!.at);
+      }
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
+    // Expired after the bookkeeping: an expiry that adds or cancels sees a consistent table.
+    for (const item of due) this.#expire(item);
+  };
+
+  /** Drops every cancelled entry; the heads' deadlines stay what they were, so the timer stays right. */
+  #compact(): void {
+    for (const [wait, fifo] of this.#fifos) {
+      const live = fifo.entries.filter((entry, index) => index >= fifo.head && entry.live);
+      if (live.length === 0) this.#fifos.delete(wait);
+      else this.#fifos.set(wait, { entries: live, head: 0 });
+    }
+    this.#cancelled = 0;
+  }
+}
