@@ -1,7 +1,8 @@
 /** The history in memory only (the default): fast, bounded by the limits, gone when the process ends. */
 import { randomBytes } from "node:crypto";
 import { HistoryIndex } from "./history-index.js";
-import { IndexedHistoryStore, type KeepMessage } from "./indexed-store.js";
+import { HistoryRun } from "./history-run.js";
+import { IndexedHistoryStore, type KeepBatch } from "./indexed-store.js";
 import { type HistoryLimits, historyLimits } from "./options.js";
 
 export class MemoryHistoryStore extends IndexedHistoryStore {
@@ -21,10 +22,24 @@ export class MemoryHistoryStore extends IndexedHistoryStore {
     return Promise.resolve(this.index.lastPosition);
   }
 
-  protected readonly keep: KeepMessage = (position, time, topic, from, headers, payload, size) => {
-    const copy = Buffer.from(payload);
-    return { position, time, topic, from, headers, payload: copy, size, segment: 0 };
-  };
+  /** One run; the batch's payloads copied back to back into one buffer. */
+  protected keep(batch: KeepBatch): readonly HistoryRun[] {
+    const payloads = batch.payloads;
+    let total = 0;
+    for (const payload of payloads) total += payload.byteLength;
+    const bytes = Buffer.allocUnsafe(total);
+    const bounds = new Array<number>(2 * payloads.length);
+    let offset = 0;
+    for (let i = 0; i < payloads.length; i++) {
+      const payload = payloads[i]!;
+      bytes.set(payload, offset);
+      bounds[2 * i] = offset;
+      offset += payload.byteLength;
+      bounds[2 * i + 1] = offset;
+    }
+    const { first, time, topic, from, headers, sizeEnds } = batch;
+    return [new HistoryRun(first, time, topic, from, 0, bytes, bounds, sizeEnds, headers)];
+  }
 
   protected release(): Promise<void> {
     return Promise.resolve();
