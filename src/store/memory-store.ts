@@ -22,22 +22,47 @@ export class MemoryHistoryStore extends IndexedHistoryStore {
     return Promise.resolve(this.index.lastPosition);
   }
 
-  /** One run; the batch's payloads copied back to back into one buffer. */
+  /**
+   * One run with its own copy of the payloads. Those of a batch usually lie in order in one read buffer
+   * with only frame headers between them: then one copy of that span (the bytes between are kept too,
+   * at most half as many as the payloads'); else each payload is copied, back to back.
+   */
   protected keep(batch: KeepBatch): readonly HistoryRun[] {
-    const payloads = batch.payloads;
+    const { first, time, topic, from, headers, sizeEnds, payloads } = batch;
+    const count = payloads.length;
+    const head = payloads[0]!;
+    const source = head.buffer;
+    const spanStart = head.byteOffset;
     let total = 0;
-    for (const payload of payloads) total += payload.byteLength;
-    const bytes = Buffer.allocUnsafe(total);
-    const bounds = new Array<number>(2 * payloads.length);
-    let offset = 0;
-    for (let i = 0; i < payloads.length; i++) {
+    let inOrder = true;
+    let end = spanStart;
+    for (let i = 0; i < count; i++) {
       const payload = payloads[i]!;
-      bytes.set(payload, offset);
-      bounds[2 * i] = offset;
-      offset += payload.byteLength;
-      bounds[2 * i + 1] = offset;
+      total += payload.byteLength;
+      if (payload.buffer !== source || payload.byteOffset < end) inOrder = false;
+      end = payload.byteOffset + payload.byteLength;
     }
-    const { first, time, topic, from, headers, sizeEnds } = batch;
+    const bounds = new Array<number>(2 * count);
+    let bytes: Buffer;
+    if (inOrder && end - spanStart <= total + (total >>> 1)) {
+      bytes = Buffer.allocUnsafe(end - spanStart);
+      bytes.set(new Uint8Array(source, spanStart, end - spanStart));
+      for (let i = 0; i < count; i++) {
+        const payload = payloads[i]!;
+        bounds[2 * i] = payload.byteOffset - spanStart;
+        bounds[2 * i + 1] = payload.byteOffset - spanStart + payload.byteLength;
+      }
+    } else {
+      bytes = Buffer.allocUnsafe(total);
+      let offset = 0;
+      for (let i = 0; i < count; i++) {
+        const payload = payloads[i]!;
+        bytes.set(payload, offset);
+        bounds[2 * i] = offset;
+        offset += payload.byteLength;
+        bounds[2 * i + 1] = offset;
+      }
+    }
     return [new HistoryRun(first, time, topic, from, 0, bytes, bounds, sizeEnds, headers)];
   }
 

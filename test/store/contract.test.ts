@@ -73,6 +73,19 @@ for (const kind of [memoryKind(), fileKind()] as StoreKind[]) {
       assert.deepEqual(store.stats.messages, 5);
     });
 
+    test("appendBatch - payloads that are views of one buffer (in order, or not) are copied", async () => {
+      const store = await kind.open();
+      const input = Buffer.from("..uno..dos..tres..");
+      const views = [input.subarray(2, 5), input.subarray(7, 10), input.subarray(12, 16)];
+      assert.equal(store.appendBatch("t", "", views), 1);
+      assert.equal(store.appendBatch("t", "", [views[2]!, views[0]!, Buffer.from("x")]), 4);
+      input.fill(0x58);
+      assert.deepEqual(
+        store.read("t", { from: 1 }).messages.map((m) => text(m.payload)),
+        ["uno", "dos", "tres", "tres", "uno", "x"],
+      );
+    });
+
     test("appendBatch - the limits drop part of a batch: per topic and by bytes", async () => {
       const store = await kind.open({ perTopic: 3 });
       store.appendBatch(
