@@ -30,28 +30,29 @@ export class MemoryHistoryStore extends IndexedHistoryStore {
   protected keep(batch: KeepBatch): readonly HistoryRun[] {
     const { first, time, topic, from, headers, sizeEnds, payloads } = batch;
     const count = payloads.length;
-    const head = payloads[0]!;
-    const source = head.buffer;
-    const spanStart = head.byteOffset;
+    const source = payloads[0]!.buffer;
+    // Where each payload starts in its buffer, then where it starts in the run's bytes. (`length`, not
+    // `byteLength`: the same for bytes, and much faster on a Buffer.)
+    const bounds = new Array<number>(2 * count);
     let total = 0;
     let inOrder = true;
-    let end = spanStart;
+    let end = 0;
     for (let i = 0; i < count; i++) {
       const payload = payloads[i]!;
-      total += payload.byteLength;
-      if (payload.buffer !== source || payload.byteOffset < end) inOrder = false;
-      end = payload.byteOffset + payload.byteLength;
+      const start = payload.byteOffset;
+      const length = payload.length;
+      if (start < end || payload.buffer !== source) inOrder = false;
+      end = start + length;
+      bounds[2 * i] = start;
+      bounds[2 * i + 1] = end;
+      total += length;
     }
-    const bounds = new Array<number>(2 * count);
+    const spanStart = bounds[0]!;
     let bytes: Buffer;
     if (inOrder && end - spanStart <= total + (total >>> 1)) {
       bytes = Buffer.allocUnsafe(end - spanStart);
       bytes.set(new Uint8Array(source, spanStart, end - spanStart));
-      for (let i = 0; i < count; i++) {
-        const payload = payloads[i]!;
-        bounds[2 * i] = payload.byteOffset - spanStart;
-        bounds[2 * i + 1] = payload.byteOffset - spanStart + payload.byteLength;
-      }
+      for (let i = 0; i < 2 * count; i++) bounds[i] = bounds[i]! - spanStart;
     } else {
       bytes = Buffer.allocUnsafe(total);
       let offset = 0;
@@ -59,7 +60,7 @@ export class MemoryHistoryStore extends IndexedHistoryStore {
         const payload = payloads[i]!;
         bytes.set(payload, offset);
         bounds[2 * i] = offset;
-        offset += payload.byteLength;
+        offset += payload.length;
         bounds[2 * i + 1] = offset;
       }
     }
