@@ -105,7 +105,7 @@ export function makeRow(base: Omit<Row, "metrics" | "runs" | "ratio">, samples: 
 
 /** The metric the "vs enchufe" column divides. */
 export function primaryMetric(kind: CaseKind): MetricName {
-  if (kind === "websocket") return "perServerCpuS";
+  if (kind === "websocket" || kind === "history") return "perServerCpuS";
   return kind === "latency" ? "p99" : kind === "idle" ? "rssPerConnection" : "rate";
 }
 
@@ -163,7 +163,14 @@ interface Column {
 
 function columns(kind: CaseKind): Column[] {
   const ratio: Column = {
-    title: kind === "latency" ? "p99 vs enchufe" : kind === "websocket" ? "per CPU-s vs TCP" : "vs enchufe",
+    title:
+      kind === "latency"
+        ? "p99 vs enchufe"
+        : kind === "websocket"
+          ? "per CPU-s vs TCP"
+          : kind === "history"
+            ? "per CPU-s vs history off"
+            : "vs enchufe",
     render: (row) => (row.ratio === undefined ? "–" : `${row.ratio.toFixed(2)}×`),
   };
   const latency: Column[] = [
@@ -194,6 +201,7 @@ function columns(kind: CaseKind): Column[] {
         ...cpu,
       ];
     case "websocket":
+    case "history":
       return [
         { title: "per server CPU-s", render: (row) => cell(row, "perServerCpuS", formatCount, true) },
         ratio,
@@ -243,6 +251,8 @@ const TITLES: Record<WorkloadName, string> = {
     "request: round trips, answered by the server (enchufe `echo` handler, redis ECHO) or by a responder client (enchufe, NATS)",
   idle: "idle: connections open and silent; server RSS over its baseline",
   "fanout-cluster": "fanout-cluster: two enchufe nodes on a Redis bus, subscribers alternating",
+  "fanout-history":
+    "fanout-history: fanout with the history off, in memory (the default) and on disk (--data, each --fsync); ratio per server CPU-second against history off, same build",
   "queue-group":
     "queue-group: 1 publisher, the subscribers in one queue group (enchufe GSUB, NATS queue subscription): each message to one of them",
 };

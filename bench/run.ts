@@ -27,7 +27,9 @@ const USAGE = `npm run bench -- [options]
   --repetitions N       repetitions per case (default 3, 1 with --quick)
   --write-doc           also rewrite the results section of docs/PERFORMANCE.md
   --no-pin              do not pin the server and the load generator to cores 0 and 1
-  --profile             run enchufe under node --cpu-prof and print its top self-time functions per case`;
+  --profile             run enchufe under node --cpu-prof and print its top self-time functions per case
+Environment: ENCHUFE_BENCH_ROOT=DIR runs the enchufe build in DIR instead of this checkout;
+  ENCHUFE_BENCH_BASELINE=DIR also runs the build in DIR (targets enchufe-…@baseline), case by case`;
 
 const RESULTS_START = "<!-- bench:results:start -->";
 const RESULTS_END = "<!-- bench:results:end -->";
@@ -207,7 +209,8 @@ async function runAll(options: Options, registry: ProcessRegistry): Promise<void
           kind: benchCase.kind,
           label: benchCase.label,
           target: benchCase.kind === "cluster" ? "enchufe ×2" : target.name,
-          compareWith: target.compareWith,
+          // fanout-history: each row against history off on the same build.
+          compareWith: benchCase.kind === "history" ? target.name : target.compareWith,
           compareCase: benchCase.compareCase,
           failures,
         },

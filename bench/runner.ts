@@ -2,6 +2,8 @@
  * Runs one case against one target once: starts the server (pinned to core 0), runs the load generator
  * (pinned to core 1), samples the server's CPU over the measurement window and its memory, stops the server.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUILD_DIR, type LoadgenEvent, type LoadgenResult, runLoadgen } from "./loadgen.js";
 import {
@@ -68,11 +70,29 @@ class CpuWindow {
 
 export async function runOnce(benchCase: BenchCase, target: Target, ctx: RunContext): Promise<Sample> {
   if (benchCase.kind === "cluster") return runCluster(benchCase, ctx);
+  // fanout-history on disk: a fresh data directory for every run, removed after it.
+  const data =
+    benchCase.server?.data === true ? mkdtempSync(join(tmpdir(), "enchufe-bench-data-")) : undefined;
+  const serverArgs = [...(benchCase.server?.args ?? []), ...(data === undefined ? [] : ["--data", data])];
+  try {
+    return await runServerOnce(benchCase, target, ctx, serverArgs);
+  } finally {
+    if (data !== undefined) rmSync(data, { recursive: true, force: true });
+  }
+}
+
+async function runServerOnce(
+  benchCase: BenchCase,
+  target: Target,
+  ctx: RunContext,
+  serverArgs: readonly string[],
+): Promise<Sample> {
   const server = await startServer(
     await target.spec(
       benchCase.role,
       pinPrefix(0, ctx.canPin),
       ctx.profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", ctx.profileDir],
+      serverArgs,
     ),
     ctx.registry,
     LOG_DIR,

@@ -39,15 +39,27 @@ export interface Target {
    * on the same port; publishers stay on TCP. Only the WebSocket workloads (fanout-ws, idle) take these.
    */
   readonly websocket?: boolean;
-  /** `nodeArgs` go before the script of Node servers (enchufe's only): `--cpu-prof` for `--profile`. */
-  spec(role: ServerRole, pin: readonly string[], nodeArgs?: readonly string[]): Promise<StartSpec>;
+  /**
+   * `nodeArgs` go before the script of Node servers (enchufe's only): `--cpu-prof` for `--profile`;
+   * `serverArgs` after enchufe's own flags (fanout-history's `--history 0`, `--data DIR --fsync P`).
+   */
+  spec(
+    role: ServerRole,
+    pin: readonly string[],
+    nodeArgs?: readonly string[],
+    serverArgs?: readonly string[],
+  ): Promise<StartSpec>;
 }
 
 const ROOT = join(BENCH_DIR, "..");
 /** The enchufe build to run: this checkout, or another built one (ENCHUFE_BENCH_ROOT=/path/to/checkout). */
 const ENCHUFE_ROOT = process.env.ENCHUFE_BENCH_ROOT ?? ROOT;
+/**
+ * Another built checkout to run in the same bench run (ENCHUFE_BENCH_BASELINE=/path/to/checkout): its
+ * enchufe targets are named `…@baseline` and run right after this build's, case by case.
+ */
+const BASELINE_ROOT = process.env.ENCHUFE_BENCH_BASELINE;
 const NODE = process.execPath;
-const ENCHUFE_BIN = join(ENCHUFE_ROOT, "bin", "enchufe.js");
 const ENCHUFE_LISTENING = /Listening on 127\.0\.0\.1:(\d+)/;
 
 /**
@@ -77,57 +89,86 @@ const enchufeCli = (
   pin: readonly string[],
   extra: readonly string[],
   nodeArgs: readonly string[] = [],
+  root = ENCHUFE_ROOT,
 ): StartSpec => ({
   name: "enchufe",
-  argv: [...pin, NODE, ...nodeArgs, ENCHUFE_BIN, "server", ...ENCHUFE_BENCH_FLAGS, ...extra],
+  argv: [
+    ...pin,
+    NODE,
+    ...nodeArgs,
+    join(root, "bin", "enchufe.js"),
+    "server",
+    ...ENCHUFE_BENCH_FLAGS,
+    ...extra,
+  ],
   ready: ENCHUFE_LISTENING,
-  cwd: ENCHUFE_ROOT,
+  cwd: root,
 });
 
+/** enchufe's targets for the build in `root`; `suffix` names them apart ("@baseline"). */
+function enchufeTargets(root: string, suffix: string): Target[] {
+  const named = (name: string): string => `${name}${suffix}`;
+  const session =
+    (): Target["spec"] =>
+    async (_role, pin, nodeArgs = [], serverArgs = []) =>
+      enchufeCli(pin, serverArgs, nodeArgs, root);
+  return [
+    {
+      name: named("enchufe-text"),
+      answersOnConnect: true,
+      server: "enchufe",
+      proto: "text",
+      needs: "node",
+      roles: ["session", "greet"],
+      compareWith: "enchufe-text",
+      spec: async (role, pin, nodeArgs = [], serverArgs = []) =>
+        enchufeCli(pin, role === "greet" ? ["--greet-only"] : serverArgs, nodeArgs, root),
+    },
+    {
+      name: named("enchufe-framed"),
+      answersOnConnect: true,
+      server: "enchufe",
+      proto: "framed",
+      needs: "node",
+      roles: ["session"],
+      compareWith: "enchufe-framed",
+      spec: session(),
+    },
+    {
+      name: named("enchufe-ws-text"),
+      answersOnConnect: true,
+      server: "enchufe",
+      proto: "text",
+      websocket: true,
+      needs: "node",
+      roles: ["session"],
+      compareWith: "enchufe-text",
+      spec: session(),
+    },
+    {
+      name: named("enchufe-ws-framed"),
+      answersOnConnect: true,
+      server: "enchufe",
+      proto: "framed",
+      websocket: true,
+      needs: "node",
+      roles: ["session"],
+      compareWith: "enchufe-framed",
+      spec: session(),
+    },
+  ];
+}
+
+/** This build's targets, each followed by the baseline build's (when ENCHUFE_BENCH_BASELINE is set). */
+function allEnchufeTargets(): Target[] {
+  const mine = enchufeTargets(ENCHUFE_ROOT, "");
+  if (BASELINE_ROOT === undefined) return mine;
+  const baseline = enchufeTargets(BASELINE_ROOT, "@baseline");
+  return mine.flatMap((target, i) => [target, baseline[i]!]);
+}
+
 export const TARGETS: readonly Target[] = [
-  {
-    name: "enchufe-text",
-    answersOnConnect: true,
-    server: "enchufe",
-    proto: "text",
-    needs: "node",
-    roles: ["session", "greet"],
-    compareWith: "enchufe-text",
-    spec: async (role, pin, nodeArgs = []) =>
-      enchufeCli(pin, role === "greet" ? ["--greet-only"] : [], nodeArgs),
-  },
-  {
-    name: "enchufe-framed",
-    answersOnConnect: true,
-    server: "enchufe",
-    proto: "framed",
-    needs: "node",
-    roles: ["session"],
-    compareWith: "enchufe-framed",
-    spec: async (_role, pin, nodeArgs = []) => enchufeCli(pin, [], nodeArgs),
-  },
-  {
-    name: "enchufe-ws-text",
-    answersOnConnect: true,
-    server: "enchufe",
-    proto: "text",
-    websocket: true,
-    needs: "node",
-    roles: ["session"],
-    compareWith: "enchufe-text",
-    spec: async (_role, pin, nodeArgs = []) => enchufeCli(pin, [], nodeArgs),
-  },
-  {
-    name: "enchufe-ws-framed",
-    answersOnConnect: true,
-    server: "enchufe",
-    proto: "framed",
-    websocket: true,
-    needs: "node",
-    roles: ["session"],
-    compareWith: "enchufe-framed",
-    spec: async (_role, pin, nodeArgs = []) => enchufeCli(pin, [], nodeArgs),
-  },
+  ...allEnchufeTargets(),
   {
     name: "ref",
     answersOnConnect: false,
@@ -247,7 +288,9 @@ export function selectTargets(wanted: readonly string[] | undefined): {
   const notes: string[] = [];
   const targets: Target[] = [];
   for (const target of TARGETS) {
-    if (wanted !== undefined && !wanted.includes(target.server) && !wanted.includes(target.name)) continue;
+    // `--servers enchufe-text` also selects enchufe-text@baseline.
+    const name = target.name.replace(/@baseline$/, "");
+    if (wanted !== undefined && !wanted.includes(target.server) && !wanted.includes(name)) continue;
     if (!hasCommand(target.needs)) {
       notes.push(
         `${target.name}: skipped, \`${target.needs}\` is not installed (scripts/install-bench-deps.sh)`,

@@ -12,7 +12,8 @@ export type WorkloadName =
   | "request"
   | "idle"
   | "fanout-cluster"
-  | "queue-group";
+  | "queue-group"
+  | "fanout-history";
 export const WORKLOADS: readonly WorkloadName[] = [
   "greet",
   "fanout",
@@ -22,6 +23,7 @@ export const WORKLOADS: readonly WorkloadName[] = [
   "idle",
   "fanout-cluster",
   "queue-group",
+  "fanout-history",
 ];
 
 /** Members of the queue-group workload's one group. */
@@ -68,7 +70,21 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
   },
 };
 
-export type CaseKind = "throughput" | "websocket" | "latency" | "request" | "greet" | "idle" | "cluster";
+export type CaseKind =
+  | "throughput"
+  | "websocket"
+  | "latency"
+  | "request"
+  | "greet"
+  | "idle"
+  | "cluster"
+  | "history";
+
+/** `enchufe server` flags for a case; `data`: also `--data DIR`, a fresh temporary directory per run. */
+export interface ServerFlags {
+  readonly args: readonly string[];
+  readonly data?: boolean;
+}
 
 export interface BenchCase {
   readonly workload: WorkloadName;
@@ -86,7 +102,20 @@ export interface BenchCase {
   readonly compareCase?: { readonly workload: WorkloadName; readonly label: string } | undefined;
   /** Targets that speak what this case needs. */
   readonly accepts: (target: Target) => boolean;
+  /** Flags for the enchufe server (fanout-history); none by default. */
+  readonly server?: ServerFlags | undefined;
 }
+
+/** The history settings fanout-history compares, each against `off` on the same build, in one run. */
+export const HISTORY_MODES: readonly { readonly name: string; readonly server: ServerFlags }[] = [
+  { name: "history off", server: { args: ["--history", "0"] } },
+  { name: "memory", server: { args: [] } },
+  { name: "disk fsync never", server: { args: ["--fsync", "never"], data: true } },
+  { name: "disk fsync 1000", server: { args: ["--fsync", "1000"], data: true } },
+  { name: "disk fsync always", server: { args: ["--fsync", "always"], data: true } },
+];
+const HISTORY_FANOUT = [1, 100];
+const HISTORY_SIZE = 64;
 
 const RATE_SUBS = 100;
 const WS_SUBS = 100;
@@ -264,6 +293,30 @@ export function buildCases(
       accepts: (target) =>
         (target.proto === "framed" || target.proto === "nats") && target.websocket !== true,
     });
+  }
+  if (only.includes("fanout-history")) {
+    // The cost of the history (docs/HISTORY.md §9): each setting against history off, per server CPU-second.
+    for (const subs of HISTORY_FANOUT) {
+      const base = `S=${subs} ${HISTORY_SIZE}B`;
+      for (const mode of HISTORY_MODES) {
+        cases.push({
+          workload: "fanout-history",
+          kind: "history",
+          label: `${base}, ${mode.name}`,
+          compareCase: { workload: "fanout-history", label: `${base}, ${HISTORY_MODES[0]!.name}` },
+          role: "session",
+          connections: subs + 1,
+          args: [
+            ...["--mode", "fanout", "--subs", String(subs), "--pubs", "1", "--size", String(HISTORY_SIZE)],
+            ...(window === undefined ? [] : ["--window", String(window)]),
+            ...timing(profile),
+          ],
+          timeoutMs: budget(profile.warmupS + profile.durationS),
+          accepts: (target) => enchufe(target) && target.websocket !== true,
+          server: mode.server,
+        });
+      }
+    }
   }
   if (only.includes("fanout-cluster")) {
     cases.push({

@@ -6,6 +6,7 @@
 import { mkdir, open, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { EnchufeError } from "../errors.js";
+import type { Headers } from "../protocol/wire.js";
 import {
   acquireLock,
   listSegments,
@@ -16,12 +17,15 @@ import {
   syncDirectory,
   writeNewEpoch,
 } from "./files.js";
-import { type DropListener, type HistoryEntry, HistoryIndex } from "./history-index.js";
-import { IndexedHistoryStore, type KeepMessage } from "./indexed-store.js";
+import { type DropListener, HistoryIndex } from "./history-index.js";
+import { HistoryRun } from "./history-run.js";
+import { IndexedHistoryStore, type KeepBatch } from "./indexed-store.js";
 import { type ActiveSegment, LogWriter, type WriterEvents } from "./log-writer.js";
 import { type FileStoreOptions, fileStoreOptions } from "./options.js";
-import { encodeRecord } from "./record.js";
+import { writeRecord } from "./record.js";
 import { type RecoveryFindings, type RecoveryReport, recoverSegment } from "./recovery.js";
+
+const NO_HEADERS: Headers = Object.freeze([]);
 
 /** How many kept records each segment holds: a segment with none (not the active one) is removed. */
 class SegmentCounts implements DropListener {
@@ -29,14 +33,14 @@ class SegmentCounts implements DropListener {
   /** Segments left empty while opening, removed once the active one is known. */
   removable: ((base: number) => void) | undefined;
 
-  dropped(entry: HistoryEntry): void {
-    const left = (this.live.get(entry.segment) ?? 1) - 1;
-    this.live.set(entry.segment, left);
-    if (left === 0) this.removable?.(entry.segment);
+  dropped(segment: number, count: number): void {
+    const left = (this.live.get(segment) ?? count) - count;
+    this.live.set(segment, left);
+    if (left === 0) this.removable?.(segment);
   }
 
-  added(segment: number): void {
-    this.live.set(segment, (this.live.get(segment) ?? 0) + 1);
+  added(segment: number, count: number): void {
+    this.live.set(segment, (this.live.get(segment) ?? 0) + count);
   }
 }
 
@@ -78,14 +82,58 @@ export class FileHistoryStore extends IndexedHistoryStore implements WriterEvent
     return this.#writer!.committed();
   }
 
-  /** The message's record goes to the log; the entry's payload is a view of the record. */
-  protected readonly keep: KeepMessage = (position, time, topic, from, headers, payload, size) => {
-    const record = encodeRecord({ position, time, topic, from, headers, payload }, size);
-    const segment = this.#writer!.add(record, position);
-    this.#counts.added(segment);
-    const kept = record.subarray(size - payload.byteLength);
-    return { position, time, topic, from, headers, payload: kept, size, segment };
-  };
+  /**
+   * The batch's records go to the log, encoded back to back into one buffer; a run per segment they go
+   * into, its payloads views of the records.
+   */
+  protected keep(batch: KeepBatch): readonly HistoryRun[] {
+    const { first, time, topic, from, payloads, headers, sizeEnds } = batch;
+    const writer = this.#writer!;
+    const records = Buffer.allocUnsafe(sizeEnds[sizeEnds.length - 1]!);
+    const runs: HistoryRun[] = [];
+    let runFirst = 0;
+    let segment = -1;
+    let bounds: number[] = [];
+    let runSizes: number[] = [];
+    const finish = (end: number): void => {
+      const runHeaders = headers?.slice(runFirst, end);
+      const start = runFirst === 0 ? 0 : sizeEnds[runFirst - 1]!;
+      const run = new HistoryRun(
+        first + runFirst,
+        time,
+        topic,
+        from,
+        segment,
+        records,
+        bounds,
+        runSizes,
+        runHeaders,
+      );
+      writer.queue(records.subarray(start, sizeEnds[end - 1]), segment, run.first, run.last);
+      this.#counts.added(segment, run.count);
+      runs.push(run);
+    };
+    for (let i = 0; i < payloads.length; i++) {
+      const offset = i === 0 ? 0 : sizeEnds[i - 1]!;
+      const size = sizeEnds[i]! - offset;
+      const position = first + i;
+      const planned = writer.plan(size, position);
+      if (planned !== segment) {
+        if (i > 0) finish(i);
+        runFirst = i;
+        segment = planned;
+        bounds = [];
+        runSizes = [];
+      }
+      const payload = payloads[i]!;
+      const message = { position, time, topic, from, headers: headers?.[i] ?? NO_HEADERS, payload };
+      writeRecord(records, offset, size, message);
+      bounds.push(offset + size - payload.byteLength, offset + size);
+      runSizes.push(sizeEnds[i]! - (runFirst === 0 ? 0 : sizeEnds[runFirst - 1]!));
+    }
+    finish(payloads.length);
+    return runs;
+  }
 
   protected async release(): Promise<void> {
     await this.#writer!.close();

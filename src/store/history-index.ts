@@ -1,12 +1,13 @@
 /**
  * The retained history in memory (both stores keep it; the file store also has it on disk): every
- * message in position order, each topic's own queue, the limits (per topic, bytes, age) and the reads
+ * run of messages (history-run.ts) in position order, each topic's own queue of runs, the limits (per topic, bytes, age) and the reads
  * by position, by time and last N, for one topic or a pattern. It knows what it dropped, so a read says
  * whether it is complete (docs/HISTORY.md §2).
  */
 import { EnchufeError } from "../errors.js";
 import { hasWildcard, matchTopic } from "../protocol/topics.js";
 import { Deque } from "./deque.js";
+import type { HistoryRun } from "./history-run.js";
 import type { HistoryLimits } from "./options.js";
 import type { StoredMessage } from "./record.js";
 
@@ -34,37 +35,35 @@ export interface HistoryStats {
   readonly nextPosition: number;
 }
 
-/** A kept message with what the index needs to account for it. */
-export interface HistoryEntry extends StoredMessage {
-  /** Its record's size in bytes, counted against maxBytes. */
-  readonly size: number;
-  /** The segment holding it (its first position); 0 in memory. */
-  readonly segment: number;
-}
-
-/** Told of every entry the index stops keeping (the file store counts what each segment still holds). */
+/** Told of every message the index stops keeping (the file store counts what each segment still holds). */
 export interface DropListener {
-  dropped(entry: HistoryEntry): void;
+  /** `count` messages of segment `segment` are no longer kept. */
+  dropped(segment: number, count: number): void;
 }
 
 interface TopicHistory {
-  readonly entries: Deque<HistoryEntry>;
+  /** The topic's runs that still keep a message, oldest first (only the oldest may have dropped some). */
+  readonly runs: Deque<HistoryRun>;
+  /** Messages kept. */
+  count: number;
   /** The newest position and time dropped from this topic by the per-topic limit. */
   droppedPosition: number;
   droppedTime: number;
 }
 
-const byPosition = (entry: HistoryEntry): number => entry.position;
-const byTime = (entry: HistoryEntry): number => entry.time;
+const byLast = (run: HistoryRun): number => run.last;
+const byTime = (run: HistoryRun): number => run.time;
 const NO_LISTENER: DropListener = { dropped() {} };
 
 export class HistoryIndex {
   readonly #limits: HistoryLimits;
   readonly #listener: DropListener;
-  /** Every entry in position order, including entries dropped from their topic (`#dead`) until compacted. */
-  readonly #all = new Deque<HistoryEntry>();
-  readonly #dead = new Set<HistoryEntry>();
+  /** Every run in position order, including runs whose messages were all dropped from their topic (dead). */
+  readonly #all = new Deque<HistoryRun>();
+  /** Dead runs still in `#all` (until they reach its head, or a compaction). */
+  #deadRuns = 0;
   readonly #topics = new Map<string, TopicHistory>();
+  #messages = 0;
   #bytes = 0;
   #lastPosition = 0;
   /** The newest position and time lost for every topic (age, bytes, damage, failed writes). */
@@ -79,7 +78,7 @@ export class HistoryIndex {
 
   /** Messages kept. */
   get size(): number {
-    return this.#all.length - this.#dead.size;
+    return this.#messages;
   }
 
   /** Bytes of the kept records. */
@@ -99,7 +98,7 @@ export class HistoryIndex {
   /** What the index holds, for HistoryStore.stats. */
   stats(): HistoryStats {
     return {
-      messages: this.size,
+      messages: this.#messages,
       bytes: this.#bytes,
       topics: this.#topics.size,
       nextPosition: this.#lastPosition + 1,
@@ -112,33 +111,43 @@ export class HistoryIndex {
     return this.#lastTime;
   }
 
-  /** Keeps `entry` (its position above every other), then applies the limits. */
-  add(entry: HistoryEntry): void {
-    if (entry.position <= this.#lastPosition) {
-      throw new EnchufeError(
-        "ESTORE",
-        `history position ${entry.position} is not above ${this.#lastPosition}`,
-      );
+  /** Keeps `run` (its positions above every other), then applies the limits. */
+  add(run: HistoryRun): void {
+    if (run.first <= this.#lastPosition) {
+      throw new EnchufeError("ESTORE", `history position ${run.first} is not above ${this.#lastPosition}`);
     }
-    this.#lastPosition = entry.position;
-    if (entry.time > this.#lastTime) this.#lastTime = entry.time;
-    let topic = this.#topics.get(entry.topic);
+    this.#lastPosition = run.last;
+    if (run.time > this.#lastTime) this.#lastTime = run.time;
+    let topic = this.#topics.get(run.topic);
     if (topic === undefined) {
-      topic = { entries: new Deque(), droppedPosition: 0, droppedTime: -1 };
-      this.#topics.set(entry.topic, topic);
+      topic = { runs: new Deque(), count: 0, droppedPosition: 0, droppedTime: -1 };
+      this.#topics.set(run.topic, topic);
     }
-    topic.entries.push(entry);
-    this.#all.push(entry);
-    this.#bytes += entry.size;
-    if (topic.entries.length > this.#limits.perTopic) {
-      const oldest = topic.entries.shift()!;
-      topic.droppedPosition = oldest.position;
-      topic.droppedTime = oldest.time;
-      this.#dead.add(oldest);
-      this.#forget(oldest);
-      this.#compact();
-    }
+    topic.runs.push(run);
+    topic.count += run.count;
+    this.#all.push(run);
+    this.#messages += run.count;
+    this.#bytes += run.bytes(0, run.count);
+    if (topic.count > this.#limits.perTopic) this.#dropFromTopic(topic, topic.count - this.#limits.perTopic);
     this.trim();
+  }
+
+  /** The per-topic limit: drops the `excess` oldest messages of `topic` (it keeps at least one). */
+  #dropFromTopic(topic: TopicHistory, excess: number): void {
+    while (excess > 0) {
+      const run = topic.runs.at(0)!;
+      const count = Math.min(excess, run.live);
+      this.#drop(run, count);
+      topic.count -= count;
+      excess -= count;
+      topic.droppedPosition = run.first + run.start - 1;
+      topic.droppedTime = run.time;
+      if (run.live === 0) {
+        topic.runs.shift();
+        this.#deadRuns++;
+      }
+    }
+    this.#compact();
   }
 
   /** Drops the oldest messages while the bytes or age limit is exceeded. */
@@ -148,17 +157,31 @@ export class HistoryIndex {
     for (;;) {
       const oldest = this.#all.at(0);
       if (oldest === undefined) return;
-      if (this.#dead.delete(oldest)) {
+      if (oldest.live === 0) {
         this.#all.shift();
+        this.#deadRuns--;
         continue;
       }
-      if (this.#bytes <= this.#limits.maxBytes && oldest.time >= oldestTime) return;
-      this.#all.shift();
+      const expired = oldest.time < oldestTime;
+      if (this.#bytes <= this.#limits.maxBytes && !expired) return;
+      // Too old: the whole run goes (one time); too many bytes: as few of its messages as needed.
+      let count = oldest.live;
+      if (!expired) {
+        const over = this.#bytes - this.#limits.maxBytes;
+        const from = oldest.start;
+        count = 1;
+        while (count < oldest.live && oldest.bytes(from, from + count) < over) count++;
+      }
+      // The oldest run with a kept message is also the oldest of its topic.
       const topic = this.#topics.get(oldest.topic)!;
-      topic.entries.shift();
-      if (topic.entries.length === 0) this.#topics.delete(oldest.topic);
-      this.markLost(oldest.position, oldest.time);
-      this.#forget(oldest);
+      this.#drop(oldest, count);
+      topic.count -= count;
+      this.markLost(oldest.first + oldest.start - 1, oldest.time);
+      if (oldest.live === 0) {
+        this.#all.shift();
+        topic.runs.shift();
+        if (topic.count === 0) this.#topics.delete(oldest.topic);
+      }
     }
   }
 
@@ -169,18 +192,32 @@ export class HistoryIndex {
     if (position > this.#lastPosition) this.#lastPosition = position;
   }
 
-  /** Removes every entry from `position` on (appends that could not be written), marking them lost. */
+  /** Removes every message from `position` on (appends that could not be written), marking them lost. */
   removeFrom(position: number): void {
     for (;;) {
       const newest = this.#all.at(this.#all.length - 1);
-      if (newest === undefined || newest.position < position) break;
+      if (newest === undefined || newest.last < position) return;
+      const wasLive = newest.live > 0;
+      const cut = Math.max(newest.start, position - newest.first);
+      const removed = newest.count - cut;
+      if (removed > 0) {
+        // The newest run of all is also the newest of its topic.
+        const topic = this.#topics.get(newest.topic)!;
+        this.markLost(newest.last, newest.time);
+        this.#bytes -= newest.bytes(cut, newest.count);
+        this.#messages -= removed;
+        topic.count -= removed;
+        this.#listener.dropped(newest.segment, removed);
+        newest.truncate(cut);
+      }
+      if (newest.first < position && newest.live > 0) return;
       this.#all.pop();
-      if (this.#dead.delete(newest)) continue;
-      const topic = this.#topics.get(newest.topic)!;
-      topic.entries.pop();
-      if (topic.entries.length === 0) this.#topics.delete(newest.topic);
-      this.markLost(newest.position, newest.time);
-      this.#forget(newest);
+      if (!wasLive) this.#deadRuns--;
+      else {
+        const topic = this.#topics.get(newest.topic)!;
+        topic.runs.pop();
+        if (topic.count === 0) this.#topics.delete(newest.topic);
+      }
     }
   }
 
@@ -188,28 +225,34 @@ export class HistoryIndex {
   read(pattern: string, start: HistoryStart, limit = Number.MAX_SAFE_INTEGER): HistoryRead {
     this.trim();
     const exact = !hasWildcard(pattern);
-    const topic = exact ? this.#topics.get(pattern) : undefined;
-    const source = exact ? topic?.entries : this.#all;
+    const source = exact ? this.#topics.get(pattern)?.runs : this.#all;
     if (source === undefined)
       return { messages: [], complete: this.#complete(pattern, start, 0), more: false };
     const accept = exact ? undefined : this.#matcher(pattern);
-    let messages: HistoryEntry[];
+    const messages: StoredMessage[] = [];
     if ("last" in start) {
-      messages = [];
-      for (let i = source.length - 1; i >= 0 && messages.length < start.last; i--) {
-        const entry = source.at(i)!;
-        if (accept === undefined || accept(entry)) messages.push(entry);
+      for (let r = source.length - 1; r >= 0 && messages.length < start.last; r--) {
+        const run = source.at(r)!;
+        if (accept !== undefined && !accept(run)) continue;
+        for (let i = run.count - 1; i >= run.start && messages.length < start.last; i--) {
+          messages.push(run.message(i));
+        }
       }
       messages.reverse();
     } else {
-      const first =
-        "from" in start
-          ? source.lowerBound(start.from, byPosition)
-          : source.lowerBound(start.sinceTime, byTime);
-      messages = [];
-      for (let i = first; i < source.length && messages.length <= limit; i++) {
-        const entry = source.at(i)!;
-        if (accept === undefined || accept(entry)) messages.push(entry);
+      let r: number;
+      let from = 0;
+      if ("from" in start) {
+        r = source.lowerBound(start.from, byLast);
+        const run = source.at(r);
+        if (run !== undefined) from = start.from - run.first;
+      } else r = source.lowerBound(start.sinceTime, byTime);
+      for (; r < source.length && messages.length <= limit; r++, from = 0) {
+        const run = source.at(r)!;
+        if (accept !== undefined && !accept(run)) continue;
+        for (let i = Math.max(from, run.start); i < run.count && messages.length <= limit; i++) {
+          messages.push(run.message(i));
+        }
       }
     }
     // Complete is about the start (were the last N all kept?), not about how many the limit let through.
@@ -219,16 +262,15 @@ export class HistoryIndex {
     return { messages, complete, more };
   }
 
-  /** A test for entries of `#all` on topics matching `pattern`, skipping dead ones; topics matched once. */
-  #matcher(pattern: string): (entry: HistoryEntry) => boolean {
+  /** A test for runs of `#all` on topics matching `pattern`, skipping dead ones; topics matched once. */
+  #matcher(pattern: string): (run: HistoryRun) => boolean {
     const matches = new Map<string, boolean>();
-    const dead = this.#dead;
-    return (entry) => {
-      if (dead.has(entry)) return false;
-      let match = matches.get(entry.topic);
+    return (run) => {
+      if (run.live === 0) return false;
+      let match = matches.get(run.topic);
       if (match === undefined) {
-        match = matchTopic(pattern, entry.topic);
-        matches.set(entry.topic, match);
+        match = matchTopic(pattern, run.topic);
+        matches.set(run.topic, match);
       }
       return match;
     };
@@ -252,16 +294,17 @@ export class HistoryIndex {
     return true;
   }
 
-  #forget(entry: HistoryEntry): void {
-    this.#bytes -= entry.size;
-    this.#listener.dropped(entry);
+  /** Stops keeping the `count` oldest kept messages of `run`. */
+  #drop(run: HistoryRun, count: number): void {
+    this.#bytes -= run.drop(count);
+    this.#messages -= count;
+    this.#listener.dropped(run.segment, count);
   }
 
-  /** Rebuilds `#all` without its dead entries once they outnumber the live ones (bounded memory). */
+  /** Rebuilds `#all` without its dead runs once they outnumber the live ones (bounded memory). */
   #compact(): void {
-    if (this.#dead.size < 1024 || this.#dead.size < this.size) return;
-    const dead = this.#dead;
-    this.#all.filter((entry) => !dead.has(entry));
-    dead.clear();
+    if (this.#deadRuns < 1024 || this.#deadRuns * 2 < this.#all.length) return;
+    this.#all.filter((run) => run.live > 0);
+    this.#deadRuns = 0;
   }
 }

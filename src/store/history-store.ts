@@ -32,6 +32,20 @@ export interface HistoryStore extends EventEmitter<{ warning: [StoreWarning] }> 
    */
   append(topic: string, payload: Uint8Array, from?: string, headers?: Headers, time?: number): number;
   /**
+   * Appends a batch: consecutive messages of one topic from one sender (headers per message; missing
+   * ones are empty), all with one time, and returns the first one's position (the others follow one by
+   * one; an empty batch appends nothing and returns the position the next append gets). Like `count`
+   * appends, but cheaper: the store keeps the batch together. ETOOLARGE for a message too large for a
+   * record fails the whole batch, and nothing of it is kept.
+   */
+  appendBatch(
+    topic: string,
+    from: string,
+    payloads: readonly Uint8Array[],
+    headers?: readonly Headers[],
+    time?: number,
+  ): number;
+  /**
    * Resolves with the last position once every append made so far is durable per the fsync policy;
    * rejects with EnchufeError ESTOREFULL (disk full, file size limit) or ESTORE (another I/O error) when
    * they could not be written. One promise is shared by all the appends of one event-loop turn.

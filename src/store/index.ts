@@ -1,13 +1,8 @@
 /** The history store (docs/HISTORY.md): one entry point for the server and the public API. */
 
 export { FileHistoryStore, type OpenedFileStore, openFileHistoryStore } from "./file-store.js";
-export {
-  type DropListener,
-  type HistoryEntry,
-  HistoryIndex,
-  type HistoryRead,
-  type HistoryStart,
-} from "./history-index.js";
+export { type DropListener, HistoryIndex, type HistoryRead, type HistoryStart } from "./history-index.js";
+export { HistoryRun } from "./history-run.js";
 export type { HistoryStats, HistoryStore, StoreWarning } from "./history-store.js";
 export { MemoryHistoryStore } from "./memory-store.js";
 export {

@@ -1,30 +1,32 @@
 /**
  * What both stores share: the kept messages (`HistoryIndex`), positions and times for new appends,
- * stats, reads and the closed state. A store says how it keeps one new message (`keep`), when appends
- * are committed, and what closing releases.
+ * stats, reads and the closed state. A batch of messages is appended at once: one time, one size
+ * computation, kept as one run (history-run.ts). A store says how it keeps a batch (`keep`), when
+ * appends are committed, and what closing releases.
  */
 import { EventEmitter } from "node:events";
 import { EnchufeError } from "../errors.js";
 import type { Headers } from "../protocol/wire.js";
-import type { HistoryEntry, HistoryIndex, HistoryRead, HistoryStart, HistoryStats } from "./history-index.js";
+import type { HistoryIndex, HistoryRead, HistoryStart, HistoryStats } from "./history-index.js";
+import type { HistoryRun } from "./history-run.js";
 import type { HistoryStore, StoreWarning } from "./history-store.js";
-import { recordSize } from "./record.js";
+import { recordBase, recordSizeAfter } from "./record.js";
 
 const NO_HEADERS: Headers = Object.freeze([]);
 
-/**
- * The entry for a new message whose record takes `size` bytes, with its own copy of `payload` (the
- * caller may reuse its buffer).
- */
-export type KeepMessage = (
-  position: number,
-  time: number,
-  topic: string,
-  from: string,
-  headers: Headers,
-  payload: Uint8Array,
-  size: number,
-) => HistoryEntry;
+/** A batch to keep: consecutive messages of one topic from one sender, with one time. */
+export interface KeepBatch {
+  /** The position of the first message; the others follow one by one. */
+  readonly first: number;
+  readonly time: number;
+  readonly topic: string;
+  readonly from: string;
+  readonly payloads: readonly Uint8Array[];
+  /** Per message; undefined when no message has any. */
+  readonly headers: readonly Headers[] | undefined;
+  /** The record bytes of messages 0..i, summed. */
+  readonly sizeEnds: readonly number[];
+}
 
 export abstract class IndexedHistoryStore
   extends EventEmitter<{ warning: [StoreWarning] }>
@@ -54,12 +56,38 @@ export abstract class IndexedHistoryStore
     headers: Headers = NO_HEADERS,
     time?: number,
   ): number {
+    return this.appendBatch(topic, from, [payload], [headers], time);
+  }
+
+  appendBatch(
+    topic: string,
+    from: string,
+    payloads: readonly Uint8Array[],
+    headers?: readonly Headers[],
+    time?: number,
+  ): number {
     if (this.#closed) throw new EnchufeError("ECLOSED", "The history store is closed");
-    const position = this.index.lastPosition + 1;
+    const first = this.index.lastPosition + 1;
+    const count = payloads.length;
+    if (count === 0) return first;
+    // Every size first: a message too large for a record fails the batch before anything is kept.
+    const base = recordBase(topic, from);
+    const sizeEnds = new Array<number>(count);
+    let total = 0;
+    let anyHeaders = false;
+    for (let i = 0; i < count; i++) {
+      const own = headers === undefined ? NO_HEADERS : (headers[i] ?? NO_HEADERS);
+      if (own.length > 0) anyHeaders = true;
+      // `length`, not `byteLength`: the same for bytes, and much faster on a Buffer.
+      total += recordSizeAfter(base, own, payloads[i]!.length);
+      sizeEnds[i] = total;
+    }
+    const kept = anyHeaders ? Array.from({ length: count }, (_, i) => headers?.[i] ?? NO_HEADERS) : undefined;
     const at = this.index.nextTime(time);
-    const size = recordSize(topic, from, headers, payload.byteLength);
-    this.index.add(this.keep(position, at, topic, from, headers, payload, size));
-    return position;
+    for (const run of this.keep({ first, time: at, topic, from, payloads, headers: kept, sizeEnds })) {
+      this.index.add(run);
+    }
+    return first;
   }
 
   read(pattern: string, start: HistoryStart, limit?: number): HistoryRead {
@@ -72,8 +100,11 @@ export abstract class IndexedHistoryStore
     await this.release();
   }
 
-  /** How this store keeps a new message (see KeepMessage); called before the entry joins the index. */
-  protected abstract readonly keep: KeepMessage;
+  /**
+   * The runs that keep `batch` (one, or one per segment file it goes into), with their own copy of the
+   * payloads (the caller may reuse its buffers); they join the index in position order.
+   */
+  protected abstract keep(batch: KeepBatch): readonly HistoryRun[];
 
   /** Writes what is pending and frees the store's resources (close() calls it once). */
   protected abstract release(): Promise<void>;

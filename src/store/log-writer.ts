@@ -107,28 +107,36 @@ export class LogWriter {
   }
 
   /**
-   * Queues one record (position `position`) for the next group commit; returns the segment it goes
-   * into: a new one (first position `position`) once the current one would pass segmentBytes.
+   * Plans where the record of `position` (`size` bytes) goes and returns that segment: a new one (first
+   * position `position`) once the current one would pass segmentBytes. Call it for every record, in
+   * order, then `queue` the records.
    */
-  add(record: Buffer, position: number): number {
-    if (this.#plannedSize > 0 && this.#plannedSize + record.length > this.#segmentBytes) {
+  plan(size: number, position: number): number {
+    if (this.#plannedSize > 0 && this.#plannedSize + size > this.#segmentBytes) {
       this.#plannedSegment = position;
       this.#plannedSize = 0;
     }
-    this.#plannedSize += record.length;
+    this.#plannedSize += size;
+    return this.#plannedSegment;
+  }
+
+  /**
+   * Queues the records of positions `first`..`last`, back to back in `records`, planned (`plan`) into
+   * `segment`, for the next group commit.
+   */
+  queue(records: Buffer, segment: number, first: number, last: number): void {
     let batch = this.#queue[this.#queue.length - 1];
-    if (batch === undefined || batch.segment !== this.#plannedSegment) {
-      batch = new Batch(this.#plannedSegment, position);
+    if (batch === undefined || batch.segment !== segment) {
+      batch = new Batch(segment, first);
       this.#queue.push(batch);
     }
-    batch.records.push(record);
-    batch.bytes += record.length;
-    batch.last = position;
+    batch.records.push(records);
+    batch.bytes += records.length;
+    batch.last = last;
     if (!this.#turnScheduled) {
       this.#turnScheduled = true;
       setImmediate(this.#onTurnEnd);
     }
-    return this.#plannedSegment;
   }
 
   /** The last position whose commit resolved. */

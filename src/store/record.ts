@@ -53,19 +53,20 @@ function writeU64(out: Buffer, offset: number, value: number): number {
   return offset + 8;
 }
 
+const LABEL = "history record";
+
 /**
- * The bytes a message's record takes, header included; throws ETOOLARGE for a string over 65535 bytes
- * or a body over MAX_BODY_BYTES.
+ * The bytes every record of `topic` from `from` takes besides its headers and payload; throws ETOOLARGE
+ * for a string over 65535 bytes. Computed once for a batch (recordSizeAfter adds the rest per message).
  */
-export function recordSize(topic: string, from: string, headers: Headers, payloadBytes: number): number {
-  const label = "history record";
-  const bodyBytes =
-    MIN_BODY_BYTES -
-    6 +
-    strSize(topic, label) +
-    strSize(from, label) +
-    headersSize(headers, label) +
-    payloadBytes;
+export function recordBase(topic: string, from: string): number {
+  return RECORD_HEADER_BYTES + MIN_BODY_BYTES - 6 + strSize(topic, LABEL) + strSize(from, LABEL);
+}
+
+/** A record's size from its `base` (recordBase); throws ETOOLARGE for a body over MAX_BODY_BYTES. */
+export function recordSizeAfter(base: number, headers: Headers, payloadBytes: number): number {
+  const size = base + (headers.length === 0 ? 2 : headersSize(headers, LABEL)) + payloadBytes;
+  const bodyBytes = size - RECORD_HEADER_BYTES;
   if (bodyBytes > MAX_BODY_BYTES) {
     throw new EnchufeError(
       "ETOOLARGE",
@@ -73,23 +74,37 @@ export function recordSize(topic: string, from: string, headers: Headers, payloa
       { details: { limit: MAX_BODY_BYTES } },
     );
   }
-  return RECORD_HEADER_BYTES + bodyBytes;
+  return size;
+}
+
+/**
+ * The bytes a message's record takes, header included; throws ETOOLARGE for a string over 65535 bytes
+ * or a body over MAX_BODY_BYTES.
+ */
+export function recordSize(topic: string, from: string, headers: Headers, payloadBytes: number): number {
+  return recordSizeAfter(recordBase(topic, from), headers, payloadBytes);
 }
 
 /** The whole record (header and body) for one message, in one new Buffer of `size` bytes (recordSize). */
 export function encodeRecord(message: StoredMessage, size: number): Buffer {
   const out = Buffer.allocUnsafe(size);
-  let offset = writeU32(out, 0, size - RECORD_HEADER_BYTES);
-  offset += 4; // the CRC, written once the body is in place
-  offset = writeU8(out, offset, RECORD_KIND_MESSAGE);
-  offset = writeU64(out, offset, message.position);
-  offset = writeU64(out, offset, message.time);
-  offset = writeStr(out, offset, message.topic);
-  offset = writeStr(out, offset, message.from);
-  offset = writeHeaders(out, offset, message.headers);
-  out.set(message.payload, offset);
-  out.writeUInt32BE(crc32(out.subarray(RECORD_HEADER_BYTES)), 4);
+  writeRecord(out, 0, size, message);
   return out;
+}
+
+/** Writes the record of `message` (`size` bytes: recordSize) into `out` at `offset`. */
+export function writeRecord(out: Buffer, offset: number, size: number, message: StoredMessage): void {
+  let at = writeU32(out, offset, size - RECORD_HEADER_BYTES);
+  at += 4; // the CRC, written once the body is in place
+  at = writeU8(out, at, RECORD_KIND_MESSAGE);
+  at = writeU64(out, at, message.position);
+  at = writeU64(out, at, message.time);
+  at = writeStr(out, at, message.topic);
+  at = writeStr(out, at, message.from);
+  at = writeHeaders(out, at, message.headers);
+  out.set(message.payload, at);
+  const body = out.subarray(offset + RECORD_HEADER_BYTES, offset + size);
+  out.writeUInt32BE(crc32(body), offset + 4);
 }
 
 /** What `decodeRecord` found at an offset. */

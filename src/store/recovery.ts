@@ -7,7 +7,8 @@
 import { readFile, truncate } from "node:fs/promises";
 import { join } from "node:path";
 import { segmentName } from "./files.js";
-import type { HistoryEntry, HistoryIndex } from "./history-index.js";
+import type { HistoryIndex } from "./history-index.js";
+import { RunBuilder } from "./history-run.js";
 import { MIN_BODY_BYTES, RECORD_HEADER_BYTES } from "./record.js";
 import { SegmentScanner } from "./scan.js";
 
@@ -72,7 +73,7 @@ export async function recoverSegment(
   base: number,
   index: HistoryIndex,
   findings: RecoveryFindings,
-  counts: { added(segment: number): void },
+  counts: { added(segment: number, count: number): void },
   nextBase: number | undefined,
 ): Promise<number> {
   const file = segmentName(base);
@@ -83,39 +84,41 @@ export async function recoverSegment(
   // Positions below a segment's first one were lost (a failed write) before it started.
   if (base - 1 > index.lastPosition) index.markLost(base - 1, lastTime);
   const scanner = new SegmentScanner(buffer);
+  // Consecutive records of one topic, sender and time become one run; the payloads stay views of the
+  // segment's bytes (no copy per record): a segment read back stays in memory while it holds a kept
+  // record, as its file stays on disk.
+  const runs = new RunBuilder(base, buffer);
+  const flush = (): void => {
+    const run = runs.build();
+    if (run === undefined) return;
+    counts.added(base, run.count);
+    index.add(run);
+  };
   let damaged = false;
   for (;;) {
     const step = scanner.next();
-    if (step.kind === "end") return step.offset;
+    if (step.kind === "end") {
+      flush();
+      return step.offset;
+    }
     if (step.kind === "record") {
       const message = step.message;
-      if (message.position <= index.lastPosition) {
+      if (message.position <= Math.max(index.lastPosition, runs.last)) {
         findings.outOfOrder++;
         continue;
       }
+      if (damaged || !runs.fits(message)) flush();
       if (damaged) index.markLost(message.position - 1, message.time);
       damaged = false;
       lastTime = message.time;
-      // The payload stays a view of the segment's bytes (no copy per record): a segment read back
-      // stays in memory while it holds a kept record, as its file stays on disk.
-      const entry: HistoryEntry = {
-        position: message.position,
-        time: message.time,
-        topic: message.topic,
-        from: message.from,
-        headers: message.headers,
-        payload: message.payload,
-        size: step.end - step.offset,
-        segment: base,
-      };
-      counts.added(base);
-      index.add(entry);
+      runs.add(message, step.end - step.offset);
       findings.records++;
       findings.lastTime = lastTime;
     } else if (step.kind === "damaged") {
       findings.skipped.push({ file, offset: step.offset, bytes: step.end - step.offset });
       damaged = true;
     } else {
+      flush();
       findings.truncated.push({ file, offset: step.offset, bytes: step.end - step.offset });
       await truncate(path, step.offset);
       const couldHold = Math.ceil((step.end - step.offset) / MIN_RECORD_BYTES);

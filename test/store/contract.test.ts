@@ -1,6 +1,7 @@
 /**
  * The HistoryStore contract, run against both stores: the memory one and the file one (real files in a
- * temporary directory). The property test checks random appends and reads against a plain model.
+ * temporary directory). The property test checks random appends (one message or a batch) and reads
+ * against a plain model.
  */
 import assert from "node:assert/strict";
 import { afterEach, describe, test } from "node:test";
@@ -39,6 +40,90 @@ for (const kind of [memoryKind(), fileKind()] as StoreKind[]) {
       store.append("t", buffer);
       buffer.write("XXXXX");
       assert.equal(text(store.read("t", { last: 1 }).messages[0]!.payload), "first");
+    });
+
+    test("appendBatch - one call: consecutive positions, one time, headers per message, payloads copied", async () => {
+      let clock = 1_700_000_000_000;
+      const store = await kind.open({ now: () => clock++ });
+      assert.equal(store.append("chat", Buffer.from("before")), 1);
+      const payloads = [Buffer.from("uno"), Buffer.from(""), Buffer.from("tres")];
+      assert.equal(store.appendBatch("chat", "ana", payloads, [[], [["k", "v"]]]), 2);
+      payloads[0]!.write("XXX");
+      assert.equal(store.appendBatch("news", "luis", [Buffer.from("n")]), 5);
+      assert.equal(store.appendBatch("news", "luis", []), 6, "an empty batch appends nothing");
+      assert.equal(await store.committed(), 5);
+      const read = store.read(">", { from: 2 });
+      assert.deepEqual(
+        read.messages.map((m) => [m.position, m.topic, m.from, m.headers, text(m.payload), m.time]),
+        [
+          [2, "chat", "ana", [], "uno", 1_700_000_000_001],
+          [3, "chat", "ana", [["k", "v"]], "", 1_700_000_000_001],
+          [4, "chat", "ana", [], "tres", 1_700_000_000_001],
+          [5, "news", "luis", [], "n", 1_700_000_000_002],
+        ],
+      );
+      assert.deepEqual(
+        store.read("chat", { from: 3 }, 1).messages.map((m) => m.position),
+        [3],
+      );
+      assert.deepEqual(
+        store.read("chat", { last: 2 }).messages.map((m) => m.position),
+        [3, 4],
+      );
+      assert.deepEqual(store.stats.messages, 5);
+    });
+
+    test("appendBatch - payloads that are views of one buffer (in order, or not) are copied", async () => {
+      const store = await kind.open();
+      const input = Buffer.from("..uno..dos..tres..");
+      const views = [input.subarray(2, 5), input.subarray(7, 10), input.subarray(12, 16)];
+      assert.equal(store.appendBatch("t", "", views), 1);
+      assert.equal(store.appendBatch("t", "", [views[2]!, views[0]!, Buffer.from("x")]), 4);
+      input.fill(0x58);
+      assert.deepEqual(
+        store.read("t", { from: 1 }).messages.map((m) => text(m.payload)),
+        ["uno", "dos", "tres", "tres", "uno", "x"],
+      );
+    });
+
+    test("appendBatch - the limits drop part of a batch: per topic and by bytes", async () => {
+      const store = await kind.open({ perTopic: 3 });
+      store.appendBatch(
+        "t",
+        "",
+        [1, 2, 3, 4, 5].map((i) => Buffer.from(`m${i}`)),
+      );
+      const read = store.read("t", { from: 1 });
+      assert.deepEqual(
+        read.messages.map((m) => text(m.payload)),
+        ["m3", "m4", "m5"],
+      );
+      assert.equal(read.complete, false);
+      assert.equal(store.read("t", { from: 3 }).complete, true);
+      assert.equal(store.stats.messages, 3);
+      const small = await kind.open({ maxBytes: 1000 });
+      small.appendBatch(
+        "u",
+        "",
+        Array.from({ length: 20 }, (_, i) => Buffer.alloc(100, i)),
+      );
+      assert.ok(small.stats.bytes <= 1000 && small.stats.bytes > 800, `bytes ${small.stats.bytes}`);
+      const kept = small.read("u", { from: 1 });
+      assert.equal(kept.complete, false);
+      assert.equal(kept.messages.at(-1)!.position, 20);
+      assert.equal(kept.messages.length, small.stats.messages);
+      assert.equal(kept.messages[0]!.payload[0], kept.messages[0]!.position - 1);
+    });
+
+    test("appendBatch - a message too large for a record fails the whole batch; nothing of it is kept", async () => {
+      const store = await kind.open();
+      const long = "k".repeat(70_000);
+      assert.throws(
+        () => store.appendBatch("t", "", [Buffer.from("a"), Buffer.from("b")], [[], [[long, "v"]]]),
+        (error) => isEnchufeError(error, "ETOOLARGE"),
+      );
+      assert.equal(store.stats.messages, 0);
+      assert.equal(store.appendBatch("t", "", [Buffer.from("a")]), 1);
     });
 
     test("read - a pattern gets every matching topic in position order; last N and since a time", async () => {
@@ -193,6 +278,7 @@ for (const kind of [memoryKind(), fileKind()] as StoreKind[]) {
           op: fc.constant("append" as const),
           topic: fc.constantFrom(...topics),
           size: fc.nat(40),
+          count: fc.integer({ min: 1, max: 4 }),
         }),
         fc.record({
           op: fc.constant("read" as const),
@@ -218,10 +304,20 @@ for (const kind of [memoryKind(), fileKind()] as StoreKind[]) {
             try {
               for (const step of ops) {
                 if (step.op === "append") {
+                  // One message, or a batch of them (one time for the batch).
                   clock++;
-                  const payload = "x".repeat(step.size);
-                  const position = store.append(step.topic, Buffer.from(payload));
-                  model.push({ position, topic: step.topic, time: clock, payload });
+                  const payloads = Array.from({ length: step.count }, (_, i) => "x".repeat(step.size + i));
+                  const first =
+                    step.count === 1
+                      ? store.append(step.topic, Buffer.from(payloads[0]!))
+                      : store.appendBatch(
+                          step.topic,
+                          "",
+                          payloads.map((p) => Buffer.from(p)),
+                        );
+                  payloads.forEach((payload, i) => {
+                    model.push({ position: first + i, topic: step.topic, time: clock, payload });
+                  });
                 } else if (step.op === "restart") {
                   await store.committed();
                   store = await kind.reopen(store, limits);

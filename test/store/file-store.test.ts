@@ -87,6 +87,29 @@ test("restart - every message comes back over many segments, in order, and the s
   assert.equal(store.append("t.0", Buffer.from("next")), 501);
 });
 
+test("appendBatch - a batch that passes segmentBytes is split across segment files; one writev; all back after a restart", async () => {
+  const path = directory();
+  const first = await open(path, { segmentBytes: 4096 });
+  const batch = Array.from({ length: 30 }, (_, i) => Buffer.from(`m${i + 1}`.padEnd(400, ".")));
+  assert.equal(first.store.appendBatch("t", "ana", batch, [[["k", "v"]]]), 1);
+  assert.equal(await first.store.committed(), 30);
+  assert.ok(segments(path).length >= 3, `segments: ${segments(path).length}`);
+  for (const file of segments(path)) {
+    assert.ok(statSync(join(path, file)).size <= 4096, `${file}: ${statSync(join(path, file)).size} bytes`);
+  }
+  await first.store.close();
+  const { store, report } = await open(path, { segmentBytes: 4096 });
+  assert.deepEqual([report.records, report.kept, report.skipped, report.truncated], [30, 30, [], []]);
+  const read = store.read("t", { from: 1 });
+  assert.deepEqual(
+    read.messages.map((m) => text(m.payload).replace(/\.+$/, "")),
+    batch.map((_, i) => `m${i + 1}`),
+  );
+  assert.deepEqual(read.messages[0]!.headers, [["k", "v"]]);
+  assert.deepEqual(read.messages[1]!.headers, []);
+  assert.ok(read.messages.every((m) => m.from === "ana" && m.time === read.messages[0]!.time));
+});
+
 test("recovery - a torn tail is truncated at the last good record, reported, and its positions are never reused", async () => {
   const path = directory();
   const first = await open(path);
@@ -366,6 +389,7 @@ test("property - small segments, retention and restarts: reads give the model's 
         op: fc.constant("append" as const),
         topic: fc.constantFrom(...topics),
         size: fc.nat(1200),
+        count: fc.integer({ min: 1, max: 5 }),
       }),
     },
     { weight: 1, arbitrary: fc.record({ op: fc.constant("restart" as const) }) },
@@ -382,13 +406,16 @@ test("property - small segments, retention and restarts: reads give the model's 
         const model: ModelMessage[] = [];
         for (const step of ops) {
           if (step.op === "append") {
+            // A batch may cross into a new segment file (4096 bytes).
             clock++;
-            const payload = "y".repeat(step.size);
-            model.push({
-              position: store.append(step.topic, Buffer.from(payload)),
-              topic: step.topic,
-              time: clock,
-              payload,
+            const payloads = Array.from({ length: step.count }, () => "y".repeat(step.size));
+            const first = store.appendBatch(
+              step.topic,
+              "",
+              payloads.map((payload) => Buffer.from(payload)),
+            );
+            payloads.forEach((payload, i) => {
+              model.push({ position: first + i, topic: step.topic, time: clock, payload });
             });
           } else {
             await store.close();

@@ -1,6 +1,6 @@
 /**
  * A child process for the crash tests (test/store/crash.test.ts), run with `node --import tsx`:
- * - `ack DIR FSYNC`: appends 20 messages a turn (payload `m<position>`) and prints `acked N` once each
+ * - `ack DIR FSYNC`: appends 20 messages a turn (in batches) (payload `m<position>`) and prints `acked N` once each
  *   turn is committed, until it is killed;
  * - `full DIR`: appends until a commit fails (run under a file size limit), then prints one JSON line:
  *   the last acknowledged position, the error's code and reason, what a read still returns, and what a
@@ -18,10 +18,12 @@ const { store } = await openFileHistoryStore({
   perTopic: 1_000_000,
 });
 
+/** 20 messages: a batch of 5 on each of 4 topics (payload `m<position>`). */
 function appendTurn(): void {
-  for (let i = 0; i < 20; i++) {
-    const position = store.stats.nextPosition;
-    store.append(`load.${position % 4}`, Buffer.from(`m${position}`.padEnd(100, ".")), "child");
+  for (let topic = 0; topic < 4; topic++) {
+    const first = store.stats.nextPosition;
+    const payloads = [0, 1, 2, 3, 4].map((i) => Buffer.from(`m${first + i}`.padEnd(100, ".")));
+    store.appendBatch(`load.${topic}`, "child", payloads);
   }
 }
 

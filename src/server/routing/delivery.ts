@@ -76,6 +76,11 @@ export class Delivery {
     return this.#payloads;
   }
 
+  /** The headers of every message, in order (read it, never change it). */
+  get headerList(): readonly Headers[] {
+    return this.#headers;
+  }
+
   /** Every MSG frame of the batch, encoded once, back to back in one Buffer. */
   frame(): Buffer {
     this.#frame ??= encodeMessages(

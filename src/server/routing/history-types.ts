@@ -27,7 +27,13 @@ export interface RouterHistory {
   readonly epoch: string;
   /** The newest position whose commit resolved: what a client may be sent. */
   readonly committedPosition: number;
-  append(topic: string, payload: Uint8Array, from?: string, headers?: Headers): number;
+  /** Appends a batch of one topic from one sender; returns the first position (the others follow). */
+  appendBatch(
+    topic: string,
+    from: string,
+    payloads: readonly Uint8Array[],
+    headers?: readonly Headers[],
+  ): number;
   /** Resolves once every append so far is written per the fsync policy; rejects (ESTOREFULL, ESTORE) if not. */
   committed(): Promise<number>;
   read(

@@ -73,10 +73,8 @@ export class RoutedHistory {
     }
     let first: number;
     try {
-      first = history.append(delivery.topic, delivery.payload(0), delivery.from, delivery.headers(0));
-      for (let i = 1; i < delivery.count; i++) {
-        history.append(delivery.topic, delivery.payload(i), delivery.from, delivery.headers(i));
-      }
+      // One append for the whole batch: one time stamp, one copy (docs/HISTORY.md §9).
+      first = history.appendBatch(delivery.topic, delivery.from, delivery.payloads, delivery.headerList);
     } catch (error) {
       // A closed store (shutdown): the messages still go out live.
       send(delivery);
