@@ -76,6 +76,19 @@ describe("enchufe server --data: the history survives a crash", () => {
     assert.doesNotMatch(bad.stderr, /\n\s+at /);
   });
 
+  test("server --history 0 keeps nothing: /history says so and an acknowledged publish has position 0", async () => {
+    const running = enchufe(["server", "--port", "0", "--history", "0", "--lang", "en"]);
+    const port = await running.port();
+    const client = await connect({ port, reconnect: false });
+    assert.deepEqual(await client.publishAcked("general", "x"), { position: 0, duplicate: false });
+    await client.close();
+    const ana = await person(port, "ana");
+    ana.send("/history");
+    assert.equal(await ana.nextStarting("* "), "* this server keeps no history");
+    ana.close();
+    assert.equal((await running.stop("SIGTERM")).code, 0);
+  });
+
   for (const fsync of ["1000", "always"]) {
     test(`server --data --fsync ${fsync} - kill -9 during a stream of acknowledged publishes: every acknowledged one is kept, in order`, async () => {
       const dir = await mkdtemp(join(tmpdir(), "enchufe-acked-"));
