@@ -2,9 +2,7 @@
  * The messaging client for programs: publish/subscribe, request/reply and direct messages over the
  * framed protocol (docs/PROTOCOL.md), with automatic reconnection and resubscription. It knows no
  * transport: `connect()` in client.ts (Node: TCP, TLS or WebSocket) and browser.ts (WebSocket) give it a
- * `Dial` (transport.ts), so this file loads in a browser as it is.
- *
- * A facade over Connection (one transport: handshake, read loop), SubscriptionTable (dispatch by pattern),
+ * `Dial` (transport.ts), so this file loads in a browser as it is. A facade over Connection (one transport: handshake, read loop), SubscriptionTable (dispatch by pattern),
  * RequestTable (requests in flight) and AckTable (acknowledged publishes). Subscriptions and requests share
  * one id counter, so an ERR frame's `ref` names exactly one of them. Protocol version 2 (§2.5): after a
  * reconnect every subscription resumes from the last position it delivered (RSUB) and unacknowledged
@@ -177,7 +175,7 @@ export class EnchufeClient extends EventEmitter {
     if (this.#state !== "connected") return;
     this.emit("disconnected", error);
     if (this.options.reconnect === false || fatal) {
-      this.#finish();
+      this.#finish(error);
       return;
     }
     this.#state = "reconnecting";
@@ -185,27 +183,25 @@ export class EnchufeClient extends EventEmitter {
     this.#reconnector.start(
       () =>
         this.#open().then(
-          (opened) => {
-            this.#resume(opened);
-            return true;
-          },
+          (opened) => this.#resume(opened),
           () => this.#state !== "reconnecting",
         ),
       (attempts) => {
-        this.emit("error", this.#closedError(`Gave up reconnecting after ${attempts} attempts`, "connect"));
-        this.#finish();
+        const gaveUp = this.#closedError(`Gave up reconnecting after ${attempts} attempts`, "connect");
+        this.emit("error", gaveUp);
+        this.#finish(gaveUp);
       },
     );
   }
 
   /**
    * After a reconnection: subscribe again (each from where it stopped), send again the acknowledged
-   * publishes the lost connection carried, then what was buffered meanwhile, in order.
+   * publishes the lost connection carried, then what was buffered meanwhile, in order. True: no more attempts.
    */
-  #resume(connection: Connection): void {
+  #resume(connection: Connection): true {
     if (this.#state !== "reconnecting") {
       connection.destroy();
-      return;
+      return true;
     }
     this.#connection = connection;
     this.#info = connection.info;
@@ -219,17 +215,18 @@ export class EnchufeClient extends EventEmitter {
     this.#acks.markSent();
     connection.uncork();
     this.emit("reconnected", this.info);
+    return true;
   }
 
-  #finish(): void {
+  /** Closed for good; publishes still waiting for their PUBACK fail with `cause` (why it ended) or ECLOSED. */
+  #finish(cause?: EnchufeError): void {
     if (this.#state === "closed") return;
     this.#state = "closed";
     this.#reconnector?.cancel();
     this.#opening?.destroy();
     this.#subscriptions.endAll();
-    const error = new EnchufeError("ECLOSED", "The client is closed", { details: { step: "write" } });
     this.#outbox.take();
-    this.#acks.failAll(error);
+    this.#acks.failAll(cause ?? this.#closedError("The client is closed", "write"));
     this.emit("closed");
   }
 

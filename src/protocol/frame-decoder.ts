@@ -15,7 +15,7 @@ import {
   type Frame,
   type FrameRecord,
 } from "./frame-schema.js";
-import { WireReader } from "./wire.js";
+import { type Headers, WireReader } from "./wire.js";
 
 /** Returned by next() when the buffered bytes hold no complete frame yet. */
 export const NEED_DATA: unique symbol = Symbol("NEED_DATA");
@@ -61,6 +61,21 @@ export function decodeFrameBody(
   start = 0,
   end = body.length,
 ): Frame {
+  if (typeByte === PUB_TYPE && flags === 0) {
+    const pub = plainPub(body, start, end);
+    if (pub !== undefined) return pub;
+  }
+  return decodeBySchema(typeByte, flags, body, start, end);
+}
+
+/** decodeFrameBody for every frame by walking its schema (exported for the test of the PUB path). */
+export function decodeBySchema(
+  typeByte: number,
+  flags: number,
+  body: Buffer,
+  start: number,
+  end: number,
+): Frame {
   const type = FRAME_TYPES[typeByte];
   if (type === undefined || type === "")
     throw new EnchufeError("EPROTOCOL", `unknown frame type 0x${typeByte.toString(16)}`);
@@ -103,6 +118,28 @@ export function decodeFrameBody(
 }
 
 const EMPTY: Buffer = Buffer.alloc(0);
+const PUB_TYPE = FRAME_TYPES.indexOf("PUB");
+/** The headers of every PUB without any: one shared, frozen list. */
+const NO_HEADERS: Headers = Object.freeze([]) as Headers;
+
+/**
+ * The most frequent frame, a PUB with an ASCII topic and no headers, read without the schema walk and with
+ * the same result (a property test holds it to the general path); undefined for anything else, which the
+ * general path then decodes or refuses with its message.
+ */
+function plainPub(body: Buffer, start: number, end: number): Frame | undefined {
+  if (end - start < 4) return undefined;
+  const topicStart = start + 2;
+  const topicEnd = topicStart + ((body[start]! << 8) | body[start + 1]!);
+  if (topicEnd + 2 > end || body[topicEnd] !== 0 || body[topicEnd + 1] !== 0) return undefined;
+  for (let i = topicStart; i < topicEnd; i++) if (body[i]! > 0x7f) return undefined;
+  return {
+    type: "PUB",
+    topic: body.toString("latin1", topicStart, topicEnd),
+    headers: NO_HEADERS,
+    payload: body.subarray(topicEnd + 2, end),
+  };
+}
 
 /**
  * The pull decoder. States: HEADER (waiting for 6 header bytes) and BODY (waiting for `length` body

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
+import { decodeBySchema, decodeFrameBody } from "../../src/protocol/frame-decoder.js";
 import {
   CloseReason,
   ErrCode,
@@ -253,6 +254,52 @@ describe("FrameDecoder", () => {
         error instanceof RemoteProtocolError &&
         error.errCode === ErrCode.PROTOCOL &&
         /over 2\^53/.test(error.message),
+    );
+  });
+});
+
+describe("decoder - the PUB path without the schema walk", () => {
+  /** The result of a decode as comparable text: the frame's fields, or the error's class and message. */
+  function outcome(decode: () => Frame): string {
+    try {
+      const frame = decode();
+      return JSON.stringify(frame, (_key, value) =>
+        value instanceof Uint8Array || (value?.type === "Buffer" && Array.isArray(value.data))
+          ? `bytes:${Buffer.from(value instanceof Uint8Array ? value : value.data).toString("hex")}`
+          : value,
+      );
+    } catch (error) {
+      return `${(error as Error).constructor.name}: ${(error as Error).message}`;
+    }
+  }
+
+  test("property: any PUB body, well-formed or cut or mangled, decodes as the schema walk decodes it", () => {
+    const PUB = FRAME_TYPES.indexOf("PUB");
+    const topic = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom("chat.general", "a", "", "sensores.cocina"),
+    );
+    const header = fc.tuple(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }));
+    fc.assert(
+      fc.property(
+        topic,
+        fc.array(header, { maxLength: 2 }),
+        fc.uint8Array({ maxLength: 64 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 255 }),
+        (name, headers, payload, cut, mangle, byte) => {
+          const frame = encodeFrame({ type: "PUB", topic: name, headers, payload });
+          let body = Buffer.from(frame.subarray(6));
+          if (mangle === 1) body = body.subarray(0, cut % (body.length + 1));
+          if (mangle === 2 && body.length > 0) body[cut % body.length] = byte;
+          const flags = mangle === 3 ? 1 : 0;
+          const fast = outcome(() => decodeFrameBody(PUB, flags, body, 0, body.length));
+          const walked = outcome(() => decodeBySchema(PUB, flags, body, 0, body.length));
+          assert.equal(fast, walked);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

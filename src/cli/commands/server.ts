@@ -334,7 +334,12 @@ async function serve(
     );
   };
   process.on("SIGHUP", onHangup);
-  if (trace) server.on("trace", (event: TraceEvent) => ctx.stderr.write(`${traceLine(lang, event)}\n`));
+  // A trace line and a log line keep the order of their events: the log's waiting lines go first.
+  if (trace)
+    server.on("trace", (event: TraceEvent) => {
+      log.flush();
+      ctx.stderr.write(`${traceLine(lang, event)}\n`);
+    });
   server.on("connection", (info: { address: string }) => log.connection(info.address));
   const worker = isWorker();
   const stop = nextStopSignal(worker);
