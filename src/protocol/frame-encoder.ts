@@ -200,7 +200,7 @@ function encodeRun(
     const i = picked === undefined ? n : picked[n]!;
     if (sameHead(headers[i]!)) size += headSize;
     else size += encodedFrameSize({ ...head, headers: headers[i]! });
-    size += payloads[i]!.byteLength;
+    size += payloads[i]!.length;
   }
   const out = Buffer.allocUnsafe(size);
   encodeFrameInto(head, out, 0);
@@ -210,11 +210,11 @@ function encodeRun(
     const payload = payloads[i]!;
     if (sameHead(headers[i]!)) {
       if (offset > 0) out.copyWithin(offset, 0, headSize);
-      out.writeUInt32BE(headSize - FRAME_HEADER_BYTES + payload.byteLength, offset + 2);
+      out.writeUInt32BE(headSize - FRAME_HEADER_BYTES + payload.length, offset + 2);
       if (firstPosition > 0) writeU53(out, offset + FRAME_HEADER_BYTES, firstPosition + n);
       offset += headSize;
       out.set(payload, offset);
-      offset += payload.byteLength;
+      offset += payload.length;
     } else {
       const own = { ...head, headers: headers[i]!, payload };
       if (own.type === "PMSG" && firstPosition > 0) own.position = firstPosition + n;
