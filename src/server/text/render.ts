@@ -17,6 +17,10 @@ import type { RoomEvent } from "../routing/interfaces.js";
 export class TextRenderer {
   readonly lang: Lang;
   readonly #privateLabel: string;
+  /** The last line prefix built and what it was built from: a publisher's lines repeat it. */
+  #prefixLabel = "";
+  #prefixFrom = "";
+  #prefix: Buffer | undefined;
 
   constructor(lang: Lang) {
     this.lang = lang;
@@ -36,11 +40,18 @@ export class TextRenderer {
     return text;
   }
 
+  /** `[label] from: `, sanitized, as bytes; built again only when the label or the sender changes. */
+  #prefixOf(label: string, from: string): Buffer {
+    if (this.#prefix !== undefined && label === this.#prefixLabel && from === this.#prefixFrom)
+      return this.#prefix;
+    this.#prefixLabel = label;
+    this.#prefixFrom = from;
+    this.#prefix = Buffer.from(`[${label}] ${sanitizeLine(from)}: `, "utf8");
+    return this.#prefix;
+  }
+
   #render(delivery: Delivery): Buffer | null {
-    const prefix = Buffer.from(
-      `[${delivery.isPrivate ? this.#privateLabel : delivery.topic}] ${sanitizeLine(delivery.from)}: `,
-      "utf8",
-    );
+    const prefix = this.#prefixOf(delivery.isPrivate ? this.#privateLabel : delivery.topic, delivery.from);
     const payloads = delivery.payloads;
     // Pass 1: sizes. Plain printable text (the common case) is copied as it is; anything else is
     // decoded, checked and sanitized line by line.
