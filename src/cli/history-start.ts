@@ -12,11 +12,10 @@ export const START_OPTIONS = {
   "since-time": { type: "string" },
 } as const;
 
-/** The start the flags ask for; undefined when none is given (then `fallback`, if any). */
+/** The start the flags ask for; undefined when none is given. */
 export function startFrom(
   values: { last?: string | undefined; since?: string | undefined; "since-time"?: string | undefined },
   lang: Lang,
-  fallback?: SubscribeStart,
 ): SubscribeStart | undefined {
   const given = (["last", "since", "since-time"] as const).filter((name) => values[name] !== undefined);
   if (given.length > 1) throw usageError(t(lang, "cli.conflict", { a: `--${given[0]}`, b: `--${given[1]}` }));
@@ -31,5 +30,5 @@ export function startFrom(
     if (!Number.isFinite(ms)) throw usageError(t(lang, "cli.badTime", { value: time }));
     return { sinceTime: ms };
   }
-  return fallback;
+  return undefined;
 }

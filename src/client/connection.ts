@@ -1,8 +1,9 @@
 /**
  * One framed connection of the client over a transport (TCP/TLS or WebSocket, `transport.ts`): HELLO →
  * WELCOME, then the read loop. Before WELCOME frames are read one at a time under a small limit;
- * WELCOME's maxPayload (plus the frame overhead) sets the limit after it. Keepalive (PING → PONG) and
- * the server's CLOSE reason are handled here; every other frame goes to the client. Nothing of Node.
+ * WELCOME's maxPayload (plus the frame overhead) sets the limit after it. Keepalive (the server's PING
+ * answered with PONG), the client's own PING round trips (`ping()`, which flush() awaits) and the server's
+ * CLOSE reason are handled here; every other frame goes to the client. Nothing of Node.
  */
 import { EnchufeError, type ErrorCode } from "../errors.js";
 import { FRAME_OVERHEAD_BYTES, HANDSHAKE_FRAME_BYTES } from "../protocol/frame-limits.js";
@@ -31,7 +32,7 @@ export type ServerInfo = Omit<FrameOf<"WELCOME">, "type">;
 
 /** What a connection tells its client once WELCOME has arrived. */
 export interface ConnectionHandler {
-  /** A frame other than WELCOME, PING and CLOSE. */
+  /** A frame other than WELCOME, PING, PONG and CLOSE. */
   onFrame(frame: Frame): void;
   /** The server broke the protocol (or a limit); the connection is being destroyed. */
   onProtocolError(error: EnchufeError): void;

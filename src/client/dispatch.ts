@@ -64,11 +64,11 @@ export class SubscriptionTable {
       start,
     });
     // T is Message or IncomingRequest, matching the responder flag the dispatcher checks.
-    this.add(subscription as unknown as AnySubscription);
+    this.#add(subscription as unknown as AnySubscription);
     return subscription;
   }
 
-  add(subscription: Subscription<Message> | Subscription<IncomingRequest>): void {
+  #add(subscription: AnySubscription): void {
     this.#byId.set(subscription.sid, subscription);
     // A queue-group subscription gets GMSG frames by sid, never a MSG by pattern.
     if (subscription.group !== undefined) return;

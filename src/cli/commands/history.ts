@@ -27,11 +27,11 @@ export const run = defineCommand({
     if (topic === undefined) throw missingArgument(lang, "TOPIC");
     if (extra.length > 0) throw usageError(t(lang, "cli.unexpectedArgument", { value: extra[0] }));
     topicArgument(topic, true, lang);
-    const start = startFrom(values, lang, { last: DEFAULT_LAST });
+    const start = startFrom(values, lang) ?? { last: DEFAULT_LAST };
     const read = await withOneShotClient(
       await connectionFrom(values, ctx, lang),
       "enchufe-history",
-      (client) => client.history(topic, start!),
+      (client) => client.history(topic, start),
     );
     for (const message of read.messages) {
       if (values.json === true) {
@@ -44,7 +44,7 @@ export const run = defineCommand({
       );
     }
     if (read.messages.length === 0) ctx.stderr.write(`${t(lang, "history.nothing", { topic })}\n`);
-    else if (!read.recovered && !("last" in start!)) ctx.stderr.write(`${t(lang, "history.someGone")}\n`);
+    else if (!read.recovered && !("last" in start)) ctx.stderr.write(`${t(lang, "history.someGone")}\n`);
     return EXIT_OK;
   },
 });
