@@ -102,11 +102,6 @@ export class Delivery {
     return this.#positioned;
   }
 
-  /** The headers of message `index`. */
-  headers(index: number): Headers {
-    return this.#headers[index]!;
-  }
-
   /** The MSG frames of the messages at `picked` only (part of a batch, for another node's group member). */
   framesOf(picked: readonly number[]): Buffer {
     const headers = picked.map((index) => this.#headers[index]!);
