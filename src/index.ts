@@ -59,7 +59,7 @@ export {
   type ServerMode,
   type ServerOptions,
 } from "./server/options.js";
-export type { MessageEvent, RoomInfo } from "./server/routing/router.js";
+export type { MessageEvent, RoomInfo } from "./server/routing/interfaces.js";
 export { type BoundAddress, createServer, EnchufeServer } from "./server/server.js";
 export type { ClientInfo, DisconnectReason } from "./server/session.js";
 export type {

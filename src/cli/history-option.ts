@@ -25,6 +25,7 @@ export const HISTORY_OPTIONS = {
 
 interface HistoryValues {
   history?: string | undefined;
+  cluster?: string | undefined;
   data?: string | undefined;
   fsync?: string | undefined;
   "join-replay"?: string | undefined;
@@ -49,6 +50,8 @@ export async function openHistory(
   const perTopic = numberValue("history", values.history, 1000, lang, { integer: true });
   const joinReplay = numberValue("join-replay", values["join-replay"], 10, lang, { integer: true });
   if (values.fsync !== undefined && values.data === undefined) throw usageError(t(lang, "history.needsData"));
+  if (values.data !== undefined && values.cluster !== undefined)
+    throw usageError(t(lang, "history.clusterData"));
   let fsync: ReturnType<typeof parseFsyncPolicy> = 1000;
   if (values.fsync !== undefined) {
     try {

@@ -193,9 +193,11 @@ export class Subscription<T = Message> implements AsyncIterable<T> {
   /** @internal REPLAYED for this subscription: live from here, resumable from `position`. */
   replayed(epoch: string, position: number): void {
     this.replaying = false;
+    // The replay covered every kept message up to `position` (in that epoch, which may be a new one). In
+    // the same epoch it never goes back: a cluster node may not have read the shared log as far as the node
+    // this subscription came from, and what it has not read yet was delivered already.
+    this.lastPosition = epoch === this.epoch ? Math.max(this.lastPosition, position) : position;
     this.epoch = epoch;
-    // The replay covered every kept message up to `position` (in that epoch, which may be a new one).
-    this.lastPosition = position;
     this.#resumes = true;
   }
 

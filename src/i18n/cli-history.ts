@@ -12,6 +12,7 @@ type Key =
   | "history.recovered"
   | "history.warning"
   | "history.needsData"
+  | "history.clusterData"
   | "help.historyCommand"
   | "cli.badTime"
   | "sub.notRecovered"
@@ -28,7 +29,8 @@ Historial (docs/HISTORY.md; clientes del protocolo versión 2, /history en modo 
   --fsync POLÍTICA      con --data: always (nada confirmado se pierde ni si se apaga la máquina),
                         MS (por defecto 1000: un fallo de la máquina pierde como mucho ~1 s; un fallo
                         del proceso, nada) o never (lo decide el sistema, hasta ~30 s)
-  --join-replay N       líneas del historial que ve quien entra con /join (por defecto 10; 0 = ninguna)`,
+  --join-replay N       líneas del historial que ve quien entra con /join (por defecto 10; 0 = ninguna)
+  Con --cluster el historial es uno para todos los nodos (un stream de Redis); --data no se usa.`,
     "history.opened":
       "Historial en {directory}: {kept} mensajes guardados de {records} leídos ({segments} segmentos, {ms} ms)",
     "history.dropped":
@@ -45,6 +47,8 @@ Historial (docs/HISTORY.md; clientes del protocolo versión 2, /history en modo 
     "history.warning": "Aviso del historial: {what} ({file}): {why}",
     "history.needsData":
       "--fsync solo tiene sentido con --data DIR (sin --data el historial está en memoria)",
+    "history.clusterData":
+      "--data no se usa con --cluster: el historial de un clúster es uno, en Redis (cada nodo guarda una copia en memoria). Para que sobreviva a un reinicio de Redis, configura su persistencia (appendonly yes; appendfsync always para no perder nada confirmado).",
     "help.historyCommand": `Uso: enchufe history TEMA [--last N | --since POS | --since-time HORA] [--json] [opciones]   (alias: historial)
 
 Muestra los mensajes que el servidor guarda de TEMA (se admiten * y >), del más antiguo al más nuevo,
@@ -77,7 +81,8 @@ History (docs/HISTORY.md; protocol version 2 clients, /history in text mode):
   --fsync POLICY        with --data: always (nothing acknowledged is lost, even if the machine fails),
                         MS (default 1000: a machine crash loses at most ~1 s; a process crash, nothing)
                         or never (the system decides, up to ~30 s)
-  --join-replay N       history lines a user sees on /join (default 10; 0 = none)`,
+  --join-replay N       history lines a user sees on /join (default 10; 0 = none)
+  With --cluster the nodes share one history (a Redis stream); --data is not used.`,
     "history.opened":
       "History in {directory}: {kept} messages kept of {records} read ({segments} segments, {ms} ms)",
     "history.dropped":
@@ -93,6 +98,8 @@ History (docs/HISTORY.md; protocol version 2 clients, /history in text mode):
     "history.recovered": "The history writes again: new messages are kept again",
     "history.warning": "History warning: {what} ({file}): {why}",
     "history.needsData": "--fsync only makes sense with --data DIR (without --data the history is in memory)",
+    "history.clusterData":
+      "--data is not used with --cluster: a cluster has one history, in Redis (each node keeps a copy in memory). To keep it across a Redis restart, configure Redis's persistence (appendonly yes; appendfsync always to lose nothing acknowledged).",
     "help.historyCommand": `Usage: enchufe history TOPIC [--last N | --since POS | --since-time TIME] [--json] [options]   (alias: historial)
 
 Prints the messages the server keeps of TOPIC (* and > allowed), oldest first, as

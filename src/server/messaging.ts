@@ -27,7 +27,7 @@ import {
 } from "./limits.js";
 import type { ConnectionInfo, WebSocketHandler } from "./options.js";
 import { type RefusalAnswer, refusalFrames, refuse } from "./refusal.js";
-import type { RoomInfo } from "./routing/router.js";
+import type { RoomInfo } from "./routing/interfaces.js";
 import { Router } from "./routing/router.js";
 import type { ClientInfo, LoginAttempt, Session } from "./session.js";
 import {
@@ -86,6 +86,7 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner, 
         ? undefined
         : new ClusterLink(this.options.bus, {
             maxFrameBytes: this.options.maxPayloadBytes + FRAME_OVERHEAD_BYTES,
+            history: this.options.history !== undefined,
             onState: (state: BusState) => {
               this.counters.cluster = state;
               if (this.listenerCount("cluster") > 0) this.emit("cluster", state);

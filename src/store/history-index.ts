@@ -185,6 +185,19 @@ export class HistoryIndex {
     }
   }
 
+  /** Forgets every message and every loss: an empty history (a memory store taking a new epoch). */
+  clear(): void {
+    this.#all.filter(() => false);
+    this.#topics.clear();
+    this.#deadRuns = 0;
+    this.#messages = 0;
+    this.#bytes = 0;
+    this.#lastPosition = 0;
+    this.#lostPosition = 0;
+    this.#lostTime = -1;
+    this.#lastTime = 0;
+  }
+
   /** Records that messages up to `position` (at or before `time`) may be gone, for every topic. */
   markLost(position: number, time: number): void {
     if (position > this.#lostPosition) this.#lostPosition = position;

@@ -66,10 +66,40 @@ export abstract class IndexedHistoryStore
     headers?: readonly Headers[],
     time?: number,
   ): number {
-    if (this.#closed) throw new EnchufeError("ECLOSED", "The history store is closed");
     const first = this.index.lastPosition + 1;
+    this.#keepBatch(first, this.index.nextTime(time), topic, from, payloads, headers);
+    return first;
+  }
+
+  /**
+   * Keeps a batch whose positions a shared log gave (a cluster's, docs/HISTORY.md §10): `first` is above
+   * every kept position, and the log's sequence has no holes, so a jump over positions means messages this
+   * store never got: they are marked lost (a read from before them is not complete).
+   */
+  appendAt(
+    first: number,
+    time: number,
+    topic: string,
+    from: string,
+    payloads: readonly Uint8Array[],
+    headers?: readonly Headers[],
+  ): void {
+    const last = this.index.lastPosition;
+    if (first > last + 1) this.index.markLost(first - 1, time);
+    this.#keepBatch(first, this.index.nextTime(time), topic, from, payloads, headers);
+  }
+
+  #keepBatch(
+    first: number,
+    at: number,
+    topic: string,
+    from: string,
+    payloads: readonly Uint8Array[],
+    headers: readonly Headers[] | undefined,
+  ): void {
+    if (this.#closed) throw new EnchufeError("ECLOSED", "The history store is closed");
     const count = payloads.length;
-    if (count === 0) return first;
+    if (count === 0) return;
     // Every size first: a message too large for a record fails the batch before anything is kept.
     const base = recordBase(topic, from);
     const sizeEnds = new Array<number>(count);
@@ -83,11 +113,9 @@ export abstract class IndexedHistoryStore
       sizeEnds[i] = total;
     }
     const kept = anyHeaders ? Array.from({ length: count }, (_, i) => headers?.[i] ?? NO_HEADERS) : undefined;
-    const at = this.index.nextTime(time);
     for (const run of this.keep({ first, time: at, topic, from, payloads, headers: kept, sizeEnds })) {
       this.index.add(run);
     }
-    return first;
   }
 
   read(pattern: string, start: HistoryStart, limit?: number): HistoryRead {

@@ -7,10 +7,23 @@ import { type HistoryLimits, historyLimits } from "./options.js";
 
 export class MemoryHistoryStore extends IndexedHistoryStore {
   /** A new random epoch every time: a memory history does not outlive its process. */
-  readonly epoch: string = randomBytes(8).toString("hex");
+  #epoch: string = randomBytes(8).toString("hex");
 
   constructor(limits: Partial<HistoryLimits> = {}) {
     super(new HistoryIndex(historyLimits(limits)));
+  }
+
+  get epoch(): string {
+    return this.#epoch;
+  }
+
+  /**
+   * Forgets every message and takes `epoch`: a node's copy of a cluster's shared log follows the log's
+   * epoch (at start, and when the log itself was lost).
+   */
+  restart(epoch: string): void {
+    this.index.clear();
+    this.#epoch = epoch;
   }
 
   /** In memory an append is as durable as it gets at once. */

@@ -11,7 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { connect, type EnchufeClient } from "../../src/client/client.js";
 import type { IncomingRequest } from "../../src/client/subscription.js";
 import { MessagingHandler } from "../../src/server/messaging.js";
-import type { MessageEvent } from "../../src/server/routing/router.js";
+import type { MessageEvent } from "../../src/server/routing/interfaces.js";
 import { createServer, type EnchufeServer } from "../../src/server/server.js";
 import { openBrowser } from "../helpers/browser.js";
 import { Inbox } from "../helpers/framed.js";

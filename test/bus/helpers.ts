@@ -18,30 +18,30 @@ export class Recorder implements BusEvents {
 
   onPublish(topic: string, frame: Buffer): void {
     this.published.push({ topic, frame });
-    this.#notify();
+    this.notify();
   }
   onDirect(nick: string, frame: Buffer): void {
     this.directs.push({ nick, frame });
-    this.#notify();
+    this.notify();
   }
   onRequest(req: IncomingRequest): void {
     this.requests.push(req);
-    this.#notify();
+    this.notify();
   }
   onReply(token: string, status: number, headers: Headers, payload: Buffer): void {
     this.replies.push({ token, status, headers, payload });
-    this.#notify();
+    this.notify();
   }
   onPresence(change: PresenceChange): void {
     this.presence.push(change);
-    this.#notify();
+    this.notify();
   }
   onState(state: BusState): void {
     this.states.push(state);
-    this.#notify();
+    this.notify();
   }
 
-  #notify(): void {
+  protected notify(): void {
     for (const waiter of [...this.#waiters]) waiter();
   }
 

@@ -16,6 +16,7 @@ import { resolveMessagingOptions } from "../../src/server/limits.js";
 import { MessagingHandler } from "../../src/server/messaging.js";
 import { createServer, type EnchufeServer } from "../../src/server/server.js";
 import { type HistoryStore, MemoryHistoryStore, openFileHistoryStore } from "../../src/store/index.js";
+import { cutFeed } from "../helpers/cut-feed.js";
 import { type CutProxy, startCutProxy } from "../helpers/cut-proxy.js";
 import { take } from "../helpers/take.js";
 
@@ -91,28 +92,9 @@ describe("client library, protocol version 2: resume and acknowledged publishes"
     proxies.add(proxy);
     const sub = await client(proxy.port);
     const pub = await client(port);
-    const replays: ReplayInfo[] = [];
-    sub.on("replayed", (replay: ReplayInfo) => replays.push(replay));
-    const messages = sub.subscribe("feed.>");
-    await sub.flush();
-    const publish = async (from: number, to: number) => {
-      for (let i = from; i < to; i++) {
-        pub.publish(`feed.${i % 3}`, String(i));
-        if (i % 500 === 499) await pub.flush();
-      }
-      await pub.flush();
-    };
-    await publish(0, 4000);
-    const first = await take(messages, 3000);
-    // Cut, and keep it cut while the other 6,000 are published: they can only come from the replay.
-    proxy.block();
-    await proxy.cut();
-    await publish(4000, 10_000);
-    const back = new Promise((resolve) => sub.once("reconnected", resolve));
-    proxy.unblock();
-    await back;
-    const rest = await take(messages, 7000);
-    assertOnceInOrder([...first, ...rest], range(0, 10_000));
+    const feed = await cutFeed({ proxy, sub, pub, total: 10_000, beforeCut: 4000, taken: 3000 });
+    const replays = feed.replays;
+    assertOnceInOrder(feed.messages, range(0, 10_000));
     // The resumed subscription's replay said nothing was lost.
     // The first (start: only new messages), then one after the cut, which replayed what was missed.
     assert.equal(replays.length, 2);
@@ -120,7 +102,7 @@ describe("client library, protocol version 2: resume and acknowledged publishes"
     assert.ok(replays.every((replay) => replay.recovered));
     await pub.flush();
     await sub.flush();
-    assert.equal(messages.queue.size, 0, "no duplicate after the last message");
+    assert.equal(feed.queue.size, 0, "no duplicate after the last message");
   });
 
   test("acknowledged publishes cut mid-stream are sent again: every one acknowledged, each kept once", async () => {

@@ -7,6 +7,8 @@ import net from "node:net";
 
 export interface CutProxy {
   readonly port: number;
+  /** New connections go to `port` from now on (a client that moves to another cluster node). */
+  retarget(port: number): void;
   /** Destroys every connection relayed now; resolves once they are closed. */
   cut(): Promise<void>;
   /** From now on connections are closed as they arrive, until unblock(). */
@@ -18,12 +20,13 @@ export interface CutProxy {
 export async function startCutProxy(targetPort: number, host = "127.0.0.1"): Promise<CutProxy> {
   const pairs = new Set<{ client: net.Socket; server: net.Socket }>();
   let blocked = false;
+  let target = targetPort;
   const proxy = net.createServer((client) => {
     if (blocked) {
       client.destroy();
       return;
     }
-    const server = net.connect(targetPort, host);
+    const server = net.connect(target, host);
     const pair = { client, server };
     pairs.add(pair);
     client.pipe(server);
@@ -40,6 +43,9 @@ export async function startCutProxy(targetPort: number, host = "127.0.0.1"): Pro
   const port = (proxy.address() as net.AddressInfo).port;
   return {
     port,
+    retarget(port: number) {
+      target = port;
+    },
     async cut() {
       const closing = [...pairs].map(
         (pair) =>

@@ -56,6 +56,48 @@ export interface PresenceChange {
   readonly silent?: boolean;
 }
 
+/** Messages of a batch for another node's members of a queue group (`picked`: indexes; undefined: all). */
+export interface GroupShare {
+  readonly name: string;
+  readonly pattern: string;
+  readonly picked: readonly number[] | undefined;
+}
+
+/** A share as the log carries it: for one node. */
+export interface LogShare extends GroupShare {
+  readonly node: string;
+}
+
+/** An entry of the cluster's shared log (docs/HISTORY.md §10): one batch of one sender to one topic. */
+export interface LogEntry {
+  /** The log's epoch: it changes only when the log itself was lost. */
+  readonly epoch: string;
+  /** The position of the batch's first message (the others follow; the log's sequence has no holes). */
+  readonly first: number;
+  readonly count: number;
+  /** When the log took it, ms since 1970 (Redis's clock: one clock for every node). */
+  readonly time: number;
+  /** The node that appended it, and the tag that node gave it. */
+  readonly node: string;
+  readonly tag: number;
+  /** The batch's MSG frames. */
+  readonly frames: Buffer;
+  /** Queue-group shares the appending node gave to other nodes: each served there, in the log's order. */
+  readonly shares: readonly LogShare[];
+}
+
+/** The cluster's shared log, when the bus keeps one (a Redis stream). */
+export interface BusLog {
+  /** The log's epoch: set at start(), then the newest entry's. */
+  readonly epoch: string;
+  /**
+   * Appends one batch (its `count` MSG frames) tagged `tag`, with its queue-group `shares` (each given to
+   * one other node with members, in turn; dropped when none has); it comes back through onLogEntry.
+   * Rejects when Redis is away.
+   */
+  append(tag: number, count: number, frames: Buffer, shares?: readonly GroupShare[]): Promise<void>;
+}
+
 /** Bus state: "down" = Redis lost (local delivery goes on), "resynced" = back and re-registered. */
 export type BusState = "up" | "down" | "resynced";
 
@@ -75,12 +117,19 @@ export interface BusEvents {
   onPresence?(change: PresenceChange): void;
   /** Bus state changes; "down" is reported once per outage. */
   onState?(state: BusState): void;
+  /**
+   * Set: the node follows the shared log (`bus.log`). start() reads every entry the log keeps before it
+   * resolves, then each new one follows, every node's (this one's too), in the log's order.
+   */
+  onLogEntry?(entry: LogEntry): void;
 }
 
 /** The seam between one server node and the others. See the module comment for the contract. */
 export interface MessageBus {
   /** This node's id, unique in the cluster. */
   readonly nodeId: string;
+  /** The shared log (history across nodes); undefined on a bus that has none. */
+  readonly log?: BusLog | undefined;
   /** Connects and registers the node. Redis unreachable: rejects with EnchufeError ECLUSTER. */
   start(events: BusEvents): Promise<void>;
   /** Leaves the cluster (its users leave presence on the other nodes) and disconnects. */

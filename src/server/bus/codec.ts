@@ -8,6 +8,8 @@
  *   REQUEST (2): str token, str name, str from, str replyNode, headers, payload
  *   REPLY   (3): str token, u16 status, headers, payload
  *   GROUP   (4): str name, str pattern, frame    (MSG frames for this node's members of a queue group)
+ * Shared log entry, field `g` (queue-group shares, redis-log.ts): u16 count, then per share
+ *   str node, str name, str pattern, u32 picked count (0: every message), u32 index per picked message
  * str = u16 byte length + UTF-8; headers = u16 count + pairs of str; the last field runs to the end
  * (the primitives of src/protocol/wire.ts, shared with the frame codec).
  */
@@ -21,8 +23,9 @@ import {
   writeStr,
   writeU8,
   writeU16,
+  writeU32,
 } from "../../protocol/wire.js";
-import type { Headers, IncomingRequest } from "./bus.js";
+import type { Headers, IncomingRequest, LogShare } from "./bus.js";
 
 export const KIND_DIRECT = 1;
 export const KIND_REQUEST = 2;
@@ -128,6 +131,44 @@ export function decodeNodeMessage(message: Buffer): NodeMessage | undefined {
   } catch (error) {
     // Only a malformed message is dropped; anything else is a bug and must surface.
     if (isEnchufeError(error)) return undefined;
+    throw error;
+  }
+}
+
+/** The queue-group shares of a shared log entry (field `g`). */
+export function encodeShares(shares: readonly LogShare[]): Buffer {
+  let size = 2;
+  for (const share of shares) {
+    size += strSize(share.node, `${LABEL} node`) + strSize(share.name, `${LABEL} group`);
+    size += strSize(share.pattern, `${LABEL} pattern`) + 4 + 4 * (share.picked?.length ?? 0);
+  }
+  const out = Buffer.allocUnsafe(size);
+  let offset = writeU16(out, 0, shares.length);
+  for (const share of shares) {
+    offset = writeStr(out, offset, share.node);
+    offset = writeStr(out, offset, share.name);
+    offset = writeStr(out, offset, share.pattern);
+    offset = writeU32(out, offset, share.picked?.length ?? 0);
+    for (const index of share.picked ?? []) offset = writeU32(out, offset, index);
+  }
+  return out;
+}
+
+/** Decodes field `g`; an empty list when malformed (nobody to tell: those shares are dropped). */
+export function decodeShares(bytes: Buffer): LogShare[] {
+  try {
+    const reader = new WireReader(bytes, LABEL);
+    const shares: LogShare[] = [];
+    for (let count = reader.u16("shares"); count > 0; count--) {
+      const node = reader.str("node");
+      const name = reader.str("group");
+      const pattern = reader.str("pattern");
+      const picked = Array.from({ length: reader.u32("picked") }, () => reader.u32("index"));
+      shares.push({ node, name, pattern, picked: picked.length === 0 ? undefined : picked });
+    }
+    return shares;
+  } catch (error) {
+    if (isEnchufeError(error)) return [];
     throw error;
   }
 }

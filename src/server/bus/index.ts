@@ -1,11 +1,15 @@
 /** The message-bus seam (see bus.ts for the contract) and a factory for the server's `--cluster` option. */
 export type {
   BusEvents,
+  BusLog,
   BusRequest,
   BusState,
+  GroupShare,
   Header,
   Headers,
   IncomingRequest,
+  LogEntry,
+  LogShare,
   MessageBus,
   PresenceChange,
 } from "./bus.js";

@@ -71,6 +71,12 @@ export class RedisGroups {
     return this.#groups.size === 0 ? NONE : this.#index.match(topic);
   }
 
+  /** The next node in turn with members of the group; undefined when no other node has one. */
+  pick(name: string, pattern: string): string | undefined {
+    const group = this.#groups.get(`${name}\n${pattern}`);
+    return group === undefined ? undefined : group.nodes[group.next++ % group.nodes.length];
+  }
+
   send(name: string, pattern: string, frame: Buffer): boolean {
     const group = this.#groups.get(`${name}\n${pattern}`);
     const cmd = this.#link.ready;

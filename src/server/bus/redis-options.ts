@@ -1,5 +1,6 @@
 /** The Redis bus's options: the interface, its defaults and their validation at the boundary. */
 import type { ConnectionOptions } from "node:tls";
+import type { RedisOptions } from "ioredis";
 import { optionError } from "../../errors.js";
 
 /** Options of the Redis bus. Only `url` is required. */
@@ -22,6 +23,11 @@ export interface RedisBusOptions {
   readonly connectTimeoutMs?: number;
   /** Upper bound of the reconnect backoff while Redis is away. */
   readonly reconnectMaxMs?: number;
+  /**
+   * Entries (batches) the shared log keeps, about (XADD MAXLEN ~): what a node that starts, or a client
+   * that resumes on another node, can still get from it (docs/HISTORY.md §10).
+   */
+  readonly logMaxEntries?: number;
 }
 
 export const DEFAULT_REDIS_BUS_OPTIONS = {
@@ -30,6 +36,7 @@ export const DEFAULT_REDIS_BUS_OPTIONS = {
   prefix: "enchufe",
   connectTimeoutMs: 5000,
   reconnectMaxMs: 2000,
+  logMaxEntries: 100_000,
 } as const;
 
 export type ResolvedOptions = Required<Omit<RedisBusOptions, "password" | "tls" | "nodeId">> &
@@ -49,7 +56,7 @@ export function resolveOptions(options: RedisBusOptions): ResolvedOptions {
   if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
     throw optionError("url", "should start with redis:// or rediss://", redactUrl(resolved.url));
   }
-  for (const name of ["heartbeatMs", "connectTimeoutMs", "reconnectMaxMs"] as const) {
+  for (const name of ["heartbeatMs", "connectTimeoutMs", "reconnectMaxMs", "logMaxEntries"] as const) {
     const value = resolved[name];
     if (!Number.isInteger(value) || value <= 0)
       throw optionError(name, "should be a positive integer", value);
@@ -77,4 +84,24 @@ export function redactUrl(url: string): string {
 /** Throws EOPTION unless `nodeId` can name this node's keys and channels. */
 export function checkNodeId(nodeId: string): void {
   if (!NODE_ID.test(nodeId)) throw optionError("nodeId", "should be 1-100 of [A-Za-z0-9_.:-]", nodeId);
+}
+
+/** ioredis's options for one of the bus's connections; it reconnects (with backoff) while `retrying()`. */
+export function connectionOptions(resolved: ResolvedOptions, retrying: () => boolean): RedisOptions {
+  const { password, tls, connectTimeoutMs, reconnectMaxMs } = resolved;
+  const options: RedisOptions = {
+    lazyConnect: true,
+    // Nothing waits for Redis: while it is away, commands fail at once and publishes are dropped.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    autoResubscribe: false, // the bus resubscribes from its own state when it registers again
+    connectTimeout: connectTimeoutMs,
+    retryStrategy: (times: number) =>
+      retrying()
+        ? Math.min(50 * 2 ** Math.min(times, 10), reconnectMaxMs) + Math.floor(Math.random() * 50)
+        : null,
+  };
+  if (password !== undefined) options.password = password;
+  if (tls !== undefined && tls !== false) options.tls = tls === true ? {} : tls;
+  return options;
 }

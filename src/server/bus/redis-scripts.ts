@@ -124,3 +124,25 @@ local out = {}
 reap(p, self, out)
 return out
 `;
+
+/**
+ * The cluster's shared log (redis-log.ts). Keys: P:log (a stream), P:log:seq (the last position given),
+ * P:log:epoch (the log's name). ARGV: prefix, count, maxEntries, a fresh epoch, the newest position this
+ * node has seen, node, tag, frames, queue-group shares. Gives the batch `count` positions and appends it as one entry (XADD
+ * with MAXLEN ~); a log without an epoch, or whose sequence is below what a node has seen (Redis lost
+ * data), starts a new epoch. Returns the entry's id.
+ */
+export const LOG_APPEND = `
+local p, count, known = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[5])
+local epoch = redis.call('GET', p..':log:epoch')
+local seq = tonumber(redis.call('GET', p..':log:seq') or '0')
+if not epoch or seq < known then
+  epoch = ARGV[4]
+  redis.call('SET', p..':log:epoch', epoch)
+  if seq < known then seq = known end
+end
+local last = seq + count
+redis.call('SET', p..':log:seq', last)
+return redis.call('XADD', p..':log', 'MAXLEN', '~', ARGV[3], '*',
+  'p', last - count + 1, 'c', count, 'e', epoch, 'n', ARGV[6], 't', ARGV[7], 'b', ARGV[8], 'g', ARGV[9])
+`;

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { Redis, RedisOptions } from "ioredis";
+import type { Redis } from "ioredis";
 import { EnchufeError } from "../../errors.js";
 import { hasWildcard, isValidPattern } from "../../protocol/topics.js";
 import type { BusEvents, BusRequest, Headers, MessageBus, QueueGroupName } from "./bus.js";
@@ -16,8 +16,10 @@ import { LocalState } from "./local-state.js";
 import { RedisGroups } from "./redis-groups.js";
 import { WildcardInterest } from "./redis-interest.js";
 import { ignore, type RedisLink, RedisNames } from "./redis-link.js";
+import { RedisLog } from "./redis-log.js";
 import {
   checkNodeId,
+  connectionOptions,
   type RedisBusOptions,
   type ResolvedOptions,
   redactUrl,
@@ -48,9 +50,12 @@ export class RedisBus implements MessageBus {
   readonly #presence: RedisPresence;
   readonly #requests: RedisRequests;
   readonly #groups: RedisGroups;
+  /** The shared log; followed (a third connection) when the node's events take its entries. */
+  readonly log: RedisLog;
   #events: BusEvents | undefined;
   #cmd: Redis | undefined;
   #sub: Redis | undefined;
+  #reader: Redis | undefined;
   #phase: Phase = "idle";
   #heartbeat: NodeJS.Timeout | undefined;
   #resyncing = false;
@@ -67,6 +72,9 @@ export class RedisBus implements MessageBus {
     this.#presence = new RedisPresence(link);
     this.#requests = new RedisRequests(link);
     this.#groups = new RedisGroups(link);
+    this.log = new RedisLog(link, this.#options.logMaxEntries, (name, pattern) =>
+      this.#groups.pick(name, pattern),
+    );
   }
 
   /** The view of this bus that its parts work through (its getters read the live connections). */
@@ -106,14 +114,21 @@ export class RedisBus implements MessageBus {
     this.#sub.on("pmessageBuffer", (glob: Buffer, channel: Buffer, message: Buffer) =>
       this.#onPatternMessage(glob, channel, message),
     );
+    const onLogEntry = events.onLogEntry?.bind(events);
+    // A blocking XREAD holds its connection: the log is read on one of its own.
+    // (A read cut by a lost connection is sent again, as it was, once the connection is back.)
+    const reader = onLogEntry === undefined ? undefined : this.#connection(RedisClient);
+    this.#reader = reader;
+    const connections = [this.#cmd, this.#sub, ...(reader === undefined ? [] : [reader])];
     try {
-      await Promise.all([this.#cmd.connect(), this.#sub.connect()]);
+      await Promise.all(connections.map((connection) => connection.connect()));
       await this.#register();
+      if (reader !== undefined && onLogEntry !== undefined)
+        await this.log.start(this.#cmd, reader, onLogEntry);
     } catch (cause) {
       this.#phase = "closed";
       // A connection that already ended would hold the process for ioredis's disconnectTimeout.
-      if (this.#cmd.status !== "end") this.#cmd.disconnect();
-      if (this.#sub.status !== "end") this.#sub.disconnect();
+      for (const connection of connections) if (connection.status !== "end") connection.disconnect();
       const url = redactUrl(this.#options.url);
       // ioredis rejects with "Connection is closed."; the socket's own error says why.
       const error = this.#lastError ?? cause;
@@ -141,6 +156,8 @@ export class RedisBus implements MessageBus {
     const wasReady = this.#ready;
     this.#phase = "closed";
     clearInterval(this.#heartbeat);
+    this.log.close();
+    this.#reader?.disconnect();
     const cmd = this.#cmd!;
     const sub = this.#sub!;
     if (wasReady) {
@@ -158,22 +175,8 @@ export class RedisBus implements MessageBus {
   }
 
   #connection(RedisClient: typeof Redis): Redis {
-    const { url, password, tls, connectTimeoutMs, reconnectMaxMs } = this.#options;
-    const options: RedisOptions = {
-      lazyConnect: true,
-      // Nothing waits for Redis: while it is away, commands fail at once and publishes are dropped.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      autoResubscribe: false, // we resubscribe from our own state in #register()
-      connectTimeout: connectTimeoutMs,
-      retryStrategy: (times: number) =>
-        this.#phase === "starting" || this.#phase === "closed"
-          ? null
-          : Math.min(50 * 2 ** Math.min(times, 10), reconnectMaxMs) + Math.floor(Math.random() * 50),
-    };
-    if (password !== undefined) options.password = password;
-    if (tls !== undefined && tls !== false) options.tls = tls === true ? {} : tls;
-    const connection = new RedisClient(url, options);
+    const retrying = () => this.#phase !== "starting" && this.#phase !== "closed";
+    const connection = new RedisClient(this.#options.url, connectionOptions(this.#options, retrying));
     // Reported through close/ready and onState; the last one explains a failed start.
     connection.on("error", (error: Error) => {
       this.#lastError = error;

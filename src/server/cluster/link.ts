@@ -13,9 +13,17 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Headers } from "../../protocol/frames.js";
-import type { BusEvents, BusState, IncomingRequest, MessageBus, PresenceChange } from "../bus/index.js";
+import type {
+  BusEvents,
+  BusState,
+  IncomingRequest,
+  LogEntry,
+  MessageBus,
+  PresenceChange,
+} from "../bus/index.js";
 import type { Delivery } from "../routing/delivery.js";
 import type { GroupName, RemoteHalf, Requester, RoomCount, RouterInbound } from "../routing/interfaces.js";
+import { LogLink } from "./log-link.js";
 import { RemoteFrames } from "./remote-frames.js";
 
 /** A request from another node, answered through the bus. */
@@ -40,6 +48,8 @@ class RemoteRequester implements Requester {
 
 export interface ClusterLinkOptions {
   readonly maxFrameBytes: number;
+  /** The nodes keep a history: it follows the bus's shared log when the bus has one (docs/HISTORY.md §10). */
+  readonly history?: boolean | undefined;
   /** Bus state changes ("down" once per outage, then "resynced"). */
   readonly onState?: ((state: BusState) => void) | undefined;
 }
@@ -56,16 +66,26 @@ export class ClusterLink implements RemoteHalf, BusEvents {
   #syncing: Promise<void> = Promise.resolve();
   #inbound: RouterInbound | undefined;
   readonly #frames: RemoteFrames;
+  /** The shared log's side, when the history follows one. */
+  readonly log: LogLink | undefined;
+  /** Set with `log`: the bus follows the log and hands its entries here. */
+  readonly onLogEntry?: (entry: LogEntry) => void;
 
   constructor(bus: MessageBus, options: ClusterLinkOptions) {
     this.bus = bus;
     this.#options = options;
     this.#frames = new RemoteFrames(options.maxFrameBytes);
+    if (options.history === true && bus.log !== undefined) {
+      const log = new LogLink(bus.log, bus.nodeId, this.#frames);
+      this.log = log;
+      this.onLogEntry = (entry) => log.entry(entry);
+    }
   }
 
   /** Connects the router that receives what the other nodes send (before start()). */
   attach(inbound: RouterInbound): void {
     this.#inbound = inbound;
+    this.log?.attach(inbound);
   }
 
   start(): Promise<void> {

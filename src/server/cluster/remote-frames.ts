@@ -16,6 +16,9 @@ import {
 import { Delivery } from "../routing/delivery.js";
 import type { GroupName, RouterInbound } from "../routing/interfaces.js";
 
+/** Where decoded batches go: the router (or a caller that takes one batch). */
+type BatchSink = Pick<RouterInbound, "fanOut" | "groupMessages">;
+
 class RemoteDelivery extends Delivery {
   /** Where this batch's frames start and end in the buffer being decoded. */
   readonly start: number;
@@ -48,7 +51,7 @@ export class RemoteFrames {
   }
 
   /** Fans out every MSG frame in `bytes`, in order (to this node's members of group `target` when given). */
-  publishes(bytes: Buffer, inbound: RouterInbound, target?: GroupName): void {
+  publishes(bytes: Buffer, inbound: BatchSink, target?: GroupName): void {
     let group: RemoteDelivery | undefined;
     let offset = 0;
     for (const frame of this.#frames(bytes)) {
@@ -72,6 +75,16 @@ export class RemoteFrames {
     if (group !== undefined) this.#deliver(group, bytes, inbound, target);
   }
 
+  /** The batch in `bytes` (one sender's MSG frames to one topic, as a shared log entry holds). */
+  batch(bytes: Buffer): Delivery | undefined {
+    let batch: Delivery | undefined;
+    const take = (delivery: Delivery): void => {
+      batch ??= delivery;
+    };
+    this.publishes(bytes, { fanOut: take, groupMessages: (_name, _pattern, delivery) => take(delivery) });
+    return batch;
+  }
+
   /** Delivers the private MSG frames in `bytes` to the local member `nick`. */
   directs(bytes: Buffer, nick: string, inbound: RouterInbound): void {
     for (const frame of this.#frames(bytes)) {
@@ -80,12 +93,7 @@ export class RemoteFrames {
     }
   }
 
-  #deliver(
-    group: RemoteDelivery,
-    bytes: Buffer,
-    inbound: RouterInbound,
-    target: GroupName | undefined,
-  ): void {
+  #deliver(group: RemoteDelivery, bytes: Buffer, inbound: BatchSink, target: GroupName | undefined): void {
     group.setBytes(bytes.subarray(group.start, group.end));
     if (target === undefined) inbound.fanOut(group);
     else inbound.groupMessages(target.name, target.pattern, group);

@@ -2,7 +2,7 @@
  * Several processes' views as one (the primary under --workers): counters summed, connections and
  * rooms merged, each connection tagged with its worker. A single view passes through unchanged.
  */
-import type { RoomInfo } from "../routing/router.js";
+import type { RoomInfo } from "../routing/interfaces.js";
 import type { ConnectionStats, StatsSnapshot } from "../stats.js";
 import type { NodeView } from "./source.js";
 

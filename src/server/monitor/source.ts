@@ -4,7 +4,7 @@
  * (src/cli/monitor-workers.ts) and the monitor labels each with its worker.
  */
 import type { MessagingHandler } from "../messaging.js";
-import type { RoomInfo } from "../routing/router.js";
+import type { RoomInfo } from "../routing/interfaces.js";
 import type { ConnectionStats, StatsSnapshot } from "../stats.js";
 import { EventRing, type MonitorEvent } from "./events.js";
 

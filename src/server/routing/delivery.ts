@@ -22,6 +22,13 @@ export interface PendingAck {
   readonly to: Acker;
 }
 
+/** Messages of a batch for another node's members of a queue group (`picked`: indexes; undefined: all). */
+export interface GroupShare {
+  readonly name: string;
+  readonly pattern: string;
+  readonly picked: readonly number[] | undefined;
+}
+
 export class Delivery {
   readonly topic: string;
   readonly from: string;
@@ -41,6 +48,11 @@ export class Delivery {
   position = 0;
   /** Publishers waiting for a PUBACK, if any asked. */
   acks: PendingAck[] | undefined;
+  /**
+   * With a shared log: what other nodes' queue-group members take of this batch, decided before it goes to
+   * the log, which carries it (groups.ts plan()), so that they get it in the log's order.
+   */
+  groupShares: GroupShare[] | undefined;
   /**
    * A renderer's cache: the text form of a room delivery, built once for every text recipient (null:
    * nothing to show). It holds no language: a private message (one recipient) is not cached.

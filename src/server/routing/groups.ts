@@ -8,9 +8,14 @@
  * loaded local member (past --max-pending it is then a slow consumer, as any subscriber). A slow member is
  * skipped, never cut off for it; a member that leaves is removed at once and its share moves to the others.
  * Messages another node hands over (`deliverHere`) go to a local member without being passed on again.
+ *
+ * With a cluster's shared log the choice is made before the batch goes to the log (`plan`): the shares for
+ * other nodes travel in the log entry (each node serves its share in the log's order, so a member never
+ * gets a message after a later one of the same publisher), and the local part waits for the batch to come
+ * back (`deliver`).
  */
 import { SubscriptionIndex } from "../../protocol/subscriptions.js";
-import type { Delivery } from "./delivery.js";
+import type { Delivery, GroupShare } from "./delivery.js";
 import type { RemoteHalf, Subscriber } from "./interfaces.js";
 
 /** One group subscription: a subscriber and the sid it named (a subscriber may hold several). */
@@ -52,6 +57,8 @@ export class QueueGroups {
   readonly #groups = new Map<string, QueueGroup>();
   /** The seats that took part of the batch being split (reused: no allocation per batch). */
   readonly #touched: Seat[] = [];
+  /** Planned batches on their way through the shared log: what stays here, per local group. */
+  readonly #plans = new WeakMap<Delivery, Array<[QueueGroup, number[] | undefined]>>();
   #size = 0;
 
   /** `slowBytes`: a member with this much output pending gets no more work until it drains. */
@@ -95,8 +102,50 @@ export class QueueGroups {
     }
   }
 
+  /**
+   * A batch published on this node, before it goes to the shared log: the messages that local members
+   * cannot take now go to other nodes' members (`delivery.groupShares`); the rest is served by deliver()
+   * when the batch is back from the log.
+   */
+  plan(delivery: Delivery): void {
+    const elsewhere = this.#remote.groupsElsewhere(delivery.topic);
+    if (this.#size === 0 && elsewhere.size === 0) return;
+    const shares: GroupShare[] = [];
+    const here: Array<[QueueGroup, number[] | undefined]> = [];
+    const remote = (name: string, pattern: string) => {
+      for (const group of elsewhere) if (group.name === name && group.pattern === pattern) return true;
+      return false;
+    };
+    if (this.#size > 0) {
+      for (const group of this.#index.match(delivery.topic)) {
+        const behind = remote(group.name, group.pattern) ? this.#behind(group, delivery) : undefined;
+        if (behind === undefined) {
+          here.push([group, undefined]);
+          continue;
+        }
+        const all = behind.length === delivery.count;
+        shares.push({ name: group.name, pattern: group.pattern, picked: all ? undefined : behind });
+        if (!all) here.push([group, complement(behind, delivery.count)]);
+      }
+    }
+    for (const { name, pattern } of elsewhere) {
+      if (!this.#groups.has(keyOf(name, pattern))) shares.push({ name, pattern, picked: undefined });
+    }
+    delivery.groupShares = shares;
+    this.#plans.set(delivery, here);
+  }
+
   /** A batch published on this node: each message to one member of every matching group in the cluster. */
   deliver(delivery: Delivery): void {
+    const plan = this.#plans.get(delivery);
+    if (plan !== undefined) {
+      this.#plans.delete(delivery);
+      // Back from the log (a position): the other nodes have their shares. Else it goes out as if unplanned.
+      if (delivery.position > 0) {
+        for (const [group, indexes] of plan) this.#share(group, delivery, false, indexes);
+        return;
+      }
+    }
     if (this.#size > 0)
       for (const group of this.#index.match(delivery.topic)) this.#share(group, delivery, true);
     const elsewhere = this.#remote.groupsElsewhere(delivery.topic);
@@ -112,16 +161,48 @@ export class QueueGroups {
     if (group !== undefined) this.#share(group, delivery, false);
   }
 
-  /** Gives each message to a member that keeps up, else (`mayForward`) another node, else the least loaded. */
-  #share(group: QueueGroup, delivery: Delivery, mayForward: boolean): void {
+  /**
+   * The messages of `delivery` that no local member of `group` can take now (undefined: none), as #share
+   * would find them; nothing is given and the turn is left as it was.
+   */
+  #behind(group: QueueGroup, delivery: Delivery): number[] | undefined {
+    const next = group.next;
+    const behind = this.#split(group, delivery, undefined);
+    for (const seat of this.#touched) {
+      seat.picked = undefined;
+      seat.batchBytes = 0;
+    }
+    this.#touched.length = 0;
+    group.next = next;
+    return behind;
+  }
+
+  /** Gives each message (those at `indexes`, else all) to the next member in turn that keeps up; returns the rest. */
+  #split(
+    group: QueueGroup,
+    delivery: Delivery,
+    indexes: readonly number[] | undefined,
+  ): number[] | undefined {
     const payloads = delivery.payloads;
+    const count = indexes === undefined ? payloads.length : indexes.length;
     let behind: number[] | undefined;
-    for (let i = 0; i < payloads.length; i++) {
+    for (let k = 0; k < count; k++) {
+      const i = indexes === undefined ? k : indexes[k]!;
       const seat = this.#inTurn(group);
       if (seat !== undefined) this.#give(seat, i, payloads[i]!);
       else if (behind === undefined) behind = [i];
       else behind.push(i);
     }
+    return behind;
+  }
+
+  /**
+   * Gives each message (those at `indexes`, else all) to a member that keeps up, else (`mayForward`)
+   * another node, else the least loaded.
+   */
+  #share(group: QueueGroup, delivery: Delivery, mayForward: boolean, indexes?: readonly number[]): void {
+    const payloads = delivery.payloads;
+    const behind = this.#split(group, delivery, indexes);
     if (behind !== undefined) {
       const all = behind.length === payloads.length;
       const forwarded =
@@ -185,4 +266,15 @@ export class QueueGroups {
     }
     return chosen;
   }
+}
+
+/** The indexes below `count` that are not in `taken` (sorted). */
+function complement(taken: readonly number[], count: number): number[] {
+  const out: number[] = [];
+  let next = 0;
+  for (let i = 0; i < count; i++) {
+    if (taken[next] === i) next++;
+    else out.push(i);
+  }
+  return out;
 }

@@ -34,6 +34,20 @@ export interface RouterHistory {
     payloads: readonly Uint8Array[],
     headers?: readonly Headers[],
   ): number;
+  /**
+   * Keeps a batch a cluster's shared log positioned (above every kept position; a jump: those are lost).
+   * A memory store has it; a history that has not cannot follow a shared log.
+   */
+  appendAt?(
+    first: number,
+    time: number,
+    topic: string,
+    from: string,
+    payloads: readonly Uint8Array[],
+    headers?: readonly Headers[],
+  ): void;
+  /** Forgets everything and takes `epoch` (the shared log's, at start or once the log itself was lost). */
+  restart?(epoch: string): void;
   /** Resolves once every append so far is written per the fsync policy; rejects (ESTOREFULL, ESTORE) if not. */
   committed(): Promise<number>;
   read(

@@ -14,9 +14,12 @@ import type {
   ReplayTarget,
   RouterHistory,
 } from "./history-types.js";
+import type { SharedLog } from "./interfaces.js";
 
 /** Messages a replay reads from the store at a time. */
 const REPLAY_CHUNK = 256;
+/** How long a replay from a position this node's copy of the shared log has not reached yet waits for it. */
+const CATCH_UP_MS = 5000;
 const ignore = (): void => {};
 
 /** What the history tells its owner: a write failed (messages go out live, not kept), or works again. */
@@ -32,6 +35,10 @@ export class RoutedHistory {
   readonly #beforeRead: () => void;
   /** A replay waits while this much output is pending for its subscriber. */
   readonly #replayPauseBytes: number;
+  /** A cluster's shared log: it positions the messages; this history is this node's copy of it. */
+  readonly #log: SharedLog | undefined;
+  /** Replays waiting for this node's copy of the log to reach the position they start after. */
+  readonly #waiting = new Set<{ readonly position: number; readonly run: () => void }>();
   #lastAppended = 0;
   #failing = false;
 
@@ -42,8 +49,18 @@ export class RoutedHistory {
       replayPauseBytes: number;
       onTrouble?: ((trouble: HistoryTrouble) => void) | undefined;
       beforeRead?: () => void;
+      log?: SharedLog | undefined;
     },
   ) {
+    if (options.log !== undefined && history !== undefined) {
+      if (history.appendAt === undefined || history.restart === undefined) {
+        throw new EnchufeError(
+          "EOPTION",
+          "A cluster keeps one history, in Redis, and each node a copy in memory: the history option must be a memory store (no data directory).",
+        );
+      }
+      this.#log = options.log;
+    }
     this.#beforeRead = options.beforeRead ?? ignore;
     this.#history = history;
     this.#dedupe = new Dedupe(options.dedupe);
@@ -55,8 +72,13 @@ export class RoutedHistory {
     return this.#history !== undefined;
   }
 
+  /** True when a cluster's shared log positions the messages (this history is this node's copy). */
+  get followsLog(): boolean {
+    return this.#log !== undefined;
+  }
+
   get epoch(): string {
-    return this.#history?.epoch ?? "";
+    return this.#log === undefined ? (this.#history?.epoch ?? "") : this.#log.epoch;
   }
 
   /**
@@ -69,6 +91,13 @@ export class RoutedHistory {
     if (history === undefined || delivery.isPrivate || delivery.count === 0) {
       send(delivery);
       this.#settle(delivery, undefined);
+      return;
+    }
+    if (this.#log !== undefined) {
+      this.#log.append(delivery, (error) => {
+        send(delivery);
+        this.#settle(delivery, error);
+      });
       return;
     }
     let first: number;
@@ -111,6 +140,35 @@ export class RoutedHistory {
   }
 
   /**
+   * A batch back from the shared log, in its order: kept in this node's copy at the log's positions, then
+   * `send`, then its publishers' PUBACKs (on the node that appended it). A new log epoch (the log was lost)
+   * starts this copy anew.
+   */
+  logged(
+    delivery: Delivery,
+    first: number,
+    time: number,
+    epoch: string,
+    send: (delivery: Delivery) => void,
+  ): void {
+    const history = this.#history!;
+    if (history.epoch !== epoch) history.restart!(epoch);
+    try {
+      history.appendAt!(first, time, delivery.topic, delivery.from, delivery.payloads, delivery.headerList);
+      delivery.position = first;
+    } catch (error) {
+      send(delivery);
+      this.#settle(delivery, error);
+      return;
+    }
+    send(delivery);
+    this.#settle(delivery, undefined);
+    for (const waiter of this.#waiting) {
+      if (waiter.position <= history.committedPosition) waiter.run();
+    }
+  }
+
+  /**
    * An APUB with dedupe key `key`: true when it is new (publish it with the ack); false when it is a
    * duplicate, answered through `duplicate` with the first one's position.
    */
@@ -120,6 +178,7 @@ export class RoutedHistory {
 
   /** Resolves once every message appended so far is written (PONG waits for it); undefined when all are. */
   pendingWrite(): Promise<void> | undefined {
+    if (this.#log !== undefined) return this.#log.settled();
     const history = this.#history;
     if (history === undefined || history.committedPosition >= this.#lastAppended) return undefined;
     return history.committed().then(ignore, ignore);
@@ -151,19 +210,48 @@ export class RoutedHistory {
       return;
     }
     if (start === SubStart.NEW) {
-      target.replayed(sid, true, history.epoch, history.committedPosition, 0);
+      target.replayed(sid, true, this.epoch, history.committedPosition, 0);
       return;
     }
     let from: HistoryFrom;
     let recovered = true;
     if (start === SubStart.LAST) from = { last: value };
     else if (start === SubStart.TIME) from = { sinceTime: value };
-    else if (epoch !== "" && epoch !== history.epoch) {
+    else if (epoch !== "" && epoch !== this.epoch) {
       // Another history: the client's position means nothing here; everything kept is new to it.
       from = { from: 1 };
       recovered = false;
     } else from = { from: Math.max(1, value) };
-    new Replay(history, target, sid, token, pattern, from, recovered, this.#replayPauseBytes).run();
+    const replay = new Replay(
+      history,
+      this,
+      target,
+      sid,
+      token,
+      pattern,
+      from,
+      recovered,
+      this.#replayPauseBytes,
+    );
+    if (this.#log !== undefined && "from" in from && from.from - 1 > history.committedPosition) {
+      // The client saw a position (on another node) this copy of the log has not reached yet.
+      this.#waitFor(from.from - 1, () => replay.run());
+    } else replay.run();
+  }
+
+  /** Runs `run` once this node's copy of the shared log reaches `position`, or after CATCH_UP_MS. */
+  #waitFor(position: number, run: () => void): void {
+    const waiter = {
+      position,
+      run: () => {
+        clearTimeout(timer);
+        this.#waiting.delete(waiter);
+        run();
+      },
+    };
+    const timer = setTimeout(waiter.run, CATCH_UP_MS);
+    timer.unref();
+    this.#waiting.add(waiter);
   }
 
   #settle(delivery: Delivery, error: unknown): void {
@@ -198,6 +286,8 @@ function notKept(error: unknown): AckOutcome {
  */
 class Replay {
   readonly #history: RouterHistory;
+  /** Whose epoch REPLAYED tells (the shared log's in a cluster). */
+  readonly #named: { readonly epoch: string };
   readonly #target: ReplayTarget;
   readonly #sid: number;
   readonly #token: object;
@@ -214,6 +304,7 @@ class Replay {
 
   constructor(
     history: RouterHistory,
+    named: { readonly epoch: string },
     target: ReplayTarget,
     sid: number,
     token: object,
@@ -223,6 +314,7 @@ class Replay {
     pauseBytes: number,
   ) {
     this.#history = history;
+    this.#named = named;
     this.#target = target;
     this.#sid = sid;
     this.#token = token;
@@ -238,7 +330,7 @@ class Replay {
       if (!target.isOpen || !target.replaying(this.#sid, this.#token)) return;
       if (this.#index >= this.#queue.length) {
         if (!this.#more && this.#history.committedPosition === this.#covered) {
-          target.replayed(this.#sid, this.#recovered, this.#history.epoch, this.#covered, this.#count);
+          target.replayed(this.#sid, this.#recovered, this.#named.epoch, this.#covered, this.#count);
           return;
         }
         this.#read();

@@ -67,9 +67,37 @@ export interface GroupName {
   readonly pattern: string;
 }
 
+/** A publish or direct message as it passed through this node (the handler's `message` event). */
+export interface MessageEvent {
+  readonly topic: string;
+  readonly from: string;
+  readonly payload: Uint8Array;
+  readonly private: boolean;
+}
+
+/** A room and the nicknames of the text users in it on this node (listRooms()). */
+export interface RoomInfo {
+  readonly name: string;
+  readonly members: readonly string[];
+}
+
 export interface RoomCount {
   readonly room: string;
   readonly members: number;
+}
+
+/**
+ * A cluster's shared log (docs/HISTORY.md §10): the one sequence that positions every kept message of every
+ * node. A batch appended here reaches every node, this one too, through RouterInbound.logged, in the log's
+ * order; only then is it kept and delivered.
+ */
+export interface SharedLog {
+  /** The log's epoch (it names the positions it gives). */
+  readonly epoch: string;
+  /** Appends `delivery`; `failed` is called instead when the log cannot take it (it goes out live, not kept). */
+  append(delivery: Delivery, failed: (error: unknown) => void): void;
+  /** Resolves once every batch appended so far came back (or failed); undefined when none is on its way. */
+  settled(): Promise<void> | undefined;
 }
 
 /**
@@ -79,6 +107,8 @@ export interface RoomCount {
 export interface RemoteHalf {
   /** A tag that keeps this node's guest nicknames unique in a cluster ("" in a single process). */
   readonly guestTag: string;
+  /** The cluster's shared log, when the nodes keep one history; undefined: each node positions its own. */
+  readonly log?: SharedLog | undefined;
   /** A local batch, for the other nodes' subscribers (the same bytes, once). */
   publish(delivery: Delivery): void;
   /** Claims a nickname on every node; false when another node holds it. */
@@ -117,6 +147,11 @@ export interface RemoteHalf {
 export interface RouterInbound {
   /** Messages published on another node: delivered to this node's matching members. */
   fanOut(delivery: Delivery): void;
+  /**
+   * A batch from the shared log, in the log's order, its first message at `first` (kept at `time`, in the
+   * log's `epoch`); `own`: this node appended it (the same Delivery it gave the log).
+   */
+  logged(delivery: Delivery, first: number, time: number, epoch: string, own: boolean): void;
   /** Messages another node gave to this node's members of queue group `name` on `pattern`. */
   groupMessages(name: string, pattern: string, delivery: Delivery): void;
   /** A private message from another node for the local member `nick`. */

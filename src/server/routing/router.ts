@@ -16,10 +16,12 @@ import { type HistoryTrouble, RoutedHistory } from "./history.js";
 import type { Acker, RouterHistory } from "./history-types.js";
 import type {
   Member,
+  MessageEvent,
   RemoteHalf,
   Requester,
   RoomCount,
   RoomEvent,
+  RoomInfo,
   RoomMember,
   RouterInbound,
   Subscriber,
@@ -29,20 +31,6 @@ import { type HandlerLookup, Requests } from "./requests.js";
 import { Rooms } from "./rooms.js";
 import { SINGLE_NODE } from "./single-node.js";
 import { ReadTurn } from "./turn.js";
-
-/** A publish or direct message as it passed through this node (the handler's `message` event). */
-export interface MessageEvent {
-  readonly topic: string;
-  readonly from: string;
-  readonly payload: Uint8Array;
-  readonly private: boolean;
-}
-
-/** A room and the nicknames of the text users in it on this node (listRooms()). */
-export interface RoomInfo {
-  readonly name: string;
-  readonly members: readonly string[];
-}
 
 export interface RouterOptions {
   readonly handlers: HandlerLookup;
@@ -86,6 +74,12 @@ export class Router implements RouterInbound {
   readonly #history: RoutedHistory;
   readonly #send = (delivery: Delivery): void => this.#sendNow(delivery);
   readonly #sendHere = (delivery: Delivery): void => this.#fanOutHere(delivery);
+  /** A batch this node published, back from the shared log: everything #sendNow does but tell the others. */
+  readonly #sendOwn = (delivery: Delivery): void => {
+    this.#fanOutHere(delivery);
+    this.#groups.deliver(delivery);
+    if (this.#wantsMessages()) this.#emitMessages(delivery);
+  };
 
   constructor(options: RouterOptions) {
     this.#remote = options.remote ?? SINGLE_NODE;
@@ -106,6 +100,7 @@ export class Router implements RouterInbound {
       replayPauseBytes: options.skipSlowBytes,
       onTrouble: options.onHistoryTrouble,
       beforeRead: () => this.turn.flush(),
+      log: this.#remote.log,
     });
     this.turn = new ReadTurn(this.#deliver.bind(this));
   }
@@ -281,6 +276,8 @@ export class Router implements RouterInbound {
 
   /** A batch leaves: it gets its positions and goes out once the history has it (#sendNow). */
   #deliver(delivery: Delivery): void {
+    // Through a shared log, queue groups choose first: other nodes' shares travel with the batch.
+    if (this.#history.followsLog) this.#groups.plan(delivery);
     this.#history.keep(delivery, this.#send);
   }
 
@@ -289,15 +286,21 @@ export class Router implements RouterInbound {
    * (the same bytes, once), then `message` events.
    */
   #sendNow(delivery: Delivery): void {
-    this.#fanOutHere(delivery);
-    this.#groups.deliver(delivery);
+    this.#sendOwn(delivery);
     this.#remote.publish(delivery);
-    if (this.#wantsMessages()) this.#emitMessages(delivery);
   }
 
-  /** Messages published on another node: kept in this node's history too, then delivered here. */
+  /**
+   * Messages published on another node: kept in this node's history too, then delivered here. With a
+   * shared log they come through logged(); what comes here went out live, not kept (the log failed).
+   */
   fanOut(delivery: Delivery): void {
-    this.#history.keep(delivery, this.#sendHere);
+    if (this.#remote.log === undefined) this.#history.keep(delivery, this.#sendHere);
+    else this.#fanOutHere(delivery);
+  }
+
+  logged(delivery: Delivery, first: number, time: number, epoch: string, own: boolean): void {
+    this.#history.logged(delivery, first, time, epoch, own ? this.#sendOwn : this.#sendHere);
   }
 
   /**

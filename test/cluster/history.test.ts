@@ -1,0 +1,150 @@
+/**
+ * A cluster's one history (docs/HISTORY.md §10): real `enchufe server --cluster` processes on a private
+ * Redis, the client library on real sockets. Every node positions messages from the shared log, so a
+ * subscriber that moves to another node resumes with every message once and in order, acknowledged
+ * publishes on different nodes share one sequence, and a node that starts later has the history.
+ */
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import { connect, type EnchufeClient } from "../../src/client/client.js";
+import type { Message } from "../../src/client/subscription.js";
+import { runEnchufe, stopAll } from "../helpers/cli.js";
+import { cutFeed } from "../helpers/cut-feed.js";
+import { type CutProxy, startCutProxy } from "../helpers/cut-proxy.js";
+import { startRedis, type TestRedis } from "../helpers/redis.js";
+import { type Node, startNode } from "./helpers.js";
+
+const redises: TestRedis[] = [];
+const clients = new Set<EnchufeClient>();
+const proxies = new Set<CutProxy>();
+after(async () => {
+  await Promise.all([...clients].map((c) => c.close()));
+  await Promise.all([...proxies].map((p) => p.close()));
+  await stopAll();
+  await Promise.all(redises.map((redis) => redis.stop()));
+});
+
+const HISTORY = ["--history", "20000"];
+
+async function cluster(count: number): Promise<{ redis: TestRedis; nodes: Node[] }> {
+  const redis = await startRedis();
+  redises.push(redis);
+  // Room for every message of a test in each topic's history (1000 by default).
+  const nodes = await Promise.all(Array.from({ length: count }, () => startNode(redis.url, HISTORY)));
+  return { redis, nodes };
+}
+
+async function client(port: number): Promise<EnchufeClient> {
+  const c = await connect({ port, timeoutMs: 3000, reconnect: { initialDelayMs: 20, maxDelayMs: 100 } });
+  clients.add(c);
+  return c;
+}
+
+const text = (m: Message) => Buffer.from(m.payload).toString("utf8");
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => String(from + i));
+
+describe("cluster: one history for every node", () => {
+  test("a subscriber cut during 5,000 publishes that reconnects to another node gets every message once, in order", async () => {
+    const { nodes } = await cluster(2);
+    const [a, b] = nodes as [Node, Node];
+    const proxy = await startCutProxy(a.port);
+    proxies.add(proxy);
+    const sub = await client(proxy.port);
+    const pub = await client(b.port);
+    // Cut while it reads, and send the client to node b: what it missed can only come from b's history.
+    const {
+      messages: all,
+      replays,
+      queue,
+    } = await cutFeed({
+      proxy,
+      sub,
+      pub,
+      total: 5000,
+      beforeCut: 2000,
+      taken: 1000,
+      moveTo: b.port,
+    });
+    assert.deepEqual(all.map(text), range(0, 5000));
+    for (let i = 1; i < all.length; i++) assert.ok(all[i]!.position > all[i - 1]!.position, `at ${i}`);
+    await Promise.all([pub.flush(), sub.flush()]);
+    assert.equal(queue.size, 0, "no duplicate after the last message");
+    assert.equal(replays.length, 2);
+    assert.ok(
+      replays.every((replay) => replay.recovered),
+      "nothing lost",
+    );
+    assert.equal(replays[0]!.epoch, replays[1]!.epoch, "one epoch for both nodes");
+  });
+
+  test("acknowledged publishes on different nodes get one sequence, and every node reads the same history", async () => {
+    const { nodes } = await cluster(2);
+    const [a, b] = nodes as [Node, Node];
+    const onA = await client(a.port);
+    const onB = await client(b.port);
+    const acks = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? onA : onB).publishAcked("orders", String(i))),
+    );
+    const positions = acks.map((ack) => ack.position);
+    assert.equal(new Set(positions).size, 200, "every position once");
+    assert.ok(
+      positions.every((position) => position > 0),
+      "kept",
+    );
+    const fromA = await onA.history("orders", { last: 1000 });
+    const fromB = await onB.history("orders", { last: 1000 });
+    assert.equal(fromA.messages.length, 200);
+    assert.deepEqual(
+      fromB.messages.map((m) => [m.position, text(m), m.time]),
+      fromA.messages.map((m) => [m.position, text(m), m.time]),
+    );
+    assert.equal(fromA.epoch, fromB.epoch);
+    assert.deepEqual(
+      [...positions].sort((x, y) => x - y),
+      fromA.messages.map((m) => m.position),
+    );
+  });
+
+  test("a node that starts later has the history, and `enchufe history` there shows it", async () => {
+    const { redis, nodes } = await cluster(1);
+    const pub = await client(nodes[0]!.port);
+    for (let i = 0; i < 50; i++) await pub.publishAcked("general", `line ${i}`);
+    const later = await startNode(redis.url, HISTORY);
+    const reader = await client(later.port);
+    const read = await reader.history("general", { last: 50 });
+    assert.deepEqual(
+      read.messages.map(text),
+      range(0, 50).map((i) => `line ${i}`),
+    );
+    assert.ok(read.recovered);
+    const { code, stdout } = await runEnchufe([
+      "history",
+      "general",
+      "--last",
+      "3",
+      "--port",
+      String(later.port),
+      "--lang",
+      "en",
+    ]);
+    assert.equal(code, 0);
+    assert.match(stdout, /line 47[\s\S]*line 48[\s\S]*line 49/);
+  });
+
+  test("--data with --cluster is a usage error that says where a cluster keeps its history", async () => {
+    const { code, stderr } = await runEnchufe([
+      "server",
+      "--port",
+      "0",
+      "--lang",
+      "en",
+      "--cluster",
+      "redis://127.0.0.1:1",
+      "--data",
+      "/nonexistent",
+    ]);
+    assert.equal(code, 2);
+    assert.match(stderr, /--data is not used with --cluster: a cluster has one history, in Redis/);
+    assert.doesNotMatch(stderr, /at .*\.js:\d+/);
+  });
+});
