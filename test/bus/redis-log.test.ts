@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { LogEntry } from "../../src/server/bus/bus.js";
-import { decodeShares, encodeShares } from "../../src/server/bus/codec.js";
+import { decodeKeys, decodeShares, encodeKeys, encodeShares } from "../../src/server/bus/codec.js";
 import { RedisBus } from "../../src/server/bus/redis.js";
 import { decodeEntry } from "../../src/server/bus/redis-log.js";
 import { startRedis, type TestRedis } from "../helpers/redis.js";
@@ -55,8 +55,8 @@ describe("RedisBus shared log", () => {
     const appends: Promise<void>[] = [];
     for (let i = 1; i <= 100; i++) {
       const count = (i % 3) + 1;
-      appends.push(a.bus.log.append(i, count, Buffer.from(`a${i}`)));
-      appends.push(b.bus.log.append(i, count, Buffer.from(`b${i}`)));
+      appends.push(a.bus.log.append({ tag: i, count, frames: Buffer.from(`a${i}`) }));
+      appends.push(b.bus.log.append({ tag: i, count, frames: Buffer.from(`b${i}`) }));
     }
     await Promise.all(appends);
     await a.events.until(() => a.events.entries.length === 200, "a to read 200 entries");
@@ -85,7 +85,8 @@ describe("RedisBus shared log", () => {
   test("a node that starts later reads what the log keeps before start() resolves", async () => {
     const prefix = `log${++prefixCount}`;
     const a = await node(prefix, "a");
-    for (let i = 1; i <= 1200; i++) await a.bus.log.append(i, 1, Buffer.from(String(i)));
+    for (let i = 1; i <= 1200; i++)
+      await a.bus.log.append({ tag: i, count: 1, frames: Buffer.from(String(i)) });
     const late = await node(prefix, "late");
     // The stream keeps about logMaxEntries (MAXLEN ~): the oldest may be gone, the newest are all there.
     const entries = late.events.entries;
@@ -97,14 +98,14 @@ describe("RedisBus shared log", () => {
   test("a log that lost its data starts a new epoch, its positions above every one a node read", async () => {
     const prefix = `log${++prefixCount}`;
     const a = await node(prefix, "a");
-    for (let i = 1; i <= 5; i++) await a.bus.log.append(i, 2, Buffer.from(String(i)));
+    for (let i = 1; i <= 5; i++) await a.bus.log.append({ tag: i, count: 2, frames: Buffer.from(String(i)) });
     await a.events.until(() => a.events.entries.length === 5, "a to read 5 entries");
     const before = a.bus.log.epoch;
     const { Redis } = await import("ioredis");
     const admin = new Redis(redis.url);
     await admin.del(`${prefix}:log`, `${prefix}:log:seq`, `${prefix}:log:epoch`);
     await admin.quit();
-    await a.bus.log.append(6, 1, Buffer.from("after"));
+    await a.bus.log.append({ tag: 6, count: 1, frames: Buffer.from("after") });
     await a.events.until(() => a.events.entries.length === 6, "a to read the entry after the loss");
     const entry = a.events.entries[5]!;
     assert.notEqual(entry.epoch, before, "a new epoch");
@@ -114,7 +115,9 @@ describe("RedisBus shared log", () => {
 
   test("append rejects with ECLUSTER while the bus is not started; a foreign stream entry is not an entry", async () => {
     const bus = new RedisBus({ url: redis.url, prefix: `log${++prefixCount}`, nodeId: "x" });
-    await assert.rejects(bus.log.append(1, 1, Buffer.from("x")), { code: "ECLUSTER" });
+    await assert.rejects(bus.log.append({ tag: 1, count: 1, frames: Buffer.from("x") }), {
+      code: "ECLUSTER",
+    });
     assert.equal(decodeEntry("1-0", [Buffer.from("p"), Buffer.from("1")]), undefined);
     const fields = ["p", "3", "c", "2", "e", "abc", "n", "node", "t", "7", "b", "frames"].map((f) =>
       Buffer.from(f),
@@ -128,6 +131,7 @@ describe("RedisBus shared log", () => {
       tag: 7,
       frames: Buffer.from("frames"),
       shares: [],
+      keys: [],
     });
     // Queue-group shares ride in field g: each for one node, all messages or some.
     const shares = [
@@ -137,5 +141,11 @@ describe("RedisBus shared log", () => {
     const withShares = decodeEntry("1-0", [...fields, Buffer.from("g"), encodeShares(shares)]);
     assert.deepEqual(withShares?.shares, shares);
     assert.deepEqual(decodeShares(Buffer.from([0, 1, 0])), [], "a cut list is dropped");
+    const keys = [
+      { index: 0, key: "\u0000abc-1" },
+      { index: 4, key: "ana\u0000ñ-2" },
+    ];
+    assert.deepEqual(decodeEntry("1-0", [...fields, Buffer.from("k"), encodeKeys(keys)])?.keys, keys);
+    assert.deepEqual(decodeKeys(Buffer.from([0, 2, 0, 0])), [], "a cut list is dropped");
   });
 });

@@ -8,9 +8,11 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { connect, type EnchufeClient } from "../../src/client/client.js";
 import type { Message } from "../../src/client/subscription.js";
+import { PubAckStatus } from "../../src/protocol/frames.js";
 import { runEnchufe, stopAll } from "../helpers/cli.js";
 import { cutFeed } from "../helpers/cut-feed.js";
 import { type CutProxy, startCutProxy } from "../helpers/cut-proxy.js";
+import { FramedClient } from "../helpers/framed.js";
 import { startRedis, type TestRedis } from "../helpers/redis.js";
 import { type Node, startNode } from "./helpers.js";
 
@@ -103,6 +105,32 @@ describe("cluster: one history for every node", () => {
       [...positions].sort((x, y) => x - y),
       fromA.messages.map((m) => m.position),
     );
+  });
+
+  test("an acknowledged publish sent again to another node (the same user and id) is a duplicate there", async () => {
+    const { nodes } = await cluster(2);
+    const [a, b] = nodes as [Node, Node];
+    const onA = await FramedClient.connect(a.port, "first-try", true, 2);
+    const onB = await FramedClient.connect(b.port, "second-try", true, 2);
+    try {
+      onA.send({ type: "APUB", id: "job-42", topic: "jobs", headers: [], payload: Buffer.from("once") });
+      const first = await onA.next("PUBACK");
+      assert.equal(first.status, PubAckStatus.OK);
+      // Node b has read it from the log once its history has it.
+      const reader = await client(b.port);
+      assert.deepEqual((await reader.history("jobs", { last: 10 })).messages.map(text), ["once"]);
+      onB.send({ type: "APUB", id: "job-42", topic: "jobs", headers: [], payload: Buffer.from("once") });
+      const second = await onB.next("PUBACK");
+      assert.equal(second.status, PubAckStatus.DUPLICATE);
+      assert.equal(second.position, first.position, "the first one's position");
+      onB.send({ type: "APUB", id: "job-43", topic: "jobs", headers: [], payload: Buffer.from("new") });
+      assert.equal((await onB.next("PUBACK")).status, PubAckStatus.OK);
+      const kept = await reader.history("jobs", { last: 10 });
+      assert.deepEqual(kept.messages.map(text), ["once", "new"], "kept once");
+    } finally {
+      onA.close();
+      onB.close();
+    }
   });
 
   test("a node that starts later has the history, and `enchufe history` there shows it", async () => {

@@ -68,6 +68,25 @@ export interface LogShare extends GroupShare {
   readonly node: string;
 }
 
+/** An acknowledged publish's dedupe key (user and id) and its index in the batch. */
+export interface LogKey {
+  readonly index: number;
+  readonly key: string;
+}
+
+/** A batch to append to the shared log. */
+export interface LogBatch {
+  /** This node's tag for it (it comes back with it). */
+  readonly tag: number;
+  /** How many MSG frames `frames` holds. */
+  readonly count: number;
+  readonly frames: Buffer;
+  /** Queue-group shares for other nodes (each given to one node with members, in turn; dropped when none). */
+  readonly shares?: readonly GroupShare[] | undefined;
+  /** The APUB dedupe keys of the batch: every node remembers them, so a resend to another node is a duplicate. */
+  readonly keys?: readonly LogKey[] | undefined;
+}
+
 /** An entry of the cluster's shared log (docs/HISTORY.md §10): one batch of one sender to one topic. */
 export interface LogEntry {
   /** The log's epoch: it changes only when the log itself was lost. */
@@ -84,18 +103,15 @@ export interface LogEntry {
   readonly frames: Buffer;
   /** Queue-group shares the appending node gave to other nodes: each served there, in the log's order. */
   readonly shares: readonly LogShare[];
+  readonly keys: readonly LogKey[];
 }
 
 /** The cluster's shared log, when the bus keeps one (a Redis stream). */
 export interface BusLog {
   /** The log's epoch: set at start(), then the newest entry's. */
   readonly epoch: string;
-  /**
-   * Appends one batch (its `count` MSG frames) tagged `tag`, with its queue-group `shares` (each given to
-   * one other node with members, in turn; dropped when none has); it comes back through onLogEntry.
-   * Rejects when Redis is away.
-   */
-  append(tag: number, count: number, frames: Buffer, shares?: readonly GroupShare[]): Promise<void>;
+  /** Appends one batch; it comes back through onLogEntry. Rejects when Redis is away. */
+  append(batch: LogBatch): Promise<void>;
 }
 
 /** Bus state: "down" = Redis lost (local delivery goes on), "resynced" = back and re-registered. */

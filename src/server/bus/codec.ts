@@ -8,8 +8,9 @@
  *   REQUEST (2): str token, str name, str from, str replyNode, headers, payload
  *   REPLY   (3): str token, u16 status, headers, payload
  *   GROUP   (4): str name, str pattern, frame    (MSG frames for this node's members of a queue group)
- * Shared log entry, field `g` (queue-group shares, redis-log.ts): u16 count, then per share
- *   str node, str name, str pattern, u32 picked count (0: every message), u32 index per picked message
+ * Shared log entry (redis-log.ts), field `g` (queue-group shares): empty, or u16 count, then per share
+ *   str node, str name, str pattern, u32 picked count (0: every message), u32 index per picked message;
+ * field `k` (APUB dedupe keys): empty, or u16 count, then per key u32 index, str key
  * str = u16 byte length + UTF-8; headers = u16 count + pairs of str; the last field runs to the end
  * (the primitives of src/protocol/wire.ts, shared with the frame codec).
  */
@@ -25,7 +26,7 @@ import {
   writeU16,
   writeU32,
 } from "../../protocol/wire.js";
-import type { Headers, IncomingRequest, LogShare } from "./bus.js";
+import type { Headers, IncomingRequest, LogKey, LogShare } from "./bus.js";
 
 export const KIND_DIRECT = 1;
 export const KIND_REQUEST = 2;
@@ -137,6 +138,7 @@ export function decodeNodeMessage(message: Buffer): NodeMessage | undefined {
 
 /** The queue-group shares of a shared log entry (field `g`). */
 export function encodeShares(shares: readonly LogShare[]): Buffer {
+  if (shares.length === 0) return EMPTY;
   let size = 2;
   for (const share of shares) {
     size += strSize(share.node, `${LABEL} node`) + strSize(share.name, `${LABEL} group`);
@@ -156,6 +158,7 @@ export function encodeShares(shares: readonly LogShare[]): Buffer {
 
 /** Decodes field `g`; an empty list when malformed (nobody to tell: those shares are dropped). */
 export function decodeShares(bytes: Buffer): LogShare[] {
+  if (bytes.length === 0) return [];
   try {
     const reader = new WireReader(bytes, LABEL);
     const shares: LogShare[] = [];
@@ -172,3 +175,33 @@ export function decodeShares(bytes: Buffer): LogShare[] {
     throw error;
   }
 }
+
+/** The APUB dedupe keys of a shared log entry (field `k`). */
+export function encodeKeys(keys: readonly LogKey[]): Buffer {
+  if (keys.length === 0) return EMPTY;
+  let size = 2;
+  for (const { key } of keys) size += 4 + strSize(key, `${LABEL} key`);
+  const out = Buffer.allocUnsafe(size);
+  let offset = writeU16(out, 0, keys.length);
+  for (const { index, key } of keys) offset = writeStr(out, writeU32(out, offset, index), key);
+  return out;
+}
+
+/** Decodes field `k`; an empty list when malformed (those keys are not remembered). */
+export function decodeKeys(bytes: Buffer): LogKey[] {
+  if (bytes.length === 0) return [];
+  try {
+    const reader = new WireReader(bytes, LABEL);
+    const keys: LogKey[] = [];
+    for (let count = reader.u16("keys"); count > 0; count--) {
+      const index = reader.u32("index");
+      keys.push({ index, key: reader.str("key") });
+    }
+    return keys;
+  } catch (error) {
+    if (isEnchufeError(error)) return [];
+    throw error;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);

@@ -9,8 +9,8 @@ import { randomBytes } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import { EnchufeError } from "../../errors.js";
-import type { BusLog, GroupShare, LogEntry, LogShare } from "./bus.js";
-import { decodeShares, encodeShares } from "./codec.js";
+import type { BusLog, LogBatch, LogEntry, LogKey, LogShare } from "./bus.js";
+import { decodeKeys, decodeShares, encodeKeys, encodeShares } from "./codec.js";
 import type { RedisLink } from "./redis-link.js";
 import { LOG_APPEND } from "./redis-scripts.js";
 
@@ -35,6 +35,8 @@ export class RedisLog implements BusLog {
   /** The newest position read (the script starts a new epoch when Redis has less: it lost data). */
   #known = 0;
   #epoch = "";
+  /** The epoch this node proposes if the log lost its own (a new one once a log took it). */
+  #proposal = newEpoch();
   #closed = false;
 
   constructor(
@@ -56,8 +58,9 @@ export class RedisLog implements BusLog {
   async start(cmd: Redis, reader: Redis, onEntry: (entry: LogEntry) => void): Promise<void> {
     cmd.defineCommand(COMMAND, { numberOfKeys: 0, lua: LOG_APPEND });
     const epochKey = this.#link.names.key("log:epoch");
-    await cmd.set(epochKey, randomBytes(8).toString("hex"), "NX");
+    await cmd.set(epochKey, this.#proposal, "NX");
     this.#epoch = (await cmd.get(epochKey)) ?? "";
+    if (this.#epoch === this.#proposal) this.#proposal = newEpoch();
     this.#reader = reader;
     this.#onEntry = onEntry;
     while ((await this.#read(reader, false)) === READ_COUNT) {}
@@ -68,11 +71,11 @@ export class RedisLog implements BusLog {
     this.#closed = true;
   }
 
-  append(tag: number, count: number, frames: Buffer, shares: readonly GroupShare[] = []): Promise<void> {
+  append(batch: LogBatch): Promise<void> {
     const cmd = this.#link.ready as (Redis & Record<string, unknown>) | undefined;
     if (cmd === undefined || this.#reader === undefined) return Promise.reject(away());
     const given: LogShare[] = [];
-    for (const share of shares) {
+    for (const share of batch.shares ?? []) {
       const node = this.#pick(share.name, share.pattern);
       if (node !== undefined) given.push({ ...share, node });
     }
@@ -81,14 +84,15 @@ export class RedisLog implements BusLog {
       .call(
         cmd,
         this.#link.names.prefix,
-        count,
+        batch.count,
         this.#maxEntries,
-        randomBytes(8).toString("hex"),
+        this.#proposal,
         this.#known,
         this.#link.nodeId,
-        tag,
-        frames,
+        batch.tag,
+        batch.frames,
         encodeShares(given),
+        encodeKeys(batch.keys ?? []),
       )
       .then(nothing);
   }
@@ -126,6 +130,7 @@ export class RedisLog implements BusLog {
         const entry = decodeEntry(this.#lastId, fields);
         if (entry === undefined) continue;
         this.#known = entry.first + entry.count - 1;
+        if (entry.epoch === this.#proposal) this.#proposal = newEpoch();
         this.#epoch = entry.epoch;
         this.#onEntry?.(entry);
       }
@@ -143,6 +148,7 @@ export function decodeEntry(id: string, fields: readonly Buffer[]): LogEntry | u
   let node: string | undefined;
   let frames: Buffer | undefined;
   let shares: LogShare[] = [];
+  let keys: LogKey[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const value = fields[i + 1]!;
     switch (fields[i]!.toString()) {
@@ -167,12 +173,19 @@ export function decodeEntry(id: string, fields: readonly Buffer[]): LogEntry | u
       case "g":
         shares = decodeShares(value);
         break;
+      case "k":
+        keys = decodeKeys(value);
+        break;
     }
   }
   const time = Number(id.slice(0, id.indexOf("-")));
   if (epoch === undefined || node === undefined || frames === undefined) return undefined;
   if (!(first >= 1 && count >= 1 && tag >= 0 && time >= 0)) return undefined;
-  return { epoch, first, count, time, node, tag, frames, shares };
+  return { epoch, first, count, time, node, tag, frames, shares, keys };
+}
+
+function newEpoch(): string {
+  return randomBytes(8).toString("hex");
 }
 
 function away(): EnchufeError {

@@ -128,7 +128,7 @@ return out
 /**
  * The cluster's shared log (redis-log.ts). Keys: P:log (a stream), P:log:seq (the last position given),
  * P:log:epoch (the log's name). ARGV: prefix, count, maxEntries, a fresh epoch, the newest position this
- * node has seen, node, tag, frames, queue-group shares. Gives the batch `count` positions and appends it as one entry (XADD
+ * node has seen, node, tag, frames, queue-group shares, APUB dedupe keys. Gives the batch `count` positions and appends it as one entry (XADD
  * with MAXLEN ~); a log without an epoch, or whose sequence is below what a node has seen (Redis lost
  * data), starts a new epoch. Returns the entry's id.
  */
@@ -144,5 +144,5 @@ end
 local last = seq + count
 redis.call('SET', p..':log:seq', last)
 return redis.call('XADD', p..':log', 'MAXLEN', '~', ARGV[3], '*',
-  'p', last - count + 1, 'c', count, 'e', epoch, 'n', ARGV[6], 't', ARGV[7], 'b', ARGV[8], 'g', ARGV[9])
+  'p', last - count + 1, 'c', count, 'e', epoch, 'n', ARGV[6], 't', ARGV[7], 'b', ARGV[8], 'g', ARGV[9], 'k', ARGV[10])
 `;

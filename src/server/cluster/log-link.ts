@@ -42,8 +42,15 @@ export class LogLink implements SharedLog {
   append(delivery: Delivery, failed: (error: unknown) => void): void {
     const tag = ++this.#tag;
     this.#pending.set(tag, { delivery, failed });
-    const shares = delivery.groupShares;
-    this.#log.append(tag, delivery.count, delivery.frame(), shares).catch((error: unknown) => {
+    const keys = delivery.acks?.map(({ index, key }) => ({ index, key }));
+    const batch = {
+      tag,
+      count: delivery.count,
+      frames: delivery.frame(),
+      shares: delivery.groupShares,
+      keys,
+    };
+    this.#log.append(batch).catch((error: unknown) => {
       // Not in the log: it goes out live (unless it came back meanwhile: the answer, not the append, was lost).
       const pending = this.#pending.get(tag);
       if (pending === undefined) return;
@@ -80,6 +87,7 @@ export class LogLink implements SharedLog {
     }
     const delivery = this.#frames.batch(entry.frames);
     if (delivery === undefined) return;
+    if (entry.keys.length > 0) delivery.publishedKeys = entry.keys;
     inbound.logged(delivery, entry.first, entry.time, entry.epoch, false);
     for (const share of entry.shares) {
       if (share.node !== this.#nodeId) continue;

@@ -54,6 +54,14 @@ export class Dedupe {
     return true;
   }
 
+  /** `key` was published elsewhere (another node) at `position`: a publish of it here is a duplicate. */
+  remember(key: string, now: number, position: number): void {
+    this.#expire(now);
+    if (this.#options.maxIds === 0 || this.#entries.has(key)) return;
+    this.#entries.set(key, { at: now, outcome: { status: "ok", position }, waiters: undefined });
+    if (this.#entries.size > this.#options.maxIds) this.#dropOldest();
+  }
+
   /** The first publish of `key` ended; a failed one is forgotten (sending it again is a new try). */
   settle(key: string, outcome: AckOutcome): void {
     const entry = this.#entries.get(key);

@@ -54,6 +54,11 @@ export class Delivery {
    */
   groupShares: GroupShare[] | undefined;
   /**
+   * A batch from another node through the shared log: the APUB dedupe keys of its messages (index, key),
+   * remembered here so that a publisher that sends one again to this node gets DUPLICATE.
+   */
+  publishedKeys: ReadonlyArray<{ readonly index: number; readonly key: string }> | undefined;
+  /**
    * A renderer's cache: the text form of a room delivery, built once for every text recipient (null:
    * nothing to show). It holds no language: a private message (one recipient) is not cached.
    */

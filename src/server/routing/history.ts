@@ -163,6 +163,11 @@ export class RoutedHistory {
     }
     send(delivery);
     this.#settle(delivery, undefined);
+    const keys = delivery.publishedKeys;
+    if (keys !== undefined) {
+      const now = Date.now();
+      for (const { index, key } of keys) this.#dedupe.remember(key, now, first + index);
+    }
     for (const waiter of this.#waiting) {
       if (waiter.position <= history.committedPosition) waiter.run();
     }
