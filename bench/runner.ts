@@ -158,7 +158,12 @@ async function runCluster(benchCase: BenchCase, ctx: RunContext): Promise<Sample
       try {
         started.push(
           await startServer(
-            enchufeClusterSpec(pinPrefix(0, ctx.canPin), bus.port, index),
+            enchufeClusterSpec(
+              pinPrefix(0, ctx.canPin),
+              bus.port,
+              index,
+              ctx.profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", ctx.profileDir],
+            ),
             ctx.registry,
             LOG_DIR,
           ),

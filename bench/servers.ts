@@ -303,9 +303,14 @@ export function selectTargets(wanted: readonly string[] | undefined): {
 }
 
 /** Two enchufe servers sharing a Redis bus, for fanout-cluster (`--cluster`, being built on another branch). */
-export function enchufeClusterSpec(pin: readonly string[], redisPort: number, index: number): StartSpec {
+export function enchufeClusterSpec(
+  pin: readonly string[],
+  redisPort: number,
+  index: number,
+  nodeArgs: readonly string[] = [],
+): StartSpec {
   return {
-    ...enchufeCli(pin, ["--cluster", `redis://127.0.0.1:${redisPort}`]),
+    ...enchufeCli(pin, ["--cluster", `redis://127.0.0.1:${redisPort}`], nodeArgs),
     name: `enchufe-node${index}`,
   };
 }
