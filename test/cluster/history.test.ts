@@ -14,7 +14,7 @@ import { cutFeed } from "../helpers/cut-feed.js";
 import { type CutProxy, startCutProxy } from "../helpers/cut-proxy.js";
 import { FramedClient } from "../helpers/framed.js";
 import { startRedis, type TestRedis } from "../helpers/redis.js";
-import { type Node, startNode } from "./helpers.js";
+import { type Node, startNode, textUser } from "./helpers.js";
 
 const redises: TestRedis[] = [];
 const clients = new Set<EnchufeClient>();
@@ -130,6 +130,34 @@ describe("cluster: one history for every node", () => {
     } finally {
       onA.close();
       onB.close();
+    }
+  });
+
+  test("a text user who joins a room on another node sees what was said there first, then live lines", async () => {
+    const { nodes } = await cluster(2);
+    const [a, b] = nodes as [Node, Node];
+    const ana = await textUser(a.port, "ana");
+    const beto = await textUser(b.port, "beto");
+    try {
+      ana.send("/join cafe");
+      await ana.nextStarting("* you are now in room cafe");
+      for (const word of ["uno", "dos", "tres"]) ana.send(word);
+      // /history on ana's own node has them once they are back from the log.
+      ana.send("/history");
+      assert.equal(await ana.nextStarting("* history of"), "* history of cafe (3):");
+      beto.send("/join cafe");
+      assert.equal(await beto.nextStarting("* history of"), "* history of cafe (3):");
+      for (const word of ["uno", "dos", "tres"]) {
+        assert.match(
+          await beto.nextStarting("[cafe "),
+          new RegExp(`^\\[cafe \\d\\d:\\d\\d\\] ana: ${word}$`),
+        );
+      }
+      ana.send("live");
+      assert.equal(await beto.nextStarting("[cafe]"), "[cafe] ana: live");
+    } finally {
+      ana.close();
+      beto.close();
     }
   });
 

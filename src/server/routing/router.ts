@@ -185,9 +185,10 @@ export class Router implements RouterInbound {
 
   /**
    * Resolves once this node's subscription and presence changes reached the other nodes, and the
-   * messages published so far are written to the history.
+   * messages published so far (the read's open batch too) are written to the history.
    */
   barrier(): Promise<void> {
+    this.turn.flush();
     const written = this.#history.pendingWrite();
     const remote = this.#remote.barrier();
     return written === undefined ? remote : Promise.all([written, remote]).then(nothing);

@@ -171,9 +171,12 @@ function history(session: TextSession, rest: string): void {
     session.say("server.history.off");
     return;
   }
-  const messages = router.history.recent(room, count);
-  if (messages.length === 0) session.say("server.history.none", { room });
-  else sayHistory(session, room, messages);
+  // Read once what was published so far is kept (written with --data; back from the log in a cluster).
+  session.after(router.barrier(), () => {
+    const messages = router.history.recent(room, count);
+    if (messages.length === 0) session.say("server.history.none", { room });
+    else sayHistory(session, room, messages);
+  });
 }
 
 function sayHistory(session: TextSession, room: string, messages: readonly HistoryMessage[]): void {
