@@ -10,7 +10,12 @@
  *
  * Modes: fanout (S subscribers, P publishers, window or fixed-rate; with --group NAME the subscribers form one
  * queue group, enchufe GSUB or NATS queue subscription, so each message reaches one of them), request (round trips, K in flight),
- * greet (connect, read until the server closes), idle (N connections held open).
+ * greet (connect, read until the server closes), idle (N connections held open),
+ * apub (acknowledged publishes, K in flight: enchufe APUB -> PUBACK in a version-2 session, or with --proto
+ * jetstream a NATS HPUB with Nats-Msg-Id and a reply inbox per publish into a stream it creates first
+ * (--storage file|memory), acked by JetStream; the window counts acks OK, "loss" the publishes not acked OK),
+ * replay (a version-2 publisher keeps --count messages in the history, PINGs; then a version-2 subscriber's
+ * RSUB from position 1 is the window, until REPLAYED: "delivered" counts the HMSGs).
  * --ws 1: subscribers and idle connections speak WebSocket (RFC 6455) on /ws, subprotocol enchufe.v1
  * (--proto framed: their HELLO and SUB in one masked binary message) or enchufe.text (--proto text);
  * publishers stay on TCP. Server frames are unmasked, so the marker scan reads them as they come.
@@ -39,9 +44,11 @@
 #define WS_UPGRADING 1
 #define WS_OPEN 2
 
-enum proto { P_TEXT, P_FRAMED, P_NATS, P_RESP, P_MQTT };
-enum mode { M_FANOUT, M_REQUEST, M_GREET, M_IDLE };
-enum role { R_SUB, R_PUB, R_REQ, R_GREET, R_IDLE, R_RESP };
+enum proto { P_TEXT, P_FRAMED, P_NATS, P_RESP, P_MQTT, P_JETSTREAM };
+enum mode { M_FANOUT, M_REQUEST, M_GREET, M_IDLE, M_APUB, M_REPLAY };
+/* R_APUB: acknowledged publisher (APUB, or JetStream publish); R_FILL: fills the history (replay);
+   R_REPLAY: the RSUB subscriber (replay) */
+enum role { R_SUB, R_PUB, R_REQ, R_GREET, R_IDLE, R_RESP, R_APUB, R_FILL, R_REPLAY };
 enum phase { PH_CONNECT, PH_SYNC, PH_WARMUP, PH_MEASURE, PH_DRAIN, PH_DONE };
 
 typedef struct conn {
@@ -60,13 +67,19 @@ typedef struct conn {
   char carry[MARK_LEN];
   uint64_t started_ns;
   uint64_t bytes_in;
+  /* R_APUB, R_FILL, R_REPLAY parse what they read: the unparsed input, the preface echo, the server's answer
+     (WELCOME; JetStream: the stream was created) */
+  char *in;
+  size_t in_len, in_cap;
+  int preface_seen, ready;
 } conn;
 
 /* Options */
 static int o_mode = M_FANOUT, o_proto = P_TEXT, o_port = 0, o_port2 = 0, o_subs = 1, o_pubs = 1, o_size = 64;
 static double o_warmup = 1, o_duration = 3, o_drain = 10, o_rate = 0, o_hold = 30;
 static int o_ws = 0, o_responder = 0, o_await_reply = 0, o_connect_burst = 200, o_window = 0, o_conns = 1000, o_inflight = 1;
-static const char *o_host = "127.0.0.1", *o_topic = "bench", *o_group = NULL;
+static const char *o_host = "127.0.0.1", *o_topic = "bench", *o_group = NULL, *o_storage = "file";
+static long o_count = 100000; /* replay: messages kept before the RSUB */
 
 /* State */
 static int ep;
@@ -88,12 +101,24 @@ static int first_errno;      /* the first failed connect's errno (0: none), for 
 static uint64_t m_ws_refused; /* WebSocket upgrades answered with something other than 101 */
 static char *rbuf;
 static const char *fail_reason;
-/* request --responder 1: the responder connection's unparsed input, and whether its subscription is in place */
-static char *resp_in;
-static size_t resp_in_len, resp_in_cap;
+/* request --responder 1: whether the responder's subscription is in place */
 static int resp_preface_seen, responder_ready;
 #define RESPONDER_SUBJECT "bench.echo"
 #define NATS_INBOX "_INBOX.bench"
+/* apub: send times of the publishes in flight, by sequence modulo ACK_RING (more than --inflight allows) */
+#define ACK_RING (1 << 17)
+#define JS_CREATE_REPLY NATS_INBOX ".create"
+#define ID_DIGITS 12
+#define TAG_DIGITS 6
+/* An acknowledged publish's id: a tag of this run (TAG_DIGITS digits: two runs against one server are not
+   each other's duplicates), then the sequence (ID_DIGITS digits) */
+static uint64_t run_tag;
+static uint64_t ack_sent_ns[ACK_RING], ack_seq[ACK_RING];
+static uint64_t m_acked, m_ack_failed, m_ack_unknown; /* acknowledged OK (all phases); refused; not in flight */
+/* replay: fill progress, and what the replay brought */
+static long fill_sent;
+static int fill_pinged, fill_done, replay_done, replay_recovered;
+static uint64_t m_replayed, replay_count;
 
 /* Latency histogram: 64 powers of two x 32 sub-buckets (about 3% resolution). */
 #define SUB_BITS 5
@@ -224,20 +249,21 @@ static void put_hello(conn *c, char idch) {
   size_t n;
   switch (o_proto) {
     case P_FRAMED: {
-      /* preface, then HELLO version 1 with empty name, user, password, token */
+      /* preface, then HELLO version 1 (2 for APUB and RSUB) with empty name, user, password, token */
       memcpy(buf, "\0ENC", 4);
       buf[4] = 0x01;
       buf[5] = 0;
       put_u32(buf + 6, 9);
       memset(buf + 10, 0, 9);
-      buf[10] = 1;
+      buf[10] = o_mode == M_APUB || o_mode == M_REPLAY ? 2 : 1;
       out_put(c, buf, 19);
       break;
     }
     case P_NATS:
+    case P_JETSTREAM: /* headers: the JetStream publisher's Nats-Msg-Id */
       n = (size_t)snprintf(buf, sizeof buf,
-                           "CONNECT {\"verbose\":false,\"pedantic\":false,\"echo\":false,\"name\":\"%c%d\"}\r\n",
-                           idch, c->index);
+                           "CONNECT {\"verbose\":false,\"pedantic\":false,\"echo\":false,\"headers\":%s,\"name\":\"%c%d\"}\r\n",
+                           o_proto == P_JETSTREAM ? "true" : "false", idch, c->index);
       out_put(c, buf, n);
       break;
     case P_MQTT: {
@@ -392,11 +418,57 @@ static void fill_payload(char *p, int size, int pub, uint64_t seq, uint64_t ts) 
   if (o_proto == P_TEXT) p[size - 1] = '\n';
 }
 
+/* An acknowledged publish of sequence seq: APUB with the id seq (ID_DIGITS digits), or a JetStream publish
+   (HPUB with the header Nats-Msg-Id: seq, so that JetStream dedupes as enchufe does, and the reply subject
+   NATS_INBOX.seq, where the ack comes back). Its send time goes in the ring, for the ack's latency. */
+static void put_ack_publish(conn *c, uint64_t seq) {
+  char head[256];
+  size_t h, tl = strlen(o_topic), size = (size_t)o_size;
+  uint64_t now = rel_ns();
+  if (o_proto == P_FRAMED) {
+    /* APUB: str id, str topic, headers 0, payload */
+    head[0] = 0x12;
+    head[1] = 0;
+    put_u32(head + 2, (uint32_t)(2 + TAG_DIGITS + ID_DIGITS + 2 + tl + 2 + size));
+    put_u16(head + 6, TAG_DIGITS + ID_DIGITS);
+    put_digits(head + 8, TAG_DIGITS, run_tag);
+    put_digits(head + 8 + TAG_DIGITS, ID_DIGITS, seq);
+    h = 8 + TAG_DIGITS + ID_DIGITS;
+    put_u16(head + h, (unsigned)tl);
+    memcpy(head + h + 2, o_topic, tl);
+    put_u16(head + h + 2 + tl, 0);
+    h += 4 + tl;
+  } else {
+    char id[TAG_DIGITS + ID_DIGITS + 1];
+    put_digits(id, TAG_DIGITS, run_tag);
+    put_digits(id + TAG_DIGITS, ID_DIGITS, seq);
+    id[TAG_DIGITS + ID_DIGITS] = 0;
+    /* "NATS/1.0\r\n" "Nats-Msg-Id: " id "\r\n" "\r\n" */
+    size_t headers = 10 + 13 + TAG_DIGITS + ID_DIGITS + 4;
+    h = (size_t)snprintf(head, sizeof head, "HPUB %s " NATS_INBOX ".%llu %zu %zu\r\nNATS/1.0\r\nNats-Msg-Id: %s\r\n\r\n",
+                         o_topic, (unsigned long long)seq, headers, headers + size, id);
+  }
+  out_reserve(c, h + size + 2);
+  memcpy(c->out + c->out_len, head, h);
+  fill_payload(c->out + c->out_len + h, (int)size, 0, seq, now);
+  c->out_len += h + size;
+  if (o_proto == P_JETSTREAM) {
+    c->out[c->out_len++] = '\r';
+    c->out[c->out_len++] = '\n';
+  }
+  ack_sent_ns[seq % ACK_RING] = now;
+  ack_seq[seq % ACK_RING] = seq;
+}
+
 /* Appends one publish (or request) of the marker payload to c's output in c's protocol. */
 static void put_message(conn *c, int pub, uint64_t seq) {
   char head[128];
   size_t h = 0, tl = strlen(o_topic), size = (size_t)o_size;
   int request = c->role == R_REQ;
+  if (c->role == R_APUB) {
+    put_ack_publish(c, seq);
+    return;
+  }
   switch (o_proto) {
     case P_FRAMED:
       if (request) {
@@ -614,17 +686,146 @@ static size_t responder_nats(conn *c, const char *b, size_t n) {
   return off;
 }
 
-static void responder_input(conn *c, const char *data, size_t n) {
-  if (resp_in_len + n > resp_in_cap) {
-    resp_in_cap = (resp_in_len + n) * 2;
-    resp_in = realloc(resp_in, resp_in_cap);
-    if (!resp_in) die("out of memory");
+
+/* ---- acknowledged publishes and replay (R_APUB, R_FILL, R_REPLAY) ---- */
+
+/* The ack of publish seq arrived: ok, or refused (PUBACK status DUPLICATE or ERROR; a JetStream error). */
+static void on_ack(uint64_t seq, int ok) {
+  uint64_t now = rel_ns();
+  m_last_marker_ns = now;
+  if (ack_seq[seq % ACK_RING] != seq || seq == 0) {
+    m_ack_unknown++;
+    return;
   }
-  memcpy(resp_in + resp_in_len, data, n);
-  resp_in_len += n;
-  size_t used = o_proto == P_FRAMED ? responder_framed(c, resp_in, resp_in_len) : responder_nats(c, resp_in, resp_in_len);
-  memmove(resp_in, resp_in + used, resp_in_len - used);
-  resp_in_len -= used;
+  ack_seq[seq % ACK_RING] = 0;
+  if (req_inflight[0] > 0) req_inflight[0]--;
+  if (!ok) {
+    m_ack_failed++;
+    return;
+  }
+  m_acked++;
+  if (phase == PH_MEASURE) {
+    m_delivered++;
+    hist_add(now - ack_sent_ns[seq % ACK_RING]);
+  }
+}
+
+static void server_refused(const char *what, const char *text, size_t len) {
+  if (!fail_reason) fail_reason = what;
+  fprintf(stderr, "loadgen: %s: %.*s\n", what, (int)(len > 200 ? 200 : len), text);
+}
+
+/* Version-2 frames after the preface echo: WELCOME, PUBACK, HMSG, REPLAYED, PING, PONG, ERR, CLOSE. */
+static size_t framed_v2_input(conn *c, const char *b, size_t n) {
+  size_t off = 0;
+  if (!c->preface_seen) {
+    const char *hit = memmem(b, n, "\0ENC", 4);
+    if (!hit) return n > 3 ? n - 3 : 0;
+    c->preface_seen = 1;
+    off = (size_t)(hit - b) + 4;
+  }
+  while (n - off >= 6) {
+    unsigned char type = (unsigned char)b[off], flags = (unsigned char)b[off + 1];
+    size_t len = get_u32(b + off + 2);
+    if (n - off - 6 < len) break;
+    const char *body = b + off + 6;
+    switch (type) {
+      case 0x02: /* WELCOME */
+        c->ready = 1;
+        break;
+      case 0x0C: /* PING */
+        out_put(c, "\x0d\0\0\0\0\0", 6);
+        break;
+      case 0x0D: /* PONG: the filler's publishes are all in the history */
+        if (c->role == R_FILL) fill_done = 1;
+        break;
+      case 0x13: { /* PUBACK: str id, u8 status, u53 position, u16 code, str message */
+        uint64_t seq = 0;
+        size_t idl = len >= 2 ? get_u16(body) : 0;
+        if (idl != TAG_DIGITS + ID_DIGITS || len < 2 + idl + 1 || !parse_digits(body + 2 + TAG_DIGITS, ID_DIGITS, &seq)) {
+          server_refused("a PUBACK with an id this load generator did not send", body, len);
+          break;
+        }
+        on_ack(seq, body[2 + idl] == 0);
+        break;
+      }
+      case 0x16: /* HMSG */
+        if (c->role == R_REPLAY && phase == PH_MEASURE) {
+          m_replayed++;
+          m_delivered++;
+        }
+        break;
+      case 0x17: /* REPLAYED: u32 sid, str epoch, u53 position, u32 count; flag RECOVERED */
+        if (c->role == R_REPLAY && len >= 4) {
+          replay_count = get_u32(body + len - 4);
+          replay_recovered = flags & 1;
+          replay_done = 1;
+        }
+        break;
+      case 0x0E: /* ERR: u16 code, u32 ref, str message */
+        server_refused("the server answered ERR", len > 8 ? body + 8 : "", len > 8 ? len - 8 : 0);
+        break;
+      case 0x0F: /* CLOSE: u8 reason, str message */
+        server_refused("the server closed the session", len > 3 ? body + 3 : "", len > 3 ? len - 3 : 0);
+        break;
+      default:
+        break;
+    }
+    off += 6 + len;
+  }
+  return off;
+}
+
+/* JetStream publisher: the stream-create answer, then one ack per publish on NATS_INBOX.seq. */
+static size_t jetstream_input(conn *c, const char *b, size_t n) {
+  static const char inbox[] = "MSG " NATS_INBOX ".";
+  size_t off = 0;
+  for (;;) {
+    const char *eol = memmem(b + off, n - off, "\r\n", 2);
+    if (!eol) break;
+    const char *line = b + off;
+    size_t line_len = (size_t)(eol - line);
+    if (line_len > sizeof inbox - 1 && memcmp(line, inbox, sizeof inbox - 1) == 0) {
+      /* MSG <subject> <sid> <size> */
+      const char *last = line + line_len;
+      while (last > line && last[-1] != ' ') last--;
+      size_t size = (size_t)strtoul(last, NULL, 10);
+      if (n - off < line_len + 2 + size + 2) break;
+      const char *payload = eol + 2, *token = line + sizeof inbox - 1;
+      int failed = memmem(payload, size, "\"error\"", 7) != NULL;
+      if (line_len >= sizeof JS_CREATE_REPLY + 3 && memcmp(line + 4, JS_CREATE_REPLY " ", sizeof JS_CREATE_REPLY) == 0) {
+        if (failed) server_refused("JetStream did not create the stream", payload, size);
+        else c->ready = 1;
+      } else {
+        uint64_t seq = strtoull(token, NULL, 10);
+        if (failed) fprintf(stderr, "loadgen: JetStream refused publish %llu: %.*s\n", (unsigned long long)seq, (int)(size > 200 ? 200 : size), payload);
+        on_ack(seq, !failed);
+      }
+      off += line_len + 2 + size + 2;
+      continue;
+    }
+    if (line_len == 4 && memcmp(line, "PING", 4) == 0) out_put(c, "PONG\r\n", 6);
+    if (line_len >= 4 && memcmp(line, "-ERR", 4) == 0) server_refused("nats-server answered -ERR", line, line_len);
+    off += line_len + 2;
+  }
+  return off;
+}
+
+/* Input of the connections that parse what they read (responder, acknowledged publisher, replay): kept until
+   a whole frame or line is there, then handed to the role's parser. */
+static void conn_input(conn *c, const char *data, size_t n) {
+  if (c->in_len + n > c->in_cap) {
+    c->in_cap = (c->in_len + n) * 2;
+    c->in = realloc(c->in, c->in_cap);
+    if (!c->in) die("out of memory");
+  }
+  memcpy(c->in + c->in_len, data, n);
+  c->in_len += n;
+  size_t used = c->role == R_RESP ? (o_proto == P_FRAMED ? responder_framed(c, c->in, c->in_len) : responder_nats(c, c->in, c->in_len))
+                : o_proto == P_JETSTREAM ? jetstream_input(c, c->in, c->in_len)
+                                         : framed_v2_input(c, c->in, c->in_len);
+  memmove(c->in, c->in + used, c->in_len - used);
+  c->in_len -= used;
   flush_out(c);
 }
 
@@ -654,7 +855,8 @@ static void on_readable(conn *c) {
         if (c->closed) return;
       }
       if (c->role == R_SUB || c->role == R_REQ) scan(c, rbuf, keep + (size_t)n);
-      else if (c->role == R_RESP) responder_input(c, rbuf + keep, (size_t)n);
+      else if (c->role == R_RESP || c->role == R_APUB || c->role == R_FILL || c->role == R_REPLAY)
+        conn_input(c, rbuf + keep, (size_t)n);
       if ((size_t)n < READ_BUF - keep) return;
       continue;
     }
@@ -694,6 +896,8 @@ static int open_conn(conn *c) {
   c->ws = 0;
   c->ws_match = 0;
   c->out_len = c->out_off = 0;
+  c->in_len = 0;
+  c->preface_seen = c->ready = 0;
   c->started_ns = rel_ns();
   struct sockaddr_in *to = o_port2 > 0 && c->role == R_SUB && c->index % 2 == 1 ? &addr2 : &addr;
   int r = connect(fd, (struct sockaddr *)to, sizeof *to);
@@ -706,6 +910,20 @@ static int open_conn(conn *c) {
   struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT, .data.ptr = c};
   epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
   return 0;
+}
+
+/* The JetStream publisher's inbox subscription, and the stream over --topic (--storage file or memory, one
+   replica, the server's other defaults) created by a request whose answer comes to JS_CREATE_REPLY. */
+static void put_stream_create(conn *c) {
+  char body[256], head[256];
+  static const char sub[] = "SUB " NATS_INBOX ".> 1\r\n";
+  out_put(c, sub, sizeof sub - 1);
+  int bl = snprintf(body, sizeof body, "{\"name\":\"%s\",\"subjects\":[\"%s\"],\"storage\":\"%s\",\"num_replicas\":1}",
+                    o_topic, o_topic, o_storage);
+  int hl = snprintf(head, sizeof head, "PUB $JS.API.STREAM.CREATE.%s " JS_CREATE_REPLY " %d\r\n", o_topic, bl);
+  out_put(c, head, (size_t)hl);
+  out_put(c, body, (size_t)bl);
+  out_put(c, "\r\n", 2);
 }
 
 static void on_connected(conn *c) {
@@ -728,6 +946,11 @@ static void on_connected(conn *c) {
       static const char inbox[] = "SUB " NATS_INBOX " 2\r\n";
       out_put(c, inbox, sizeof inbox - 1);
     }
+  } else if (c->role == R_APUB) {
+    put_hello(c, 'a');
+    if (o_proto == P_JETSTREAM) put_stream_create(c);
+  } else if (c->role == R_FILL || c->role == R_REPLAY) {
+    put_hello(c, c->role == R_FILL ? 'f' : 'r');
   } else if (c->role == R_RESP) {
     put_hello(c, 'r');
     if (o_proto == P_FRAMED) {
@@ -813,6 +1036,39 @@ static void pump_requester(conn *c) {
   flush_out(c);
 }
 
+/* replay: the filler publishes --count messages (plain PUB, each kept in the history), then PINGs; its PONG
+   means every one is kept (written, with --data). */
+static void pump_filler(conn *c) {
+  if (c->closed || !c->connected || !c->ready) return;
+  while (out_pending(c) < OUT_HIGH && fill_sent < o_count) {
+    fill_sent++;
+    put_message(c, 0, (uint64_t)fill_sent);
+  }
+  if (fill_sent == o_count && !fill_pinged) {
+    out_put(c, "\x0c\0\0\0\0\0", 6);
+    fill_pinged = 1;
+  }
+  flush_out(c);
+}
+
+/* RSUB sid 1 on --topic from POSITION 1 of the current epoch: everything kept. */
+static void put_replay_subscribe(conn *c) {
+  char buf[128];
+  size_t tl = strlen(o_topic);
+  buf[0] = 0x15;
+  buf[1] = 0;
+  put_u32(buf + 2, (uint32_t)(4 + 2 + tl + 1 + 8 + 2));
+  put_u32(buf + 6, 1);
+  put_u16(buf + 10, (unsigned)tl);
+  memcpy(buf + 12, o_topic, tl);
+  buf[12 + tl] = 2;
+  put_u32(buf + 13 + tl, 0);
+  put_u32(buf + 17 + tl, 1);
+  put_u16(buf + 21 + tl, 0);
+  out_put(c, buf, 23 + tl);
+  flush_out(c);
+}
+
 static void set_phase(int ph) {
   phase = ph;
   phase_at = rel_ns();
@@ -867,8 +1123,18 @@ static void report(void) {
       if (sr) subs_reordered++;
     }
   }
-  const char *modes[] = {"fanout", "request", "greet", "idle"};
-  const char *protos[] = {"text", "framed", "nats", "resp", "mqtt"};
+  if (o_mode == M_APUB) {
+    /* not acknowledged OK: refused, or never answered */
+    total_sent = sent[0];
+    total_received = m_acked;
+    loss = total_sent - m_acked;
+  } else if (o_mode == M_REPLAY) {
+    m_published = total_sent = (uint64_t)fill_sent;
+    total_received = m_replayed;
+    loss = total_sent > m_replayed ? total_sent - m_replayed : 0;
+  }
+  const char *modes[] = {"fanout", "request", "greet", "idle", "apub", "replay"};
+  const char *protos[] = {"text", "framed", "nats", "resp", "mqtt", "jetstream"};
   printf("{\"ok\":%s,", fail_reason ? "false" : "true");
   if (fail_reason) {
     /* what failed, in numbers: connects that failed (and the first one's error), upgrades refused, closes */
@@ -893,6 +1159,12 @@ static void report(void) {
          (unsigned long long)subs_reordered);
   printf("\"connected\":%llu,\"closed_by_server\":%llu,\"errors\":%llu,", (unsigned long long)m_connected,
          (unsigned long long)m_closed, (unsigned long long)m_errors);
+  if (o_mode == M_APUB)
+    printf("\"acked\":%llu,\"ack_failed\":%llu,\"ack_unknown\":%llu,", (unsigned long long)m_acked,
+           (unsigned long long)m_ack_failed, (unsigned long long)m_ack_unknown);
+  if (o_mode == M_REPLAY)
+    printf("\"replayed\":%llu,\"replay_count\":%llu,\"recovered\":%s,", (unsigned long long)m_replayed,
+           (unsigned long long)replay_count, replay_recovered ? "true" : "false");
   printf("\"loadgen_cpu_s\":%.3f,\"loadgen_cpu_pct\":%.1f}\n", cpu, window > 0 ? 100.0 * cpu / window : 0);
   fflush(stdout);
 }
@@ -908,11 +1180,11 @@ static void parse_args(int argc, char **argv) {
     i++;
     if (arg_is(a, "--mode")) {
       o_mode = arg_is(v, "fanout") ? M_FANOUT : arg_is(v, "request") ? M_REQUEST : arg_is(v, "greet") ? M_GREET
-               : arg_is(v, "idle") ? M_IDLE : -1;
+               : arg_is(v, "idle") ? M_IDLE : arg_is(v, "apub") ? M_APUB : arg_is(v, "replay") ? M_REPLAY : -1;
       if (o_mode < 0) die("unknown --mode");
     } else if (arg_is(a, "--proto")) {
       o_proto = arg_is(v, "text") ? P_TEXT : arg_is(v, "framed") ? P_FRAMED : arg_is(v, "nats") ? P_NATS
-                : arg_is(v, "resp") ? P_RESP : arg_is(v, "mqtt") ? P_MQTT : -1;
+                : arg_is(v, "resp") ? P_RESP : arg_is(v, "mqtt") ? P_MQTT : arg_is(v, "jetstream") ? P_JETSTREAM : -1;
       if (o_proto < 0) die("unknown --proto");
     } else if (arg_is(a, "--host")) o_host = v;
     else if (arg_is(a, "--port")) o_port = atoi(v);
@@ -934,6 +1206,8 @@ static void parse_args(int argc, char **argv) {
     else if (arg_is(a, "--connect-burst")) o_connect_burst = atoi(v) > 0 ? atoi(v) : 1;
     else if (arg_is(a, "--topic")) o_topic = v;
     else if (arg_is(a, "--group")) o_group = v;
+    else if (arg_is(a, "--storage")) o_storage = v;
+    else if (arg_is(a, "--count")) o_count = atol(v);
     else die("unknown option");
   }
   if (o_port <= 0 || o_port > 65535) die("--port is required");
@@ -941,6 +1215,8 @@ static void parse_args(int argc, char **argv) {
   if (o_subs < 1 || o_subs > 100000 || o_pubs < 1 || o_pubs > 1000) die("--subs/--pubs out of range");
   if (o_conns < 1 || o_conns > 100000 || o_inflight < 1 || o_inflight > 100000) die("--conns/--inflight out of range");
   if (strlen(o_topic) > 64) die("--topic too long");
+  if (o_count < 1 || o_count > 100000000) die("--count must be 1..100000000");
+  if (strcmp(o_storage, "file") != 0 && strcmp(o_storage, "memory") != 0) die("--storage must be file or memory");
   if (o_window <= 0) {
     /* default window: about 65536 deliveries (and at most 32 MiB) in flight, 16..1000 per publisher */
     long w = 65536L / ((long)o_subs * o_pubs), wb = (32L << 20) / ((long)o_size * o_subs * o_pubs);
@@ -972,6 +1248,7 @@ int main(int argc, char **argv) {
   parse_args(argc, argv);
   raise_fd_limit();
   t0 = now_ns();
+  run_tag = ((uint64_t)getpid() * 7919u + t0) % 1000000u;
   rbuf = malloc(READ_BUF);
   ep = epoll_create1(EPOLL_CLOEXEC);
   if (!rbuf || ep < 0) die("setup failed");
@@ -988,8 +1265,12 @@ int main(int argc, char **argv) {
     die("--responder needs --mode request and --proto framed or nats");
   if (o_ws && ((o_mode != M_FANOUT && o_mode != M_IDLE) || (o_proto != P_FRAMED && o_proto != P_TEXT) || o_group))
     die("--ws needs --mode fanout or idle, --proto framed or text, and no --group");
-  int S = o_mode == M_FANOUT ? o_subs : o_responder ? 1 : 0;
-  int P = o_mode == M_FANOUT ? o_pubs : o_mode == M_REQUEST ? 1 : 0;
+  if (o_mode == M_APUB && o_proto != P_FRAMED && o_proto != P_JETSTREAM) die("--mode apub needs --proto framed or jetstream");
+  if (o_proto == P_JETSTREAM && o_mode != M_APUB) die("--proto jetstream needs --mode apub");
+  if (o_mode == M_REPLAY && o_proto != P_FRAMED) die("--mode replay needs --proto framed");
+  if (o_proto == P_JETSTREAM && strpbrk(o_topic, ".*> ")) die("--proto jetstream: --topic names the stream too (no . * >)");
+  int S = o_mode == M_FANOUT ? o_subs : o_responder || o_mode == M_REPLAY ? 1 : 0;
+  int P = o_mode == M_FANOUT ? o_pubs : o_mode == M_REQUEST || o_mode == M_APUB || o_mode == M_REPLAY ? 1 : 0;
   int N = o_mode == M_GREET || o_mode == M_IDLE ? o_conns : 0;
   subs = calloc((size_t)S + 1, sizeof(conn));
   pubs = calloc((size_t)P + 1, sizeof(conn));
@@ -1005,8 +1286,10 @@ int main(int argc, char **argv) {
   if (!subs || !pubs || !others || !last_seq || !recv_count || !reorder_count || !gap_count || !synced || !sent ||
       !sum_last)
     die("out of memory");
-  for (int i = 0; i < S; i++) subs[i] = (conn){.role = o_mode == M_REQUEST ? R_RESP : R_SUB, .index = i, .closed = 1};
-  for (int i = 0; i < P; i++) pubs[i] = (conn){.role = o_mode == M_REQUEST ? R_REQ : R_PUB, .index = i, .closed = 1};
+  int sub_role = o_mode == M_REQUEST ? R_RESP : o_mode == M_REPLAY ? R_REPLAY : R_SUB;
+  int pub_role = o_mode == M_REQUEST ? R_REQ : o_mode == M_APUB ? R_APUB : o_mode == M_REPLAY ? R_FILL : R_PUB;
+  for (int i = 0; i < S; i++) subs[i] = (conn){.role = sub_role, .index = i, .closed = 1};
+  for (int i = 0; i < P; i++) pubs[i] = (conn){.role = pub_role, .index = i, .closed = 1};
   for (int i = 0; i < N; i++) others[i] = (conn){.role = o_mode == M_GREET ? R_GREET : R_IDLE, .index = i, .closed = 1};
   n_others = N;
   rate_per_pub = o_rate / (P ? P : 1);
@@ -1063,8 +1346,15 @@ int main(int argc, char **argv) {
             fail_reason = "timeout while waiting for the responder's subscription";
             break;
           }
+        } else if ((o_mode == M_APUB || o_mode == M_REPLAY) && !pubs[0].ready) {
+          /* wait for WELCOME (the server speaks version 2), or for JetStream's new stream */
+          if (fail_reason) break;
+          if (now > deadline_connect) {
+            fail_reason = o_proto == P_JETSTREAM ? "timeout while creating the stream" : "timeout while waiting for WELCOME";
+            break;
+          }
         } else {
-          set_phase(o_mode == M_FANOUT ? PH_SYNC : PH_WARMUP);
+          set_phase(o_mode == M_FANOUT || o_mode == M_REPLAY ? PH_SYNC : PH_WARMUP);
           for (int i = 0; i < P; i++) pubs[i].started_ns = 0;
         }
       } else if (now > deadline_connect) {
@@ -1081,6 +1371,22 @@ int main(int argc, char **argv) {
       continue;
     }
     if (m_closed > 0 && !fail_reason) fail_reason = "a connection was closed by the server";
+    if (fail_reason && (o_mode == M_APUB || o_mode == M_REPLAY)) break;
+    if (o_mode == M_REPLAY) {
+      /* fill (the sync phase), then the window is the replay: from RSUB until REPLAYED */
+      if (phase == PH_SYNC && fill_done) {
+        set_phase(PH_MEASURE);
+        put_replay_subscribe(&subs[0]);
+      } else if (phase == PH_MEASURE && replay_done) {
+        set_phase(PH_DRAIN);
+        phase = PH_DONE;
+      } else if (in_phase > 600) {
+        fail_reason = phase == PH_SYNC ? "timeout while filling the history" : "timeout while waiting for REPLAYED";
+        break;
+      }
+      if (phase == PH_SYNC) pump_filler(&pubs[0]);
+      continue;
+    }
     if (phase == PH_SYNC) {
       if (synced_pairs >= (long)S * P) set_phase(PH_WARMUP);
       else if (in_phase > 20) {
@@ -1102,12 +1408,12 @@ int main(int argc, char **argv) {
           complete = 0;
         }
       }
-      if (o_mode == M_REQUEST) complete = req_inflight[0] == 0;
+      if (o_mode == M_REQUEST || o_mode == M_APUB) complete = req_inflight[0] == 0;
       double quiet = (double)(now - (m_last_marker_ns > phase_at ? m_last_marker_ns : phase_at)) / 1e9;
       if (complete || in_phase >= o_drain || quiet >= 1.0) phase = PH_DONE;
     }
     for (int i = 0; i < P; i++) {
-      if (o_mode == M_REQUEST) pump_requester(&pubs[i]);
+      if (o_mode == M_REQUEST || o_mode == M_APUB) pump_requester(&pubs[i]);
       else pump_publisher(&pubs[i]);
     }
   }

@@ -69,6 +69,14 @@ export interface LoadgenResult {
   readonly errors: number;
   readonly loadgen_cpu_s: number;
   readonly loadgen_cpu_pct: number;
+  /** apub: publishes acknowledged OK, refused (PUBACK not OK, a JetStream error), acks for nothing in flight. */
+  readonly acked?: number;
+  readonly ack_failed?: number;
+  readonly ack_unknown?: number;
+  /** replay: HMSGs received, the count REPLAYED gave, and its RECOVERED flag. */
+  readonly replayed?: number;
+  readonly replay_count?: number;
+  readonly recovered?: boolean;
 }
 
 export type LoadgenEvent = "measure" | "drain" | "ready";

@@ -25,7 +25,13 @@ export type MetricName =
   | "rssPerConnection"
   | "rss"
   | "baselineRss"
-  | "connected";
+  | "connected"
+  | "startMs"
+  | "startCpuS"
+  | "logBytes"
+  | "records"
+  | "kept"
+  | "openMs";
 
 export interface Row {
   readonly workload: WorkloadName;
@@ -53,6 +59,19 @@ function stat(values: readonly number[]): Stat | undefined {
 
 function metricsOf(sample: Sample, kind: CaseKind): Partial<Record<MetricName, number>> {
   const r = sample.result;
+  if (kind === "restart") {
+    const restart = sample.restart;
+    if (restart === undefined) return {};
+    return {
+      startMs: restart.startMs,
+      startCpuS: sample.serverCpuS,
+      logBytes: restart.logBytes,
+      records: restart.records,
+      kept: restart.kept,
+      openMs: restart.openMs,
+      rss: sample.serverRss,
+    };
+  }
   if (kind === "idle") {
     const rss = sample.serverRss;
     return {
@@ -105,7 +124,8 @@ export function makeRow(base: Omit<Row, "metrics" | "runs" | "ratio">, samples: 
 
 /** The metric the "vs enchufe" column divides. */
 export function primaryMetric(kind: CaseKind): MetricName {
-  if (kind === "websocket" || kind === "history") return "perServerCpuS";
+  if (kind === "websocket" || kind === "history" || kind === "ack") return "perServerCpuS";
+  if (kind === "restart") return "startMs";
   return kind === "latency" ? "p99" : kind === "idle" ? "rssPerConnection" : "rate";
 }
 
@@ -139,6 +159,10 @@ export function formatMicros(us: number): string {
   return `${us.toFixed(0)} µs`;
 }
 
+export function formatMillis(ms: number): string {
+  return formatMicros(ms * 1000);
+}
+
 export function formatBytes(bytes: number): string {
   if (Math.abs(bytes) >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
   if (Math.abs(bytes) >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
@@ -170,7 +194,11 @@ function columns(kind: CaseKind): Column[] {
           ? "per CPU-s vs TCP"
           : kind === "history"
             ? "per CPU-s vs history off"
-            : "vs enchufe",
+            : kind === "ack"
+              ? "per CPU-s vs enchufe"
+              : kind === "replay"
+                ? "vs memory"
+                : "vs enchufe",
     render: (row) => (row.ratio === undefined ? "–" : `${row.ratio.toFixed(2)}×`),
   };
   const latency: Column[] = [
@@ -222,6 +250,32 @@ function columns(kind: CaseKind): Column[] {
       ];
     case "request":
       return [rate("round trips/s"), ratio, ...latency, ...cpu];
+    case "ack":
+      return [
+        { title: "per server CPU-s", render: (row) => cell(row, "perServerCpuS", formatCount, true) },
+        ratio,
+        rate("acks/s"),
+        ...latency,
+        { title: "not acked", render: (row) => cell(row, "loss", formatCount) },
+        ...cpu.filter((column) => column.title !== "per server CPU-s"),
+      ];
+    case "replay":
+      return [
+        rate("replayed/s"),
+        ratio,
+        { title: "not replayed", render: (row) => cell(row, "loss", formatCount) },
+        ...cpu,
+      ];
+    case "restart":
+      return [
+        { title: "start to listening", render: (row) => cell(row, "startMs", formatMillis, true) },
+        { title: "log on disk", render: (row) => cell(row, "logBytes", formatBytes) },
+        { title: "records read", render: (row) => cell(row, "records", formatCount) },
+        { title: "kept", render: (row) => cell(row, "kept", formatCount) },
+        { title: "store open (its line)", render: (row) => cell(row, "openMs", formatMillis) },
+        { title: "server CPU", render: (row) => cell(row, "startCpuS", (value) => `${value.toFixed(2)} s`) },
+        { title: "RSS", render: (row) => cell(row, "rss", formatBytes) },
+      ];
     case "greet":
       return [
         rate("connections/s"),
@@ -253,6 +307,12 @@ const TITLES: Record<WorkloadName, string> = {
   "fanout-cluster": "fanout-cluster: two enchufe nodes on a Redis bus, subscribers alternating",
   "fanout-history":
     "fanout-history: fanout with the history off, in memory (the default) and on disk (--data, each --fsync); ratio per server CPU-second against history off, same build",
+  "ack-publish":
+    "ack-publish: acknowledged publishes, 64 B, 1 in flight and 64 pipelined (enchufe APUB -> PUBACK, JetStream publish -> ack); ratio per server CPU-second against enchufe, same storage",
+  replay:
+    "replay: a version-2 subscriber's RSUB from position 1 over the kept messages, timed until REPLAYED (the fill is not timed)",
+  restart:
+    "restart: `enchufe server --data DIR` over a log built with the store API, from spawn to its listening line (page cache warm: the log was just written)",
   "queue-group":
     "queue-group: 1 publisher, the subscribers in one queue group (enchufe GSUB, NATS queue subscription): each message to one of them",
 };

@@ -13,14 +13,15 @@ import { hasCommand, ProcessRegistry } from "./proc.js";
 import { newestProfile, summarizeProfile } from "./profile.js";
 import { addRatios, formatCount, makeRow, type Row, renderTables } from "./report.js";
 import { ClusterUnsupported, LOG_DIR, type RunContext, runOnce, type Sample } from "./runner.js";
-import { selectTargets, type Target } from "./servers.js";
+import { selectTargets, type Target, TargetUnsupported } from "./servers.js";
 import { type BenchCase, buildCases, PROFILES, WORKLOADS, type WorkloadName } from "./workloads.js";
 
 const USAGE = `npm run bench -- [options]
   --quick               one repetition of a smaller matrix (under two minutes)
   --only LIST           workloads: ${WORKLOADS.join(",")}
   --servers LIST        servers: enchufe,ref,ncat,nats,redis,mosquitto (or enchufe-text, enchufe-framed,
-                        enchufe-ws-text, enchufe-ws-framed: subscribers on WebSocket)
+                        enchufe-ws-text, enchufe-ws-framed: subscribers on WebSocket; nats-js: JetStream,
+                        ack-publish only, also selected by nats)
   --publishers N        publishers in each fanout case (default 1)
   --window N            fanout messages in flight per publisher and subscriber (default: 65536 / S, 16..1000)
   --duration S          measurement window in seconds (default 5, 1 with --quick)
@@ -110,6 +111,10 @@ function parseOptions(argv: readonly string[]): Options | undefined {
 
 function summary(sample: Sample, benchCase: BenchCase): string {
   const r = sample.result;
+  const restart = sample.restart;
+  if (restart !== undefined) {
+    return `${restart.startMs.toFixed(0)} ms to listening, ${restart.kept} kept of ${restart.records} read (store open ${restart.openMs} ms), server CPU ${sample.serverCpuS.toFixed(2)} s`;
+  }
   if (benchCase.kind === "idle") {
     return `${r.connected} open, ${Math.round((sample.serverRss - sample.baselineRss) / Math.max(1, r.connected))} B/conn`;
   }
@@ -121,7 +126,10 @@ function summary(sample: Sample, benchCase: BenchCase): string {
 interface Collected {
   readonly samples: Sample[];
   readonly failures: string[];
+  /** The build cannot run the workload (fanout-cluster): every target of it is skipped. */
   readonly unsupported?: string | undefined;
+  /** This target cannot run the case (JetStream's sync_interval before nats-server 2.10). */
+  readonly skipped?: string | undefined;
 }
 
 /** Runs one case against one target `repetitions` times; stops early when the build cannot run the case. */
@@ -147,6 +155,7 @@ async function repeat(
       process.stderr.write(`${prefix}: ${summary(sample, benchCase)} (${took} s)\n`);
     } catch (error) {
       if (error instanceof ClusterUnsupported) return { samples, failures, unsupported: error.message };
+      if (error instanceof TargetUnsupported) return { samples, failures, skipped: error.message };
       const reason = error instanceof Error ? error.message : String(error);
       failures.push(reason);
       process.stderr.write(`${prefix}: FAILED ${reason}\n`);
@@ -198,10 +207,20 @@ async function runAll(options: Options, registry: ProcessRegistry): Promise<void
         );
         continue;
       }
-      const { samples, failures, unsupported } = await repeat(benchCase, target, repetitions, ctx, onProfile);
+      const { samples, failures, unsupported, skipped } = await repeat(
+        benchCase,
+        target,
+        repetitions,
+        ctx,
+        onProfile,
+      );
       if (unsupported !== undefined) {
         notes.push(`${benchCase.workload}: skipped, ${unsupported}`);
         break;
+      }
+      if (skipped !== undefined) {
+        notes.push(`${benchCase.workload} ${benchCase.label}: ${target.name} skipped, ${skipped}`);
+        continue;
       }
       const row = makeRow(
         {

@@ -2,10 +2,11 @@
  * Runs one case against one target once: starts the server (pinned to core 0), runs the load generator
  * (pinned to core 1), samples the server's CPU over the measurement window and its memory, stops the server.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUILD_DIR, type LoadgenEvent, type LoadgenResult, runLoadgen } from "./loadgen.js";
+import { fillLog } from "./log-fill.js";
 import {
   cpuSeconds,
   delay,
@@ -16,7 +17,7 @@ import {
   rssBytes,
   startServer,
 } from "./proc.js";
-import { enchufeClusterSpec, redisBusSpec, type Target } from "./servers.js";
+import { enchufeClusterSpec, redisBusSpec, type StoreSpec, type Target } from "./servers.js";
 import type { BenchCase } from "./workloads.js";
 
 export interface RunContext {
@@ -38,7 +39,23 @@ export interface Sample {
   readonly baselineRss: number;
   /** Busy CPU seconds of the whole machine over the window (server, load generator, and anything else). */
   readonly machineCpuS: number;
+  /** restart: what the start took and what the server said it recovered (no load generator ran). */
+  readonly restart?: RestartFigures | undefined;
 }
+
+export interface RestartFigures {
+  /** From spawn until the server's listening line was seen in its log (read every 20 ms). */
+  readonly startMs: number;
+  /** Bytes of the data directory's files. */
+  readonly logBytes: number;
+  /** From the server's "History in DIR: K messages kept of R read (S segments, T ms)" line. */
+  readonly records: number;
+  readonly kept: number;
+  readonly openMs: number;
+}
+
+/** The server's recovery line (`--lang en`): kept, read, segments, ms. */
+const RECOVERY_LINE = /History in .*: (\d+) messages kept of (\d+) read \((\d+) segments, (\d+) ms\)/;
 
 /** Servers' output, kept for the last run only (bench/run.ts empties it at start). */
 export const LOG_DIR = join(BUILD_DIR, "logs");
@@ -70,14 +87,87 @@ class CpuWindow {
 
 export async function runOnce(benchCase: BenchCase, target: Target, ctx: RunContext): Promise<Sample> {
   if (benchCase.kind === "cluster") return runCluster(benchCase, ctx);
-  // fanout-history on disk: a fresh data directory for every run, removed after it.
+  // On disk (fanout-history, ack-publish, replay, restart; JetStream always): a fresh data directory for
+  // every run, removed after it.
   const data =
-    benchCase.server?.data === true ? mkdtempSync(join(tmpdir(), "enchufe-bench-data-")) : undefined;
-  const serverArgs = [...(benchCase.server?.args ?? []), ...(data === undefined ? [] : ["--data", data])];
+    benchCase.server?.data === true || target.storeDir === true
+      ? mkdtempSync(join(tmpdir(), "enchufe-bench-data-"))
+      : undefined;
+  const enchufeData = benchCase.server?.data === true && data !== undefined ? ["--data", data] : [];
+  const serverArgs = [...(benchCase.server?.args ?? []), ...enchufeData];
+  const store: StoreSpec | undefined =
+    data === undefined ? undefined : { directory: data, durability: benchCase.durability ?? "disk" };
   try {
-    return await runServerOnce(benchCase, target, ctx, serverArgs);
+    if (benchCase.kind === "restart") return await runRestart(benchCase, target, ctx, serverArgs, data);
+    return await runServerOnce(benchCase, target, ctx, serverArgs, store);
   } finally {
     if (data !== undefined) rmSync(data, { recursive: true, force: true });
+  }
+}
+
+/** Sum of the sizes of the files in a directory (not recursive: the history's segments and its epoch). */
+function directoryBytes(directory: string): number {
+  return readdirSync(directory).reduce((sum, name) => sum + statSync(join(directory, name)).size, 0);
+}
+
+/** What a run without the load generator reports in place of its JSON. */
+function noLoadgen(mode: string): LoadgenResult {
+  return {
+    ok: true,
+    mode,
+    proto: "framed",
+    subs: 0,
+    pubs: 0,
+    size: 0,
+    window_s: 0,
+    published: 0,
+    delivered: 0,
+    publish_rate: 0,
+    delivered_rate: 0,
+    latency_us: { count: 0, p50: 0, p99: 0, max: 0, mean: 0 },
+    sent_total: 0,
+    received_total: 0,
+    loss: 0,
+    reorder: 0,
+    gaps: 0,
+    subs_with_loss: 0,
+    subs_with_reorder: 0,
+    connected: 0,
+    closed_by_server: 0,
+    errors: 0,
+    loadgen_cpu_s: 0,
+    loadgen_cpu_pct: 0,
+  };
+}
+
+/**
+ * restart: builds a log of `logMiB` in `data` with the store API (this checkout's), then times
+ * `enchufe server --data DIR` from spawn to its listening line; its CPU is all it used until then.
+ */
+async function runRestart(
+  benchCase: BenchCase,
+  target: Target,
+  ctx: RunContext,
+  serverArgs: readonly string[],
+  data: string | undefined,
+): Promise<Sample> {
+  if (data === undefined) throw new Error("restart needs a data directory");
+  if ((benchCase.logMiB ?? 0) > 0) await fillLog(data, (benchCase.logMiB ?? 0) * 1024 * 1024);
+  const logBytes = directoryBytes(data);
+  const spec = await target.spec(benchCase.role, pinPrefix(0, ctx.canPin), [], serverArgs);
+  const started = performance.now();
+  const server = await startServer(spec, ctx.registry, LOG_DIR, benchCase.timeoutMs);
+  const startMs = performance.now() - started;
+  try {
+    const serverCpuS = cpuSeconds(server.pid) ?? 0;
+    const serverRss = rssBytes(server.pid) ?? 0;
+    const line = RECOVERY_LINE.exec(server.log());
+    if (line === null) throw new Error(`no recovery line in the server's log: ${server.log().slice(-400)}`);
+    const [kept, records, , openMs] = line.slice(1).map(Number);
+    const restart = { startMs, logBytes, records: records ?? 0, kept: kept ?? 0, openMs: openMs ?? 0 };
+    return { result: noLoadgen("restart"), serverCpuS, serverRss, baselineRss: 0, machineCpuS: 0, restart };
+  } finally {
+    await server.stop();
   }
 }
 
@@ -86,6 +176,7 @@ async function runServerOnce(
   target: Target,
   ctx: RunContext,
   serverArgs: readonly string[],
+  store: StoreSpec | undefined,
 ): Promise<Sample> {
   const server = await startServer(
     await target.spec(
@@ -93,6 +184,7 @@ async function runServerOnce(
       pinPrefix(0, ctx.canPin),
       ctx.profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", ctx.profileDir],
       serverArgs,
+      store,
     ),
     ctx.registry,
     LOG_DIR,

@@ -3,15 +3,35 @@
  * limits meant for hostile clients lifted), how it reports readiness, and the protocol the load generator
  * speaks to it. Peers that are not installed are skipped with a note.
  */
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BENCH_DIR, BUILD_DIR } from "./loadgen.js";
 import { freePort, hasCommand, type StartSpec } from "./proc.js";
 
-export type Proto = "text" | "framed" | "nats" | "resp" | "mqtt";
+export type Proto = "text" | "framed" | "nats" | "resp" | "mqtt" | "jetstream";
 
-/** What a workload needs the server to be: a messaging server, or a greet-and-close server. */
-export type ServerRole = "session" | "greet";
+/**
+ * What a workload needs the server to be: a messaging server, a greet-and-close server, or one that
+ * acknowledges publishes it keeps (ack-publish, replay, restart).
+ */
+export type ServerRole = "session" | "greet" | "ack";
+
+/**
+ * ack-publish's storage settings, one per case. enchufe: the memory history, `--data DIR` (fsync once a
+ * second, the default) and `--data DIR --fsync always`; JetStream: a memory stream, a file stream (fsync every
+ * 2 minutes, its default) and a file stream with `sync_interval: always` (nats-server 2.10 and later).
+ */
+export type Durability = "memory" | "disk" | "disk-sync";
+
+/** Thrown by a spec when the installed server cannot run the case at all: the row is skipped with a note. */
+export class TargetUnsupported extends Error {}
+
+/** Where a run's server keeps what it stores: a fresh temporary directory, and the case's durability. */
+export interface StoreSpec {
+  readonly directory: string;
+  readonly durability: Durability;
+}
 
 export interface Target {
   /** Row name in the tables, e.g. "enchufe-framed". */
@@ -39,15 +59,19 @@ export interface Target {
    * on the same port; publishers stay on TCP. Only the WebSocket workloads (fanout-ws, idle) take these.
    */
   readonly websocket?: boolean;
+  /** Needs a data directory in every run, whatever the case (JetStream: its store_dir). */
+  readonly storeDir?: boolean;
   /**
    * `nodeArgs` go before the script of Node servers (enchufe's only): `--cpu-prof` for `--profile`;
-   * `serverArgs` after enchufe's own flags (fanout-history's `--history 0`, `--data DIR --fsync P`).
+   * `serverArgs` after enchufe's own flags (fanout-history's `--history 0`, `--data DIR --fsync P`);
+   * `store` for the other servers that keep messages (JetStream).
    */
   spec(
     role: ServerRole,
     pin: readonly string[],
     nodeArgs?: readonly string[],
     serverArgs?: readonly string[],
+    store?: StoreSpec,
   ): Promise<StartSpec>;
 }
 
@@ -61,6 +85,7 @@ const ENCHUFE_ROOT = process.env.ENCHUFE_BENCH_ROOT ?? ROOT;
 const BASELINE_ROOT = process.env.ENCHUFE_BENCH_BASELINE;
 const NODE = process.execPath;
 const ENCHUFE_LISTENING = /Listening on 127\.0\.0\.1:(\d+)/;
+const NATS_LISTENING = /Listening for client connections on 127\.0\.0\.1:(\d+)/;
 
 /**
  * `enchufe server` flags that lift limits meant for hostile clients (docs/PERFORMANCE.md): the per-address
@@ -130,7 +155,7 @@ function enchufeTargets(root: string, suffix: string): Target[] {
       server: "enchufe",
       proto: "framed",
       needs: "node",
-      roles: ["session"],
+      roles: ["session", "ack"],
       compareWith: "enchufe-framed",
       spec: session(),
     },
@@ -216,8 +241,45 @@ export const TARGETS: readonly Target[] = [
     spec: async (_role, pin) => ({
       name: "nats",
       argv: [...pin, "nats-server", "-a", "127.0.0.1", "-p", "-1"],
-      ready: /Listening for client connections on 127\.0\.0\.1:(\d+)/,
+      ready: NATS_LISTENING,
     }),
+  },
+  {
+    // JetStream for ack-publish only (proto jetstream: publishes with a reply inbox, acked by the stream).
+    name: "nats-js",
+    answersOnConnect: true,
+    server: "nats",
+    proto: "jetstream",
+    needs: "nats-server",
+    roles: ["ack"],
+    compareWith: "enchufe-framed",
+    storeDir: true,
+    spec: async (_role, pin, _nodeArgs, _serverArgs, store) => {
+      if (store === undefined) throw new Error("nats-js needs a store directory");
+      const config = join(store.directory, "nats-server.conf");
+      // sync_interval: always (fsync on every write) exists from nats-server 2.10; older ones refuse the file.
+      const sync = store.durability === "disk-sync" ? ["  sync_interval: always"] : [];
+      writeFileSync(
+        config,
+        [
+          "host: 127.0.0.1",
+          "port: -1",
+          "jetstream {",
+          `  store_dir: ${JSON.stringify(join(store.directory, "jetstream"))}`,
+          ...sync,
+          "}",
+          "",
+        ].join("\n"),
+      );
+      if (sync.length > 0) {
+        const check = spawnSync("nats-server", ["-t", "-c", config], { encoding: "utf8" });
+        const said = `${check.stdout}${check.stderr}`;
+        if (check.status !== 0 && said.includes("sync_interval")) {
+          throw new TargetUnsupported("this nats-server has no sync_interval option (it came with 2.10)");
+        }
+      }
+      return { name: "nats-js", argv: [...pin, "nats-server", "-c", config], ready: NATS_LISTENING };
+    },
   },
   {
     name: "redis",

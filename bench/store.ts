@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type HistoryStore, MemoryHistoryStore, openFileHistoryStore } from "../src/store/index.js";
 import type { FsyncPolicy } from "../src/store/options.js";
+import { fillLog } from "./log-fill.js";
 
 const { values } = parseArgs({
   options: {
@@ -118,25 +119,7 @@ printTable(["store", "100 a turn", "1 a turn"], rows);
 // Replay: a log of LOG_MIB written with fsync never, then opened (every record read, CRC checked, indexed).
 const logDirectory = freshDirectory();
 const payload = Buffer.alloc(200, 0x62);
-{
-  const { store } = await openFileHistoryStore({
-    directory: logDirectory,
-    fsync: "never",
-    maxBytes: 2 ** 40,
-    perTopic: 1e9,
-  });
-  let bytes = 0;
-  let topic = 0;
-  while (bytes < LOG_MIB * 1024 * 1024) {
-    for (let i = 0; i < 1000; i++) {
-      store.append(TOPICS[topic]!, payload, "bench");
-      topic = (topic + 1) % TOPICS.length;
-    }
-    await store.committed();
-    bytes = store.stats.bytes;
-  }
-  await store.close();
-}
+await fillLog(logDirectory, LOG_MIB * 1024 * 1024, payload.length);
 const replayRows: string[][] = [];
 for (const [label, limits] of [
   ["everything kept", { maxBytes: 2 ** 40, perTopic: 100_000_000 }],

@@ -2,7 +2,7 @@
  * The workloads, as plain data: which cases each runs, with which load generator arguments, against which
  * targets. bench/runner.ts executes them; nothing here starts a process.
  */
-import type { ServerRole, Target } from "./servers.js";
+import type { Durability, ServerRole, Target } from "./servers.js";
 
 export type WorkloadName =
   | "greet"
@@ -13,7 +13,10 @@ export type WorkloadName =
   | "idle"
   | "fanout-cluster"
   | "queue-group"
-  | "fanout-history";
+  | "fanout-history"
+  | "ack-publish"
+  | "replay"
+  | "restart";
 export const WORKLOADS: readonly WorkloadName[] = [
   "greet",
   "fanout",
@@ -24,6 +27,9 @@ export const WORKLOADS: readonly WorkloadName[] = [
   "fanout-cluster",
   "queue-group",
   "fanout-history",
+  "ack-publish",
+  "replay",
+  "restart",
 ];
 
 /** Members of the queue-group workload's one group. */
@@ -39,6 +45,10 @@ export interface Profile {
   readonly rateDurationS: number;
   readonly idleConnections: number;
   readonly greetConcurrency: number;
+  /** replay: messages kept, then replayed (64 B each; the history keeps at most 64 MiB of records). */
+  readonly replayMessages: number;
+  /** restart: the log sizes in MiB (0: an empty data directory, the start-up cost alone). */
+  readonly restartLogMiB: readonly number[];
 }
 
 const FULL_FANOUT = [1, 10, 100, 1000].flatMap((subs) => [64, 1024].map((size) => ({ subs, size })));
@@ -53,6 +63,8 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     rateDurationS: 5,
     idleConnections: 10_000,
     greetConcurrency: 32,
+    replayMessages: 500_000,
+    restartLogMiB: [0, 1024],
   },
   quick: {
     name: "quick",
@@ -67,6 +79,8 @@ export const PROFILES: Readonly<Record<Profile["name"], Profile>> = {
     rateDurationS: 1,
     idleConnections: 10_000,
     greetConcurrency: 32,
+    replayMessages: 500_000,
+    restartLogMiB: [0, 256],
   },
 };
 
@@ -78,7 +92,10 @@ export type CaseKind =
   | "greet"
   | "idle"
   | "cluster"
-  | "history";
+  | "history"
+  | "ack"
+  | "replay"
+  | "restart";
 
 /** `enchufe server` flags for a case; `data`: also `--data DIR`, a fresh temporary directory per run. */
 export interface ServerFlags {
@@ -104,7 +121,30 @@ export interface BenchCase {
   readonly accepts: (target: Target) => boolean;
   /** Flags for the enchufe server (fanout-history); none by default. */
   readonly server?: ServerFlags | undefined;
+  /** ack-publish: where the acknowledged publishes are kept (each target maps it to its own settings). */
+  readonly durability?: Durability | undefined;
+  /** restart: the size of the log to build and restart from, in MiB. */
+  readonly logMiB?: number | undefined;
 }
+
+/** ack-publish's cases (and replay's first two): each durability with its enchufe flags (servers.ts maps JetStream's). */
+export const ACK_MODES: readonly {
+  readonly durability: Durability;
+  readonly name: string;
+  readonly server: ServerFlags;
+}[] = [
+  { durability: "memory", name: "memory", server: { args: [] } },
+  { durability: "disk", name: "disk, default fsync", server: { args: [], data: true } },
+  {
+    durability: "disk-sync",
+    name: "disk, fsync always",
+    server: { args: ["--fsync", "always"], data: true },
+  },
+];
+const ACK_INFLIGHT = [1, 64];
+const ACK_SIZE = 64;
+/** replay's --history: more than the messages it keeps, so that only the 64 MiB bound could drop any. */
+const REPLAY_HISTORY = 10_000_000;
 
 /** The history settings fanout-history compares, each against `off` on the same build, in one run. */
 export const HISTORY_MODES: readonly { readonly name: string; readonly server: ServerFlags }[] = [
@@ -316,6 +356,67 @@ export function buildCases(
           server: mode.server,
         });
       }
+    }
+  }
+  if (only.includes("ack-publish")) {
+    // Acknowledged publishes: enchufe APUB -> PUBACK against a JetStream publish -> ack, same storage.
+    for (const inflight of ACK_INFLIGHT) {
+      for (const mode of ACK_MODES) {
+        cases.push({
+          workload: "ack-publish",
+          kind: "ack",
+          label: `${inflight} in flight, ${mode.name}`,
+          role: "ack",
+          connections: 1,
+          args: [
+            ...["--mode", "apub", "--inflight", String(inflight), "--size", String(ACK_SIZE)],
+            // JetStream's stream storage (enchufe's comes from its flags)
+            ...["--storage", mode.durability === "memory" ? "memory" : "file"],
+            ...timing(profile),
+          ],
+          timeoutMs: budget(profile.warmupS + profile.durationS),
+          accepts: (target) => target.roles.includes("ack"),
+          server: mode.server,
+          durability: mode.durability,
+        });
+      }
+    }
+  }
+  if (only.includes("replay")) {
+    // A v2 subscriber's RSUB from position 1 over the messages kept, until REPLAYED.
+    for (const mode of ACK_MODES.slice(0, 2)) {
+      cases.push({
+        workload: "replay",
+        kind: "replay",
+        label: `${profile.replayMessages} × 64B, ${mode.name}`,
+        compareCase:
+          mode.durability === "memory"
+            ? undefined
+            : { workload: "replay", label: `${profile.replayMessages} × 64B, memory` },
+        role: "ack",
+        connections: 2,
+        args: ["--mode", "replay", "--count", String(profile.replayMessages), "--size", "64"],
+        timeoutMs: 1_300_000,
+        accepts: (target) => target.name === "enchufe-framed",
+        server: { ...mode.server, args: [...mode.server.args, "--history", String(REPLAY_HISTORY)] },
+      });
+    }
+  }
+  if (only.includes("restart")) {
+    // `enchufe server --data DIR` from spawn to its listening line, over a log built with the store API.
+    for (const logMiB of profile.restartLogMiB) {
+      cases.push({
+        workload: "restart",
+        kind: "restart",
+        label: logMiB === 0 ? "empty data directory" : `${logMiB} MiB log`,
+        role: "ack",
+        connections: 0,
+        args: [],
+        timeoutMs: 300_000,
+        accepts: (target) => target.name === "enchufe-framed",
+        server: { args: [], data: true },
+        logMiB,
+      });
     }
   }
   if (only.includes("fanout-cluster")) {

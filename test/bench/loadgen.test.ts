@@ -13,6 +13,7 @@ import { buildLoadgen, type LoadgenResult, runLoadgen } from "../../bench/loadge
 import { ProcessRegistry } from "../../bench/proc.js";
 import { MessagingHandler } from "../../src/server/messaging.js";
 import { createServer as createEnchufe } from "../../src/server/server.js";
+import { MemoryHistoryStore } from "../../src/store/index.js";
 import { startServer } from "../websocket/helpers.js";
 
 /** Decides which of a chunk's complete lines are forwarded, in which order; `first` is the first line's index. */
@@ -46,9 +47,14 @@ function lineServer(forward: Forward): Promise<LineServer> {
     socket.on("error", () => socket.destroy());
     socket.on("close", () => peers.delete(socket));
   });
+  return listenOnFreePort(server, peers);
+}
+
+/** Listens on 127.0.0.1 port 0; `close` destroys the server's sockets and closes it. */
+function listenOnFreePort(server: Server, sockets: Set<Socket>): Promise<LineServer> {
   const close = () =>
     new Promise<void>((resolve) => {
-      for (const peer of peers) peer.destroy();
+      for (const socket of sockets) socket.destroy();
       server.close(() => resolve());
     });
   return new Promise((resolve) => {
@@ -74,6 +80,65 @@ const swapsOneIn40: Forward = (lines, first) => {
   }
   return out;
 };
+
+interface StandIn {
+  readonly port: number;
+  created(): number;
+  withoutMsgId(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * Just enough of a JetStream server for the load generator: INFO, the stream-create request answered on its
+ * reply subject, and each HPUB answered with a JetStream ack (or an error ack every `refuseEvery`).
+ */
+function jetstreamStandIn(options: { refuseEvery?: number; refuseCreate?: boolean }): Promise<StandIn> {
+  let created = 0;
+  let withoutMsgId = 0;
+  let seq = 0;
+  const sockets = new Set<Socket>();
+  const answer = (socket: Socket, subject: string, json: string) =>
+    socket.write(`MSG ${subject} 1 ${Buffer.byteLength(json)}\r\n${json}\r\n`);
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.write('INFO {"server_id":"stand-in","headers":true,"jetstream":true}\r\n');
+    let pending = Buffer.alloc(0);
+    socket.on("data", (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      for (;;) {
+        const eol = pending.indexOf("\r\n");
+        if (eol < 0) return;
+        const words = pending.subarray(0, eol).toString("latin1").split(" ");
+        const sizes = words[0] === "PUB" ? 1 : words[0] === "HPUB" ? 2 : 0;
+        const total = sizes === 0 ? 0 : Number(words[words.length - 1]);
+        if (sizes > 0 && pending.length < eol + 2 + total + 2) return;
+        const body = pending.subarray(eol + 2, eol + 2 + total).toString("latin1");
+        pending = pending.subarray(sizes === 0 ? eol + 2 : eol + 2 + total + 2);
+        const reply = words[2] ?? "";
+        if (words[0] === "PING") socket.write("PONG\r\n");
+        if (words[0] === "PUB" && words[1]?.startsWith("$JS.API.STREAM.CREATE.")) {
+          created++;
+          answer(
+            socket,
+            reply,
+            options.refuseCreate ? '{"error":{"code":400,"description":"no"}}' : '{"config":{}}',
+          );
+        } else if (words[0] === "HPUB") {
+          if (!body.includes("Nats-Msg-Id: ")) withoutMsgId++;
+          seq++;
+          const refused = options.refuseEvery !== undefined && seq % options.refuseEvery === 0;
+          answer(socket, reply, refused ? '{"error":{"code":503}}' : `{"stream":"bench","seq":${seq}}`);
+        }
+      }
+    });
+  });
+  return listenOnFreePort(server, sockets).then((listening) => ({
+    ...listening,
+    created: () => created,
+    withoutMsgId: () => withoutMsgId,
+  }));
+}
 
 describe("bench load generator", () => {
   const registry = new ProcessRegistry();
@@ -155,6 +220,99 @@ describe("bench load generator", () => {
       assert.equal(result.received_total, result.sent_total);
     } finally {
       await server.close();
+    }
+  });
+
+  /** An enchufe server on port 0 with a memory history of `perTopic` messages a topic. */
+  async function historyServer(perTopic: number) {
+    const server = createEnchufe({
+      port: 0,
+      handler: new MessagingHandler({ lang: "en", history: new MemoryHistoryStore({ perTopic }) }),
+      shutdownTimeoutMs: 500,
+    });
+    return { server, port: (await server.listen()).port };
+  }
+
+  test("loadgen - --mode apub: against enchufe every APUB gets its PUBACK OK, none missing", async () => {
+    const { server, port } = await historyServer(1000);
+    try {
+      const args = ["--mode", "apub", "--proto", "framed", "--port", String(port), "--await-reply", "1"];
+      const result = await runLoadgen(
+        {
+          binary,
+          prefix: [],
+          args: [...args, "--inflight", "16", "--warmup", "0.1", "--duration", "0.3"],
+          timeoutMs: 30_000,
+        },
+        registry,
+      );
+      assert.equal(result.ok, true, result.error);
+      assert.ok(result.delivered > 0, "acknowledged something in the window");
+      assert.equal(result.loss, 0);
+      assert.equal(result.received_total, result.sent_total);
+      assert.ok(result.latency_us.count > 0, "ack latency measured");
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("loadgen - --mode replay: RSUB from position 1 replays every kept message, then REPLAYED", async () => {
+    const { server, port } = await historyServer(5000);
+    try {
+      const args = ["--mode", "replay", "--proto", "framed", "--port", String(port), "--await-reply", "1"];
+      const result = await runLoadgen(
+        { binary, prefix: [], args: [...args, "--count", "3000"], timeoutMs: 30_000 },
+        registry,
+      );
+      assert.equal(result.ok, true, result.error);
+      assert.equal(result.published, 3000);
+      assert.equal(result.delivered, 3000);
+      assert.equal(result.replay_count, 3000, "REPLAYED counts what was replayed");
+      assert.equal(result.recovered, true);
+      assert.equal(result.loss, 0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  /** A short apub run against a JetStream stand-in on `port`. */
+  function jetstreamRun(port: number): Promise<LoadgenResult> {
+    const args = ["--mode", "apub", "--proto", "jetstream", "--port", String(port), "--await-reply", "1"];
+    return runLoadgen(
+      {
+        binary,
+        prefix: [],
+        args: [...args, "--inflight", "8", "--warmup", "0.1", "--duration", "0.3", "--drain", "2"],
+        timeoutMs: 30_000,
+      },
+      registry,
+    );
+  }
+
+  test("loadgen - --proto jetstream: acks on each publish's inbox count, an error ack counts as not acked", async () => {
+    const fake = await jetstreamStandIn({ refuseEvery: 10 });
+    try {
+      const result = await jetstreamRun(fake.port);
+      assert.equal(result.ok, true, result.error);
+      assert.equal(fake.created(), 1, "the stream was created once");
+      assert.ok(result.sent_total > 0 && result.delivered > 0);
+      assert.equal(result.ack_failed, Math.floor(result.sent_total / 10), "every tenth ack was an error");
+      assert.equal(result.loss, result.ack_failed);
+      assert.equal(result.ack_unknown, 0);
+      assert.equal(fake.withoutMsgId(), 0, "every publish carried Nats-Msg-Id");
+    } finally {
+      await fake.close();
+    }
+  });
+
+  test("loadgen - --proto jetstream: a refused stream creation fails the run", async () => {
+    const fake = await jetstreamStandIn({ refuseCreate: true });
+    try {
+      const result = await jetstreamRun(fake.port);
+      assert.equal(result.ok, false);
+      assert.match(result.error ?? "", /stream/);
+    } finally {
+      await fake.close();
     }
   });
 

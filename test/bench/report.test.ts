@@ -88,4 +88,29 @@ describe("bench report", () => {
     const table = renderTables([row]);
     assert.match(table, /\| S=10 64B \| ncat \| failed: ncat exited \|/);
   });
+  test("report - restart: the start time, the log and what the server said it recovered", () => {
+    const restart = {
+      startMs: 2500,
+      logBytes: 256 * 2 ** 20,
+      records: 1_079_000,
+      kept: 100_000,
+      openMs: 2400,
+    };
+    const row = makeRow(
+      {
+        workload: "restart",
+        kind: "restart",
+        label: "256 MiB log",
+        target: "enchufe-framed",
+        compareWith: "enchufe-framed",
+        failures: [],
+      },
+      [{ ...sample(0), restart }],
+    );
+    const table = renderTables([row]);
+    assert.match(
+      table,
+      /\| 256 MiB log \| enchufe-framed \| 2\.50 s \| 256\.0 MiB \| 1\.08M \| 100k \| 2\.40 s \|/,
+    );
+  });
 });

@@ -13,3 +13,22 @@ test("workloads - WebSocket targets run only in the cases the load generator can
   }
   assert.deepEqual([...ran].sort(), ["fanout-ws", "idle"]);
 });
+
+test("workloads - JetStream (nats-js) runs only acknowledged publishes; the plain NATS target never does", () => {
+  const cases = buildCases(PROFILES.quick, WORKLOADS);
+  const ranOn = (name: string) => {
+    const target = TARGETS.find((candidate) => candidate.name === name);
+    assert.ok(target !== undefined, name);
+    return [...new Set(cases.filter((benchCase) => benchCase.accepts(target)).map((c) => c.workload))].sort();
+  };
+  assert.deepEqual(ranOn("nats-js"), ["ack-publish"]);
+  assert.ok(!ranOn("nats").includes("ack-publish"));
+  assert.ok(ranOn("enchufe-framed").includes("ack-publish"));
+});
+
+test("workloads - --quick restarts from a smaller log than the full run's 1 GiB, and says its size in the row", () => {
+  const labels = (profile: typeof PROFILES.quick) =>
+    buildCases(profile, ["restart"]).map((benchCase) => benchCase.label);
+  assert.deepEqual(labels(PROFILES.full), ["empty data directory", "1024 MiB log"]);
+  assert.deepEqual(labels(PROFILES.quick), ["empty data directory", "256 MiB log"]);
+});

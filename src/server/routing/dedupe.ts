@@ -8,6 +8,7 @@ import type { AckOutcome } from "./history-types.js";
 type Waiter = (outcome: AckOutcome) => void;
 
 interface Entry {
+  readonly key: string;
   readonly at: number;
   /** The first publish's outcome once known; until then, who else asked with the same id. */
   outcome: AckOutcome | undefined;
@@ -23,8 +24,15 @@ export const DEFAULT_DEDUPE: DedupeOptions = Object.freeze({ windowMs: 120_000, 
 
 export class Dedupe {
   readonly #options: DedupeOptions;
-  /** Keys in insertion order (a Map keeps it): the oldest first, for expiry and the count limit. */
   readonly #entries = new Map<string, Entry>();
+  /**
+   * The entries in insertion order from #head on, the oldest first, for expiry and the count limit; a slot
+   * whose entry is no longer the map's is skipped. Not the Map's own order: V8 keeps a deleted entry's slot
+   * until the table is rebuilt, and every iterator started at the front walks those slots again, so with
+   * maxIds reached each claim cost tens to hundreds of µs (measured at 100,000 to 300,000 claims).
+   */
+  #order: Entry[] = [];
+  #head = 0;
 
   constructor(options: DedupeOptions = DEFAULT_DEDUPE) {
     this.#options = options;
@@ -49,8 +57,7 @@ export class Dedupe {
       return false;
     }
     if (this.#options.maxIds === 0) return true;
-    this.#entries.set(key, { at: now, outcome: undefined, waiters: undefined });
-    if (this.#entries.size > this.#options.maxIds) this.#dropOldest();
+    this.#add({ key, at: now, outcome: undefined, waiters: undefined });
     return true;
   }
 
@@ -58,7 +65,12 @@ export class Dedupe {
   remember(key: string, now: number, position: number): void {
     this.#expire(now);
     if (this.#options.maxIds === 0 || this.#entries.has(key)) return;
-    this.#entries.set(key, { at: now, outcome: { status: "ok", position }, waiters: undefined });
+    this.#add({ key, at: now, outcome: { status: "ok", position }, waiters: undefined });
+  }
+
+  #add(entry: Entry): void {
+    this.#entries.set(entry.key, entry);
+    this.#order.push(entry);
     if (this.#entries.size > this.#options.maxIds) this.#dropOldest();
   }
 
@@ -73,22 +85,39 @@ export class Dedupe {
     if (waiters !== undefined) for (const waiter of waiters) waiter(asDuplicate(outcome));
   }
 
+  #current(entry: Entry): boolean {
+    return this.#entries.get(entry.key) === entry;
+  }
+
   #expire(now: number): void {
     const oldest = now - this.#options.windowMs;
-    for (const [key, entry] of this.#entries) {
-      if (entry.at > oldest || entry.outcome === undefined) return;
-      this.#entries.delete(key);
+    for (; this.#head < this.#order.length; this.#head++) {
+      const entry = this.#order[this.#head]!;
+      if (!this.#current(entry)) continue;
+      if (entry.at > oldest || entry.outcome === undefined) break;
+      this.#entries.delete(entry.key);
     }
+    this.#compact();
   }
 
   #dropOldest(): void {
-    for (const [key, entry] of this.#entries) {
+    for (let i = this.#head; i < this.#order.length; i++) {
+      const entry = this.#order[i]!;
       // A publish still being written stays: its duplicates must wait for it.
-      if (entry.outcome === undefined) continue;
-      this.#entries.delete(key);
-      return;
+      if (!this.#current(entry) || entry.outcome === undefined) continue;
+      this.#entries.delete(entry.key);
+      break;
     }
     // Every id is still being written: the window holds them until they settle (bounded by what is in flight).
+    while (this.#head < this.#order.length && !this.#current(this.#order[this.#head]!)) this.#head++;
+    this.#compact();
+  }
+
+  /** Drops the slots before #head once they are most of the array (amortized O(1) a claim). */
+  #compact(): void {
+    if (this.#head < 1024 || this.#head * 2 < this.#order.length) return;
+    this.#order = this.#order.slice(this.#head);
+    this.#head = 0;
   }
 }
 
