@@ -1,9 +1,10 @@
 /**
  * Group commit to the active segment (docs/HISTORY.md §4): the records appended during one event-loop
- * turn (and every turn while a write is in flight) go out in one writev; `always` fdatasyncs after
+ * turn (and every turn while a sync or a roll is in flight) go out in one writev; `always` fdatasyncs after
  * each, a number of ms fdatasyncs at most that long after a write, `never` leaves it to the system.
  * One async loop (`#drain`) does every file operation in order: writes, rolls to a new segment, syncs.
  */
+import { writeSync, writevSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
@@ -212,15 +213,21 @@ export class LogWriter {
     batch.resolve?.(batch.last);
   }
 
-  /** One writev at the end of the good records; a short write is retried so the real error shows. */
+  /**
+   * One writev at the end of the good records; a short write is retried so the real error shows. It is a
+   * synchronous call, as Redis's AOF writes in its event loop and fsyncs on a thread: the bytes go to the
+   * page cache (microseconds), and a threadpool round trip per turn cost more CPU than the write itself
+   * (docs/HISTORY.md §9). fdatasync, which waits for the disk, stays on the threadpool.
+   */
   async #write(batch: Batch): Promise<void> {
     const active = this.#active;
     const at = active.size;
+    const fd = active.handle.fd;
     try {
-      let written = (await active.handle.writev(batch.records, at)).bytesWritten;
+      let written = writevSync(fd, batch.records, at);
       while (written < batch.bytes) {
         const rest = Buffer.concat(batch.records).subarray(written);
-        const more = (await active.handle.write(rest, 0, rest.length, at + written)).bytesWritten;
+        const more = writeSync(fd, rest, 0, rest.length, at + written);
         if (more === 0) throw Object.assign(new Error("the disk accepted no more bytes"), { code: "ENOSPC" });
         written += more;
       }

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
-import {
+import fs, {
   appendFileSync,
   mkdirSync,
   readdirSync,
@@ -16,6 +16,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { open as fsOpen } from "node:fs/promises";
+import { syncBuiltinESMExports } from "node:module";
 import { join } from "node:path";
 import { afterEach, test } from "node:test";
 import fc from "fast-check";
@@ -256,14 +257,29 @@ test("epoch - a wiped history (segments gone) gets a new epoch; a lost epoch fil
 type FileHandleMethod = (...args: unknown[]) => Promise<unknown>;
 
 /**
- * Counts the calls of one FileHandle method (on its prototype: every handle) with `observe`, until the
- * test ends; the real method still runs. The file system itself is never faked.
+ * Counts the writes (node:fs writevSync, the log writer's one write call) or the fdatasyncs (FileHandle's
+ * datasync, on its prototype: every handle) with `observe`, until the test ends; the real call still
+ * runs. The file system itself is never faked.
  */
 async function watchFileHandle(
   path: string,
   method: "writev" | "datasync",
   observe: (args: unknown[]) => void,
 ) {
+  if (method === "writev") {
+    const original = fs.writevSync;
+    fs.writevSync = (...args: Parameters<typeof fs.writevSync>) => {
+      observe([args[1]]);
+      return original(...args);
+    };
+    // The store imports writevSync by name: make its binding see the wrapper, and the original after.
+    syncBuiltinESMExports();
+    cleanups.push(() => {
+      fs.writevSync = original;
+      syncBuiltinESMExports();
+    });
+    return;
+  }
   const probe = await fsOpen(join(path, "probe"), "w");
   const prototype = Object.getPrototypeOf(probe) as Record<string, FileHandleMethod>;
   await probe.close();
