@@ -11,6 +11,7 @@ import {
   type FrameRecord,
   type Headers,
 } from "./frame-schema.js";
+import { deliveryBuffer } from "./slab.js";
 import { strSize, writeStr, writeU53 } from "./wire.js";
 
 function strBytes(value: unknown, type: string, name: string): number {
@@ -207,7 +208,7 @@ function encodeRun(
     }
     size += payloads[i]!.length;
   }
-  const out = Buffer.allocUnsafe(size);
+  const out = deliveryBuffer(size);
   encodeFrameInto(head, out, 0);
   if (uniform) return copyRun(out, headSize, payloads);
   let offset = 0;

@@ -85,8 +85,21 @@ function asciiText(
   return text;
 }
 
+/**
+ * The last body viewed, its ArrayBuffer and offset: reading `buffer` and `byteOffset` from a Buffer costs
+ * more than the view, and a read chunk holds many frames. (It keeps that one chunk reachable until the next.)
+ */
+let viewed: Buffer = Buffer.alloc(0);
+let viewedBuffer: ArrayBufferLike = viewed.buffer;
+let viewedOffset = 0;
+
 function view(body: Buffer, start: number, end: number): Uint8Array {
-  return new Uint8Array(body.buffer, body.byteOffset + start, end - start);
+  if (body !== viewed) {
+    viewed = body;
+    viewedBuffer = body.buffer;
+    viewedOffset = body.byteOffset;
+  }
+  return new Uint8Array(viewedBuffer, viewedOffset + start, end - start);
 }
 
 function u16(body: Buffer, at: number): number {

@@ -9,6 +9,7 @@ import { isUtf8 } from "node:buffer";
 import { clockTime, type Lang } from "../../i18n/lang.js";
 import { serverText } from "../../i18n/server-text.js";
 import { isPlainText, sanitizeLine } from "../../protocol/sanitize.js";
+import { deliveryBuffer } from "../../protocol/slab.js";
 import type { Delivery } from "../routing/delivery.js";
 import type { HistoryMessage } from "../routing/history-types.js";
 import type { RoomEvent } from "../routing/interfaces.js";
@@ -70,7 +71,7 @@ export class TextRenderer {
     }
     if (size === 0) return null;
     // Pass 2: one allocation, one copy per piece.
-    const out = Buffer.allocUnsafe(size);
+    const out = deliveryBuffer(size);
     let offset = 0;
     for (let i = 0; i < payloads.length; i++) {
       const lines = special?.[i];
