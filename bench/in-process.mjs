@@ -1,7 +1,7 @@
 // `node bench/in-process.mjs DIST...` (each a built checkout's dist/, e.g. dist /work/wt/base/dist): the framed
 // session, router, history and codec of each build in one process, no sockets (a fake Connection counts the
 // bytes written). MODE=fanout (default): one publisher sends CHUNKS chunks of PER PUBs of 64 B, one subscriber;
-// MODE=request: CHUNKS chunks of PER pipelined REQs to the built-in echo handler. Prints CPU ns
+// MODE=text: the same as lines between two text users; MODE=request: CHUNKS chunks of PER pipelined REQs to the built-in echo handler. Prints CPU ns
 // (process.cpuUsage) per message for each build: the median of ROUNDS rounds, the builds interleaved, so a
 // busy machine touches each alike. Not part of `npm run bench`; it measures our JavaScript, not the kernel.
 import { resolve } from "node:path";
@@ -47,9 +47,10 @@ async function setup(dist) {
   const lib = await import(pathToFileURL(resolve(dist, "index.js")).href);
   const frames = await import(pathToFileURL(resolve(dist, "protocol/frames.js")).href);
   const enc = frames.encodeFrame;
-  const handler = new lib.MessagingHandler({ lang: "en" });
+  const handler = new lib.MessagingHandler({ lang: "en", floodBurstLines: 0 });
   let id = 0;
-  const open = async (name) => {
+  /** A connection whose first bytes are `hello`: a framed client (preface and HELLO) or a text user (a line). */
+  const connect = async (hello) => {
     const c = new FakeConn();
     handler.handle(c, {
       remoteAddress: "127.0.0.1",
@@ -57,20 +58,31 @@ async function setup(dist) {
       id: ++id,
       greeting: Buffer.from("hola\n"),
     });
-    c.receiver.received(
+    c.receiver.received(hello);
+    for (let i = 0; i < 20; i++) await tick();
+    return c;
+  };
+  const open = (name) =>
+    connect(
       Buffer.concat([
         frames.PREFACE,
         enc({ type: "HELLO", version: 1, clientName: name, user: "", password: "", token: "" }),
       ]),
     );
-    for (let i = 0; i < 5; i++) await tick();
-    return c;
-  };
-  const pub = await open("pub");
-  const sub = await open("sub");
+  const person = (nick) => connect(Buffer.from(`/nick ${nick}\n`));
+  const text = MODE === "text";
+  const pub = text ? await person("pub") : await open("pub");
+  const sub = text ? await person("sub") : await open("sub");
   const payload = Buffer.alloc(64, 0x61);
   let run;
-  if (MODE === "fanout") {
+  if (text) {
+    const chunk = Buffer.from(`${"a".repeat(63)}\n`.repeat(PER_CHUNK));
+    const copies = Array.from({ length: 64 }, () => Buffer.from(chunk));
+    run = () => {
+      for (let i = 0; i < CHUNKS; i++) pub.receiver.received(copies[i & 63]);
+    };
+    run.check = () => sub.bytes;
+  } else if (MODE === "fanout") {
     sub.receiver.received(enc({ type: "SUB", sid: 1, pattern: "general", responder: false }));
     for (let i = 0; i < 5; i++) await tick();
     const one = enc({ type: "PUB", topic: "general", headers: [], payload });
