@@ -80,7 +80,9 @@ export class TextRenderer {
         offset += lines.copy(out, offset);
         continue;
       }
-      offset += prefix.copy(out, offset);
+      // TypedArray set(), not Buffer copy(): the same bytes without copy()'s argument checks per line.
+      out.set(prefix, offset);
+      offset += prefix.length;
       out.set(payloads[i]!, offset);
       offset += payloads[i]!.length;
       out[offset++] = 0x0a;
