@@ -15,7 +15,7 @@ import {
   type Frame,
   type FrameRecord,
 } from "./frame-schema.js";
-import { plainPub, plainReq, plainRespond, type TopicCache } from "./plain-frames.js";
+import { type PlainCache, plainCache, plainPub, plainReq, plainRespond } from "./plain-frames.js";
 import { WireReader } from "./wire.js";
 
 /** Returned by next() when the buffered bytes hold no complete frame yet. */
@@ -61,16 +61,16 @@ export function decodeFrameBody(
   body: Buffer,
   start = 0,
   end = body.length,
-  topics?: TopicCache,
+  cache?: PlainCache,
 ): Frame {
   if (flags === 0) {
     const plain =
       typeByte === PUB_TYPE
-        ? plainPub(body, start, end, topics)
+        ? plainPub(body, start, end, cache)
         : typeByte === REQ_TYPE
-          ? plainReq(body, start, end, topics)
+          ? plainReq(body, start, end, cache)
           : typeByte === RESPOND_TYPE
-            ? plainRespond(body, start, end)
+            ? plainRespond(body, start, end, cache)
             : undefined;
     if (plain !== undefined) return plain;
   }
@@ -150,8 +150,8 @@ export class FrameDecoder {
   /** Chunks pushed after #data while its tail is an incomplete unit (empty whenever #data is used up). */
   #chunks: Buffer[] = [];
   #chunkBytes = 0;
-  /** The last PUB topic or REQ name (plain-frames.ts): its string is made once per change. */
-  readonly #topics: TopicCache = { bytes: new Uint8Array(0), text: "" };
+  /** The last PUB topic or REQ name and the last body viewed (plain-frames.ts): made once per change. */
+  readonly #plain: PlainCache = plainCache();
 
   constructor(options: { maxFrameBytes: number }) {
     this.#maxFrameBytes = options.maxFrameBytes;
@@ -198,7 +198,7 @@ export class FrameDecoder {
     this.#offset = end;
     this.#state = "HEADER";
     try {
-      return decodeFrameBody(this.#type, this.#flags, this.#data, start, end, this.#topics);
+      return decodeFrameBody(this.#type, this.#flags, this.#data, start, end, this.#plain);
     } catch (error) {
       throw this.#fail(error instanceof EnchufeError ? malformed(error.message, error) : error);
     }

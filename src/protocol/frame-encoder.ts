@@ -11,7 +11,7 @@ import {
   type FrameRecord,
   type Headers,
 } from "./frame-schema.js";
-import { deliveryBuffer } from "./slab.js";
+import type { OutputSlab } from "./slab.js";
 import { strSize, writeStr, writeU53 } from "./wire.js";
 
 function strBytes(value: unknown, type: string, name: string): number {
@@ -118,12 +118,14 @@ type MessageHead = FrameOf<"MSG"> | FrameOf<"GMSG"> | FrameOf<"PMSG">;
 /**
  * MSG frames that share topic, sender and flag (one sender's messages to one topic), back to back in one
  * Buffer. Each frame is what encodeFrame would make; the bytes before the payload are encoded once by
- * encodeFrameInto and copied for every further message with the same (or no) headers.
+ * encodeFrameInto and copied for every further message with the same (or no) headers. With `slab`, the
+ * Buffer is carved from it (slab.ts: bytes never written again), else allocated.
  */
 export function encodeMessages(
   message: { readonly private: boolean; readonly topic: string; readonly from: string },
   headers: readonly Headers[],
   payloads: readonly Uint8Array[],
+  slab?: OutputSlab,
 ): Buffer {
   const head: MessageHead = {
     type: "MSG",
@@ -133,7 +135,7 @@ export function encodeMessages(
     headers: headers[0] ?? [],
     payload: NO_PAYLOAD,
   };
-  return encodeRun(head, headers, payloads, undefined, -1);
+  return encodeRun(head, headers, payloads, undefined, -1, slab);
 }
 
 /**
@@ -145,6 +147,7 @@ export function encodePositionedMessages(
   firstPosition: number,
   headers: readonly Headers[],
   payloads: readonly Uint8Array[],
+  slab?: OutputSlab,
 ): Buffer {
   const head: MessageHead = {
     type: "PMSG",
@@ -155,7 +158,7 @@ export function encodePositionedMessages(
     headers: headers[0] ?? [],
     payload: NO_PAYLOAD,
   };
-  return encodeRun(head, headers, payloads, undefined, firstPosition);
+  return encodeRun(head, headers, payloads, undefined, firstPosition, slab);
 }
 
 /**
@@ -168,6 +171,7 @@ export function encodeGroupMessages(
   headers: readonly Headers[],
   payloads: readonly Uint8Array[],
   picked: readonly number[] | undefined,
+  slab?: OutputSlab,
 ): Buffer {
   const first = picked === undefined ? 0 : picked[0]!;
   const head: MessageHead = {
@@ -178,7 +182,7 @@ export function encodeGroupMessages(
     headers: headers[first] ?? [],
     payload: NO_PAYLOAD,
   };
-  return encodeRun(head, headers, payloads, picked, -1);
+  return encodeRun(head, headers, payloads, picked, -1, slab);
 }
 
 /**
@@ -191,6 +195,7 @@ function encodeRun(
   payloads: readonly Uint8Array[],
   picked: readonly number[] | undefined,
   firstPosition: number,
+  slab: OutputSlab | undefined,
 ): Buffer {
   const firstHeaders = head.headers;
   const headSize = encodedFrameSize(head);
@@ -208,7 +213,7 @@ function encodeRun(
     }
     size += payloads[i]!.length;
   }
-  const out = deliveryBuffer(size);
+  const out = slab === undefined ? Buffer.allocUnsafe(size) : slab.take(size);
   encodeFrameInto(head, out, 0);
   if (uniform) return copyRun(out, headSize, payloads);
   let offset = 0;

@@ -6,10 +6,23 @@
  */
 import type { Frame, Headers } from "./frame-schema.js";
 
-/** The last topic or name a decoder read, bytes and text: a client repeats its own, so its string is reused. */
-export interface TopicCache {
+/** What a decoder remembers between frames (one per decoder: its client repeats itself). */
+export interface PlainCache {
+  /** The last topic or name read, bytes and text: its string is reused while the bytes repeat. */
   bytes: Uint8Array;
   text: string;
+  /**
+   * The last body a payload view was made of, with its ArrayBuffer and offset: reading `buffer` and
+   * `byteOffset` from a Buffer costs more than the view, and a read chunk holds many frames.
+   */
+  body: Buffer | undefined;
+  buffer: ArrayBufferLike | undefined;
+  offset: number;
+}
+
+/** An empty PlainCache. */
+export function plainCache(): PlainCache {
+  return { bytes: new Uint8Array(0), text: "", body: undefined, buffer: undefined, offset: 0 };
 }
 
 /** The headers of every plain frame: one shared list (readonly by its type; not frozen, so it has the
@@ -21,7 +34,7 @@ export function plainPub(
   body: Buffer,
   start: number,
   end: number,
-  topics: TopicCache | undefined,
+  topics: PlainCache | undefined,
 ): Frame | undefined {
   if (end - start < 4) return undefined;
   const topicStart = start + 2;
@@ -29,7 +42,7 @@ export function plainPub(
   if (topicEnd + 2 > end || body[topicEnd] !== 0 || body[topicEnd + 1] !== 0) return undefined;
   const topic = asciiText(body, topicStart, topicEnd, topics);
   if (topic === undefined) return undefined;
-  return { type: "PUB", topic, headers: NO_HEADERS, payload: view(body, topicEnd + 2, end) };
+  return { type: "PUB", topic, headers: NO_HEADERS, payload: view(body, topicEnd + 2, end, topics) };
 }
 
 /** REQ: reqId u32, name str, timeoutMs u32, headers (none), payload. The name is cached like a topic. */
@@ -37,7 +50,7 @@ export function plainReq(
   body: Buffer,
   start: number,
   end: number,
-  names: TopicCache | undefined,
+  names: PlainCache | undefined,
 ): Frame | undefined {
   if (end - start < 12) return undefined;
   const nameStart = start + 6;
@@ -47,11 +60,23 @@ export function plainReq(
   if (name === undefined) return undefined;
   const reqId = u32(body, start);
   const timeoutMs = u32(body, nameEnd);
-  return { type: "REQ", reqId, name, timeoutMs, headers: NO_HEADERS, payload: view(body, nameEnd + 6, end) };
+  return {
+    type: "REQ",
+    reqId,
+    name,
+    timeoutMs,
+    headers: NO_HEADERS,
+    payload: view(body, nameEnd + 6, end, names),
+  };
 }
 
 /** RESPOND: token str, status u8, headers (none), payload. */
-export function plainRespond(body: Buffer, start: number, end: number): Frame | undefined {
+export function plainRespond(
+  body: Buffer,
+  start: number,
+  end: number,
+  cache: PlainCache | undefined,
+): Frame | undefined {
   if (end - start < 5) return undefined;
   const tokenStart = start + 2;
   const tokenEnd = tokenStart + u16(body, start);
@@ -59,7 +84,13 @@ export function plainRespond(body: Buffer, start: number, end: number): Frame | 
   const token = asciiText(body, tokenStart, tokenEnd, undefined);
   if (token === undefined) return undefined;
   const status = body[tokenEnd]!;
-  return { type: "RESPOND", token, status, headers: NO_HEADERS, payload: view(body, tokenEnd + 3, end) };
+  return {
+    type: "RESPOND",
+    token,
+    status,
+    headers: NO_HEADERS,
+    payload: view(body, tokenEnd + 3, end, cache),
+  };
 }
 
 /** The text of body[start, end) if it is ASCII (else undefined): from `cache` when the bytes are its own. */
@@ -67,7 +98,7 @@ function asciiText(
   body: Buffer,
   start: number,
   end: number,
-  cache: TopicCache | undefined,
+  cache: PlainCache | undefined,
 ): string | undefined {
   const length = end - start;
   const last = cache?.bytes;
@@ -85,21 +116,14 @@ function asciiText(
   return text;
 }
 
-/**
- * The last body viewed, its ArrayBuffer and offset: reading `buffer` and `byteOffset` from a Buffer costs
- * more than the view, and a read chunk holds many frames. (It keeps that one chunk reachable until the next.)
- */
-let viewed: Buffer = Buffer.alloc(0);
-let viewedBuffer: ArrayBufferLike = viewed.buffer;
-let viewedOffset = 0;
-
-function view(body: Buffer, start: number, end: number): Uint8Array {
-  if (body !== viewed) {
-    viewed = body;
-    viewedBuffer = body.buffer;
-    viewedOffset = body.byteOffset;
+function view(body: Buffer, start: number, end: number, cache: PlainCache | undefined): Uint8Array {
+  if (cache === undefined) return new Uint8Array(body.buffer, body.byteOffset + start, end - start);
+  if (body !== cache.body) {
+    cache.body = body;
+    cache.buffer = body.buffer;
+    cache.offset = body.byteOffset;
   }
-  return new Uint8Array(viewedBuffer, viewedOffset + start, end - start);
+  return new Uint8Array(cache.buffer!, cache.offset + start, end - start);
 }
 
 function u16(body: Buffer, at: number): number {

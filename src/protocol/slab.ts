@@ -1,6 +1,7 @@
 /**
  * Where frames and lines that are written and never changed are encoded, back to back: Node's Buffer pool
- * idea with bigger slabs. Node's pool makes a new 8 KiB ArrayBuffer every 8 KiB, and any Buffer of 4 KiB or
+ * idea with bigger slabs (each owner keeps its own: the server's replies, the read turn's deliveries, a text
+ * renderer's lines). Node's pool makes a new 8 KiB ArrayBuffer every 8 KiB, and any Buffer of 4 KiB or
  * more is an ArrayBuffer of its own: each costs far more than the bytes (about 400 ns for a 3 KB Buffer
  * against 100 ns from a 64 KiB slab, measured). Bytes once reserved are never written again (a socket may
  * still hold them while they are queued): a full slab is left to the garbage collector and a new one taken.
@@ -9,7 +10,7 @@
 /** Bytes per slab; a frame larger than what is left starts a new slab (of its own size if larger). */
 export const SLAB_BYTES = 64 * 1024;
 
-/** Runs up to this size come from DELIVERY_SLAB (a larger one gets its own allocation: a slab stays small to retain). */
+/** take() serves runs up to this size from the slab (a larger one gets its own allocation: a slab stays small to retain). */
 export const SLAB_RUN_BYTES = 16 * 1024;
 
 export class OutputSlab {
@@ -28,17 +29,14 @@ export class OutputSlab {
     this.used = offset + size;
     return offset;
   }
-}
 
-/** The slab of deliveries: MSG runs (frame-encoder.ts) and text lines (the server's renderer). */
-const DELIVERY_SLAB = new OutputSlab();
-
-/**
- * `size` bytes to fill once and never change, as a Buffer of their own: a view into a shared slab up to
- * SLAB_RUN_BYTES, its own allocation above.
- */
-export function deliveryBuffer(size: number): Buffer {
-  if (size > SLAB_RUN_BYTES) return Buffer.allocUnsafe(size);
-  const at = DELIVERY_SLAB.reserve(size);
-  return DELIVERY_SLAB.buffer.subarray(at, at + size);
+  /**
+   * `size` bytes to fill once and never change, as a Buffer of their own: a view into the slab up to
+   * SLAB_RUN_BYTES, its own allocation above.
+   */
+  take(size: number): Buffer {
+    if (size > SLAB_RUN_BYTES) return Buffer.allocUnsafe(size);
+    const at = this.reserve(size);
+    return this.buffer.subarray(at, at + size);
+  }
 }

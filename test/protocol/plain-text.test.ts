@@ -1,15 +1,17 @@
 /**
- * isPlainText (src/protocol/sanitize.ts) reads long lines 4 bytes at a time through a 32-bit view of their
- * ArrayBuffer; it must answer exactly what the byte-by-byte rule answers (printable ASCII or a tab), for
+ * PlainTextScanner (src/protocol/sanitize.ts) reads long lines 4 bytes at a time through a 32-bit view of
+ * their ArrayBuffer; it must answer exactly what the byte-by-byte rule (isPlainText) answers (printable ASCII or a tab), for
  * lines at any offset and of any length, with the odd byte anywhere, and for several buffers in turn.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { isPlainText } from "../../src/protocol/sanitize.js";
+import { isPlainText, PlainTextScanner } from "../../src/protocol/sanitize.js";
 
 function byByte(bytes: Uint8Array): boolean {
-  return bytes.every((byte) => (byte >= 0x20 && byte <= 0x7e) || byte === 0x09);
+  const plain = bytes.every((byte) => (byte >= 0x20 && byte <= 0x7e) || byte === 0x09);
+  assert.equal(isPlainText(bytes), plain);
+  return plain;
 }
 
 /** Bytes around each edge of the rule, and plain ones. */
@@ -30,7 +32,11 @@ const edge = fc.constantFrom(
   0xff,
 );
 
-describe("isPlainText", () => {
+describe("PlainTextScanner", () => {
+  // One scanner across every case, as a renderer keeps it: its view of the last buffer must never leak
+  // into the next.
+  const scanner = new PlainTextScanner();
+
   test("property: a line inside a larger buffer is plain exactly when each of its bytes is", () => {
     fc.assert(
       fc.property(
@@ -43,13 +49,13 @@ describe("isPlainText", () => {
           const line = buffer.subarray(offset, offset + length);
           line.fill(fill);
           for (const [at, byte] of odd) if (length > 0) line[at % length] = byte;
-          assert.equal(isPlainText(line), byByte(line));
+          assert.equal(scanner.test(line), byByte(line));
           // The same bytes as a plain Uint8Array view, and as a copy in a buffer of its own.
           assert.equal(
-            isPlainText(new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length)),
+            scanner.test(new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length)),
             byByte(line),
           );
-          assert.equal(isPlainText(Uint8Array.from(line)), byByte(line));
+          assert.equal(scanner.test(Uint8Array.from(line)), byByte(line));
         },
       ),
       { numRuns: 5000 },
@@ -63,7 +69,7 @@ describe("isPlainText", () => {
         const line = buffer.subarray(3, 43);
         line.fill(0x61);
         line[position] = byte;
-        assert.equal(isPlainText(line), byByte(line), `byte 0x${byte.toString(16)} at ${position}`);
+        assert.equal(scanner.test(line), byByte(line), `byte 0x${byte.toString(16)} at ${position}`);
       }
     }
   });
