@@ -15,7 +15,8 @@ import {
   type Frame,
   type FrameRecord,
 } from "./frame-schema.js";
-import { type Headers, WireReader } from "./wire.js";
+import { type PlainCache, plainCache, plainPub, plainReq, plainRespond } from "./plain-frames.js";
+import { WireReader } from "./wire.js";
 
 /** Returned by next() when the buffered bytes hold no complete frame yet. */
 export const NEED_DATA: unique symbol = Symbol("NEED_DATA");
@@ -60,11 +61,18 @@ export function decodeFrameBody(
   body: Buffer,
   start = 0,
   end = body.length,
-  topics?: TopicCache,
+  cache?: PlainCache,
 ): Frame {
-  if (typeByte === PUB_TYPE && flags === 0) {
-    const pub = plainPub(body, start, end, topics);
-    if (pub !== undefined) return pub;
+  if (flags === 0) {
+    const plain =
+      typeByte === PUB_TYPE
+        ? plainPub(body, start, end, cache)
+        : typeByte === REQ_TYPE
+          ? plainReq(body, start, end, cache)
+          : typeByte === RESPOND_TYPE
+            ? plainRespond(body, start, end, cache)
+            : undefined;
+    if (plain !== undefined) return plain;
   }
   return decodeBySchema(typeByte, flags, body, start, end);
 }
@@ -120,50 +128,8 @@ export function decodeBySchema(
 
 const EMPTY: Buffer = Buffer.alloc(0);
 const PUB_TYPE = FRAME_TYPES.indexOf("PUB");
-/** The headers of every PUB without any: one shared list (readonly by its type; not frozen, so it has the
- * same shape as every other header list the hot paths read). */
-const NO_HEADERS: Headers = [];
-
-/** The last PUB topic a decoder read, bytes and text: a publisher repeats its topic, so its string is reused. */
-export interface TopicCache {
-  bytes: Uint8Array;
-  text: string;
-}
-
-/**
- * The most frequent frame, a PUB with an ASCII topic and no headers, read without the schema walk and with
- * the same result (a property test holds it to the general path); undefined for anything else, which the
- * general path then decodes or refuses with its message. The topic's text comes from `topics` when its
- * bytes are the last topic's.
- */
-function plainPub(
-  body: Buffer,
-  start: number,
-  end: number,
-  topics: TopicCache | undefined,
-): Frame | undefined {
-  if (end - start < 4) return undefined;
-  const topicStart = start + 2;
-  const length = (body[start]! << 8) | body[start + 1]!;
-  const topicEnd = topicStart + length;
-  if (topicEnd + 2 > end || body[topicEnd] !== 0 || body[topicEnd + 1] !== 0) return undefined;
-  let topic: string | undefined;
-  const last = topics?.bytes;
-  if (last !== undefined && last.length === length) {
-    let i = 0;
-    while (i < length && body[topicStart + i] === last[i]) i++;
-    if (i === length) topic = topics!.text;
-  }
-  if (topic === undefined) {
-    for (let i = topicStart; i < topicEnd; i++) if (body[i]! > 0x7f) return undefined;
-    topic = body.toString("latin1", topicStart, topicEnd);
-    if (topics !== undefined) {
-      topics.bytes = Uint8Array.prototype.slice.call(body, topicStart, topicEnd);
-      topics.text = topic;
-    }
-  }
-  return { type: "PUB", topic, headers: NO_HEADERS, payload: body.subarray(topicEnd + 2, end) };
-}
+const REQ_TYPE = FRAME_TYPES.indexOf("REQ");
+const RESPOND_TYPE = FRAME_TYPES.indexOf("RESPOND");
 
 /**
  * The pull decoder. States: HEADER (waiting for 6 header bytes) and BODY (waiting for `length` body
@@ -184,8 +150,8 @@ export class FrameDecoder {
   /** Chunks pushed after #data while its tail is an incomplete unit (empty whenever #data is used up). */
   #chunks: Buffer[] = [];
   #chunkBytes = 0;
-  /** The last PUB topic (plainPub): its string is made once per change of topic. */
-  readonly #topics: TopicCache = { bytes: new Uint8Array(0), text: "" };
+  /** The last PUB topic or REQ name and the last body viewed (plain-frames.ts): made once per change. */
+  readonly #plain: PlainCache = plainCache();
 
   constructor(options: { maxFrameBytes: number }) {
     this.#maxFrameBytes = options.maxFrameBytes;
@@ -232,7 +198,7 @@ export class FrameDecoder {
     this.#offset = end;
     this.#state = "HEADER";
     try {
-      return decodeFrameBody(this.#type, this.#flags, this.#data, start, end, this.#topics);
+      return decodeFrameBody(this.#type, this.#flags, this.#data, start, end, this.#plain);
     } catch (error) {
       throw this.#fail(error instanceof EnchufeError ? malformed(error.message, error) : error);
     }

@@ -11,6 +11,7 @@ import {
   type FrameRecord,
   type Headers,
 } from "./frame-schema.js";
+import type { OutputSlab } from "./slab.js";
 import { strSize, writeStr, writeU53 } from "./wire.js";
 
 function strBytes(value: unknown, type: string, name: string): number {
@@ -117,12 +118,14 @@ type MessageHead = FrameOf<"MSG"> | FrameOf<"GMSG"> | FrameOf<"PMSG">;
 /**
  * MSG frames that share topic, sender and flag (one sender's messages to one topic), back to back in one
  * Buffer. Each frame is what encodeFrame would make; the bytes before the payload are encoded once by
- * encodeFrameInto and copied for every further message with the same (or no) headers.
+ * encodeFrameInto and copied for every further message with the same (or no) headers. With `slab`, the
+ * Buffer is carved from it (slab.ts: bytes never written again), else allocated.
  */
 export function encodeMessages(
   message: { readonly private: boolean; readonly topic: string; readonly from: string },
   headers: readonly Headers[],
   payloads: readonly Uint8Array[],
+  slab?: OutputSlab,
 ): Buffer {
   const head: MessageHead = {
     type: "MSG",
@@ -132,7 +135,7 @@ export function encodeMessages(
     headers: headers[0] ?? [],
     payload: NO_PAYLOAD,
   };
-  return encodeRun(head, headers, payloads, undefined, -1);
+  return encodeRun(head, headers, payloads, undefined, -1, slab);
 }
 
 /**
@@ -144,6 +147,7 @@ export function encodePositionedMessages(
   firstPosition: number,
   headers: readonly Headers[],
   payloads: readonly Uint8Array[],
+  slab?: OutputSlab,
 ): Buffer {
   const head: MessageHead = {
     type: "PMSG",
@@ -154,7 +158,7 @@ export function encodePositionedMessages(
     headers: headers[0] ?? [],
     payload: NO_PAYLOAD,
   };
-  return encodeRun(head, headers, payloads, undefined, firstPosition);
+  return encodeRun(head, headers, payloads, undefined, firstPosition, slab);
 }
 
 /**
@@ -167,6 +171,7 @@ export function encodeGroupMessages(
   headers: readonly Headers[],
   payloads: readonly Uint8Array[],
   picked: readonly number[] | undefined,
+  slab?: OutputSlab,
 ): Buffer {
   const first = picked === undefined ? 0 : picked[0]!;
   const head: MessageHead = {
@@ -177,7 +182,7 @@ export function encodeGroupMessages(
     headers: headers[first] ?? [],
     payload: NO_PAYLOAD,
   };
-  return encodeRun(head, headers, payloads, picked, -1);
+  return encodeRun(head, headers, payloads, picked, -1, slab);
 }
 
 /**
@@ -190,27 +195,34 @@ function encodeRun(
   payloads: readonly Uint8Array[],
   picked: readonly number[] | undefined,
   firstPosition: number,
+  slab: OutputSlab | undefined,
 ): Buffer {
   const firstHeaders = head.headers;
   const headSize = encodedFrameSize(head);
   const count = picked === undefined ? payloads.length : picked.length;
-  const sameHead = (own: Headers) => own === firstHeaders || (own.length === 0 && firstHeaders.length === 0);
   let size = 0;
+  // True while every message shares the head (the common batch): then the plain copy loop below.
+  let uniform = picked === undefined && firstPosition <= 0;
   for (let n = 0; n < count; n++) {
     const i = picked === undefined ? n : picked[n]!;
-    if (sameHead(headers[i]!)) size += headSize;
-    else size += encodedFrameSize({ ...head, headers: headers[i]! });
+    const own = headers[i]!;
+    if (sameHead(own, firstHeaders)) size += headSize;
+    else {
+      size += encodedFrameSize({ ...head, headers: own });
+      uniform = false;
+    }
     size += payloads[i]!.length;
   }
-  const out = Buffer.allocUnsafe(size);
+  const out = slab === undefined ? Buffer.allocUnsafe(size) : slab.take(size);
   encodeFrameInto(head, out, 0);
+  if (uniform) return copyRun(out, headSize, payloads);
   let offset = 0;
   for (let n = 0; n < count; n++) {
     const i = picked === undefined ? n : picked[n]!;
     const payload = payloads[i]!;
-    if (sameHead(headers[i]!)) {
+    if (sameHead(headers[i]!, firstHeaders)) {
       if (offset > 0) out.copyWithin(offset, 0, headSize);
-      out.writeUInt32BE(headSize - FRAME_HEADER_BYTES + payload.length, offset + 2);
+      writeLength(out, offset, headSize - FRAME_HEADER_BYTES + payload.length);
       if (firstPosition > 0) writeU53(out, offset + FRAME_HEADER_BYTES, firstPosition + n);
       offset += headSize;
       out.set(payload, offset);
@@ -222,4 +234,32 @@ function encodeRun(
     }
   }
   return out;
+}
+
+/** True when a message's headers encode as the run's first ones (the same list, or both empty). */
+function sameHead(own: Headers, first: Headers): boolean {
+  return own === first || (own.length === 0 && first.length === 0);
+}
+
+/** Every message with the head at 0 of `out` (encoded there already): the head copied, its length set, the payload. */
+function copyRun(out: Buffer, headSize: number, payloads: readonly Uint8Array[]): Buffer {
+  let offset = 0;
+  for (let i = 0; i < payloads.length; i++) {
+    const payload = payloads[i]!;
+    const length = payload.length;
+    if (offset > 0) out.copyWithin(offset, 0, headSize);
+    writeLength(out, offset, headSize - FRAME_HEADER_BYTES + length);
+    offset += headSize;
+    out.set(payload, offset);
+    offset += length;
+  }
+  return out;
+}
+
+/** A frame header's body length (bytes 2-5, big-endian) without writeUInt32BE's checks. */
+function writeLength(out: Buffer, frame: number, length: number): void {
+  out[frame + 2] = length >>> 24;
+  out[frame + 3] = (length >>> 16) & 0xff;
+  out[frame + 4] = (length >>> 8) & 0xff;
+  out[frame + 5] = length & 0xff;
 }

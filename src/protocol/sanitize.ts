@@ -24,14 +24,51 @@ export function decodeUtf8(bytes: Uint8Array): { text: string; valid: boolean } 
 
 /**
  * True when every byte is printable ASCII or a tab: such text needs no decoding or sanitizing to be
- * shown on a terminal (the fast path for chat lines).
+ * shown on a terminal (the fast path for chat lines). PlainTextScanner answers the same, faster.
  */
 export function isPlainText(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!;
-    if ((byte < 0x20 && byte !== 0x09) || byte > 0x7e) return false;
-  }
+  for (let i = 0; i < bytes.length; i++) if (!isPlainByte(bytes[i]!)) return false;
   return true;
+}
+
+/**
+ * isPlainText() reading lines of 16 bytes or more 4 bytes at a time, through a 32-bit view of their
+ * ArrayBuffer that it keeps for the last buffer (a read chunk holds many lines: one scanner per renderer).
+ * A word with a tab or anything not plain sends the line to the byte loop, which decides.
+ */
+export class PlainTextScanner {
+  #of: ArrayBufferLike | undefined;
+  #words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+
+  test(bytes: Uint8Array): boolean {
+    const length = bytes.length;
+    if (length < 16) return isPlainText(bytes);
+    const buffer = bytes.buffer;
+    if (buffer !== this.#of) {
+      this.#of = buffer;
+      this.#words = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
+    }
+    const words = this.#words;
+    const start = bytes.byteOffset;
+    const first = (start + 3) >>> 2;
+    const last = (start + length) >>> 2;
+    // Bit 7 of a byte of `bad` is set when some byte is below 0x20 or above 0x7e (exact for "any": a
+    // borrow or carry only ever comes from a byte that is itself flagged).
+    let bad = 0;
+    for (let w = first; w < last; w++) {
+      const word = words[w]!;
+      bad |= ((word - 0x20202020) & ~word) | ((word + 0x01010101) | word);
+    }
+    if ((bad & 0x80808080) !== 0) return isPlainText(bytes);
+    const head = first * 4 - start;
+    for (let i = 0; i < head; i++) if (!isPlainByte(bytes[i]!)) return false;
+    for (let i = last * 4 - start; i < length; i++) if (!isPlainByte(bytes[i]!)) return false;
+    return true;
+  }
+}
+
+function isPlainByte(byte: number): boolean {
+  return (byte >= 0x20 && byte <= 0x7e) || byte === 0x09;
 }
 
 /**

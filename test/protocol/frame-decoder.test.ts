@@ -9,9 +9,11 @@ import {
   FRAME_TYPES,
   type Frame,
   FrameDecoder,
+  type Headers,
   NEED_DATA,
   RemoteProtocolError,
 } from "../../src/protocol/frames.js";
+import { plainCache } from "../../src/protocol/plain-frames.js";
 import { drain } from "./drain.js";
 import { frameArb, SAMPLES } from "./samples.js";
 
@@ -258,7 +260,7 @@ describe("FrameDecoder", () => {
   });
 });
 
-describe("decoder - the PUB path without the schema walk", () => {
+describe("decoder - the plain PUB, REQ and RESPOND paths without the schema walk", () => {
   /** The result of a decode as comparable text: the frame's fields, or the error's class and message. */
   function outcome(decode: () => Frame): string {
     try {
@@ -273,35 +275,75 @@ describe("decoder - the PUB path without the schema walk", () => {
     }
   }
 
-  test("property: any PUB body, well-formed or cut or mangled, decodes as the schema walk decodes it", () => {
-    const PUB = FRAME_TYPES.indexOf("PUB");
-    const topic = fc.oneof(
-      fc.string({ maxLength: 40 }),
-      fc.constantFrom("chat.general", "chat.generaL", "a", "b", "", "sensores.cocina", "señal"),
-    );
-    const header = fc.tuple(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }));
-    // One topic cache across the runs, as a decoder keeps it: repeated topics are read from it.
-    const topics = { bytes: new Uint8Array(0), text: "" };
-    fc.assert(
-      fc.property(
-        topic,
-        fc.array(header, { maxLength: 2 }),
-        fc.uint8Array({ maxLength: 64 }),
-        fc.nat(),
-        fc.integer({ min: 0, max: 3 }),
-        fc.integer({ min: 0, max: 255 }),
-        (name, headers, payload, cut, mangle, byte) => {
-          const frame = encodeFrame({ type: "PUB", topic: name, headers, payload });
-          let body = Buffer.from(frame.subarray(6));
-          if (mangle === 1) body = body.subarray(0, cut % (body.length + 1));
-          if (mangle === 2 && body.length > 0) body[cut % body.length] = byte;
-          const flags = mangle === 3 ? 1 : 0;
-          const fast = outcome(() => decodeFrameBody(PUB, flags, body, 0, body.length, topics));
-          const walked = outcome(() => decodeBySchema(PUB, flags, body, 0, body.length));
-          assert.equal(fast, walked);
-        },
-      ),
-      { numRuns: 2000 },
-    );
+  const text = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom("chat.general", "chat.generaL", "a", "b", "", "sensores.cocina", "señal"),
+  );
+  const header = fc.tuple(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }));
+  /** A frame of each type with a plain path, from generated fields. */
+  const framed = {
+    PUB: (name: string, headers: Headers, payload: Uint8Array): Frame => ({
+      type: "PUB",
+      topic: name,
+      headers,
+      payload,
+    }),
+    REQ: (name: string, headers: Headers, payload: Uint8Array, n: number): Frame => ({
+      type: "REQ",
+      reqId: n % 2 ** 32,
+      name,
+      timeoutMs: (n * 7919) % 2 ** 32,
+      headers,
+      payload,
+    }),
+    RESPOND: (name: string, headers: Headers, payload: Uint8Array, n: number): Frame => ({
+      type: "RESPOND",
+      token: name,
+      status: n % 256,
+      headers,
+      payload,
+    }),
+  };
+
+  for (const [type, make] of Object.entries(framed)) {
+    test(`property: any ${type} body, well-formed or cut or mangled, decodes as the schema walk decodes it`, () => {
+      const typeByte = FRAME_TYPES.indexOf(type as Frame["type"]);
+      // One cache across the runs, as a decoder keeps it: repeated topics and names are read from it, and
+      // a body is viewed through the ArrayBuffer and offset kept for the body before when it is the same.
+      const topics = plainCache();
+      fc.assert(
+        fc.property(
+          text,
+          fc.array(header, { maxLength: 2 }),
+          fc.uint8Array({ maxLength: 64 }),
+          fc.nat(),
+          fc.integer({ min: 0, max: 3 }),
+          fc.integer({ min: 0, max: 255 }),
+          fc.integer({ min: 0, max: 9 }),
+          (name, headers, payload, cut, mangle, byte, before) => {
+            const frame = encodeFrame(make(name, headers, payload, cut));
+            // The body sits `before` bytes into a larger buffer, as frames do in a read chunk.
+            let whole = Buffer.concat([Buffer.alloc(before, 0xee), frame.subarray(6)]);
+            if (mangle === 1) whole = whole.subarray(0, before + (cut % (whole.length - before + 1)));
+            if (mangle === 2 && whole.length > before) whole[before + (cut % (whole.length - before))] = byte;
+            const flags = mangle === 3 ? 1 : 0;
+            const fast = outcome(() => decodeFrameBody(typeByte, flags, whole, before, whole.length, topics));
+            const walked = outcome(() => decodeBySchema(typeByte, flags, whole, before, whole.length));
+            assert.equal(fast, walked);
+          },
+        ),
+        { numRuns: 2000 },
+      );
+    });
+  }
+
+  test("a plain PUB, REQ and RESPOND take the plain path (their payload is a plain view, not a Buffer)", () => {
+    for (const [type, make] of Object.entries(framed)) {
+      const bytes = Buffer.concat([Buffer.alloc(3), encodeFrame(make("svc.echo", [], Buffer.from("hi"), 5))]);
+      const frame = decodeFrameBody(bytes[3]!, 0, bytes, 9, bytes.length) as { payload: Uint8Array };
+      assert.equal(Buffer.isBuffer(frame.payload), false, type);
+      assert.equal(Buffer.from(frame.payload).toString(), "hi");
+      assert.equal(frame.payload.buffer, bytes.buffer);
+    }
   });
 });

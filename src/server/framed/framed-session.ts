@@ -126,7 +126,9 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
         this.fail(frame.errCode, frame.closeReason, frame.message);
         return;
       }
-      this.handle(frame);
+      if (frame.type === "PUB" && this.state === "READY") {
+        if (this.#admitted(frame)) this.#publish(frame.topic, frame.headers, frame.payload);
+      } else this.handle(frame);
       if (!this.isOpen) return;
     }
   }
@@ -245,24 +247,14 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
       this.#queued.push(frame);
       return;
     }
-    if (this.#rate !== undefined && !this.#rate.take()) {
-      this.fail(ErrCode.RATE_LIMIT, CloseReason.RATE_LIMIT, "too many messages: slow down");
-      return;
-    }
     if (this.state === "HANDSHAKE") {
+      if (!this.#takeRate()) return;
       if (frame.type === "HELLO") hello(this, frame);
       else if (frame.type === "CLOSE") this.#peerClosed();
       else this.fail(ErrCode.NOT_READY, CloseReason.PROTOCOL_ERROR, `${frame.type} before HELLO`);
       return;
     }
-    if ("payload" in frame && frame.payload.length > this.options.maxPayloadBytes) {
-      this.fail(
-        ErrCode.TOO_LARGE,
-        CloseReason.TOO_LARGE,
-        `payload over ${this.options.maxPayloadBytes} bytes`,
-      );
-      return;
-    }
+    if (!this.#admitted(frame)) return;
     switch (frame.type) {
       case "PUB":
         this.#publish(frame.topic, frame.headers, frame.payload);
@@ -303,6 +295,24 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
       default:
         this.fail(ErrCode.PROTOCOL, CloseReason.PROTOCOL_ERROR, `unexpected ${frame.type} from a client`);
     }
+  }
+
+  /** The message rate allows one more frame; when not, the session fails. */
+  #takeRate(): boolean {
+    if (this.#rate === undefined || this.#rate.take()) return true;
+    this.fail(ErrCode.RATE_LIMIT, CloseReason.RATE_LIMIT, "too many messages: slow down");
+    return false;
+  }
+
+  /** A READY frame passes the message rate and payload limit (else the session fails); receive()'s PUB path too. */
+  #admitted(frame: Frame): boolean {
+    if (!this.#takeRate()) return false;
+    if ("payload" in frame && frame.payload.length > this.options.maxPayloadBytes) {
+      const limit = this.options.maxPayloadBytes;
+      this.fail(ErrCode.TOO_LARGE, CloseReason.TOO_LARGE, `payload over ${limit} bytes`);
+      return false;
+    }
+    return true;
   }
 
   #publish(topic: string, headers: Headers, payload: Uint8Array): void {

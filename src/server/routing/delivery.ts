@@ -11,6 +11,7 @@ import {
   encodePositionedMessages,
   type Headers,
 } from "../../protocol/frames.js";
+import type { OutputSlab } from "../../protocol/slab.js";
 import type { Acker } from "./history-types.js";
 
 /** A message of the batch whose publisher waits for its PUBACK (docs/PROTOCOL.md §2.5). */
@@ -64,12 +65,23 @@ export class Delivery {
    */
   rendered: Buffer | null | undefined;
 
-  constructor(topic: string, from: string, isPrivate: boolean, sender: object | undefined, typed = false) {
+  /** Where the frames are carved from (the read turn's slab), if anywhere. */
+  readonly #slab: OutputSlab | undefined;
+
+  constructor(
+    topic: string,
+    from: string,
+    isPrivate: boolean,
+    sender: object | undefined,
+    typed = false,
+    slab?: OutputSlab,
+  ) {
     this.topic = topic;
     this.from = from;
     this.isPrivate = isPrivate;
     this.sender = sender;
     this.typed = typed;
+    this.#slab = slab;
   }
 
   /** Adds one message (before the first frame() call). */
@@ -104,6 +116,7 @@ export class Delivery {
       { private: this.isPrivate, topic: this.topic, from: this.from },
       this.#headers,
       this.#payloads,
+      this.#slab,
     );
     return this.#frame;
   }
@@ -115,6 +128,7 @@ export class Delivery {
       this.position,
       this.#headers,
       this.#payloads,
+      this.#slab,
     );
     return this.#positioned;
   }
@@ -123,11 +137,12 @@ export class Delivery {
   framesOf(picked: readonly number[]): Buffer {
     const headers = picked.map((index) => this.#headers[index]!);
     const payloads = picked.map((index) => this.#payloads[index]!);
-    return encodeMessages({ private: this.isPrivate, topic: this.topic, from: this.from }, headers, payloads);
+    const message = { private: this.isPrivate, topic: this.topic, from: this.from };
+    return encodeMessages(message, headers, payloads, this.#slab);
   }
 
   /** GMSG frames for the queue-group subscription `sid`: the messages at `picked` (all when undefined). */
   groupFrame(sid: number, picked: readonly number[] | undefined): Buffer {
-    return encodeGroupMessages(sid, this, this.#headers, this.#payloads, picked);
+    return encodeGroupMessages(sid, this, this.#headers, this.#payloads, picked, this.#slab);
   }
 }

@@ -11,6 +11,7 @@
  *   writes outside a read, once the current tick ends).
  */
 import type { Headers } from "../../protocol/frames.js";
+import { OutputSlab } from "../../protocol/slab.js";
 import { Delivery, type PendingAck } from "./delivery.js";
 
 /** An output corked during this turn. */
@@ -27,6 +28,8 @@ export class ReadTurn {
   #open: Delivery | undefined;
   #corked: Corked[] = [];
   #tickScheduled = false;
+  /** The batches' MSG frames are carved from here (protocol/slab.ts), not from Node's Buffer pool. */
+  readonly #slab = new OutputSlab();
 
   constructor(sink: BatchSink) {
     this.#sink = sink;
@@ -60,7 +63,7 @@ export class ReadTurn {
     let open = this.#open;
     if (open === undefined || open.topic !== topic || open.sender !== sender || open.from !== from) {
       this.flush();
-      open = new Delivery(topic, from, false, sender, typed);
+      open = new Delivery(topic, from, false, sender, typed, this.#slab);
       this.#open = open;
     }
     if (ack !== undefined) {

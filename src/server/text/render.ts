@@ -8,7 +8,8 @@
 import { isUtf8 } from "node:buffer";
 import { clockTime, type Lang } from "../../i18n/lang.js";
 import { serverText } from "../../i18n/server-text.js";
-import { isPlainText, sanitizeLine } from "../../protocol/sanitize.js";
+import { PlainTextScanner, sanitizeLine } from "../../protocol/sanitize.js";
+import { OutputSlab } from "../../protocol/slab.js";
 import type { Delivery } from "../routing/delivery.js";
 import type { HistoryMessage } from "../routing/history-types.js";
 import type { RoomEvent } from "../routing/interfaces.js";
@@ -21,6 +22,9 @@ export class TextRenderer {
   #prefixLabel = "";
   #prefixFrom = "";
   #prefix: Buffer | undefined;
+  /** The lines are carved from here (protocol/slab.ts), not from Node's Buffer pool. */
+  readonly #slab = new OutputSlab();
+  readonly #plain = new PlainTextScanner();
 
   constructor(lang: Lang) {
     this.lang = lang;
@@ -59,7 +63,7 @@ export class TextRenderer {
     let special: Array<Buffer | null | undefined> | undefined;
     for (let i = 0; i < payloads.length; i++) {
       const payload = payloads[i]!;
-      if (isPlainText(payload)) {
+      if (this.#plain.test(payload)) {
         size += prefix.length + payload.length + 1;
         continue;
       }
@@ -70,7 +74,7 @@ export class TextRenderer {
     }
     if (size === 0) return null;
     // Pass 2: one allocation, one copy per piece.
-    const out = Buffer.allocUnsafe(size);
+    const out = this.#slab.take(size);
     let offset = 0;
     for (let i = 0; i < payloads.length; i++) {
       const lines = special?.[i];
@@ -79,7 +83,9 @@ export class TextRenderer {
         offset += lines.copy(out, offset);
         continue;
       }
-      offset += prefix.copy(out, offset);
+      // TypedArray set(), not Buffer copy(): the same bytes without copy()'s argument checks per line.
+      out.set(prefix, offset);
+      offset += prefix.length;
       out.set(payloads[i]!, offset);
       offset += payloads[i]!.length;
       out[offset++] = 0x0a;

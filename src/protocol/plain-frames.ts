@@ -1,0 +1,135 @@
+/**
+ * The frames a busy connection sends most (PUB, REQ, RESPOND), read without the schema walk when they are
+ * plain: ASCII strings and no headers. Each returns the frame decodeBySchema would return, or undefined for
+ * anything else, which the general path then decodes or refuses with its message (a property test holds
+ * each to it). Payloads are plain Uint8Array views into the body: half the cost of a Buffer's subarray.
+ */
+import type { Frame, Headers } from "./frame-schema.js";
+
+/** What a decoder remembers between frames (one per decoder: its client repeats itself). */
+export interface PlainCache {
+  /** The last topic or name read, bytes and text: its string is reused while the bytes repeat. */
+  bytes: Uint8Array;
+  text: string;
+  /**
+   * The last body a payload view was made of, with its ArrayBuffer and offset: reading `buffer` and
+   * `byteOffset` from a Buffer costs more than the view, and a read chunk holds many frames.
+   */
+  body: Buffer | undefined;
+  buffer: ArrayBufferLike | undefined;
+  offset: number;
+}
+
+/** An empty PlainCache. */
+export function plainCache(): PlainCache {
+  return { bytes: new Uint8Array(0), text: "", body: undefined, buffer: undefined, offset: 0 };
+}
+
+/** The headers of every plain frame: one shared list (readonly by its type; not frozen, so it has the
+ * same shape as every other header list the hot paths read). */
+const NO_HEADERS: Headers = [];
+
+/** PUB: topic str, headers (none), payload. The topic's text comes from `topics` when its bytes repeat. */
+export function plainPub(
+  body: Buffer,
+  start: number,
+  end: number,
+  topics: PlainCache | undefined,
+): Frame | undefined {
+  if (end - start < 4) return undefined;
+  const topicStart = start + 2;
+  const topicEnd = topicStart + u16(body, start);
+  if (topicEnd + 2 > end || body[topicEnd] !== 0 || body[topicEnd + 1] !== 0) return undefined;
+  const topic = asciiText(body, topicStart, topicEnd, topics);
+  if (topic === undefined) return undefined;
+  return { type: "PUB", topic, headers: NO_HEADERS, payload: view(body, topicEnd + 2, end, topics) };
+}
+
+/** REQ: reqId u32, name str, timeoutMs u32, headers (none), payload. The name is cached like a topic. */
+export function plainReq(
+  body: Buffer,
+  start: number,
+  end: number,
+  names: PlainCache | undefined,
+): Frame | undefined {
+  if (end - start < 12) return undefined;
+  const nameStart = start + 6;
+  const nameEnd = nameStart + u16(body, start + 4);
+  if (nameEnd + 6 > end || body[nameEnd + 4] !== 0 || body[nameEnd + 5] !== 0) return undefined;
+  const name = asciiText(body, nameStart, nameEnd, names);
+  if (name === undefined) return undefined;
+  const reqId = u32(body, start);
+  const timeoutMs = u32(body, nameEnd);
+  return {
+    type: "REQ",
+    reqId,
+    name,
+    timeoutMs,
+    headers: NO_HEADERS,
+    payload: view(body, nameEnd + 6, end, names),
+  };
+}
+
+/** RESPOND: token str, status u8, headers (none), payload. */
+export function plainRespond(
+  body: Buffer,
+  start: number,
+  end: number,
+  cache: PlainCache | undefined,
+): Frame | undefined {
+  if (end - start < 5) return undefined;
+  const tokenStart = start + 2;
+  const tokenEnd = tokenStart + u16(body, start);
+  if (tokenEnd + 3 > end || body[tokenEnd + 1] !== 0 || body[tokenEnd + 2] !== 0) return undefined;
+  const token = asciiText(body, tokenStart, tokenEnd, undefined);
+  if (token === undefined) return undefined;
+  const status = body[tokenEnd]!;
+  return {
+    type: "RESPOND",
+    token,
+    status,
+    headers: NO_HEADERS,
+    payload: view(body, tokenEnd + 3, end, cache),
+  };
+}
+
+/** The text of body[start, end) if it is ASCII (else undefined): from `cache` when the bytes are its own. */
+function asciiText(
+  body: Buffer,
+  start: number,
+  end: number,
+  cache: PlainCache | undefined,
+): string | undefined {
+  const length = end - start;
+  const last = cache?.bytes;
+  if (last !== undefined && last.length === length) {
+    let i = 0;
+    while (i < length && body[start + i] === last[i]) i++;
+    if (i === length) return cache!.text;
+  }
+  for (let i = start; i < end; i++) if (body[i]! > 0x7f) return undefined;
+  const text = body.toString("latin1", start, end);
+  if (cache !== undefined) {
+    cache.bytes = Uint8Array.prototype.slice.call(body, start, end);
+    cache.text = text;
+  }
+  return text;
+}
+
+function view(body: Buffer, start: number, end: number, cache: PlainCache | undefined): Uint8Array {
+  if (cache === undefined) return new Uint8Array(body.buffer, body.byteOffset + start, end - start);
+  if (body !== cache.body) {
+    cache.body = body;
+    cache.buffer = body.buffer;
+    cache.offset = body.byteOffset;
+  }
+  return new Uint8Array(cache.buffer!, cache.offset + start, end - start);
+}
+
+function u16(body: Buffer, at: number): number {
+  return (body[at]! << 8) | body[at + 1]!;
+}
+
+function u32(body: Buffer, at: number): number {
+  return body[at]! * 0x1000000 + ((body[at + 1]! << 16) | (body[at + 2]! << 8) | body[at + 3]!);
+}
