@@ -22,7 +22,7 @@ import { HistoryRun } from "./history-run.js";
 import { IndexedHistoryStore, type KeepBatch } from "./indexed-store.js";
 import { type ActiveSegment, LogWriter, type WriterEvents } from "./log-writer.js";
 import { type FileStoreOptions, fileStoreOptions } from "./options.js";
-import { writeRecord } from "./record.js";
+import { recordNames, writeBatchRecord } from "./record.js";
 import { type RecoveryFindings, type RecoveryReport, recoverSegment } from "./recovery.js";
 
 const NO_HEADERS: Headers = Object.freeze([]);
@@ -90,6 +90,7 @@ export class FileHistoryStore extends IndexedHistoryStore implements WriterEvent
     const { first, time, topic, from, payloads, headers, sizeEnds } = batch;
     const writer = this.#writer!;
     const records = Buffer.allocUnsafe(sizeEnds[sizeEnds.length - 1]!);
+    const names = recordNames(topic, from);
     const runs: HistoryRun[] = [];
     let runFirst = 0;
     let segment = -1;
@@ -126,8 +127,7 @@ export class FileHistoryStore extends IndexedHistoryStore implements WriterEvent
         runSizes = [];
       }
       const payload = payloads[i]!;
-      const message = { position, time, topic, from, headers: headers?.[i] ?? NO_HEADERS, payload };
-      writeRecord(records, offset, size, message);
+      writeBatchRecord(records, offset, size, position, time, names, headers?.[i] ?? NO_HEADERS, payload);
       bounds.push(offset + size - payload.byteLength, offset + size);
       runSizes.push(sizeEnds[i]! - (runFirst === 0 ? 0 : sizeEnds[runFirst - 1]!));
     }

@@ -94,16 +94,53 @@ export function encodeRecord(message: StoredMessage, size: number): Buffer {
 
 /** Writes the record of `message` (`size` bytes: recordSize) into `out` at `offset`. */
 export function writeRecord(out: Buffer, offset: number, size: number, message: StoredMessage): void {
+  const { position, time, headers, payload } = message;
+  writeBatchRecord(
+    out,
+    offset,
+    size,
+    position,
+    time,
+    recordNames(message.topic, message.from),
+    headers,
+    payload,
+  );
+}
+
+/** The topic and sender fields of a record (str topic, str from), encoded once for a batch. */
+export function recordNames(topic: string, from: string): Uint8Array {
+  const names = Buffer.allocUnsafe(strSize(topic, LABEL) + strSize(from, LABEL));
+  writeStr(names, writeStr(names, 0, topic), from);
+  return names;
+}
+
+/**
+ * Writes one record of a batch into `out` at `offset` (`size` bytes: recordSize), its topic and sender
+ * already encoded (`names`: recordNames): no object, no view per message.
+ */
+export function writeBatchRecord(
+  out: Buffer,
+  offset: number,
+  size: number,
+  position: number,
+  time: number,
+  names: Uint8Array,
+  headers: Headers,
+  payload: Uint8Array,
+): void {
   let at = writeU32(out, offset, size - RECORD_HEADER_BYTES);
   at += 4; // the CRC, written once the body is in place
   at = writeU8(out, at, RECORD_KIND_MESSAGE);
-  at = writeU64(out, at, message.position);
-  at = writeU64(out, at, message.time);
-  at = writeStr(out, at, message.topic);
-  at = writeStr(out, at, message.from);
-  at = writeHeaders(out, at, message.headers);
-  out.set(message.payload, at);
-  const body = out.subarray(offset + RECORD_HEADER_BYTES, offset + size);
+  at = writeU64(out, at, position);
+  at = writeU64(out, at, time);
+  out.set(names, at);
+  at = writeHeaders(out, at + names.length, headers);
+  out.set(payload, at);
+  const body = new Uint8Array(
+    out.buffer,
+    out.byteOffset + offset + RECORD_HEADER_BYTES,
+    size - RECORD_HEADER_BYTES,
+  );
   out.writeUInt32BE(crc32(body), offset + 4);
 }
 
