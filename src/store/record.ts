@@ -15,7 +15,7 @@ import {
   writeU8,
   writeU32,
 } from "../protocol/wire.js";
-import { crc32 } from "./crc32.js";
+import { crc32Range } from "./crc32.js";
 
 /** Bytes before the body: its length and its CRC. */
 export const RECORD_HEADER_BYTES = 8;
@@ -136,12 +136,7 @@ export function writeBatchRecord(
   out.set(names, at);
   at = writeHeaders(out, at + names.length, headers);
   out.set(payload, at);
-  const body = new Uint8Array(
-    out.buffer,
-    out.byteOffset + offset + RECORD_HEADER_BYTES,
-    size - RECORD_HEADER_BYTES,
-  );
-  out.writeUInt32BE(crc32(body), offset + 4);
+  out.writeUInt32BE(crc32Range(out, offset + RECORD_HEADER_BYTES, offset + size), offset + 4);
 }
 
 /** What `decodeRecord` found at an offset. */
@@ -174,7 +169,7 @@ export function decodeRecord(
   const bodyEnd = bodyStart + bodyBytes;
   if (bodyEnd > end) return "short";
   if (buffer[bodyStart] !== RECORD_KIND_MESSAGE) return "damaged";
-  if (crc32(buffer.subarray(bodyStart, bodyEnd)) !== buffer.readUInt32BE(offset + 4)) return "damaged";
+  if (crc32Range(buffer, bodyStart, bodyEnd) !== buffer.readUInt32BE(offset + 4)) return "damaged";
   const position = readU64(buffer, bodyStart + 1);
   const time = readU64(buffer, bodyStart + 9);
   if (position === undefined || position === 0 || time === undefined) return "damaged";

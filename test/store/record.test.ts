@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import * as zlib from "node:zlib";
 import fc from "fast-check";
-import { tableCrc32 } from "../../src/store/crc32.js";
+import { crc32Range, tableCrc32 } from "../../src/store/crc32.js";
 import { decodeRecord, encodeRecord, recordSize, type StoredMessage } from "../../src/store/record.js";
 import { type ScanStep, SegmentScanner } from "../../src/store/scan.js";
 
@@ -41,6 +41,17 @@ const arbitraryMessage = fc.record({
   from: fc.string({ maxLength: 10 }),
   headers: fc.array(fc.tuple(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 })), { maxLength: 3 }),
   payload: fc.uint8Array({ maxLength: 200 }),
+});
+
+test("crc32Range - slicing by 8 gives zlib's values for every range, short and long", () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 700 }), fc.nat(), fc.nat(), (bytes, a, b) => {
+      const start = a % (bytes.length + 1);
+      const end = start + (b % (bytes.length - start + 1));
+      return crc32Range(bytes, start, end) === zlib.crc32(bytes.subarray(start, end));
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 test("crc32 - the table version gives zlib's values", () => {
