@@ -128,7 +128,7 @@ export class FileHistoryStore extends IndexedHistoryStore implements WriterEvent
       }
       const payload = payloads[i]!;
       writeBatchRecord(records, offset, size, position, time, names, headers?.[i] ?? NO_HEADERS, payload);
-      bounds.push(offset + size - payload.byteLength, offset + size);
+      bounds.push(offset + size - payload.length, offset + size);
       runSizes.push(sizeEnds[i]! - (runFirst === 0 ? 0 : sizeEnds[runFirst - 1]!));
     }
     finish(payloads.length);
