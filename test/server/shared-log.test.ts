@@ -119,6 +119,36 @@ describe("RoutedHistory on a shared log", () => {
     assert.equal(store.read("chat", { from: 1 }).complete, false, "what came before 5 is not here");
   });
 
+  test("after a new epoch, a client that had live messages of it resumes; one from before it starts over", () => {
+    const log = new HeldLog();
+    const { history } = routed(log);
+    const old = log.epoch;
+    history.logged(batch("chat", "a", "b"), 1, 1000, old, () => {});
+    log.epoch = "bbbbbbbbbbbbbbbb";
+    // The log was lost; its positions go on above what the nodes had seen.
+    history.logged(batch("chat", "c", "d", "e"), 3, 2000, log.epoch, () => {});
+    const resumed = new Target();
+    // Delivered live up to 4 (c, d) while it still knew the old epoch: it resumes at 5.
+    history.replay(resumed, 1, {}, "chat", SubStart.POSITION, 5, old);
+    assert.deepEqual(
+      resumed.replayedMessages.map((m) => m.position),
+      [5],
+    );
+    assert.equal(resumed.done?.recovered, true);
+    assert.equal(resumed.done?.epoch, log.epoch);
+    const before = new Target();
+    history.replay(before, 2, {}, "chat", SubStart.POSITION, 3, old);
+    assert.deepEqual(
+      before.replayedMessages.map((m) => m.position),
+      [3, 4, 5],
+    );
+    assert.equal(before.done?.recovered, false, "it may have missed what the lost log had");
+    const foreign = new Target();
+    history.replay(foreign, 3, {}, "chat", SubStart.POSITION, 5, "cccccccccccccccc");
+    assert.equal(foreign.done?.recovered, false, "another history entirely");
+    assert.equal(foreign.replayedMessages.length, 3);
+  });
+
   test("a batch the log cannot take goes out live with no position; its publisher gets an error", () => {
     const log = new HeldLog();
     const { history } = routed(log);

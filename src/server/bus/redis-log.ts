@@ -73,7 +73,8 @@ export class RedisLog implements BusLog {
 
   append(batch: LogBatch): Promise<void> {
     const cmd = this.#link.ready as (Redis & Record<string, unknown>) | undefined;
-    if (cmd === undefined || this.#reader === undefined) return Promise.reject(away());
+    // A log this node cannot read is no log: what it appended would wait for a reader that is away.
+    if (cmd === undefined || this.#reader?.status !== "ready") return Promise.reject(away());
     const given: LogShare[] = [];
     for (const share of batch.shares ?? []) {
       const node = this.#pick(share.name, share.pattern);

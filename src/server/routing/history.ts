@@ -39,6 +39,10 @@ export class RoutedHistory {
   readonly #log: SharedLog | undefined;
   /** Replays waiting for this node's copy of the log to reach the position they start after. */
   readonly #waiting = new Set<{ readonly position: number; readonly run: () => void }>();
+  /** The first position of the shared log's current epoch in this copy (0: none read yet). */
+  #epochStart = 0;
+  /** The log's epoch before the current one, when this copy read both ("" otherwise). */
+  #previousEpoch = "";
   #lastAppended = 0;
   #failing = false;
 
@@ -152,7 +156,12 @@ export class RoutedHistory {
     send: (delivery: Delivery) => void,
   ): void {
     const history = this.#history!;
-    if (history.epoch !== epoch) history.restart!(epoch);
+    if (history.epoch !== epoch) {
+      // The copy's first epoch is a memory store's own: only a log epoch this copy read is a previous one.
+      this.#previousEpoch = this.#epochStart > 0 ? history.epoch : "";
+      history.restart!(epoch);
+      this.#epochStart = first;
+    }
     try {
       history.appendAt!(first, time, delivery.topic, delivery.from, delivery.payloads, delivery.headerList);
       delivery.position = first;
@@ -222,7 +231,7 @@ export class RoutedHistory {
     let recovered = true;
     if (start === SubStart.LAST) from = { last: value };
     else if (start === SubStart.TIME) from = { sinceTime: value };
-    else if (epoch !== "" && epoch !== this.epoch) {
+    else if (epoch !== "" && epoch !== this.epoch && !this.#continues(epoch, value)) {
       // Another history: the client's position means nothing here; everything kept is new to it.
       from = { from: 1 };
       recovered = false;
@@ -242,6 +251,15 @@ export class RoutedHistory {
       // The client saw a position (on another node) this copy of the log has not reached yet.
       this.#waitFor(from.from - 1, () => replay.run());
     } else replay.run();
+  }
+
+  /**
+   * A resume from `position` in `epoch`, the shared log's epoch before the current one, past the current
+   * one's start: the client already had live messages of the new epoch (a shared log's positions go on
+   * across an epoch change), so it resumes here instead of starting over with duplicates.
+   */
+  #continues(epoch: string, position: number): boolean {
+    return epoch === this.#previousEpoch && position - 1 >= this.#epochStart;
   }
 
   /** Runs `run` once this node's copy of the shared log reaches `position`, or after CATCH_UP_MS. */
