@@ -6,7 +6,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { LogEntry } from "../../src/server/bus/bus.js";
-import { decodeKeys, decodeShares, encodeKeys, encodeShares } from "../../src/server/bus/codec.js";
+import {
+  decodeKeys,
+  decodeShares,
+  encodeKeys,
+  encodeLogMeta,
+  encodeShares,
+} from "../../src/server/bus/codec.js";
 import { RedisBus } from "../../src/server/bus/redis.js";
 import { decodeEntry } from "../../src/server/bus/redis-log.js";
 import { startRedis, type TestRedis } from "../helpers/redis.js";
@@ -119,9 +125,16 @@ describe("RedisBus shared log", () => {
       code: "ECLUSTER",
     });
     assert.equal(decodeEntry("1-0", [Buffer.from("p"), Buffer.from("1")]), undefined);
-    const fields = ["p", "3", "c", "2", "e", "abc", "n", "node", "t", "7", "b", "frames"].map((f) =>
-      Buffer.from(f),
+    assert.equal(
+      decodeEntry("1-0", [Buffer.from("p"), Buffer.from("1"), Buffer.from("m"), Buffer.from([0, 0])]),
+      undefined,
+      "a cut meta field",
     );
+    const fields = [
+      ...["p", "3", "e", "abc", "m"].map((f) => Buffer.from(f)),
+      encodeLogMeta(2, 7, "node"),
+      ...["b", "frames"].map((f) => Buffer.from(f)),
+    ];
     assert.deepEqual(decodeEntry("1700000000000-4", fields), {
       epoch: "abc",
       first: 3,

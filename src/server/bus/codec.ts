@@ -8,7 +8,7 @@
  *   REQUEST (2): str token, str name, str from, str replyNode, headers, payload
  *   REPLY   (3): str token, u16 status, headers, payload
  *   GROUP   (4): str name, str pattern, frame    (MSG frames for this node's members of a queue group)
- * Shared log entry (redis-log.ts), field `g` (queue-group shares): empty, or u16 count, then per share
+ * Shared log entry (redis-log.ts), field `m` (its meta): u32 count, u32 tag, str node; field `g` (queue-group shares): empty, or u16 count, then per share
  *   str node, str name, str pattern, u32 picked count (0: every message), u32 index per picked message;
  * field `k` (APUB dedupe keys): empty, or u16 count, then per key u32 index, str key
  * str = u16 byte length + UTF-8; headers = u16 count + pairs of str; the last field runs to the end
@@ -200,6 +200,25 @@ export function decodeKeys(bytes: Buffer): LogKey[] {
     return keys;
   } catch (error) {
     if (isEnchufeError(error)) return [];
+    throw error;
+  }
+}
+
+/** A shared log entry's meta (field `m`): how many messages, the appending node's tag and the node. */
+export function encodeLogMeta(count: number, tag: number, node: string): Buffer {
+  const out = Buffer.allocUnsafe(8 + strSize(node, `${LABEL} node`));
+  writeStr(out, writeU32(out, writeU32(out, 0, count), tag), node);
+  return out;
+}
+
+export function decodeLogMeta(bytes: Buffer): { count: number; tag: number; node: string } | undefined {
+  try {
+    const reader = new WireReader(bytes, LABEL);
+    const count = reader.u32("count");
+    const tag = reader.u32("tag");
+    return { count, tag, node: reader.str("node") };
+  } catch (error) {
+    if (isEnchufeError(error)) return undefined;
     throw error;
   }
 }

@@ -10,7 +10,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import { EnchufeError } from "../../errors.js";
 import type { BusLog, LogBatch, LogEntry, LogKey, LogShare } from "./bus.js";
-import { decodeKeys, decodeShares, encodeKeys, encodeShares } from "./codec.js";
+import { decodeKeys, decodeLogMeta, decodeShares, encodeKeys, encodeLogMeta, encodeShares } from "./codec.js";
 import type { RedisLink } from "./redis-link.js";
 import { LOG_APPEND } from "./redis-scripts.js";
 
@@ -89,8 +89,7 @@ export class RedisLog implements BusLog {
         this.#maxEntries,
         this.#proposal,
         this.#known,
-        this.#link.nodeId,
-        batch.tag,
+        encodeLogMeta(batch.count, batch.tag, this.#link.nodeId),
         batch.frames,
         encodeShares(given),
         encodeKeys(batch.keys ?? []),
@@ -140,49 +139,51 @@ export class RedisLog implements BusLog {
   }
 }
 
+/** Field names as LOG_APPEND writes them: one letter each. */
+const P = 0x70;
+const E = 0x65;
+const M = 0x6d;
+const B = 0x62;
+const G = 0x67;
+const K = 0x6b;
+
 /** A stream entry as LOG_APPEND wrote it; undefined when it is not one (nobody to tell: skipped). */
 export function decodeEntry(id: string, fields: readonly Buffer[]): LogEntry | undefined {
   let first = Number.NaN;
-  let count = Number.NaN;
-  let tag = Number.NaN;
   let epoch: string | undefined;
-  let node: string | undefined;
+  let meta: ReturnType<typeof decodeLogMeta>;
   let frames: Buffer | undefined;
   let shares: LogShare[] = [];
   let keys: LogKey[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) {
+    const name = fields[i]!;
     const value = fields[i + 1]!;
-    switch (fields[i]!.toString()) {
-      case "p":
-        first = Number(value.toString());
+    if (name.length !== 1) continue;
+    switch (name[0]) {
+      case P:
+        first = Number(value.toString("latin1"));
         break;
-      case "c":
-        count = Number(value.toString());
+      case E:
+        epoch = value.toString("latin1");
         break;
-      case "t":
-        tag = Number(value.toString());
+      case M:
+        meta = decodeLogMeta(value);
         break;
-      case "e":
-        epoch = value.toString();
-        break;
-      case "n":
-        node = value.toString();
-        break;
-      case "b":
+      case B:
         frames = value;
         break;
-      case "g":
+      case G:
         shares = decodeShares(value);
         break;
-      case "k":
+      case K:
         keys = decodeKeys(value);
         break;
     }
   }
   const time = Number(id.slice(0, id.indexOf("-")));
-  if (epoch === undefined || node === undefined || frames === undefined) return undefined;
-  if (!(first >= 1 && count >= 1 && tag >= 0 && time >= 0)) return undefined;
-  return { epoch, first, count, time, node, tag, frames, shares, keys };
+  if (epoch === undefined || meta === undefined || frames === undefined) return undefined;
+  if (!(first >= 1 && meta.count >= 1 && time >= 0)) return undefined;
+  return { epoch, first, count: meta.count, time, node: meta.node, tag: meta.tag, frames, shares, keys };
 }
 
 function newEpoch(): string {

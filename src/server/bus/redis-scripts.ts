@@ -128,9 +128,10 @@ return out
 /**
  * The cluster's shared log (redis-log.ts). Keys: P:log (a stream), P:log:seq (the last position given),
  * P:log:epoch (the log's name). ARGV: prefix, count, maxEntries, a fresh epoch, the newest position this
- * node has seen, node, tag, frames, queue-group shares, APUB dedupe keys. Gives the batch `count` positions and appends it as one entry (XADD
- * with MAXLEN ~); a log without an epoch, or whose sequence is below what a node has seen (Redis lost
- * data), starts a new epoch. Returns the entry's id.
+ * node has seen, the entry's meta (count, tag, node: codec.ts), frames, queue-group shares, APUB dedupe
+ * keys (the last two empty when there are none, and then left out). Gives the batch `count` positions and
+ * appends it as one entry (fields p, e, m, b, g, k; XADD with MAXLEN ~); a log without an epoch, or whose
+ * sequence is below what a node has seen (Redis lost data), starts a new epoch. Returns the entry's id.
  */
 export const LOG_APPEND = `
 local p, count, known = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[5])
@@ -143,6 +144,8 @@ if not epoch or seq < known then
 end
 local last = seq + count
 redis.call('SET', p..':log:seq', last)
-return redis.call('XADD', p..':log', 'MAXLEN', '~', ARGV[3], '*',
-  'p', last - count + 1, 'c', count, 'e', epoch, 'n', ARGV[6], 't', ARGV[7], 'b', ARGV[8], 'g', ARGV[9], 'k', ARGV[10])
+local fields = {'p', last - count + 1, 'e', epoch, 'm', ARGV[6], 'b', ARGV[7]}
+if ARGV[8] ~= '' then fields[#fields + 1] = 'g'; fields[#fields + 1] = ARGV[8] end
+if ARGV[9] ~= '' then fields[#fields + 1] = 'k'; fields[#fields + 1] = ARGV[9] end
+return redis.call('XADD', p..':log', 'MAXLEN', '~', ARGV[3], '*', unpack(fields))
 `;
