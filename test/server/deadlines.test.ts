@@ -3,12 +3,19 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { Deadlines } from "../../src/server/routing/deadlines.js";
 
-/** Deadlines whose expiries go to a list, with a promise for the next `count` of them. */
+/** An item that carries its deadline fields, as a pending request does. */
+interface Named {
+  readonly name: string;
+  at: number;
+  live: boolean;
+}
+
+/** Deadlines of named items whose expiries go to a list, with a promise for the next `count` of them. */
 function recorder() {
   const expired: string[] = [];
   const waiters: Array<{ count: number; resolve: () => void }> = [];
-  const deadlines = new Deadlines<string>((item) => {
-    expired.push(item);
+  const inner = new Deadlines<Named>((item) => {
+    expired.push(item.name);
     for (const waiter of waiters.splice(0)) {
       if (expired.length >= waiter.count) waiter.resolve();
       else waiters.push(waiter);
@@ -23,6 +30,22 @@ function recorder() {
     } finally {
       clearInterval(alive);
     }
+  };
+  // `add(name, ms)` returns the item, to cancel it.
+  const deadlines = {
+    add(name: string, waitMs: number): Named {
+      const item = { name, at: 0, live: false };
+      inner.add(item, waitMs);
+      return item;
+    },
+    cancel: (item: Named) => inner.cancel(item),
+    clear: () => inner.clear(),
+    get size() {
+      return inner.size;
+    },
+    get retained() {
+      return inner.retained;
+    },
   };
   return { deadlines, expired, expiredCount };
 }

@@ -3,28 +3,25 @@
  * than the request). Items with the same wait expire in the order they were added, so each wait keeps a
  * FIFO and the timer is armed for the earliest live head. A cancelled item is only marked; it is dropped
  * when it reaches the head, or when cancelled items outnumber the live ones (then every FIFO is
- * compacted), so memory stays proportional to the items waiting.
+ * compacted), so memory stays proportional to the items waiting. The items carry their own deadline
+ * fields (a pending request is its own entry: no object per item besides the item).
  */
 
-/** One item's place in the deadlines: `cancel()` it once it no longer waits. */
+/** An item's deadline fields, set by Deadlines.add(): `cancel()` the item once it no longer waits. */
 export interface Deadline {
-  readonly at: number;
+  at: number;
   live: boolean;
 }
 
-interface Entry<T> extends Deadline {
-  item: T | undefined;
-}
-
 interface Fifo<T> {
-  entries: Entry<T>[];
+  entries: T[];
   head: number;
 }
 
 /** Cancelled entries kept at most: past it (and past twice the live ones), the FIFOs are compacted. */
 const COMPACT_AFTER = 1024;
 
-export class Deadlines<T> {
+export class Deadlines<T extends Deadline> {
   readonly #expire: (item: T) => void;
   readonly #now: () => number;
   readonly #fifos = new Map<number, Fifo<T>>();
@@ -50,9 +47,10 @@ export class Deadlines<T> {
     return count;
   }
 
-  /** `item` expires (is given to `expire`) `waitMs` from now unless cancelled first. */
-  add(item: T, waitMs: number): Deadline {
-    const entry: Entry<T> = { at: this.#now() + waitMs, live: true, item };
+  /** `entry` expires (is given to `expire`) `waitMs` from now unless cancelled first. */
+  add(entry: T, waitMs: number): void {
+    entry.at = this.#now() + waitMs;
+    entry.live = true;
     let fifo = this.#fifos.get(waitMs);
     if (fifo === undefined) {
       fifo = { entries: [], head: 0 };
@@ -61,14 +59,12 @@ export class Deadlines<T> {
     fifo.entries.push(entry);
     this.#live++;
     if (entry.at < this.#armedAt) this.#arm(entry.at);
-    return entry;
   }
 
   /** The item no longer waits (answered): it will not expire. */
-  cancel(deadline: Deadline): void {
-    if (!deadline.live) return;
-    deadline.live = false;
-    (deadline as Entry<T>).item = undefined;
+  cancel(entry: T): void {
+    if (!entry.live) return;
+    entry.live = false;
     this.#live--;
     this.#cancelled++;
     if (this.#cancelled > COMPACT_AFTER && this.#cancelled > 2 * this.#live) this.#compact();
@@ -106,8 +102,7 @@ export class Deadlines<T> {
         if (entry.live) {
           entry.live = false;
           this.#live--;
-          due.push(entry.item!);
-          entry.item = undefined;
+          due.push(entry);
         } else this.#cancelled--;
       }
       if (fifo.head === entries.length) this.#fifos.delete(wait);

@@ -27,28 +27,21 @@ export interface RequestOptions {
 const EMPTY_HEADERS: Headers = [];
 const EMPTY_PAYLOAD = new Uint8Array(0);
 
-/** One request waiting for its answer. `responder` undefined: another node has it. */
-class PendingRequest {
+/** One request waiting for its answer, its own deadline entry. `responder` undefined: another node has it. */
+class PendingRequest implements Deadline {
   readonly token: string;
   readonly requester: Requester;
   readonly reqId: number;
   /** Set again when no other node took it and a local responder that was behind gets it after all. */
   responder: Subscriber | undefined;
-  readonly deadline: Deadline;
+  at = 0;
+  live = false;
 
-  constructor(
-    deadlines: Deadlines<string>,
-    token: string,
-    requester: Requester,
-    reqId: number,
-    responder: Subscriber | undefined,
-    waitMs: number,
-  ) {
+  constructor(token: string, requester: Requester, reqId: number, responder: Subscriber | undefined) {
     this.token = token;
     this.requester = requester;
     this.reqId = reqId;
     this.responder = responder;
-    this.deadline = deadlines.add(token, waitMs);
   }
 }
 
@@ -59,8 +52,8 @@ export class Requests {
   readonly #responders = new SubscriptionIndex<Subscriber>();
   readonly #pending = new Map<string, PendingRequest>();
   /** Every pending request's timeout, on one timer: TIMEOUT when it passes. */
-  readonly #deadlines = new Deadlines<string>((token) =>
-    this.settle(token, ReplyStatus.TIMEOUT, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined),
+  readonly #deadlines = new Deadlines<PendingRequest>((pending) =>
+    this.settle(pending.token, ReplyStatus.TIMEOUT, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined),
   );
   #tokens = 0;
   #rotation = 0;
@@ -155,7 +148,9 @@ export class Requests {
 
   #open(requester: Requester, reqId: number, responder: Subscriber | undefined, waitMs: number): string {
     const token = (++this.#tokens).toString(36);
-    this.#pending.set(token, new PendingRequest(this.#deadlines, token, requester, reqId, responder, waitMs));
+    const pending = new PendingRequest(token, requester, reqId, responder);
+    this.#pending.set(token, pending);
+    this.#deadlines.add(pending, waitMs);
     return token;
   }
 
@@ -173,7 +168,7 @@ export class Requests {
     const pending = this.#pending.get(token);
     if (pending === undefined || (by !== undefined && pending.responder !== by)) return false;
     this.#pending.delete(token);
-    this.#deadlines.cancel(pending.deadline);
+    this.#deadlines.cancel(pending);
     pending.requester.reply(pending.reqId, status, headers, payload);
     return true;
   }
