@@ -5,7 +5,13 @@
 import { availableParallelism } from "node:os";
 import { isEnchufeError } from "../errors.js";
 import { type Lang, t } from "../i18n/index.js";
-import { createBus, type MessageBus, type RedisBusOptions, redactUrl } from "../server/bus/index.js";
+import {
+  createBus,
+  DEFAULT_REDIS_BUS_OPTIONS,
+  type MessageBus,
+  type RedisBusOptions,
+  redactUrl,
+} from "../server/bus/index.js";
 import { numberValue, usageError } from "./args.js";
 import { readCliFile } from "./files.js";
 
@@ -15,6 +21,7 @@ export const CLUSTER_OPTIONS = {
   "cluster-ca": { type: "string" },
   "cluster-heartbeat": { type: "string" },
   "cluster-ttl": { type: "string" },
+  "cluster-log": { type: "string" },
   workers: { type: "string" },
 } as const;
 
@@ -30,7 +37,14 @@ const MAX_WORKERS = 256;
 export async function clusterBus(values: ClusterValues, lang: Lang): Promise<MessageBus | undefined> {
   const url = values.cluster;
   if (url === undefined) {
-    for (const flag of ["cluster-password-file", "cluster-ca", "cluster-heartbeat", "cluster-ttl"] as const) {
+    const flags = [
+      "cluster-password-file",
+      "cluster-ca",
+      "cluster-heartbeat",
+      "cluster-ttl",
+      "cluster-log",
+    ] as const;
+    for (const flag of flags) {
       if (values[flag] !== undefined)
         throw usageError(t(lang, "cli.together", { a: `--${flag}`, b: "--cluster" }));
     }
@@ -47,10 +61,21 @@ export async function clusterBus(values: ClusterValues, lang: Lang): Promise<Mes
     lang,
     { min: 0.1 },
   );
+  const logMaxEntries = numberValue(
+    "cluster-log",
+    values["cluster-log"],
+    DEFAULT_REDIS_BUS_OPTIONS.logMaxEntries,
+    lang,
+    {
+      integer: true,
+      min: 1,
+    },
+  );
   const options: { -readonly [K in keyof RedisBusOptions]: RedisBusOptions[K] } = {
     url,
     heartbeatMs: Math.round(heartbeatSeconds * 1000),
     nodeTtlMs: Math.round(ttlSeconds * 1000),
+    logMaxEntries,
   };
   const passwordFile = values["cluster-password-file"];
   if (passwordFile !== undefined) {

@@ -26,6 +26,8 @@ Clúster (varios procesos o máquinas compartiendo salas a través de Redis):
   --cluster-ca ARCHIVO       CA para verificar el certificado TLS de Redis (activa TLS)
   --cluster-heartbeat SEG    cada cuánto el nodo dice que sigue vivo (por defecto 5)
   --cluster-ttl SEG          tras cuánto silencio un nodo caído sale de /who en los demás (por defecto 6 latidos = 30)
+  --cluster-log N            lotes que guarda el registro compartido del historial en Redis (por defecto 100000):
+                             lo que recibe un nodo que arranca
   --workers N|auto           arranca N procesos en esta máquina en el mismo puerto (auto = uno por CPU); necesita --cluster`,
   },
   en: {
@@ -50,6 +52,8 @@ Cluster (several processes or machines sharing rooms through Redis):
   --cluster-ca FILE          CA to verify Redis's TLS certificate (turns TLS on)
   --cluster-heartbeat SEC    how often the node says it is alive (default 5)
   --cluster-ttl SEC          how long before a dead node's users leave /who elsewhere (default 6 beats = 30)
+  --cluster-log N            batches the history's shared log keeps in Redis (default 100000): what a node
+                             that starts gets
   --workers N|auto           starts N processes on this machine on the same port (auto = one per CPU); needs --cluster`,
   },
 } as const satisfies Catalog<

@@ -52,6 +52,9 @@ describe("enchufe server --cluster / --workers", () => {
       ["--cluster", redis.url, "--workers", "many"],
       ["--cluster-ca", "ca.pem"],
       ["--cluster", redis.url, "--cluster-heartbeat", "5", "--cluster-ttl", "6"],
+      ["--cluster", redis.url, "--cluster-log", "0"],
+      ["--cluster", redis.url, "--cluster-log", "lots"],
+      ["--cluster-log", "1000"],
       ["--cluster", redis.url, "--once"],
     ]) {
       const result = await runEnchufe(serverArgs(...args));
@@ -61,6 +64,7 @@ describe("enchufe server --cluster / --workers", () => {
     const help = await runEnchufe(["server", "--help", "--lang", "en"]);
     assert.match(help.stdout, /--cluster URL/);
     assert.match(help.stdout, /--workers N\|auto/);
+    assert.match(help.stdout, /--cluster-log N/);
   });
 
   test("Redis down at start: a clear ECLUSTER line, exit 1, no stack trace", async () => {

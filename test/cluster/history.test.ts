@@ -187,6 +187,22 @@ describe("cluster: one history for every node", () => {
     assert.match(stdout, /line 47[\s\S]*line 48[\s\S]*line 49/);
   });
 
+  test("--cluster-log bounds what a node that starts gets, and a read from before it says not recovered", async () => {
+    const redis = await startRedis();
+    redises.push(redis);
+    const flags = [...HISTORY, "--cluster-log", "100"];
+    const first = await startNode(redis.url, flags);
+    const pub = await client(first.port);
+    for (let i = 0; i < 1000; i++) await pub.publishAcked("bounded", String(i));
+    const later = await startNode(redis.url, flags);
+    const read = await (await client(later.port)).history("bounded", { since: 1 });
+    // MAXLEN ~ trims whole stream nodes: about 100 entries are kept, never all 1,000.
+    assert.ok(read.messages.length >= 100 && read.messages.length < 1000, String(read.messages.length));
+    assert.equal(text(read.messages[read.messages.length - 1]!), "999", "the newest are there");
+    assert.equal(read.recovered, false, "the oldest are gone, and it says so");
+    assert.equal((await pub.history("bounded", { since: 1 })).messages.length, 1000, "the first node's copy");
+  });
+
   test("--data with --cluster is a usage error that says where a cluster keeps its history", async () => {
     const { code, stderr } = await runEnchufe([
       "server",
