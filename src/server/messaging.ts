@@ -128,6 +128,7 @@ export class MessagingHandler extends EventEmitter implements TextSessionOwner, 
       rooms: this.#router.listRooms().length,
       subscriptions: this.#router.subscriptionCount,
       draining: this.#shuttingDown,
+      history: this.#router.history.view(),
     });
   }
 

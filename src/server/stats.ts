@@ -4,8 +4,10 @@
  * session itself (SessionCounters); everything else (connections now, rooms, sums) is computed when a
  * snapshot is asked for, which is rare.
  */
+
 import { readFileSync } from "node:fs";
 import type { BusState } from "./bus/index.js";
+import type { HistoryView } from "./routing/history-types.js";
 
 /** Why a session ended (session.ts's DisconnectReason; a string here, so that neither imports the other). */
 export type DisconnectReason = string;
@@ -76,11 +78,14 @@ export interface StatsSnapshot {
   readonly rooms: number;
   readonly subscriptions: number;
   readonly cluster: ClusterState;
+  /** What the history keeps (under --workers each worker keeps the same: /varz shows one). */
+  readonly history: HistoryView;
 }
 
 /** What a snapshot reads besides the counters (the handler gives it). */
 export interface StatsSources {
   readonly sessions: Iterable<SessionCounters>;
+  readonly history: HistoryView;
   readonly rooms: number;
   readonly subscriptions: number;
   readonly draining: boolean;
@@ -156,6 +161,7 @@ export class Stats {
       rooms: sources.rooms,
       subscriptions: sources.subscriptions,
       cluster: this.cluster,
+      history: sources.history,
     });
   }
 }

@@ -155,6 +155,12 @@ describe("monitor - the live view of a server", () => {
       server.handler.listClients().length,
     );
     assert.ok(Object.isFrozen(server.handler.stats().connections.now));
+    // The history (the default: in memory) keeps what the earlier tests published to rooms.
+    assert.equal(varz.history.enabled, true);
+    assert.equal(varz.history.shared, false);
+    assert.match(varz.history.epoch, /^[0-9a-f]{16}$/);
+    assert.ok(varz.history.messages >= 1 && varz.history.bytes > 0, JSON.stringify(varz.history));
+    assert.ok(varz.history.position >= varz.history.messages);
   });
 
   test("monitor - /events has connects, nicknames, joins and disconnects with their reason", async () => {

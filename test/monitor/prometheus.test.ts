@@ -58,4 +58,18 @@ describe("prometheus - renderMetrics", () => {
     assert.equal(sampleValue(families, "enchufe_info", { version: 'v"1\\\n2', cluster: "single" }), 1);
     assert.equal(sampleValue(families, "enchufe_disconnects_total", { reason: 'odd"reason' }), 2);
   });
+
+  test("prometheus - the history: messages kept (with its epoch), bytes and the newest position", () => {
+    const handler = new MessagingHandler({ lang: "en" });
+    const stats = handler.stats();
+    const kept = {
+      ...stats,
+      history: { ...stats.history, epoch: "9f2c4e0a1b3d5f67", messages: 42, bytes: 4096, position: 99 },
+    };
+    const families = parseExposition(renderMetrics(kept));
+    const labels = { epoch: "9f2c4e0a1b3d5f67", shared: "false" };
+    assert.equal(sampleValue(families, "enchufe_history_messages", labels), 42);
+    assert.equal(sampleValue(families, "enchufe_history_bytes", {}), 4096);
+    assert.equal(sampleValue(families, "enchufe_history_position", {}), 99);
+  });
 });

@@ -78,6 +78,15 @@ describe("RoutedHistory on a shared log", () => {
     assert.deepEqual(sent, [41]);
     assert.deepEqual(acks, [{ status: "ok", position: 42 }]);
     assert.equal(store.epoch, log.epoch, "the copy takes the log's epoch");
+    assert.deepEqual(history.view(), {
+      enabled: true,
+      shared: true,
+      epoch: log.epoch,
+      position: 42,
+      messages: 2,
+      bytes: store.stats.bytes,
+      topics: 1,
+    });
     assert.deepEqual(
       store.read("chat", { from: 1 }).messages.map((m) => [m.position, m.time]),
       [

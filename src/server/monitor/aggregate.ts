@@ -20,6 +20,8 @@ export function mergedVarz(views: readonly NodeView[], draining: boolean): VarzB
     uptimeSeconds: Math.max(...views.map((view) => view.stats.uptimeSeconds)),
     draining,
     cluster: first.stats.cluster,
+    // Every worker keeps the same history (one log for the cluster): the first's, not a sum.
+    history: first.stats.history,
     workers: views.map((view) => ({ ...view.stats, worker: view.worker ?? "" })),
   };
 }

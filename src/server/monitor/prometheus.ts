@@ -54,6 +54,26 @@ function families(stats: StatsSnapshot): Family[] {
       samples: [[{ version: stats.version, cluster: stats.cluster }, 1]],
     },
     {
+      name: "enchufe_history_messages",
+      type: "gauge",
+      help: "Messages the history keeps now (labels: its epoch, and whether the cluster shares it).",
+      samples: [
+        [{ epoch: stats.history.epoch, shared: String(stats.history.shared) }, stats.history.messages],
+      ],
+    },
+    {
+      name: "enchufe_history_bytes",
+      type: "gauge",
+      help: "Bytes of the messages the history keeps now.",
+      samples: one(stats.history.bytes),
+    },
+    {
+      name: "enchufe_history_position",
+      type: "gauge",
+      help: "The newest position kept and written (it grows with every kept message).",
+      samples: one(stats.history.position),
+    },
+    {
       name: "enchufe_uptime_seconds",
       type: "gauge",
       help: "Seconds since the server started.",

@@ -25,6 +25,8 @@ export type HistoryFrom =
 /** The part of a history store the router uses (HistoryStore in src/store/ has it). */
 export interface RouterHistory {
   readonly epoch: string;
+  /** What it keeps now (the live view shows it). */
+  readonly stats?: { readonly messages: number; readonly bytes: number; readonly topics: number };
   /** The newest position whose commit resolved: what a client may be sent. */
   readonly committedPosition: number;
   /** Appends a batch of one topic from one sender; returns the first position (the others follow). */
@@ -55,6 +57,20 @@ export interface RouterHistory {
     start: HistoryFrom,
     limit?: number,
   ): { readonly messages: readonly HistoryMessage[]; readonly complete: boolean; readonly more: boolean };
+}
+
+/** The history as the live view shows it (/varz `history`, /metrics `enchufe_history_*`). */
+export interface HistoryView {
+  /** False with --history 0. */
+  readonly enabled: boolean;
+  /** True in a cluster whose nodes share one log (this history is this node's copy of it). */
+  readonly shared: boolean;
+  readonly epoch: string;
+  /** The newest position kept and written (what a client may have been sent). */
+  readonly position: number;
+  readonly messages: number;
+  readonly bytes: number;
+  readonly topics: number;
 }
 
 /** How a publish with an id (APUB) ended: what PUBACK says. */

@@ -11,6 +11,7 @@ import type {
   AckOutcome,
   HistoryFrom,
   HistoryMessage,
+  HistoryView,
   ReplayTarget,
   RouterHistory,
 } from "./history-types.js";
@@ -74,6 +75,21 @@ export class RoutedHistory {
 
   get enabled(): boolean {
     return this.#history !== undefined;
+  }
+
+  /** The live view's summary of the history. */
+  view(): HistoryView {
+    const history = this.#history;
+    const stats = history?.stats;
+    return {
+      enabled: history !== undefined,
+      shared: this.#log !== undefined,
+      epoch: this.epoch,
+      position: history?.committedPosition ?? 0,
+      messages: stats?.messages ?? 0,
+      bytes: stats?.bytes ?? 0,
+      topics: stats?.topics ?? 0,
+    };
   }
 
   /** True when a cluster's shared log positions the messages (this history is this node's copy). */
