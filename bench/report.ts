@@ -1,5 +1,5 @@
 /** Turns runs into rows (medians, min–max, ratio to enchufe) and rows into Markdown tables. */
-import type { Sample } from "./runner.js";
+import { IDLE_SETTLE_MS, type Sample } from "./runner.js";
 import type { CaseKind, WorkloadName } from "./workloads.js";
 
 export interface Stat {
@@ -23,6 +23,7 @@ export type MetricName =
   | "loadgenCpuPct"
   | "otherCpuPct"
   | "rssPerConnection"
+  | "settledPerConnection"
   | "rss"
   | "baselineRss"
   | "connected"
@@ -78,6 +79,9 @@ function metricsOf(sample: Sample, kind: CaseKind): Partial<Record<MetricName, n
       rss,
       baselineRss: sample.baselineRss,
       rssPerConnection: r.connected > 0 ? (rss - sample.baselineRss) / r.connected : 0,
+      ...(sample.settledRss === undefined || r.connected === 0
+        ? {}
+        : { settledPerConnection: (sample.settledRss - sample.baselineRss) / r.connected }),
       connected: r.connected,
     };
   }
@@ -288,6 +292,10 @@ function columns(kind: CaseKind): Column[] {
       return [
         { title: "RSS per connection", render: (row) => cell(row, "rssPerConnection", formatBytes, true) },
         ratio,
+        {
+          title: `after ${IDLE_SETTLE_MS / 1000} s quiet`,
+          render: (row) => cell(row, "settledPerConnection", formatBytes, true),
+        },
         { title: "RSS, all open", render: (row) => cell(row, "rss", formatBytes) },
         { title: "RSS at start", render: (row) => cell(row, "baselineRss", formatBytes) },
         { title: "connected", render: (row) => cell(row, "connected", formatCount) },

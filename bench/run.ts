@@ -116,7 +116,10 @@ function summary(sample: Sample, benchCase: BenchCase): string {
     return `${restart.startMs.toFixed(0)} ms to listening, ${restart.kept} kept of ${restart.records} read (store open ${restart.openMs} ms), server CPU ${sample.serverCpuS.toFixed(2)} s`;
   }
   if (benchCase.kind === "idle") {
-    return `${r.connected} open, ${Math.round((sample.serverRss - sample.baselineRss) / Math.max(1, r.connected))} B/conn`;
+    const perConnection = (rss: number) => Math.round((rss - sample.baselineRss) / Math.max(1, r.connected));
+    const settled =
+      sample.settledRss === undefined ? "" : `, ${perConnection(sample.settledRss)} B/conn settled`;
+    return `${r.connected} open, ${perConnection(sample.serverRss)} B/conn${settled}`;
   }
   const loss =
     benchCase.kind === "request" || benchCase.kind === "greet" ? "" : ` loss ${r.loss} reorder ${r.reorder}`;

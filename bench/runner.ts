@@ -37,6 +37,11 @@ export interface Sample {
   readonly serverRss: number;
   /** Server RSS just after it started listening (idle workload). */
   readonly baselineRss: number;
+  /**
+   * idle: server RSS after the connections stayed quiet for IDLE_SETTLE_MS (V8's memory reducer gives
+   * back the young generation that accepting them grew: what holding them costs, not what accepting did).
+   */
+  readonly settledRss?: number | undefined;
   /** Busy CPU seconds of the whole machine over the window (server, load generator, and anything else). */
   readonly machineCpuS: number;
   /** restart: what the start took and what the server said it recovered (no load generator ran). */
@@ -53,6 +58,13 @@ export interface RestartFigures {
   readonly kept: number;
   readonly openMs: number;
 }
+
+/**
+ * How long the idle workload holds its connections quiet before the settled sample: V8's memory reducer
+ * runs about 8 s after the last full collection once allocation has stopped (seen: 4.7 -> 1.8 KiB per
+ * connection between 12 and 20 s after the connects began).
+ */
+export const IDLE_SETTLE_MS = 25_000;
 
 /** The server's recovery line (`--lang en`): kept, read, segments, ms. */
 const RECOVERY_LINE = /History in .*: (\d+) messages kept of (\d+) read \((\d+) segments, (\d+) ms\)/;
@@ -194,6 +206,7 @@ async function runServerOnce(
     const baselineRss = rssBytes(server.pid) ?? 0;
     const cpu = new CpuWindow([server.pid]);
     let serverRss = 0;
+    let settledRss: number | undefined;
     const onEvent = async (event: LoadgenEvent) => {
       cpu.onEvent(event);
       if (event === "drain") serverRss = rssBytes(server.pid) ?? 0;
@@ -203,6 +216,9 @@ async function runServerOnce(
         const first = rssBytes(server.pid) ?? 0;
         await delay(200);
         serverRss = Math.max(first, rssBytes(server.pid) ?? 0);
+        // Then hold them quiet: the same wait for every server, and the RSS it keeps at the end.
+        await delay(IDLE_SETTLE_MS);
+        settledRss = rssBytes(server.pid) ?? 0;
       }
     };
     const result = await runLoadgen(
@@ -225,7 +241,14 @@ async function runServerOnce(
       ctx.registry,
     );
     assertAlive(server);
-    return { result, serverCpuS: cpu.seconds, serverRss, baselineRss, machineCpuS: cpu.machineSeconds };
+    return {
+      result,
+      serverCpuS: cpu.seconds,
+      serverRss,
+      baselineRss,
+      settledRss,
+      machineCpuS: cpu.machineSeconds,
+    };
   } finally {
     await server.stop();
   }

@@ -49,6 +49,35 @@ describe("bench report", () => {
     assert.equal(row.runs, 3);
   });
 
+  test("report - an idle row has the RSS per connection all open and after the quiet hold", () => {
+    const idle = (serverRss: number, settledRss: number): Sample => {
+      const { result } = sample(0);
+      return {
+        ...sample(0),
+        result: { ...result, connected: 1000 },
+        serverRss,
+        baselineRss: 1_000_000,
+        settledRss,
+      };
+    };
+    const row = makeRow(
+      {
+        workload: "idle",
+        kind: "idle",
+        label: "1000 connections",
+        failures: [],
+        target: "ref",
+        compareWith: "enchufe-text",
+      },
+      [idle(6_000_000, 3_000_000), idle(5_000_000, 2_000_000)],
+    );
+    assert.deepEqual(row.metrics.rssPerConnection, { median: 4500, min: 4000, max: 5000 });
+    assert.deepEqual(row.metrics.settledPerConnection, { median: 1500, min: 1000, max: 2000 });
+    const table = renderTables([row]);
+    assert.match(table, /after 25 s quiet/);
+    assert.match(table, /\| 4\.4 KiB \(3\.9 KiB–4\.9 KiB\) \| – \| 1\.5 KiB \(1000 B–2\.0 KiB\) \|/);
+  });
+
   test("report - ratios divide by the enchufe row each server is compared with", () => {
     const rows = [
       makeRow({ ...base, target: "enchufe-text", compareWith: "enchufe-text" }, [sample(100)]),
