@@ -4,8 +4,10 @@
  * and one line per disconnect and per login. `--log-timestamps` puts an ISO 8601 time before every line;
  * `--log-format json` writes one JSON object per event instead (time, event, its fields, the text).
  * Secrets are never logged: a login line names the user, the address and the method.
- * The lines of one event-loop turn go out in one write (a busy server accepts many connections a turn:
- * one system call for all their lines, not one each), at the end of that turn.
+ * Lines are joined into few writes: a line after a quiet moment goes out at the end of its event-loop
+ * turn, with the others of that turn; while lines keep coming, the next write waits until COALESCE_MS
+ * after the last one (a server greeting 25,000 connections a second accepts about one a turn: a write
+ * per line cost it 20 % of its CPU). So a line is at most COALESCE_MS late.
  */
 import type { Lang } from "../i18n/index.js";
 import { t } from "../i18n/index.js";
@@ -20,12 +22,17 @@ export interface ServerLogOptions {
   readonly format: LogFormat;
 }
 
+/** The longest a log line waits for others to share its write. */
+export const COALESCE_MS = 10;
+
 export class ServerLog {
   readonly #out: NodeJS.WritableStream;
   readonly #lang: Lang;
   readonly #options: ServerLogOptions;
   #pending: string[] = [];
   readonly #flush = (): void => this.flush();
+  /** performance.now() at the last write, -Infinity before the first. */
+  #lastWrite = Number.NEGATIVE_INFINITY;
 
   constructor(out: NodeJS.WritableStream, lang: Lang, options: ServerLogOptions) {
     this.#out = out;
@@ -37,17 +44,23 @@ export class ServerLog {
   write(event: string, text: string, fields: Readonly<Record<string, unknown>> = {}): void {
     const { format, timestamps } = this.#options;
     const time = format === "json" || timestamps ? new Date().toISOString() : "";
-    if (this.#pending.length === 0) setImmediate(this.#flush);
+    if (this.#pending.length === 0) {
+      const wait = this.#lastWrite + COALESCE_MS - performance.now();
+      // A ref'd timer: a process that ends meanwhile waits for it, so no line is lost at exit.
+      if (wait <= 0) setImmediate(this.#flush);
+      else setTimeout(this.#flush, wait);
+    }
     if (format === "json")
       this.#pending.push(`${JSON.stringify({ time, event, ...fields, message: text })}\n`);
     else this.#pending.push(timestamps ? `${time} ${text}\n` : `${text}\n`);
   }
 
-  /** Writes the lines still waiting for the end of the turn (also called before the process ends). */
+  /** Writes the lines still waiting now (a trace line on stderr must come after them). */
   flush(): void {
     if (this.#pending.length === 0) return;
     const lines = this.#pending;
     this.#pending = [];
+    this.#lastWrite = performance.now();
     this.#out.write(lines.length === 1 ? lines[0]! : lines.join(""));
   }
 
