@@ -15,15 +15,36 @@ export function parseLang(value: string | undefined): Lang | undefined {
   return short === "es" || short === "en" ? short : undefined;
 }
 
+/**
+ * A template split once: the texts at even indexes, the placeholder names at odd ones. Catalogue texts
+ * are few and fixed, and some are filled per connection (the log's `Conexion establecida desde …`).
+ */
+const parsed = new Map<string, readonly string[]>();
+
+function parts(template: string): readonly string[] {
+  let split = parsed.get(template);
+  if (split === undefined) {
+    split = template.split(/\{(\w+)\}/);
+    // Only catalogue texts are worth keeping; a template built at run time would grow the map.
+    if (parsed.size < 4096) parsed.set(template, split);
+  }
+  return split;
+}
+
 /** `template` with its {placeholders} filled from `params` (unknown ones are left as they are). */
 export function fill(
   template: string,
   params: Readonly<Record<string, string | number | undefined>>,
 ): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+  const split = parts(template);
+  if (split.length === 1) return template;
+  let out = split[0]!;
+  for (let i = 1; i < split.length; i += 2) {
+    const name = split[i]!;
     const value = params[name];
-    return value === undefined ? whole : String(value);
-  });
+    out += (value === undefined ? `{${name}}` : String(value)) + split[i + 1]!;
+  }
+  return out;
 }
 
 /** A time as people read it in lines: `HH:MM`, local time (the same in both languages). */
