@@ -140,7 +140,7 @@ export class EnchufeServer extends EventEmitter {
     // As servidor.py's conn.close(): once the greeting is handed to the system, the socket is closed on
     // our side, whatever the client does (a client that keeps its side open, like nc, does not hold us).
     socket.resume();
-    socket.once("finish", destroyAfterGreeting);
+    socket.on("finish", destroyAfterGreeting);
     socket.end(this.#greeting);
     if (mode === "once") {
       // The original accepts exactly one client: stop listening now, report done once it is closed.
