@@ -234,20 +234,37 @@ test("scan - a damaged key record in the middle is skipped, and the message afte
   ]);
 });
 
-test("docs/HISTORY.md - the record example decodes to its message and encodes to its bytes", () => {
+/** The fields and bytes of the example marked `<!-- name: {fields} -->` in docs/HISTORY.md. */
+function docExample<T>(name: string): { fields: T; bytes: Buffer } {
   const doc = readFileSync(new URL("../../docs/HISTORY.md", import.meta.url), "utf8");
-  const example = /<!-- record-example: (\{.*\}) -->\s*```text\n([\s\S]*?)```/.exec(doc);
-  assert.ok(example, "docs/HISTORY.md has a record example");
-  const fields = JSON.parse(example[1]!) as Omit<StoredMessage, "payload"> & { payload: string };
+  const example = new RegExp(`<!-- ${name}: (\\{.*\\}) -->\\s*\`\`\`text\\n([\\s\\S]*?)\`\`\``).exec(doc);
+  assert.ok(example, `docs/HISTORY.md has a ${name}`);
   const hex = example[2]!
     .split("\n")
     .map((line) => line.replace(/\s*#.*$/, ""))
     .join(" ")
     .replace(/\s+/g, "");
-  const bytes = Buffer.from(hex, "hex");
+  return { fields: JSON.parse(example[1]!) as T, bytes: Buffer.from(hex, "hex") };
+}
+
+test("docs/HISTORY.md - the record example decodes to its message and encodes to its bytes", () => {
+  const { fields, bytes } = docExample<Omit<StoredMessage, "payload"> & { payload: string }>(
+    "record-example",
+  );
   const expected = { ...fields, payload: Buffer.from(fields.payload) };
   assert.deepEqual(record(expected), bytes);
   const found = decodeRecord(bytes, 0);
   assert.ok(typeof found !== "string" && found.message !== undefined);
   assert.deepEqual(plain(found.message), plain(expected));
+});
+
+test("docs/HISTORY.md - the key record example decodes to its key and encodes to its bytes", () => {
+  const { fields, bytes } = docExample<{ position: number; time: number; key: string }>("key-record-example");
+  assert.deepEqual(keyRecord(fields.position, fields.time, fields.key), bytes);
+  const found = decodeRecord(bytes, 0);
+  if (typeof found === "string" || found.key === undefined) return assert.fail("not a key record");
+  assert.deepEqual(
+    [found.key.position, found.key.time, readKey(bytes, found.key)],
+    [1, 1_700_000_000_000, fields.key],
+  );
 });
