@@ -284,6 +284,7 @@ export async function openFileHistoryStore(
       counts.live.set(base, 0);
       await syncDirectory(directory);
     }
+    findings.keys.finish();
     const store = new FileHistoryStore(settings, epoch, index, counts, findings.keys);
     const writer = new LogWriter(
       directory,

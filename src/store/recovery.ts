@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { segmentName } from "./files.js";
 import type { HistoryIndex } from "./history-index.js";
 import { RunBuilder } from "./history-run.js";
-import { MIN_BODY_BYTES, RECORD_HEADER_BYTES, readKey, type StoredKey } from "./record.js";
+import { MIN_BODY_BYTES, RECORD_HEADER_BYTES, type StoredKey } from "./record.js";
 import type { RecoveredKeys } from "./recovered-keys.js";
 import { SegmentScanner } from "./scan.js";
 
@@ -132,10 +132,8 @@ export async function recoverSegment(
       findings.records++;
       findings.lastTime = lastTime;
       // A key whose message is not right after it (torn off, damaged) is dropped: a key never names a
-      // message the log does not hold. Only a key within the window is decoded.
-      if (keyed && findings.keys.wants(before.time)) {
-        findings.keys.add({ key: readKey(buffer, before), position: message.position, time: before.time });
-      }
+      // message the log does not hold. Only a key within the window is kept (and decoded once the open ends).
+      if (keyed && findings.keys.wants(before.time)) findings.keys.add(buffer, before);
     } else if (step.kind === "damaged") {
       findings.skipped.push({ file, offset: step.offset, bytes: step.end - step.offset });
       damaged = true;
