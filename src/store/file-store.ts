@@ -111,9 +111,10 @@ export class FileHistoryStore extends IndexedHistoryStore implements WriterEvent
   protected keep(batch: KeepBatch): readonly HistoryRun[] {
     const { first, time, topic, from, payloads, headers, keys } = batch;
     const writer = this.#writer!;
-    const keyOf = keys === undefined || keys.length === 0 ? undefined : byMessage(keys, payloads.length);
+    const keyed = keys !== undefined && keys.length > 0 ? keys : undefined;
     // Where each message's records end (its key record's bytes included).
-    const sizeEnds = keyOf === undefined ? batch.sizeEnds : withKeyRecords(batch.sizeEnds, keyOf);
+    const sizeEnds = keyed === undefined ? batch.sizeEnds : withKeyRecords(batch.sizeEnds, keyed);
+    let nextKey = 0;
     const records = Buffer.allocUnsafe(sizeEnds[sizeEnds.length - 1]!);
     const names = recordNames(topic, from);
     const runs: HistoryRun[] = [];
@@ -152,12 +153,14 @@ export class FileHistoryStore extends IndexedHistoryStore implements WriterEvent
         runSizes = [];
       }
       const payload = payloads[i]!;
-      const key = keyOf?.[i];
       let at = offset;
-      if (key !== undefined) {
-        const keySize = keyRecordSize(key);
-        writeKeyRecord(records, at, keySize, position, time, key);
+      const key = keyed?.[nextKey];
+      if (key !== undefined && key.index === i) {
+        // The key record's size is what is left of the pair once the message's is taken.
+        const keySize = size - (batch.sizeEnds[i]! - (i === 0 ? 0 : batch.sizeEnds[i - 1]!));
+        writeKeyRecord(records, at, keySize, position, time, key.key);
         at += keySize;
+        nextKey++;
       }
       const own = headers?.[i] ?? NO_HEADERS;
       writeBatchRecord(records, at, offset + size - at, position, time, names, own, payload);
@@ -207,20 +210,17 @@ export class FileHistoryStore extends IndexedHistoryStore implements WriterEvent
   }
 }
 
-/** Each message's key (undefined: none) from a batch's keys by index. */
-function byMessage(keys: readonly BatchKey[], count: number): (string | undefined)[] {
-  const keyOf = new Array<string | undefined>(count);
-  for (const { index, key } of keys) keyOf[index] = key;
-  return keyOf;
-}
-
-/** `sizeEnds` with each message's key record added before it. */
-function withKeyRecords(sizeEnds: readonly number[], keyOf: readonly (string | undefined)[]): number[] {
+/** `sizeEnds` with each keyed message's key record added before it (`keys` in index order). */
+function withKeyRecords(sizeEnds: readonly number[], keys: readonly BatchKey[]): number[] {
   const ends = new Array<number>(sizeEnds.length);
   let extra = 0;
+  let next = 0;
   for (let i = 0; i < sizeEnds.length; i++) {
-    const key = keyOf[i];
-    if (key !== undefined) extra += keyRecordSize(key);
+    const key = keys[next];
+    if (key !== undefined && key.index === i) {
+      extra += keyRecordSize(key.key);
+      next++;
+    }
     ends[i] = sizeEnds[i]! + extra;
   }
   return ends;

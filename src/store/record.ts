@@ -180,7 +180,10 @@ export function writeKeyRecord(
   at = writeU8(out, at, RECORD_KIND_KEY);
   at = writeU64(out, at, position);
   at = writeU64(out, at, time);
-  out.write(key, at, "utf8");
+  if (offset + size - at === key.length) {
+    // One byte a character: ASCII (most keys are), copied here, cheaper than a Buffer.write of a few bytes.
+    for (let i = 0; i < key.length; i++) out[at + i] = key.charCodeAt(i);
+  } else out.write(key, at, "utf8");
   out.writeUInt32BE(crc32Range(out, offset + RECORD_HEADER_BYTES, offset + size), offset + 4);
 }
 
