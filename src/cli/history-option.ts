@@ -3,6 +3,7 @@
  * history store the server uses, says on stderr what the recovery found, and what goes wrong while it runs.
  */
 import { type Lang, t } from "../i18n/index.js";
+import { DEFAULT_MESSAGING_OPTIONS } from "../server/limits.js";
 import type { MessagingHandler } from "../server/messaging.js";
 import type { HistoryTrouble } from "../server/routing/history.js";
 import {
@@ -68,7 +69,9 @@ export async function openHistory(
   if (perTopic === 0) store = false;
   else if (directory === undefined) store = new MemoryHistoryStore({ perTopic });
   else {
-    const opened = await openFileHistoryStore({ directory, fsync, perTopic });
+    // The server's dedupe window: the keys the directory holds within it survive the restart.
+    const { dedupeWindowMs, dedupeMaxIds } = DEFAULT_MESSAGING_OPTIONS;
+    const opened = await openFileHistoryStore({ directory, fsync, perTopic, dedupeWindowMs, dedupeMaxIds });
     store = opened.store;
     for (const line of recoveryLines(opened.report, lang)) say(line);
   }

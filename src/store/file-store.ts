@@ -19,10 +19,12 @@ import {
 } from "./files.js";
 import { type DropListener, HistoryIndex } from "./history-index.js";
 import { HistoryRun } from "./history-run.js";
+import type { BatchKey } from "./history-store.js";
 import { IndexedHistoryStore, type KeepBatch } from "./indexed-store.js";
 import { type ActiveSegment, LogWriter, type WriterEvents } from "./log-writer.js";
 import { type FileStoreOptions, fileStoreOptions } from "./options.js";
-import { recordNames, writeBatchRecord } from "./record.js";
+import { keyRecordSize, recordNames, writeBatchRecord, writeKeyRecord } from "./record.js";
+import { type RecoveredKey, RecoveredKeys } from "./recovered-keys.js";
 import { type RecoveryFindings, type RecoveryReport, recoverSegment } from "./recovery.js";
 
 const NO_HEADERS: Headers = Object.freeze([]);
@@ -51,13 +53,32 @@ export class FileHistoryStore extends IndexedHistoryStore implements WriterEvent
   #writer: LogWriter | undefined;
   /** Segment removals under way, awaited by close(). */
   readonly #removals = new Set<Promise<void>>();
+  /** The dedupe keys read back on open, until the server takes them. */
+  #recoveredKeys: RecoveredKeys | undefined;
 
   /** Use openFileHistoryStore(). */
-  constructor(options: FileStoreOptions, epoch: string, index: HistoryIndex, counts: SegmentCounts) {
+  constructor(
+    options: FileStoreOptions,
+    epoch: string,
+    index: HistoryIndex,
+    counts: SegmentCounts,
+    keys: RecoveredKeys,
+  ) {
     super(index);
     this.directory = options.directory;
     this.epoch = epoch;
     this.#counts = counts;
+    this.#recoveredKeys = keys;
+  }
+
+  /**
+   * The dedupe keys of acknowledged publishes read back on open, within the window, oldest first (once:
+   * a second call returns none), for the server's dedupe window.
+   */
+  override takeRecoveredKeys(): readonly RecoveredKey[] {
+    const keys = this.#recoveredKeys?.take() ?? [];
+    this.#recoveredKeys = undefined;
+    return keys;
   }
 
   /** Called once by openFileHistoryStore with the writer of the active segment. */
@@ -84,11 +105,16 @@ export class FileHistoryStore extends IndexedHistoryStore implements WriterEvent
 
   /**
    * The batch's records go to the log, encoded back to back into one buffer; a run per segment they go
-   * into, its payloads views of the records.
+   * into, its payloads views of the records. A message with a dedupe key (APUB) has its key record right
+   * before it, in the same write and the same segment: a message read back has its key too.
    */
   protected keep(batch: KeepBatch): readonly HistoryRun[] {
-    const { first, time, topic, from, payloads, headers, sizeEnds } = batch;
+    const { first, time, topic, from, payloads, headers, keys } = batch;
     const writer = this.#writer!;
+    const keyed = keys !== undefined && keys.length > 0 ? keys : undefined;
+    // Where each message's records end (its key record's bytes included).
+    const sizeEnds = keyed === undefined ? batch.sizeEnds : withKeyRecords(batch.sizeEnds, keyed);
+    let nextKey = 0;
     const records = Buffer.allocUnsafe(sizeEnds[sizeEnds.length - 1]!);
     const names = recordNames(topic, from);
     const runs: HistoryRun[] = [];
@@ -127,7 +153,17 @@ export class FileHistoryStore extends IndexedHistoryStore implements WriterEvent
         runSizes = [];
       }
       const payload = payloads[i]!;
-      writeBatchRecord(records, offset, size, position, time, names, headers?.[i] ?? NO_HEADERS, payload);
+      let at = offset;
+      const key = keyed?.[nextKey];
+      if (key !== undefined && key.index === i) {
+        // The key record's size is what is left of the pair once the message's is taken.
+        const keySize = size - (batch.sizeEnds[i]! - (i === 0 ? 0 : batch.sizeEnds[i - 1]!));
+        writeKeyRecord(records, at, keySize, position, time, key.key);
+        at += keySize;
+        nextKey++;
+      }
+      const own = headers?.[i] ?? NO_HEADERS;
+      writeBatchRecord(records, at, offset + size - at, position, time, names, own, payload);
       bounds.push(offset + size - payload.length, offset + size);
       runSizes.push(sizeEnds[i]! - (runFirst === 0 ? 0 : sizeEnds[runFirst - 1]!));
     }
@@ -174,6 +210,22 @@ export class FileHistoryStore extends IndexedHistoryStore implements WriterEvent
   }
 }
 
+/** `sizeEnds` with each keyed message's key record added before it (`keys` in index order). */
+function withKeyRecords(sizeEnds: readonly number[], keys: readonly BatchKey[]): number[] {
+  const ends = new Array<number>(sizeEnds.length);
+  let extra = 0;
+  let next = 0;
+  for (let i = 0; i < sizeEnds.length; i++) {
+    const key = keys[next];
+    if (key !== undefined && key.index === i) {
+      extra += keyRecordSize(key.key);
+      next++;
+    }
+    ends[i] = sizeEnds[i]! + extra;
+  }
+  return ends;
+}
+
 /** An open file store and what opening it found. */
 export interface OpenedFileStore {
   readonly store: FileHistoryStore;
@@ -212,6 +264,7 @@ export async function openFileHistoryStore(
       outOfOrder: 0,
       skipped: [],
       truncated: [],
+      keys: new RecoveredKeys(settings.now, settings.dedupeWindowMs, settings.dedupeMaxIds),
     };
     let goodSize = 0;
     for (const [i, base] of bases.entries()) {
@@ -231,7 +284,8 @@ export async function openFileHistoryStore(
       counts.live.set(base, 0);
       await syncDirectory(directory);
     }
-    const store = new FileHistoryStore(settings, epoch, index, counts);
+    findings.keys.finish();
+    const store = new FileHistoryStore(settings, epoch, index, counts, findings.keys);
     const writer = new LogWriter(
       directory,
       settings.fsync,
@@ -248,6 +302,7 @@ export async function openFileHistoryStore(
       segments: bases.length,
       records: findings.records,
       kept: index.size,
+      dedupeKeys: findings.keys.size,
       bytesRead: findings.bytesRead,
       skipped: findings.skipped,
       truncated: findings.truncated,

@@ -6,9 +6,20 @@
 import type { EventEmitter } from "node:events";
 import type { Headers } from "../protocol/wire.js";
 import type { HistoryRead, HistoryStart, HistoryStats } from "./history-index.js";
+import type { RecoveredKey } from "./recovered-keys.js";
 
 export type { HistoryRead, HistoryStart, HistoryStats } from "./history-index.js";
 export type { StoredMessage } from "./record.js";
+export type { RecoveredKey } from "./recovered-keys.js";
+
+/**
+ * The dedupe key (user and id) of an acknowledged publish in a batch, by the message's index: a file store
+ * writes it beside the message, so that the dedupe window survives a restart (docs/HISTORY.md §4).
+ */
+export interface BatchKey {
+  readonly index: number;
+  readonly key: string;
+}
 
 /** Something the store noticed while running that its owner should log (it never prints). */
 export interface StoreWarning {
@@ -36,7 +47,9 @@ export interface HistoryStore extends EventEmitter<{ warning: [StoreWarning] }> 
    * ones are empty), all with one time, and returns the first one's position (the others follow one by
    * one; an empty batch appends nothing and returns the position the next append gets). Like `count`
    * appends, but cheaper: the store keeps the batch together. ETOOLARGE for a message too large for a
-   * record fails the whole batch, and nothing of it is kept.
+   * record fails the whole batch, and nothing of it is kept. `keys`: the dedupe keys of the messages that
+   * were acknowledged publishes (a file store writes them with the messages; a memory store has no use
+   * for them).
    */
   appendBatch(
     topic: string,
@@ -44,7 +57,13 @@ export interface HistoryStore extends EventEmitter<{ warning: [StoreWarning] }> 
     payloads: readonly Uint8Array[],
     headers?: readonly Headers[],
     time?: number,
+    keys?: readonly BatchKey[],
   ): number;
+  /**
+   * The dedupe keys a file store read back on open, within its dedupe window, oldest first, once (a
+   * second call returns none); none for a memory store. The server seeds its dedupe window with them.
+   */
+  takeRecoveredKeys(): readonly RecoveredKey[];
   /**
    * Resolves with the last position once every append made so far is durable per the fsync policy;
    * rejects with EnchufeError ESTOREFULL (disk full, file size limit) or ESTORE (another I/O error) when

@@ -3,7 +3,13 @@
 export { FileHistoryStore, type OpenedFileStore, openFileHistoryStore } from "./file-store.js";
 export { type DropListener, HistoryIndex, type HistoryRead, type HistoryStart } from "./history-index.js";
 export { HistoryRun } from "./history-run.js";
-export type { HistoryStats, HistoryStore, StoreWarning } from "./history-store.js";
+export type {
+  BatchKey,
+  HistoryStats,
+  HistoryStore,
+  RecoveredKey,
+  StoreWarning,
+} from "./history-store.js";
 export { MemoryHistoryStore } from "./memory-store.js";
 export {
   DEFAULT_FILE_STORE,

@@ -9,7 +9,7 @@ import { EnchufeError } from "../errors.js";
 import type { Headers } from "../protocol/wire.js";
 import type { HistoryIndex, HistoryRead, HistoryStart, HistoryStats } from "./history-index.js";
 import type { HistoryRun } from "./history-run.js";
-import type { HistoryStore, StoreWarning } from "./history-store.js";
+import type { BatchKey, HistoryStore, RecoveredKey, StoreWarning } from "./history-store.js";
 import { recordBase, recordSizeAfter } from "./record.js";
 
 const NO_HEADERS: Headers = Object.freeze([]);
@@ -26,6 +26,8 @@ export interface KeepBatch {
   readonly headers: readonly Headers[] | undefined;
   /** The record bytes of messages 0..i, summed. */
   readonly sizeEnds: readonly number[];
+  /** The dedupe keys of its acknowledged publishes, if any. */
+  readonly keys: readonly BatchKey[] | undefined;
 }
 
 export abstract class IndexedHistoryStore
@@ -65,10 +67,16 @@ export abstract class IndexedHistoryStore
     payloads: readonly Uint8Array[],
     headers?: readonly Headers[],
     time?: number,
+    keys?: readonly BatchKey[],
   ): number {
     const first = this.index.lastPosition + 1;
-    this.#keepBatch(first, this.index.nextTime(time), topic, from, payloads, headers);
+    this.#keepBatch(first, this.index.nextTime(time), topic, from, payloads, headers, keys);
     return first;
+  }
+
+  /** None here; a file store has the keys it read back on open. */
+  takeRecoveredKeys(): readonly RecoveredKey[] {
+    return [];
   }
 
   /**
@@ -86,7 +94,7 @@ export abstract class IndexedHistoryStore
   ): void {
     const last = this.index.lastPosition;
     if (first > last + 1) this.index.markLost(first - 1, time);
-    this.#keepBatch(first, this.index.nextTime(time), topic, from, payloads, headers);
+    this.#keepBatch(first, this.index.nextTime(time), topic, from, payloads, headers, undefined);
   }
 
   #keepBatch(
@@ -96,6 +104,7 @@ export abstract class IndexedHistoryStore
     from: string,
     payloads: readonly Uint8Array[],
     headers: readonly Headers[] | undefined,
+    keys: readonly BatchKey[] | undefined,
   ): void {
     if (this.#closed) throw new EnchufeError("ECLOSED", "The history store is closed");
     const count = payloads.length;
@@ -113,7 +122,7 @@ export abstract class IndexedHistoryStore
       sizeEnds[i] = total;
     }
     const kept = anyHeaders ? Array.from({ length: count }, (_, i) => headers?.[i] ?? NO_HEADERS) : undefined;
-    for (const run of this.keep({ first, time: at, topic, from, payloads, headers: kept, sizeEnds })) {
+    for (const run of this.keep({ first, time: at, topic, from, payloads, headers: kept, sizeEnds, keys })) {
       this.index.add(run);
     }
   }

@@ -29,6 +29,13 @@ export interface FileStoreOptions extends HistoryLimits {
   readonly fsync: FsyncPolicy;
   /** A segment file is closed and a new one started once it holds this many bytes. */
   readonly segmentBytes: number;
+  /**
+   * The dedupe window of acknowledged publishes (the server's `dedupeWindowMs`): on open, the keys read
+   * back that are younger than this are handed to the server (takeRecoveredKeys), the rest skipped.
+   */
+  readonly dedupeWindowMs: number;
+  /** At most this many keys are handed over (the newest; the server's `dedupeMaxIds`). */
+  readonly dedupeMaxIds: number;
 }
 
 export const DEFAULT_HISTORY_LIMITS: HistoryLimits = Object.freeze({
@@ -45,6 +52,8 @@ export const DEFAULT_FILE_STORE: Omit<FileStoreOptions, "directory"> = Object.fr
   ...DEFAULT_HISTORY_LIMITS,
   fsync: DEFAULT_FSYNC,
   segmentBytes: 16 * 1024 * 1024,
+  dedupeWindowMs: 120_000,
+  dedupeMaxIds: 100_000,
 });
 
 function positiveInteger(name: string, value: unknown, min: number): number {
@@ -88,5 +97,7 @@ export function fileStoreOptions(
   }
   fsyncPolicy(merged.fsync);
   positiveInteger("segmentBytes", merged.segmentBytes, 4096);
+  positiveInteger("dedupeWindowMs", merged.dedupeWindowMs, 0);
+  positiveInteger("dedupeMaxIds", merged.dedupeMaxIds, 0);
   return Object.freeze(merged);
 }

@@ -1,8 +1,9 @@
 /**
- * The history log's record codec (docs/HISTORY.md §3), pure: no I/O. A record is a frame of
- * `length u32 | crc32 u32 | body`, where the CRC covers the body and the body is
- * `kind u8 (1) | position u64 | time u64 | topic str | from str | headers | payload (to the end)`,
- * all big-endian, strings and headers as on the wire (src/protocol/wire.ts).
+ * The history log's record codec (docs/HISTORY.md §4), pure: no I/O. A record is a frame of
+ * `length u32 | crc32 u32 | body`, where the CRC covers the body and the body is either a message,
+ * `kind u8 (1) | position u64 | time u64 | topic str | from str | headers | payload (to the end)`, or the
+ * dedupe key of the acknowledged publish at a position, `kind u8 (2) | position u64 | time u64 | key (to
+ * the end, UTF-8)`, all big-endian, strings and headers as on the wire (src/protocol/wire.ts).
  */
 import { EnchufeError } from "../errors.js";
 import {
@@ -19,10 +20,19 @@ import { crc32Range } from "./crc32.js";
 
 /** Bytes before the body: its length and its CRC. */
 export const RECORD_HEADER_BYTES = 8;
-/** The only record kind so far: one published message. */
+/** A record of one published message. */
 export const RECORD_KIND_MESSAGE = 1;
-/** The smallest body: kind, position, time and three empty fields. */
+/**
+ * A record of the dedupe key (user and id) of the acknowledged publish (APUB) whose message is the next
+ * record, at the same position: what rebuilds the dedupe window after a restart.
+ */
+export const RECORD_KIND_KEY = 2;
+/** The smallest message body: kind, position, time and three empty fields. */
 export const MIN_BODY_BYTES = 1 + 8 + 8 + 2 + 2 + 2;
+/** Bytes of a key record before its key: header, kind, position and time. */
+const KEY_RECORD_BASE = RECORD_HEADER_BYTES + 1 + 8 + 8;
+/** The smallest key body: kind, position, time and a key of one byte. */
+const MIN_KEY_BODY_BYTES = 1 + 8 + 8 + 1;
 /** The largest body a reader accepts; anything longer is damage, not a record. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -41,11 +51,23 @@ export interface StoredMessage {
   readonly payload: Uint8Array;
 }
 
-/** A decoded record and the offset just past it. */
-export interface DecodedRecord {
-  readonly message: StoredMessage;
-  readonly end: number;
+/**
+ * A key record as read back: where its key lies in the buffer, decoded only when wanted (readKey), so a
+ * key too old for the dedupe window costs its CRC and nothing more.
+ */
+export interface StoredKey {
+  /** The position of the message it belongs to (the record right after it). */
+  readonly position: number;
+  readonly time: number;
+  /** The key's bytes: buffer[keyStart, keyEnd). */
+  readonly keyStart: number;
+  readonly keyEnd: number;
 }
+
+/** A decoded record (a message or a key) and the offset just past it. */
+export type DecodedRecord =
+  | { readonly message: StoredMessage; readonly key?: undefined; readonly end: number }
+  | { readonly key: StoredKey; readonly message?: undefined; readonly end: number };
 
 function writeU64(out: Buffer, offset: number, value: number): number {
   out.writeUInt32BE(Math.floor(value / TWO_32), offset);
@@ -139,6 +161,37 @@ export function writeBatchRecord(
   out.writeUInt32BE(crc32Range(out, offset + RECORD_HEADER_BYTES, offset + size), offset + 4);
 }
 
+/** The bytes the key record of `key` takes, header included (the key is at most 64 MiB, never near it). */
+export function keyRecordSize(key: string): number {
+  return KEY_RECORD_BASE + Buffer.byteLength(key);
+}
+
+/** Writes the key record of the message at `position` (`size` bytes: keyRecordSize) into `out` at `offset`. */
+export function writeKeyRecord(
+  out: Buffer,
+  offset: number,
+  size: number,
+  position: number,
+  time: number,
+  key: string,
+): void {
+  let at = writeU32(out, offset, size - RECORD_HEADER_BYTES);
+  at += 4;
+  at = writeU8(out, at, RECORD_KIND_KEY);
+  at = writeU64(out, at, position);
+  at = writeU64(out, at, time);
+  if (offset + size - at === key.length) {
+    // One byte a character: ASCII (most keys are), copied here, cheaper than a Buffer.write of a few bytes.
+    for (let i = 0; i < key.length; i++) out[at + i] = key.charCodeAt(i);
+  } else out.write(key, at, "utf8");
+  out.writeUInt32BE(crc32Range(out, offset + RECORD_HEADER_BYTES, offset + size), offset + 4);
+}
+
+/** The key of a key record read from `buffer`. */
+export function readKey(buffer: Buffer, key: StoredKey): string {
+  return buffer.toString("utf8", key.keyStart, key.keyEnd);
+}
+
 /** What `decodeRecord` found at an offset. */
 export type RecordProblem =
   /** Fewer bytes remain than the record needs: the end of a log cut short, or damage. */
@@ -155,7 +208,7 @@ function readU64(buffer: Buffer, offset: number): number | undefined {
 
 /**
  * The record that starts at `offset` in `buffer` (only bytes before `end` count), or why there is none.
- * The message's payload is a view into `buffer`; its strings are copies.
+ * A message's payload is a view into `buffer`, its strings are copies; a key is left in `buffer`.
  */
 export function decodeRecord(
   buffer: Buffer,
@@ -164,15 +217,20 @@ export function decodeRecord(
 ): DecodedRecord | RecordProblem {
   if (end - offset < RECORD_HEADER_BYTES) return "short";
   const bodyBytes = buffer.readUInt32BE(offset);
-  if (bodyBytes < MIN_BODY_BYTES || bodyBytes > MAX_BODY_BYTES) return "damaged";
+  if (bodyBytes < MIN_KEY_BODY_BYTES || bodyBytes > MAX_BODY_BYTES) return "damaged";
   const bodyStart = offset + RECORD_HEADER_BYTES;
   const bodyEnd = bodyStart + bodyBytes;
   if (bodyEnd > end) return "short";
-  if (buffer[bodyStart] !== RECORD_KIND_MESSAGE) return "damaged";
+  const kind = buffer[bodyStart];
+  if (kind !== RECORD_KIND_MESSAGE && kind !== RECORD_KIND_KEY) return "damaged";
+  if (kind === RECORD_KIND_MESSAGE && bodyBytes < MIN_BODY_BYTES) return "damaged";
   if (crc32Range(buffer, bodyStart, bodyEnd) !== buffer.readUInt32BE(offset + 4)) return "damaged";
   const position = readU64(buffer, bodyStart + 1);
   const time = readU64(buffer, bodyStart + 9);
   if (position === undefined || position === 0 || time === undefined) return "damaged";
+  if (kind === RECORD_KIND_KEY) {
+    return { key: { position, time, keyStart: bodyStart + 17, keyEnd: bodyEnd }, end: bodyEnd };
+  }
   try {
     const reader = new WireReader(buffer, "history record", bodyStart + 17, bodyEnd);
     const topic = reader.str("topic");

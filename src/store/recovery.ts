@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { segmentName } from "./files.js";
 import type { HistoryIndex } from "./history-index.js";
 import { RunBuilder } from "./history-run.js";
-import { MIN_BODY_BYTES, RECORD_HEADER_BYTES } from "./record.js";
+import { MIN_BODY_BYTES, RECORD_HEADER_BYTES, type StoredKey } from "./record.js";
+import type { RecoveredKeys } from "./recovered-keys.js";
 import { SegmentScanner } from "./scan.js";
 
 /** Bytes that were not records, by segment file and offset. */
@@ -33,6 +34,8 @@ export interface RecoveryReport {
   readonly records: number;
   /** Of those, kept within the limits. */
   readonly kept: number;
+  /** Dedupe keys of acknowledged publishes read back within the dedupe window (takeRecoveredKeys). */
+  readonly dedupeKeys: number;
   readonly bytesRead: number;
   /** Damaged ranges in the middle of a segment, skipped (left in the file; reported again on every open). */
   readonly skipped: DamagedRange[];
@@ -56,6 +59,8 @@ export interface RecoveryFindings {
   outOfOrder: number;
   readonly skipped: DamagedRange[];
   readonly truncated: DamagedRange[];
+  /** The dedupe keys within the window, for the server. */
+  readonly keys: RecoveredKeys;
 }
 
 /** Fewest bytes a record can take: a torn tail of N bytes held at most N / this many records. */
@@ -95,13 +100,24 @@ export async function recoverSegment(
     index.add(run);
   };
   let damaged = false;
+  // A key record just read, where it starts and the bytes it took: it counts only if the next record is
+  // its message.
+  let key: StoredKey | undefined;
+  let keyOffset = 0;
+  let keyBytes = 0;
   for (;;) {
     const step = scanner.next();
-    if (step.kind === "end") {
+    const before = key;
+    key = undefined;
+    if (step.kind === "end" && before === undefined) {
       flush();
       return step.offset;
     }
-    if (step.kind === "record") {
+    if (step.kind === "key") {
+      key = step.key;
+      keyOffset = step.offset;
+      keyBytes = step.end - step.offset;
+    } else if (step.kind === "record") {
       const message = step.message;
       if (message.position <= Math.max(index.lastPosition, runs.last)) {
         findings.outOfOrder++;
@@ -111,19 +127,26 @@ export async function recoverSegment(
       if (damaged) index.markLost(message.position - 1, message.time);
       damaged = false;
       lastTime = message.time;
-      runs.add(message, step.end - step.offset);
+      const keyed = before !== undefined && before.position === message.position;
+      runs.add(message, step.end - step.offset + (keyed ? keyBytes : 0));
       findings.records++;
       findings.lastTime = lastTime;
+      // A key whose message is not right after it (torn off, damaged) is dropped: a key never names a
+      // message the log does not hold. Only a key within the window is kept (and decoded once the open ends).
+      if (keyed && findings.keys.wants(before.time)) findings.keys.add(buffer, before);
     } else if (step.kind === "damaged") {
       findings.skipped.push({ file, offset: step.offset, bytes: step.end - step.offset });
       damaged = true;
     } else {
+      // A torn tail, or a key record last with no message after it (a write cut right after it): cut off
+      // from the key record on, when there is one right before it.
+      const from = before === undefined ? step.offset : keyOffset;
       flush();
-      findings.truncated.push({ file, offset: step.offset, bytes: step.end - step.offset });
-      await truncate(path, step.offset);
-      const couldHold = Math.ceil((step.end - step.offset) / MIN_RECORD_BYTES);
+      findings.truncated.push({ file, offset: from, bytes: step.end - from });
+      await truncate(path, from);
+      const couldHold = Math.ceil((step.end - from) / MIN_RECORD_BYTES);
       if (nextBase === undefined) index.markLost(index.lastPosition + couldHold, lastTime);
-      return step.offset;
+      return from;
     }
   }
 }

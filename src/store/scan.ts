@@ -1,9 +1,16 @@
 /**
- * Reading a segment's bytes back (pure, no I/O): a pull scanner that gives every good record in order,
+ * Reading a segment's bytes back (pure, no I/O): a pull scanner that gives every good record (a message
+ * or a dedupe key) in order,
  * every damaged range in the middle (bytes that are no record, followed by good records again) and the
  * torn tail (bytes after the last good record that are no record: a write cut short by a crash).
  */
-import { type DecodedRecord, decodeRecord, RECORD_HEADER_BYTES, type StoredMessage } from "./record.js";
+import {
+  type DecodedRecord,
+  decodeRecord,
+  RECORD_HEADER_BYTES,
+  type StoredKey,
+  type StoredMessage,
+} from "./record.js";
 
 /** One step of the scan. `offset`/`end` are byte offsets in the segment. */
 export type ScanStep =
@@ -13,6 +20,8 @@ export type ScanStep =
       readonly offset: number;
       readonly end: number;
     }
+  /** The dedupe key of the message in the next record (its key text stays in the buffer: readKey). */
+  | { readonly kind: "key"; readonly key: StoredKey; readonly offset: number; readonly end: number }
   /** Bytes that are no record, with a good record right after them. */
   | { readonly kind: "damaged"; readonly offset: number; readonly end: number }
   /** Bytes at the end that are no record: cut short or damaged, nothing good after them. */
@@ -35,6 +44,7 @@ export class SegmentScanner {
     const found = decodeRecord(buffer, offset);
     if (typeof found !== "string") {
       this.#offset = found.end;
+      if (found.key !== undefined) return { kind: "key", key: found.key, offset, end: found.end };
       return { kind: "record", message: found.message, offset, end: found.end };
     }
     const resume = this.#resync(offset + 1);

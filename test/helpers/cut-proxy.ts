@@ -2,6 +2,7 @@
  * A TCP relay on loopback between a client and a server, to cut connections for real: `cut()` destroys
  * every relayed pair (both sockets), as a dropped Wi-Fi or a killed NAT entry would; new connections are
  * relayed again at once, or refused (closed on arrival) while `block()` holds until `unblock()`.
+ * `holdReplies()` stops relaying what the server sends on the connections open now (a reply lost on its way).
  */
 import net from "node:net";
 
@@ -11,11 +12,18 @@ export interface CutProxy {
   retarget(port: number): void;
   /** Destroys every connection relayed now; resolves once they are closed. */
   cut(): Promise<void>;
+  /**
+   * What the server sends on the connections relayed now is dropped from now on, not relayed: the client's
+   * frames still get through, their answers never come (still read, so the server's close is seen).
+   */
+  holdReplies(): void;
   /** From now on connections are closed as they arrive, until unblock(). */
   block(): void;
   unblock(): void;
   close(): Promise<void>;
 }
+
+function dropReply(): void {}
 
 export async function startCutProxy(targetPort: number, host = "127.0.0.1"): Promise<CutProxy> {
   const pairs = new Set<{ client: net.Socket; server: net.Socket }>();
@@ -58,6 +66,12 @@ export async function startCutProxy(targetPort: number, host = "127.0.0.1"): Pro
         pair.server.destroy();
       }
       await Promise.all(closing);
+    },
+    holdReplies() {
+      for (const { client, server } of pairs) {
+        server.unpipe(client);
+        server.on("data", dropReply).resume();
+      }
     },
     block() {
       blocked = true;

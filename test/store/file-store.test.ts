@@ -18,29 +18,14 @@ import fs, {
 import { open as fsOpen } from "node:fs/promises";
 import { syncBuiltinESMExports } from "node:module";
 import { join } from "node:path";
-import { afterEach, test } from "node:test";
+import { test } from "node:test";
 import fc from "fast-check";
 import { isEnchufeError } from "../../src/errors.js";
 import { type FileHistoryStore, openFileHistoryStore, type StoreWarning } from "../../src/store/index.js";
-import type { FileStoreOptions } from "../../src/store/options.js";
-import { expectedRead, type ModelMessage, temporaryDirectory, text } from "./helpers.js";
+import { expectedRead, fileStoreFixture, type ModelMessage, text } from "./helpers.js";
 
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function directory(): string {
-  const made = temporaryDirectory();
-  cleanups.push(made.remove);
-  return made.path;
-}
-
-async function open(path: string, options: Partial<FileStoreOptions> = {}) {
-  const opened = await openFileHistoryStore({ fsync: "never", ...options, directory: path });
-  cleanups.push(() => opened.store.close());
-  return opened;
-}
+const fixture = fileStoreFixture();
+const { directory, open } = fixture;
 
 async function fill(
   store: FileHistoryStore,
@@ -274,7 +259,7 @@ async function watchFileHandle(
     };
     // The store imports writevSync by name: make its binding see the wrapper, and the original after.
     syncBuiltinESMExports();
-    cleanups.push(() => {
+    fixture.later(() => {
       fs.writevSync = original;
       syncBuiltinESMExports();
     });
@@ -288,7 +273,7 @@ async function watchFileHandle(
     observe(args);
     return original.apply(this, args);
   };
-  cleanups.push(() => {
+  fixture.later(() => {
     prototype[method] = original;
   });
 }
@@ -334,7 +319,7 @@ test("fsync <ms> - a commit resolves after the write, and an fdatasync follows w
   });
   // The store's sync timer is unref'd (it never keeps a process alive); this one keeps the test's.
   const keepAlive = setInterval(() => {}, 60_000);
-  cleanups.push(() => clearInterval(keepAlive));
+  fixture.later(() => clearInterval(keepAlive));
   store.append("t", Buffer.from("x"));
   await store.committed();
   events.push("resolved");

@@ -5,11 +5,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach } from "node:test";
 import { matchTopic } from "../../src/protocol/topics.js";
 import {
   type HistoryStart,
   type HistoryStore,
   MemoryHistoryStore,
+  type OpenedFileStore,
   openFileHistoryStore,
 } from "../../src/store/index.js";
 import type { FileStoreOptions, HistoryLimits } from "../../src/store/options.js";
@@ -18,6 +20,35 @@ import type { FileStoreOptions, HistoryLimits } from "../../src/store/options.js
 export function temporaryDirectory(): { readonly path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), "enchufe-store-"));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A test file's temporary directories and file stores: removed and closed after each test (its hook). */
+export interface FileStoreFixture {
+  /** Runs `cleanup` after the current test (the last added first). */
+  later(cleanup: () => Promise<void> | void): void;
+  directory(): string;
+  /** Opens a file store on `path` (fsync never unless given), closed after the test. */
+  open(path: string, options?: Partial<FileStoreOptions>): Promise<OpenedFileStore>;
+}
+
+export function fileStoreFixture(): FileStoreFixture {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return {
+    later: (cleanup) => cleanups.push(cleanup),
+    directory() {
+      const made = temporaryDirectory();
+      cleanups.push(made.remove);
+      return made.path;
+    },
+    async open(path, options = {}) {
+      const opened = await openFileHistoryStore({ fsync: "never", ...options, directory: path });
+      cleanups.push(() => opened.store.close());
+      return opened;
+    },
+  };
 }
 
 /** Opens a store of one kind; `reopen` closes it and opens it again (memory: a new, empty store). */

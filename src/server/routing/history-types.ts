@@ -29,13 +29,27 @@ export interface RouterHistory {
   readonly stats?: { readonly messages: number; readonly bytes: number; readonly topics: number };
   /** The newest position whose commit resolved: what a client may be sent. */
   readonly committedPosition: number;
-  /** Appends a batch of one topic from one sender; returns the first position (the others follow). */
+  /**
+   * Appends a batch of one topic from one sender; returns the first position (the others follow). `keys`:
+   * the dedupe keys of its acknowledged publishes, by index (a file store writes them with the messages).
+   */
   appendBatch(
     topic: string,
     from: string,
     payloads: readonly Uint8Array[],
     headers?: readonly Headers[],
+    time?: number,
+    keys?: ReadonlyArray<{ readonly index: number; readonly key: string }>,
   ): number;
+  /**
+   * The dedupe keys a data directory held (within the window, oldest first), once: the window goes on
+   * across a restart. None for a memory store.
+   */
+  takeRecoveredKeys?(): ReadonlyArray<{
+    readonly key: string;
+    readonly position: number;
+    readonly time: number;
+  }>;
   /**
    * Keeps a batch a cluster's shared log positioned (above every kept position; a jump: those are lost).
    * A memory store has it; a history that has not cannot follow a shared log.

@@ -16,9 +16,8 @@ import type {
   RouterHistory,
 } from "./history-types.js";
 import type { SharedLog } from "./interfaces.js";
+import { Replay } from "./replay.js";
 
-/** Messages a replay reads from the store at a time. */
-const REPLAY_CHUNK = 256;
 /** How long a replay from a position this node's copy of the shared log has not reached yet waits for it. */
 const CATCH_UP_MS = 5000;
 const ignore = (): void => {};
@@ -69,6 +68,9 @@ export class RoutedHistory {
     this.#beforeRead = options.beforeRead ?? ignore;
     this.#history = history;
     this.#dedupe = new Dedupe(options.dedupe);
+    // A data directory's keys (docs/HISTORY.md §4): an APUB sent again after a restart is still a duplicate.
+    const recovered = history?.takeRecoveredKeys?.() ?? [];
+    for (const { key, time, position } of recovered) this.#dedupe.remember(key, time, position);
     this.#replayPauseBytes = options.replayPauseBytes;
     this.#onTrouble = options.onTrouble ?? ignore;
   }
@@ -123,7 +125,9 @@ export class RoutedHistory {
     let first: number;
     try {
       // One append for the whole batch: one time stamp, one copy (docs/HISTORY.md §9).
-      first = history.appendBatch(delivery.topic, delivery.from, delivery.payloads, delivery.headerList);
+      // With the dedupe keys of its APUBs, if any: on disk they are written with the messages.
+      const { topic, from, payloads, headerList, acks } = delivery;
+      first = history.appendBatch(topic, from, payloads, headerList, undefined, acks);
     } catch (error) {
       // A closed store (shutdown): the messages still go out live.
       send(delivery);
@@ -316,91 +320,4 @@ function notKept(error: unknown): AckOutcome {
     code: full ? ErrCode.STORE_FULL : ErrCode.STORE_ERROR,
     message: `delivered live but not kept in the history: ${why}`,
   };
-}
-
-/**
- * One replay: reads the store a part at a time, writes while the subscriber's output stays under the
- * pause threshold (else waits for it to drain), and ends with REPLAYED in the same synchronous step
- * that finds nothing newer written: every later message goes out live, after REPLAYED.
- */
-class Replay {
-  readonly #history: RouterHistory;
-  /** Whose epoch REPLAYED tells (the shared log's in a cluster). */
-  readonly #named: { readonly epoch: string };
-  readonly #target: ReplayTarget;
-  readonly #sid: number;
-  readonly #token: object;
-  readonly #pattern: string;
-  readonly #pauseBytes: number;
-  #from: HistoryFrom;
-  #recovered: boolean;
-  #queue: readonly HistoryMessage[] = [];
-  #index = 0;
-  /** The committed position the last read covered (-1 before the first read). */
-  #covered = -1;
-  #more = true;
-  #count = 0;
-
-  constructor(
-    history: RouterHistory,
-    named: { readonly epoch: string },
-    target: ReplayTarget,
-    sid: number,
-    token: object,
-    pattern: string,
-    from: HistoryFrom,
-    recovered: boolean,
-    pauseBytes: number,
-  ) {
-    this.#history = history;
-    this.#named = named;
-    this.#target = target;
-    this.#sid = sid;
-    this.#token = token;
-    this.#pattern = pattern;
-    this.#from = from;
-    this.#recovered = recovered;
-    this.#pauseBytes = pauseBytes;
-  }
-
-  run(): void {
-    const target = this.#target;
-    for (;;) {
-      if (!target.isOpen || !target.replaying(this.#sid, this.#token)) return;
-      if (this.#index >= this.#queue.length) {
-        if (!this.#more && this.#history.committedPosition === this.#covered) {
-          target.replayed(this.#sid, this.#recovered, this.#named.epoch, this.#covered, this.#count);
-          return;
-        }
-        this.#read();
-        continue;
-      }
-      if (target.pendingBytes >= this.#pauseBytes) {
-        target.whenDrained(() => this.run());
-        return;
-      }
-      target.replayMessage(this.#sid, this.#queue[this.#index++]!);
-      this.#count++;
-    }
-  }
-
-  #read(): void {
-    const committed = this.#history.committedPosition;
-    const read = this.#history.read(this.#pattern, this.#from, REPLAY_CHUNK);
-    this.#recovered &&= read.complete;
-    let messages = read.messages;
-    const newest = messages[messages.length - 1];
-    let more = read.more;
-    if (newest !== undefined && newest.position > committed) {
-      // Appended but not written yet: they go out live once written.
-      messages = messages.filter((message) => message.position <= committed);
-      more = false;
-    }
-    this.#queue = messages;
-    this.#index = 0;
-    this.#covered = committed;
-    this.#more = more;
-    const last = messages[messages.length - 1];
-    this.#from = { from: more && last !== undefined ? last.position + 1 : committed + 1 };
-  }
 }
