@@ -6,7 +6,7 @@
 import { mkdir, open, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { EnchufeError } from "../errors.js";
-import type { Headers } from "../protocol/wire.js";
+import { batchBase, writeBatch } from "./batch-record.js";
 import {
   acquireLock,
   listSegments,
@@ -22,10 +22,8 @@ import { HistoryRun } from "./history-run.js";
 import { IndexedHistoryStore, type KeepBatch } from "./indexed-store.js";
 import { type ActiveSegment, LogWriter, type WriterEvents } from "./log-writer.js";
 import { type FileStoreOptions, fileStoreOptions } from "./options.js";
-import { recordNames, writeBatchRecord } from "./record.js";
+import { MAX_BODY_BYTES, RECORD_HEADER_BYTES } from "./record.js";
 import { type RecoveryFindings, type RecoveryReport, recoverSegment } from "./recovery.js";
-
-const NO_HEADERS: Headers = Object.freeze([]);
 
 /** How many kept records each segment holds: a segment with none (not the active one) is removed. */
 class SegmentCounts implements DropListener {
@@ -83,24 +81,50 @@ export class FileHistoryStore extends IndexedHistoryStore implements WriterEvent
   }
 
   /**
-   * The batch's records go to the log, encoded back to back into one buffer; a run per segment they go
-   * into, its payloads views of the records.
+   * The batch goes to the log as one batch record (batch-record.ts), or one per segment file it goes into
+   * (and per MAX_BODY_BYTES of body, never near), encoded into one buffer; a run per record, its payloads
+   * views of the record.
    */
   protected keep(batch: KeepBatch): readonly HistoryRun[] {
-    const { first, time, topic, from, payloads, headers, sizeEnds } = batch;
+    const { first, time, topic, from, names, payloads, headers, sizeEnds } = batch;
     const writer = this.#writer!;
-    const records = Buffer.allocUnsafe(sizeEnds[sizeEnds.length - 1]!);
-    const names = recordNames(topic, from);
+    const count = payloads.length;
+    const base = batchBase(names);
+    const share = (i: number): number => sizeEnds[i]! - (i === 0 ? base : sizeEnds[i - 1]!);
+    // Where each record starts (a message index) and the segment it goes into.
+    const starts = [0];
+    const segments = [writer.plan(sizeEnds[0]!, first)];
+    let body = sizeEnds[0]! - RECORD_HEADER_BYTES;
+    for (let i = 1; i < count; i++) {
+      const bytes = share(i);
+      const planned = writer.plan(bytes, first + i);
+      const rolled = planned !== segments[segments.length - 1];
+      if (rolled || body + bytes > MAX_BODY_BYTES) {
+        // A new record: its own bytes count in its segment too (planning them cannot roll it again).
+        if (rolled) writer.plan(base, first + i);
+        starts.push(i);
+        segments.push(planned);
+        body = base - RECORD_HEADER_BYTES + bytes;
+      } else body += bytes;
+    }
+    const records = Buffer.allocUnsafe(sizeEnds[count - 1]! + base * (starts.length - 1));
     const runs: HistoryRun[] = [];
-    let runFirst = 0;
-    let segment = -1;
-    let bounds: number[] = [];
-    let runSizes: number[] = [];
-    const finish = (end: number): void => {
-      const runHeaders = headers?.slice(runFirst, end);
-      const start = runFirst === 0 ? 0 : sizeEnds[runFirst - 1]!;
+    let offset = 0;
+    for (let r = 0; r < starts.length; r++) {
+      const start = starts[r]!;
+      const end = starts[r + 1] ?? count;
+      const runSizes = new Array<number>(end - start);
+      let size = base;
+      for (let i = start; i < end; i++) {
+        size += share(i);
+        runSizes[i - start] = size;
+      }
+      const bounds: number[] = [];
+      writeBatch(records, offset, size, first + start, time, names, payloads, headers, start, end, bounds);
+      const segment = segments[r]!;
+      const runHeaders = headers?.slice(start, end);
       const run = new HistoryRun(
-        first + runFirst,
+        first + start,
         time,
         topic,
         from,
@@ -110,28 +134,11 @@ export class FileHistoryStore extends IndexedHistoryStore implements WriterEvent
         runSizes,
         runHeaders,
       );
-      writer.queue(records.subarray(start, sizeEnds[end - 1]), segment, run.first, run.last);
+      writer.queue(records.subarray(offset, offset + size), segment, run.first, run.last);
       this.#counts.added(segment, run.count);
       runs.push(run);
-    };
-    for (let i = 0; i < payloads.length; i++) {
-      const offset = i === 0 ? 0 : sizeEnds[i - 1]!;
-      const size = sizeEnds[i]! - offset;
-      const position = first + i;
-      const planned = writer.plan(size, position);
-      if (planned !== segment) {
-        if (i > 0) finish(i);
-        runFirst = i;
-        segment = planned;
-        bounds = [];
-        runSizes = [];
-      }
-      const payload = payloads[i]!;
-      writeBatchRecord(records, offset, size, position, time, names, headers?.[i] ?? NO_HEADERS, payload);
-      bounds.push(offset + size - payload.length, offset + size);
-      runSizes.push(sizeEnds[i]! - (runFirst === 0 ? 0 : sizeEnds[runFirst - 1]!));
+      offset += size;
     }
-    finish(payloads.length);
     return runs;
   }
 

@@ -15,11 +15,17 @@ import {
   writeU8,
   writeU32,
 } from "../protocol/wire.js";
+import {
+  type DecodedBatch,
+  decodeBatchBody,
+  MIN_BATCH_BODY_BYTES,
+  RECORD_KIND_BATCH,
+} from "./batch-record.js";
 import { crc32Range } from "./crc32.js";
 
 /** Bytes before the body: its length and its CRC. */
 export const RECORD_HEADER_BYTES = 8;
-/** The only record kind so far: one published message. */
+/** A record of one published message (what the log wrote before batch records, kind 3: batch-record.ts). */
 export const RECORD_KIND_MESSAGE = 1;
 /** The smallest body: kind, position, time and three empty fields. */
 export const MIN_BODY_BYTES = 1 + 8 + 8 + 2 + 2 + 2;
@@ -41,11 +47,13 @@ export interface StoredMessage {
   readonly payload: Uint8Array;
 }
 
-/** A decoded record and the offset just past it. */
-export interface DecodedRecord {
-  readonly message: StoredMessage;
-  readonly end: number;
-}
+/**
+ * A decoded record and the offset just past it: one message (kind 1) or a batch of them (kind 3,
+ * batch-record.ts; each message's share of the record's bytes in `sizes`).
+ */
+export type DecodedRecord =
+  | { readonly message: StoredMessage; readonly batch?: undefined; readonly end: number }
+  | { readonly batch: DecodedBatch; readonly message?: undefined; readonly end: number };
 
 function writeU64(out: Buffer, offset: number, value: number): number {
   out.writeUInt32BE(Math.floor(value / TWO_32), offset);
@@ -67,14 +75,17 @@ export function recordBase(topic: string, from: string): number {
 export function recordSizeAfter(base: number, headers: Headers, payloadBytes: number): number {
   const size = base + (headers.length === 0 ? 2 : headersSize(headers, LABEL)) + payloadBytes;
   const bodyBytes = size - RECORD_HEADER_BYTES;
-  if (bodyBytes > MAX_BODY_BYTES) {
-    throw new EnchufeError(
-      "ETOOLARGE",
-      `A history record should be at most ${MAX_BODY_BYTES} bytes. Received ${bodyBytes}`,
-      { details: { limit: MAX_BODY_BYTES } },
-    );
-  }
+  if (bodyBytes > MAX_BODY_BYTES) throw tooLarge(bodyBytes);
   return size;
+}
+
+/** ETOOLARGE for a record body of `bodyBytes`, over MAX_BODY_BYTES. */
+export function tooLarge(bodyBytes: number): EnchufeError {
+  return new EnchufeError(
+    "ETOOLARGE",
+    `A history record should be at most ${MAX_BODY_BYTES} bytes. Received ${bodyBytes}`,
+    { details: { limit: MAX_BODY_BYTES } },
+  );
 }
 
 /**
@@ -168,8 +179,14 @@ export function decodeRecord(
   const bodyStart = offset + RECORD_HEADER_BYTES;
   const bodyEnd = bodyStart + bodyBytes;
   if (bodyEnd > end) return "short";
-  if (buffer[bodyStart] !== RECORD_KIND_MESSAGE) return "damaged";
+  const kind = buffer[bodyStart];
+  if (kind !== RECORD_KIND_MESSAGE && (kind !== RECORD_KIND_BATCH || bodyBytes < MIN_BATCH_BODY_BYTES))
+    return "damaged";
   if (crc32Range(buffer, bodyStart, bodyEnd) !== buffer.readUInt32BE(offset + 4)) return "damaged";
+  if (kind === RECORD_KIND_BATCH) {
+    const batch = decodeBatchBody(buffer, bodyStart, bodyEnd);
+    return batch === undefined ? "damaged" : { batch, end: bodyEnd };
+  }
   const position = readU64(buffer, bodyStart + 1);
   const time = readU64(buffer, bodyStart + 9);
   if (position === undefined || position === 0 || time === undefined) return "damaged";

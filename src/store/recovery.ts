@@ -6,10 +6,10 @@
  */
 import { readFile, truncate } from "node:fs/promises";
 import { join } from "node:path";
+import { MIN_MESSAGE_SHARE } from "./batch-record.js";
 import { segmentName } from "./files.js";
 import type { HistoryIndex } from "./history-index.js";
 import { RunBuilder } from "./history-run.js";
-import { MIN_BODY_BYTES, RECORD_HEADER_BYTES } from "./record.js";
 import { SegmentScanner } from "./scan.js";
 
 /** Bytes that were not records, by segment file and offset. */
@@ -58,8 +58,11 @@ export interface RecoveryFindings {
   readonly truncated: DamagedRange[];
 }
 
-/** Fewest bytes a record can take: a torn tail of N bytes held at most N / this many records. */
-const MIN_RECORD_BYTES = RECORD_HEADER_BYTES + MIN_BODY_BYTES;
+/**
+ * Fewest bytes a message can take: a torn tail of N bytes held at most N / this many messages (in a batch
+ * record, a message with no headers and an empty payload takes 6 bytes).
+ */
+const MIN_MESSAGE_BYTES = MIN_MESSAGE_SHARE;
 
 /**
  * Reads segment `base` into `index` and returns the size of its good part (where writing may go on).
@@ -111,7 +114,7 @@ export async function recoverSegment(
       if (damaged) index.markLost(message.position - 1, message.time);
       damaged = false;
       lastTime = message.time;
-      runs.add(message, step.end - step.offset);
+      runs.add(message, step.size);
       findings.records++;
       findings.lastTime = lastTime;
     } else if (step.kind === "damaged") {
@@ -121,7 +124,7 @@ export async function recoverSegment(
       flush();
       findings.truncated.push({ file, offset: step.offset, bytes: step.end - step.offset });
       await truncate(path, step.offset);
-      const couldHold = Math.ceil((step.end - step.offset) / MIN_RECORD_BYTES);
+      const couldHold = Math.ceil((step.end - step.offset) / MIN_MESSAGE_BYTES);
       if (nextBase === undefined) index.markLost(index.lastPosition + couldHold, lastTime);
       return step.offset;
     }

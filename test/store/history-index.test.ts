@@ -88,7 +88,7 @@ test("RunBuilder - records read back become one run while topic, sender, time an
   let offset = 0;
   for (const size of sizes) {
     const decoded = decodeRecord(segment, offset);
-    assert.ok(typeof decoded !== "string");
+    assert.ok(typeof decoded !== "string" && decoded.message !== undefined);
     if (!builder.fits(decoded.message)) {
       const built = builder.build();
       if (built !== undefined) runs.push(built);
