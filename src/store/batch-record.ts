@@ -7,13 +7,26 @@
  *
  * all big-endian, strings and headers as on the wire (src/protocol/wire.ts). Per message it costs 6 bytes
  * besides its headers and payload (a message record repeats its position, time, topic and sender), and
- * its CRC is one call over the whole batch (zlib's, for all but the smallest).
+ * its CRC is one call over the whole batch (zlib's, for all but the smallest). Kind 4 is the same with a
+ * `key str` before each message's headers: the dedupe key (user and id) of an acknowledged publish, empty
+ * for a message without one, so a message and its key are written, torn or kept together.
  */
-import { type Headers, headersSize, WireReader, writeHeaders, writeU8, writeU32 } from "../protocol/wire.js";
+import {
+  type Headers,
+  headersSize,
+  strSize,
+  WireReader,
+  writeHeaders,
+  writeStr,
+  writeU8,
+  writeU32,
+} from "../protocol/wire.js";
 import { crc32Range } from "./crc32.js";
 
-/** The record kind of a batch (1 is one message, 2 a dedupe key: record.ts). */
+/** The record kind of a batch (1 is one message: record.ts). */
 export const RECORD_KIND_BATCH = 3;
+/** A batch whose messages carry their dedupe keys. */
+export const RECORD_KIND_KEYED_BATCH = 4;
 /** Bytes before the body: its length and its CRC (as every record). */
 const HEADER_BYTES = 8;
 /** Body bytes before the names: kind, first position, time. */
@@ -37,9 +50,15 @@ export function batchShare(headers: Headers, payloadBytes: number): number {
   return (headers.length === 0 ? 2 : headersSize(headers, LABEL)) + 4 + payloadBytes;
 }
 
+/** The bytes a message's key field takes in a keyed batch (kind 4); undefined is an empty key. */
+export function keyShare(key: string | undefined): number {
+  return key === undefined ? 2 : strSize(key, LABEL);
+}
+
 /**
  * Writes the batch record of `payloads[from..to)` (positions `first`..) into `out` at `offset`; `size` is
- * batchBase plus their batchShare. `bounds` gets each payload's [start, end) in `out`.
+ * batchBase plus their batchShare (and keyShare, with `keys`: then a keyed batch, kind 4, with
+ * `keys[i]` for message i). `bounds` gets each payload's [start, end) in `out`.
  */
 export function writeBatch(
   out: Buffer,
@@ -53,14 +72,20 @@ export function writeBatch(
   from: number,
   to: number,
   bounds: number[],
+  keys?: readonly (string | undefined)[],
 ): void {
   out.writeUInt32BE(size - HEADER_BYTES, offset);
-  let at = writeU8(out, offset + HEADER_BYTES, RECORD_KIND_BATCH);
+  let at = writeU8(
+    out,
+    offset + HEADER_BYTES,
+    keys === undefined ? RECORD_KIND_BATCH : RECORD_KIND_KEYED_BATCH,
+  );
   at = writeU64(out, at, first);
   at = writeU64(out, at, time);
   out.set(names, at);
   at = writeU32(out, at + names.length, to - from);
   for (let i = from; i < to; i++) {
+    if (keys !== undefined) at = writeStr(out, at, keys[i] ?? "");
     const own = headers?.[i];
     if (own === undefined || own.length === 0) {
       out[at++] = 0;
@@ -95,9 +120,20 @@ export interface BatchMessage {
   readonly payload: Uint8Array;
 }
 
+/** A dedupe key read back: where it lies in the buffer (decoded only when wanted), and its message's place. */
+export interface BatchKey {
+  readonly position: number;
+  readonly time: number;
+  /** The key's bytes: buffer[keyStart, keyEnd). */
+  readonly keyStart: number;
+  readonly keyEnd: number;
+}
+
 /** A batch record read back: its messages (payloads are views of the buffer) and each one's share of its bytes. */
 export interface DecodedBatch {
   readonly messages: readonly BatchMessage[];
+  /** A keyed batch's keys by message (undefined: the message has none); undefined for kind 3. */
+  readonly keys: readonly (BatchKey | undefined)[] | undefined;
   /** Bytes of the record per message (the first also carries the record's own), summing to its size. */
   readonly sizes: readonly number[];
 }
@@ -122,8 +158,17 @@ export function decodeBatchBody(
     if (first === 0 || count === 0 || count > (bodyEnd - reader.offset) / MIN_MESSAGE_SHARE) return undefined;
     const messages: BatchMessage[] = new Array(count);
     const sizes: number[] = new Array(count);
+    const keyed = buffer[bodyStart] === RECORD_KIND_KEYED_BATCH;
+    const keys: (BatchKey | undefined)[] | undefined = keyed ? new Array(count).fill(undefined) : undefined;
     let start = bodyStart - HEADER_BYTES;
     for (let i = 0; i < count; i++) {
+      if (keys !== undefined) {
+        const length = reader.u16("key");
+        reader.need(length, "key");
+        const keyStart = reader.offset;
+        reader.offset += length;
+        if (length > 0) keys[i] = { position: first + i, time, keyStart, keyEnd: reader.offset };
+      }
       reader.need(2, "headers");
       const at = reader.offset;
       const headers =
@@ -137,7 +182,7 @@ export function decodeBatchBody(
       start = reader.offset;
     }
     if (reader.offset !== bodyEnd) return undefined;
-    return { messages, sizes };
+    return { messages, sizes, keys };
   } catch {
     return undefined;
   }

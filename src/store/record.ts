@@ -20,6 +20,7 @@ import {
   decodeBatchBody,
   MIN_BATCH_BODY_BYTES,
   RECORD_KIND_BATCH,
+  RECORD_KIND_KEYED_BATCH,
 } from "./batch-record.js";
 import { crc32Range } from "./crc32.js";
 
@@ -180,10 +181,10 @@ export function decodeRecord(
   const bodyEnd = bodyStart + bodyBytes;
   if (bodyEnd > end) return "short";
   const kind = buffer[bodyStart];
-  if (kind !== RECORD_KIND_MESSAGE && (kind !== RECORD_KIND_BATCH || bodyBytes < MIN_BATCH_BODY_BYTES))
-    return "damaged";
+  const batched = kind === RECORD_KIND_BATCH || kind === RECORD_KIND_KEYED_BATCH;
+  if (kind !== RECORD_KIND_MESSAGE && (!batched || bodyBytes < MIN_BATCH_BODY_BYTES)) return "damaged";
   if (crc32Range(buffer, bodyStart, bodyEnd) !== buffer.readUInt32BE(offset + 4)) return "damaged";
-  if (kind === RECORD_KIND_BATCH) {
+  if (batched) {
     const batch = decodeBatchBody(buffer, bodyStart, bodyEnd);
     return batch === undefined ? "damaged" : { batch, end: bodyEnd };
   }

@@ -4,7 +4,7 @@
  * every damaged range in the middle (bytes that are no record, followed by good records again) and the
  * torn tail (bytes after the last good record that are no record: a write cut short by a crash).
  */
-import type { DecodedBatch } from "./batch-record.js";
+import type { BatchKey, DecodedBatch } from "./batch-record.js";
 import { type DecodedRecord, decodeRecord, RECORD_HEADER_BYTES, type StoredMessage } from "./record.js";
 
 /** One step of the scan. `offset`/`end` are byte offsets in the segment. */
@@ -17,6 +17,8 @@ export type ScanStep =
       readonly end: number;
       /** The message's share of the record's bytes (all of them for a one-message record). */
       readonly size: number;
+      /** Its dedupe key, when a keyed batch holds one for it. */
+      readonly key?: BatchKey | undefined;
     }
   /** Bytes that are no record, with a good record right after them. */
   | { readonly kind: "damaged"; readonly offset: number; readonly end: number }
@@ -40,9 +42,10 @@ export class SegmentScanner {
     const open = this.#batch;
     if (open !== undefined) {
       const i = this.#next++;
-      const { messages, sizes } = open.batch;
+      const { messages, sizes, keys } = open.batch;
       if (this.#next === messages.length) this.#batch = undefined;
-      return { kind: "record", message: messages[i]!, offset: open.offset, end: open.end, size: sizes[i]! };
+      const { offset, end } = open;
+      return { kind: "record", message: messages[i]!, offset, end, size: sizes[i]!, key: keys?.[i] };
     }
     const buffer = this.#buffer;
     const offset = this.#offset;

@@ -9,7 +9,14 @@ import { join } from "node:path";
 import { afterEach, test } from "node:test";
 import fc from "fast-check";
 import type { Headers } from "../../src/protocol/wire.js";
-import { batchBase, batchShare, RECORD_KIND_BATCH, writeBatch } from "../../src/store/batch-record.js";
+import {
+  batchBase,
+  batchShare,
+  keyShare,
+  RECORD_KIND_BATCH,
+  RECORD_KIND_KEYED_BATCH,
+  writeBatch,
+} from "../../src/store/batch-record.js";
 import { crc32Range } from "../../src/store/crc32.js";
 import { openFileHistoryStore } from "../../src/store/index.js";
 import type { FileStoreOptions } from "../../src/store/options.js";
@@ -31,11 +38,11 @@ interface Batch {
   readonly payloads: readonly Uint8Array[];
 }
 
-function encode(batch: Batch): Buffer {
+function encode(batch: Batch, keys?: readonly (string | undefined)[]): Buffer {
   const names = recordNames(batch.topic, batch.from);
   let size = batchBase(names);
   batch.payloads.forEach((payload, i) => {
-    size += batchShare(batch.headers[i] ?? [], payload.length);
+    size += batchShare(batch.headers[i] ?? [], payload.length) + (keys === undefined ? 0 : keyShare(keys[i]));
   });
   const out = Buffer.alloc(size);
   const bounds: number[] = [];
@@ -51,6 +58,7 @@ function encode(batch: Batch): Buffer {
     0,
     batch.payloads.length,
     bounds,
+    keys,
   );
   batch.payloads.forEach((payload, i) => {
     assert.deepEqual(
@@ -111,6 +119,35 @@ test("batch record - round trip of random batches: every message, its position, 
       );
     }),
     { numRuns: 300 },
+  );
+});
+
+test("keyed batch record - round trip: each message's key (or none) at its position, in the same record", () => {
+  fc.assert(
+    fc.property(arbitraryBatch, (batch) => {
+      const keys = batch.payloads.map((_, i) => (i % 3 === 1 ? undefined : `ana\u0000id-${i}-ñ`));
+      const bytes = encode(batch, keys);
+      assert.equal(bytes[8], RECORD_KIND_KEYED_BATCH);
+      const found = decodeRecord(bytes, 0);
+      if (typeof found === "string" || found.batch === undefined) return assert.fail(`not a batch: ${found}`);
+      assert.equal(found.batch.messages.length, batch.payloads.length);
+      assert.equal(
+        found.batch.sizes.reduce((a, b) => a + b, 0),
+        bytes.length,
+      );
+      const read = (found.batch.keys ?? []).map((key) =>
+        key === undefined ? undefined : `${key.position}:${bytes.toString("utf8", key.keyStart, key.keyEnd)}`,
+      );
+      assert.deepEqual(
+        read,
+        keys.map((key, i) => (key === undefined ? undefined : `${batch.first + i}:${key}`)),
+      );
+      assert.deepEqual(
+        found.batch.messages.map((m) => Buffer.from(m.payload).toString("hex")),
+        batch.payloads.map((p) => Buffer.from(p).toString("hex")),
+      );
+    }),
+    { numRuns: 200 },
   );
 });
 
