@@ -6,7 +6,7 @@
 import { mkdir, open, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { EnchufeError } from "../errors.js";
-import type { Headers } from "../protocol/wire.js";
+import { batchBase, keyShare, writeBatch } from "./batch-record.js";
 import {
   acquireLock,
   listSegments,
@@ -23,11 +23,9 @@ import type { BatchKey } from "./history-store.js";
 import { IndexedHistoryStore, type KeepBatch } from "./indexed-store.js";
 import { type ActiveSegment, LogWriter, type WriterEvents } from "./log-writer.js";
 import { type FileStoreOptions, fileStoreOptions } from "./options.js";
-import { keyRecordSize, recordNames, writeBatchRecord, writeKeyRecord } from "./record.js";
+import { MAX_BODY_BYTES, RECORD_HEADER_BYTES } from "./record.js";
 import { type RecoveredKey, RecoveredKeys } from "./recovered-keys.js";
 import { type RecoveryFindings, type RecoveryReport, recoverSegment } from "./recovery.js";
-
-const NO_HEADERS: Headers = Object.freeze([]);
 
 /** How many kept records each segment holds: a segment with none (not the active one) is removed. */
 class SegmentCounts implements DropListener {
@@ -104,29 +102,65 @@ export class FileHistoryStore extends IndexedHistoryStore implements WriterEvent
   }
 
   /**
-   * The batch's records go to the log, encoded back to back into one buffer; a run per segment they go
-   * into, its payloads views of the records. A message with a dedupe key (APUB) has its key record right
-   * before it, in the same write and the same segment: a message read back has its key too.
+   * The batch goes to the log as one batch record (batch-record.ts), or one per segment file it goes into
+   * (and per MAX_BODY_BYTES of body, never near), encoded into one buffer; a run per record, its payloads
+   * views of the record. With dedupe keys (APUB) it is a keyed batch: each message's key is in its record.
    */
   protected keep(batch: KeepBatch): readonly HistoryRun[] {
-    const { first, time, topic, from, payloads, headers, keys } = batch;
+    const { first, time, topic, from, names, payloads, headers, keys } = batch;
     const writer = this.#writer!;
-    const keyed = keys !== undefined && keys.length > 0 ? keys : undefined;
-    // Where each message's records end (its key record's bytes included).
-    const sizeEnds = keyed === undefined ? batch.sizeEnds : withKeyRecords(batch.sizeEnds, keyed);
-    let nextKey = 0;
-    const records = Buffer.allocUnsafe(sizeEnds[sizeEnds.length - 1]!);
-    const names = recordNames(topic, from);
+    const count = payloads.length;
+    const base = batchBase(names);
+    const keyOf = keys === undefined || keys.length === 0 ? undefined : byIndex(keys, count);
+    const sizeEnds = keyOf === undefined ? batch.sizeEnds : withKeys(batch.sizeEnds, keyOf);
+    const share = (i: number): number => sizeEnds[i]! - (i === 0 ? base : sizeEnds[i - 1]!);
+    // Where each record starts (a message index) and the segment it goes into.
+    const starts = [0];
+    const segments = [writer.plan(sizeEnds[0]!, first)];
+    let body = sizeEnds[0]! - RECORD_HEADER_BYTES;
+    for (let i = 1; i < count; i++) {
+      const bytes = share(i);
+      const planned = writer.plan(bytes, first + i);
+      const rolled = planned !== segments[segments.length - 1];
+      if (rolled || body + bytes > MAX_BODY_BYTES) {
+        // A new record: its own bytes count in its segment too (planning them cannot roll it again).
+        if (rolled) writer.plan(base, first + i);
+        starts.push(i);
+        segments.push(planned);
+        body = base - RECORD_HEADER_BYTES + bytes;
+      } else body += bytes;
+    }
+    const records = Buffer.allocUnsafe(sizeEnds[count - 1]! + base * (starts.length - 1));
     const runs: HistoryRun[] = [];
-    let runFirst = 0;
-    let segment = -1;
-    let bounds: number[] = [];
-    let runSizes: number[] = [];
-    const finish = (end: number): void => {
-      const runHeaders = headers?.slice(runFirst, end);
-      const start = runFirst === 0 ? 0 : sizeEnds[runFirst - 1]!;
+    let offset = 0;
+    for (let r = 0; r < starts.length; r++) {
+      const start = starts[r]!;
+      const end = starts[r + 1] ?? count;
+      const runSizes = new Array<number>(end - start);
+      let size = base;
+      for (let i = start; i < end; i++) {
+        size += share(i);
+        runSizes[i - start] = size;
+      }
+      const bounds: number[] = [];
+      writeBatch(
+        records,
+        offset,
+        size,
+        first + start,
+        time,
+        names,
+        payloads,
+        headers,
+        start,
+        end,
+        bounds,
+        keyOf,
+      );
+      const segment = segments[r]!;
+      const runHeaders = headers?.slice(start, end);
       const run = new HistoryRun(
-        first + runFirst,
+        first + start,
         time,
         topic,
         from,
@@ -136,38 +170,11 @@ export class FileHistoryStore extends IndexedHistoryStore implements WriterEvent
         runSizes,
         runHeaders,
       );
-      writer.queue(records.subarray(start, sizeEnds[end - 1]), segment, run.first, run.last);
+      writer.queue(records.subarray(offset, offset + size), segment, run.first, run.last);
       this.#counts.added(segment, run.count);
       runs.push(run);
-    };
-    for (let i = 0; i < payloads.length; i++) {
-      const offset = i === 0 ? 0 : sizeEnds[i - 1]!;
-      const size = sizeEnds[i]! - offset;
-      const position = first + i;
-      const planned = writer.plan(size, position);
-      if (planned !== segment) {
-        if (i > 0) finish(i);
-        runFirst = i;
-        segment = planned;
-        bounds = [];
-        runSizes = [];
-      }
-      const payload = payloads[i]!;
-      let at = offset;
-      const key = keyed?.[nextKey];
-      if (key !== undefined && key.index === i) {
-        // The key record's size is what is left of the pair once the message's is taken.
-        const keySize = size - (batch.sizeEnds[i]! - (i === 0 ? 0 : batch.sizeEnds[i - 1]!));
-        writeKeyRecord(records, at, keySize, position, time, key.key);
-        at += keySize;
-        nextKey++;
-      }
-      const own = headers?.[i] ?? NO_HEADERS;
-      writeBatchRecord(records, at, offset + size - at, position, time, names, own, payload);
-      bounds.push(offset + size - payload.length, offset + size);
-      runSizes.push(sizeEnds[i]! - (runFirst === 0 ? 0 : sizeEnds[runFirst - 1]!));
+      offset += size;
     }
-    finish(payloads.length);
     return runs;
   }
 
@@ -210,17 +217,19 @@ export class FileHistoryStore extends IndexedHistoryStore implements WriterEvent
   }
 }
 
-/** `sizeEnds` with each keyed message's key record added before it (`keys` in index order). */
-function withKeyRecords(sizeEnds: readonly number[], keys: readonly BatchKey[]): number[] {
+/** Each message's dedupe key (undefined: none) from a batch's keys (index order). */
+function byIndex(keys: readonly BatchKey[], count: number): (string | undefined)[] {
+  const keyOf = new Array<string | undefined>(count).fill(undefined);
+  for (const { index, key } of keys) keyOf[index] = key;
+  return keyOf;
+}
+
+/** `sizeEnds` with each message's key field (keyShare) added, as a keyed batch holds them. */
+function withKeys(sizeEnds: readonly number[], keyOf: readonly (string | undefined)[]): number[] {
   const ends = new Array<number>(sizeEnds.length);
   let extra = 0;
-  let next = 0;
   for (let i = 0; i < sizeEnds.length; i++) {
-    const key = keys[next];
-    if (key !== undefined && key.index === i) {
-      extra += keyRecordSize(key.key);
-      next++;
-    }
+    extra += keyShare(keyOf[i]);
     ends[i] = sizeEnds[i]! + extra;
   }
   return ends;

@@ -7,10 +7,11 @@
 import { EventEmitter } from "node:events";
 import { EnchufeError } from "../errors.js";
 import type { Headers } from "../protocol/wire.js";
+import { batchBase, batchShare } from "./batch-record.js";
 import type { HistoryIndex, HistoryRead, HistoryStart, HistoryStats } from "./history-index.js";
 import type { HistoryRun } from "./history-run.js";
 import type { BatchKey, HistoryStore, RecoveredKey, StoreWarning } from "./history-store.js";
-import { recordBase, recordSizeAfter } from "./record.js";
+import { MAX_BODY_BYTES, RECORD_HEADER_BYTES, recordNames, tooLarge } from "./record.js";
 
 const NO_HEADERS: Headers = Object.freeze([]);
 
@@ -21,10 +22,12 @@ export interface KeepBatch {
   readonly time: number;
   readonly topic: string;
   readonly from: string;
+  /** The topic and sender as a record holds them (recordNames). */
+  readonly names: Uint8Array;
   readonly payloads: readonly Uint8Array[];
   /** Per message; undefined when no message has any. */
   readonly headers: readonly Headers[] | undefined;
-  /** The record bytes of messages 0..i, summed. */
+  /** The bytes of messages 0..i in one batch record (batch-record.ts), summed: the first carries the record's own. */
   readonly sizeEnds: readonly number[];
   /** The dedupe keys of its acknowledged publishes, if any. */
   readonly keys: readonly BatchKey[] | undefined;
@@ -109,20 +112,26 @@ export abstract class IndexedHistoryStore
     if (this.#closed) throw new EnchufeError("ECLOSED", "The history store is closed");
     const count = payloads.length;
     if (count === 0) return;
-    // Every size first: a message too large for a record fails the batch before anything is kept.
-    const base = recordBase(topic, from);
+    // Every size first: a message too large for a record fails the batch before anything is kept. The
+    // sizes are a batch record's (batch-record.ts): the first message carries the record's own bytes.
+    const names = recordNames(topic, from);
+    const base = batchBase(names);
     const sizeEnds = new Array<number>(count);
-    let total = 0;
+    let total = base;
     let anyHeaders = false;
     for (let i = 0; i < count; i++) {
       const own = headers === undefined ? NO_HEADERS : (headers[i] ?? NO_HEADERS);
       if (own.length > 0) anyHeaders = true;
       // `length`, not `byteLength`: the same for bytes, and much faster on a Buffer.
-      total += recordSizeAfter(base, own, payloads[i]!.length);
+      const share = batchShare(own, payloads[i]!.length);
+      if (base + share - RECORD_HEADER_BYTES > MAX_BODY_BYTES)
+        throw tooLarge(base + share - RECORD_HEADER_BYTES);
+      total += share;
       sizeEnds[i] = total;
     }
     const kept = anyHeaders ? Array.from({ length: count }, (_, i) => headers?.[i] ?? NO_HEADERS) : undefined;
-    for (const run of this.keep({ first, time: at, topic, from, payloads, headers: kept, sizeEnds, keys })) {
+    const batch = { first, time: at, topic, from, names, payloads, headers: kept, sizeEnds, keys };
+    for (const run of this.keep(batch)) {
       this.index.add(run);
     }
   }

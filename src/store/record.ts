@@ -1,9 +1,10 @@
 /**
  * The history log's record codec (docs/HISTORY.md §4), pure: no I/O. A record is a frame of
- * `length u32 | crc32 u32 | body`, where the CRC covers the body and the body is either a message,
- * `kind u8 (1) | position u64 | time u64 | topic str | from str | headers | payload (to the end)`, or the
- * dedupe key of the acknowledged publish at a position, `kind u8 (2) | position u64 | time u64 | key (to
- * the end, UTF-8)`, all big-endian, strings and headers as on the wire (src/protocol/wire.ts).
+ * `length u32 | crc32 u32 | body`, where the CRC covers the body and the body is a batch of messages
+ * (kinds 3 and 4, with their dedupe keys: batch-record.ts, what the store writes) or one message,
+ * `kind u8 (1) | position u64 | time u64 | topic str | from str | headers | payload (to the end)`, what
+ * logs written before batch records hold; all big-endian, strings and headers as on the wire
+ * (src/protocol/wire.ts).
  */
 import { EnchufeError } from "../errors.js";
 import {
@@ -15,65 +16,42 @@ import {
   writeStr,
   writeU8,
   writeU32,
+  writeU53,
 } from "../protocol/wire.js";
+import {
+  type DecodedBatch,
+  decodeBatchBody,
+  type KeyInRecord,
+  MIN_BATCH_BODY_BYTES,
+  RECORD_KIND_BATCH,
+  RECORD_KIND_KEYED_BATCH,
+} from "./batch-record.js";
 import { crc32Range } from "./crc32.js";
+import type { StoredMessage } from "./message.js";
 
 /** Bytes before the body: its length and its CRC. */
 export const RECORD_HEADER_BYTES = 8;
-/** A record of one published message. */
+/** A record of one published message (what the log wrote before batch records, kind 3: batch-record.ts). */
 export const RECORD_KIND_MESSAGE = 1;
-/**
- * A record of the dedupe key (user and id) of the acknowledged publish (APUB) whose message is the next
- * record, at the same position: what rebuilds the dedupe window after a restart.
- */
-export const RECORD_KIND_KEY = 2;
 /** The smallest message body: kind, position, time and three empty fields. */
 export const MIN_BODY_BYTES = 1 + 8 + 8 + 2 + 2 + 2;
-/** Bytes of a key record before its key: header, kind, position and time. */
-const KEY_RECORD_BASE = RECORD_HEADER_BYTES + 1 + 8 + 8;
-/** The smallest key body: kind, position, time and a key of one byte. */
-const MIN_KEY_BODY_BYTES = 1 + 8 + 8 + 1;
 /** The largest body a reader accepts; anything longer is damage, not a record. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 const TWO_32 = 0x1_0000_0000;
 
-/** One published message as the history keeps it. */
-export interface StoredMessage {
-  /** Its place in the server-wide sequence, from 1, never reused within an epoch. */
-  readonly position: number;
-  /** When it was appended, in ms since 1970; never less than the message before it. */
-  readonly time: number;
-  readonly topic: string;
-  /** The publisher's nickname or client id ("" when unknown). */
-  readonly from: string;
-  readonly headers: Headers;
-  readonly payload: Uint8Array;
-}
+export type { StoredMessage } from "./message.js";
 
 /**
- * A key record as read back: where its key lies in the buffer, decoded only when wanted (readKey), so a
- * key too old for the dedupe window costs its CRC and nothing more.
+ * A decoded record and the offset just past it: one message (kind 1) or a batch of them (kinds 3 and 4,
+ * batch-record.ts; each message's share of the record's bytes in `sizes`, its dedupe key in `keys`).
  */
-export interface StoredKey {
-  /** The position of the message it belongs to (the record right after it). */
-  readonly position: number;
-  readonly time: number;
-  /** The key's bytes: buffer[keyStart, keyEnd). */
-  readonly keyStart: number;
-  readonly keyEnd: number;
-}
-
-/** A decoded record (a message or a key) and the offset just past it. */
 export type DecodedRecord =
-  | { readonly message: StoredMessage; readonly key?: undefined; readonly end: number }
-  | { readonly key: StoredKey; readonly message?: undefined; readonly end: number };
+  | { readonly message: StoredMessage; readonly batch?: undefined; readonly end: number }
+  | { readonly batch: DecodedBatch; readonly message?: undefined; readonly end: number };
 
-function writeU64(out: Buffer, offset: number, value: number): number {
-  out.writeUInt32BE(Math.floor(value / TWO_32), offset);
-  out.writeUInt32BE(value >>> 0, offset + 4);
-  return offset + 8;
-}
+/** A dedupe key read back (its text left in the segment's bytes until wanted: readKey). */
+export type StoredKey = KeyInRecord;
 
 const LABEL = "history record";
 
@@ -89,14 +67,17 @@ export function recordBase(topic: string, from: string): number {
 export function recordSizeAfter(base: number, headers: Headers, payloadBytes: number): number {
   const size = base + (headers.length === 0 ? 2 : headersSize(headers, LABEL)) + payloadBytes;
   const bodyBytes = size - RECORD_HEADER_BYTES;
-  if (bodyBytes > MAX_BODY_BYTES) {
-    throw new EnchufeError(
-      "ETOOLARGE",
-      `A history record should be at most ${MAX_BODY_BYTES} bytes. Received ${bodyBytes}`,
-      { details: { limit: MAX_BODY_BYTES } },
-    );
-  }
+  if (bodyBytes > MAX_BODY_BYTES) throw tooLarge(bodyBytes);
   return size;
+}
+
+/** ETOOLARGE for a record body of `bodyBytes`, over MAX_BODY_BYTES. */
+export function tooLarge(bodyBytes: number): EnchufeError {
+  return new EnchufeError(
+    "ETOOLARGE",
+    `A history record should be at most ${MAX_BODY_BYTES} bytes. Received ${bodyBytes}`,
+    { details: { limit: MAX_BODY_BYTES } },
+  );
 }
 
 /**
@@ -153,41 +134,15 @@ export function writeBatchRecord(
   let at = writeU32(out, offset, size - RECORD_HEADER_BYTES);
   at += 4; // the CRC, written once the body is in place
   at = writeU8(out, at, RECORD_KIND_MESSAGE);
-  at = writeU64(out, at, position);
-  at = writeU64(out, at, time);
+  at = writeU53(out, at, position);
+  at = writeU53(out, at, time);
   out.set(names, at);
   at = writeHeaders(out, at + names.length, headers);
   out.set(payload, at);
   out.writeUInt32BE(crc32Range(out, offset + RECORD_HEADER_BYTES, offset + size), offset + 4);
 }
 
-/** The bytes the key record of `key` takes, header included (the key is at most 64 MiB, never near it). */
-export function keyRecordSize(key: string): number {
-  return KEY_RECORD_BASE + Buffer.byteLength(key);
-}
-
-/** Writes the key record of the message at `position` (`size` bytes: keyRecordSize) into `out` at `offset`. */
-export function writeKeyRecord(
-  out: Buffer,
-  offset: number,
-  size: number,
-  position: number,
-  time: number,
-  key: string,
-): void {
-  let at = writeU32(out, offset, size - RECORD_HEADER_BYTES);
-  at += 4;
-  at = writeU8(out, at, RECORD_KIND_KEY);
-  at = writeU64(out, at, position);
-  at = writeU64(out, at, time);
-  if (offset + size - at === key.length) {
-    // One byte a character: ASCII (most keys are), copied here, cheaper than a Buffer.write of a few bytes.
-    for (let i = 0; i < key.length; i++) out[at + i] = key.charCodeAt(i);
-  } else out.write(key, at, "utf8");
-  out.writeUInt32BE(crc32Range(out, offset + RECORD_HEADER_BYTES, offset + size), offset + 4);
-}
-
-/** The key of a key record read from `buffer`. */
+/** The text of a key read back from `buffer`. */
 export function readKey(buffer: Buffer, key: StoredKey): string {
   return buffer.toString("utf8", key.keyStart, key.keyEnd);
 }
@@ -217,20 +172,21 @@ export function decodeRecord(
 ): DecodedRecord | RecordProblem {
   if (end - offset < RECORD_HEADER_BYTES) return "short";
   const bodyBytes = buffer.readUInt32BE(offset);
-  if (bodyBytes < MIN_KEY_BODY_BYTES || bodyBytes > MAX_BODY_BYTES) return "damaged";
+  if (bodyBytes < MIN_BODY_BYTES || bodyBytes > MAX_BODY_BYTES) return "damaged";
   const bodyStart = offset + RECORD_HEADER_BYTES;
   const bodyEnd = bodyStart + bodyBytes;
   if (bodyEnd > end) return "short";
   const kind = buffer[bodyStart];
-  if (kind !== RECORD_KIND_MESSAGE && kind !== RECORD_KIND_KEY) return "damaged";
-  if (kind === RECORD_KIND_MESSAGE && bodyBytes < MIN_BODY_BYTES) return "damaged";
+  const batched = kind === RECORD_KIND_BATCH || kind === RECORD_KIND_KEYED_BATCH;
+  if (kind !== RECORD_KIND_MESSAGE && (!batched || bodyBytes < MIN_BATCH_BODY_BYTES)) return "damaged";
   if (crc32Range(buffer, bodyStart, bodyEnd) !== buffer.readUInt32BE(offset + 4)) return "damaged";
+  if (batched) {
+    const batch = decodeBatchBody(buffer, bodyStart, bodyEnd);
+    return batch === undefined ? "damaged" : { batch, end: bodyEnd };
+  }
   const position = readU64(buffer, bodyStart + 1);
   const time = readU64(buffer, bodyStart + 9);
   if (position === undefined || position === 0 || time === undefined) return "damaged";
-  if (kind === RECORD_KIND_KEY) {
-    return { key: { position, time, keyStart: bodyStart + 17, keyEnd: bodyEnd }, end: bodyEnd };
-  }
   try {
     const reader = new WireReader(buffer, "history record", bodyStart + 17, bodyEnd);
     const topic = reader.str("topic");

@@ -6,10 +6,10 @@
  */
 import { readFile, truncate } from "node:fs/promises";
 import { join } from "node:path";
+import { MIN_MESSAGE_SHARE } from "./batch-record.js";
 import { segmentName } from "./files.js";
 import type { HistoryIndex } from "./history-index.js";
 import { RunBuilder } from "./history-run.js";
-import { MIN_BODY_BYTES, RECORD_HEADER_BYTES, type StoredKey } from "./record.js";
 import type { RecoveredKeys } from "./recovered-keys.js";
 import { SegmentScanner } from "./scan.js";
 
@@ -63,8 +63,11 @@ export interface RecoveryFindings {
   readonly keys: RecoveredKeys;
 }
 
-/** Fewest bytes a record can take: a torn tail of N bytes held at most N / this many records. */
-const MIN_RECORD_BYTES = RECORD_HEADER_BYTES + MIN_BODY_BYTES;
+/**
+ * Fewest bytes a message can take: a torn tail of N bytes held at most N / this many messages (in a batch
+ * record, a message with no headers and an empty payload takes 6 bytes).
+ */
+const MIN_MESSAGE_BYTES = MIN_MESSAGE_SHARE;
 
 /**
  * Reads segment `base` into `index` and returns the size of its good part (where writing may go on).
@@ -100,24 +103,13 @@ export async function recoverSegment(
     index.add(run);
   };
   let damaged = false;
-  // A key record just read, where it starts and the bytes it took: it counts only if the next record is
-  // its message.
-  let key: StoredKey | undefined;
-  let keyOffset = 0;
-  let keyBytes = 0;
   for (;;) {
     const step = scanner.next();
-    const before = key;
-    key = undefined;
-    if (step.kind === "end" && before === undefined) {
+    if (step.kind === "end") {
       flush();
       return step.offset;
     }
-    if (step.kind === "key") {
-      key = step.key;
-      keyOffset = step.offset;
-      keyBytes = step.end - step.offset;
-    } else if (step.kind === "record") {
+    if (step.kind === "record") {
       const message = step.message;
       if (message.position <= Math.max(index.lastPosition, runs.last)) {
         findings.outOfOrder++;
@@ -127,26 +119,23 @@ export async function recoverSegment(
       if (damaged) index.markLost(message.position - 1, message.time);
       damaged = false;
       lastTime = message.time;
-      const keyed = before !== undefined && before.position === message.position;
-      runs.add(message, step.end - step.offset + (keyed ? keyBytes : 0));
+      runs.add(message, step.size);
       findings.records++;
       findings.lastTime = lastTime;
-      // A key whose message is not right after it (torn off, damaged) is dropped: a key never names a
-      // message the log does not hold. Only a key within the window is kept (and decoded once the open ends).
-      if (keyed && findings.keys.wants(before.time)) findings.keys.add(buffer, before);
+      // A key is in its message's record (one CRC for both): only a key within the window is kept, and
+      // decoded once the open ends.
+      const key = step.key;
+      if (key !== undefined && findings.keys.wants(key.time)) findings.keys.add(buffer, key);
     } else if (step.kind === "damaged") {
       findings.skipped.push({ file, offset: step.offset, bytes: step.end - step.offset });
       damaged = true;
     } else {
-      // A torn tail, or a key record last with no message after it (a write cut right after it): cut off
-      // from the key record on, when there is one right before it.
-      const from = before === undefined ? step.offset : keyOffset;
       flush();
-      findings.truncated.push({ file, offset: from, bytes: step.end - from });
-      await truncate(path, from);
-      const couldHold = Math.ceil((step.end - from) / MIN_RECORD_BYTES);
+      findings.truncated.push({ file, offset: step.offset, bytes: step.end - step.offset });
+      await truncate(path, step.offset);
+      const couldHold = Math.ceil((step.end - step.offset) / MIN_MESSAGE_BYTES);
       if (nextBase === undefined) index.markLost(index.lastPosition + couldHold, lastTime);
-      return from;
+      return step.offset;
     }
   }
 }

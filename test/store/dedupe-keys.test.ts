@@ -1,7 +1,7 @@
 /**
  * The dedupe keys in the history log on real files (docs/HISTORY.md §4, §5): keys written with their
- * messages come back on open within the window (at most maxIds, the newest), a key whose message is not
- * right after it is dropped, and a damaged key record is reported and skipped like any other.
+ * messages come back on open within the window (at most maxIds, the newest); a key is in its message's
+ * record, so a torn or damaged record loses both and never one without the other.
  */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
@@ -11,16 +11,6 @@ import { SegmentScanner } from "../../src/store/scan.js";
 import { fileStoreFixture, text } from "./helpers.js";
 
 const { directory, open } = fileStoreFixture();
-
-/** The segment's records as [kind, offset, end], in order. */
-function layout(bytes: Buffer): Array<[string, number, number]> {
-  const scanner = new SegmentScanner(bytes);
-  const found: Array<[string, number, number]> = [];
-  for (let step = scanner.next(); step.kind !== "end"; step = scanner.next()) {
-    found.push([step.kind, step.offset, step.end]);
-  }
-  return found;
-}
 
 test("file store - the keys written with their messages come back on open, oldest first, once; the messages read as before", async () => {
   const path = directory();
@@ -94,26 +84,45 @@ test("file store - only keys younger than the window come back, at most maxIds o
   assert.deepEqual(none.store.takeRecoveredKeys(), []);
 });
 
-test("recovery - a torn tail inside a key record, or inside the message after it: the key is dropped, never naming a message that is not there", async () => {
-  for (const cut of ["key", "message", "after the key"] as const) {
+/** The segment's records as [first position, offset, end], in order (a batch record once). */
+function records(bytes: Buffer): Array<[number, number, number]> {
+  const scanner = new SegmentScanner(bytes);
+  const found: Array<[number, number, number]> = [];
+  for (let step = scanner.next(); step.kind !== "end"; step = scanner.next()) {
+    assert.equal(step.kind, "record");
+    if (step.kind !== "record") continue;
+    if (found.at(-1)?.[1] !== step.offset) found.push([step.message.position, step.offset, step.end]);
+  }
+  return found;
+}
+
+test("recovery - a torn keyed batch loses its messages and their keys together: a key never names a message that is not there", async () => {
+  for (const cut of ["in a key", "in a payload", "one byte short"] as const) {
     const path = directory();
     const first = await open(path);
     first.store.appendBatch("t", "", [Buffer.from("one")], undefined, undefined, [{ index: 0, key: "k1" }]);
-    first.store.appendBatch("t", "", [Buffer.from("two")], undefined, undefined, [{ index: 0, key: "k2" }]);
+    first.store.appendBatch("t", "", [Buffer.from("two"), Buffer.from("three")], undefined, undefined, [
+      { index: 0, key: "k2" },
+      { index: 1, key: "k3" },
+    ]);
     await first.store.close();
     const file = join(path, "00000000000000000001.log");
-    const records = layout(readFileSync(file));
+    const bytes = readFileSync(file);
+    const found = records(bytes);
     assert.deepEqual(
-      records.map(([kind]) => kind),
-      ["key", "record", "key", "record"],
+      found.map(([position]) => position),
+      [1, 2],
+      "one record per batch",
     );
-    const [, keyStart, keyEnd] = records[2]!;
-    const at = cut === "key" ? keyStart + 10 : cut === "message" ? keyEnd + 12 : keyEnd;
+    const [, start, end] = found[1]!;
+    const keyAt = bytes.indexOf("k3", start);
+    const at =
+      cut === "in a key" ? keyAt + 1 : cut === "in a payload" ? bytes.indexOf("three", start) + 2 : end - 1;
     truncateSync(file, at);
     const { store, report } = await open(path);
     assert.deepEqual(
       report.truncated.map((range) => range.offset),
-      [keyStart],
+      [start],
       cut,
     );
     assert.deepEqual(
@@ -129,7 +138,7 @@ test("recovery - a torn tail inside a key record, or inside the message after it
   }
 });
 
-test("recovery - a damaged key record in the middle is reported and skipped; its message and the keys after it are kept", async () => {
+test("recovery - a damaged keyed batch in the middle is reported and skipped with its keys; the records around it are kept", async () => {
   const path = directory();
   const first = await open(path);
   for (let i = 1; i <= 3; i++) {
@@ -140,14 +149,14 @@ test("recovery - a damaged key record in the middle is reported and skipped; its
   await first.store.close();
   const file = join(path, "00000000000000000001.log");
   const bytes = readFileSync(file);
-  const [, start, end] = layout(bytes)[2]!;
-  bytes[start + 19]! ^= 0xff;
+  const [, start, end] = records(bytes)[1]!;
+  bytes[bytes.indexOf("k2", start)]! ^= 0xff;
   writeFileSync(file, bytes);
   const { store, report } = await open(path);
   assert.deepEqual(report.skipped, [{ file: "00000000000000000001.log", offset: start, bytes: end - start }]);
   assert.deepEqual(
     store.read("t", { from: 1 }).messages.map((m) => text(m.payload)),
-    ["m1", "m2", "m3"],
+    ["m1", "m3"],
   );
   assert.deepEqual(
     store.takeRecoveredKeys().map(({ key, position }) => [key, position]),

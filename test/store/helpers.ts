@@ -2,7 +2,8 @@
  * Shared helpers for the history store tests: temporary data directories, both kinds of store, and the
  * plain model that the property tests hold the stores to.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "node:test";
@@ -149,4 +150,17 @@ export function expectedRead(
   const more = limit !== undefined && messages.length > limit;
   if (more) messages = messages.slice(0, limit);
   return { messages, complete, more };
+}
+
+/** The fields and bytes of the example marked `<!-- name: {fields} -->` in docs/HISTORY.md. */
+export function docExample<T>(name: string): { fields: T; bytes: Buffer } {
+  const doc = readFileSync(new URL("../../docs/HISTORY.md", import.meta.url), "utf8");
+  const example = new RegExp(`<!-- ${name}: (\\{.*\\}) -->\\s*\`\`\`text\\n([\\s\\S]*?)\`\`\``).exec(doc);
+  assert.ok(example, `docs/HISTORY.md has a ${name}`);
+  const hex = example[2]!
+    .split("\n")
+    .map((line) => line.replace(/\s*#.*$/, ""))
+    .join(" ")
+    .replace(/\s+/g, "");
+  return { fields: JSON.parse(example[1]!) as T, bytes: Buffer.from(hex, "hex") };
 }

@@ -4,21 +4,13 @@
  * torn tails and damaged middles. Also the CRC-32 fallback against zlib's.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import * as zlib from "node:zlib";
 import fc from "fast-check";
 import { crc32Range, tableCrc32 } from "../../src/store/crc32.js";
-import {
-  decodeRecord,
-  encodeRecord,
-  keyRecordSize,
-  readKey,
-  recordSize,
-  type StoredMessage,
-  writeKeyRecord,
-} from "../../src/store/record.js";
+import { decodeRecord, encodeRecord, recordSize, type StoredMessage } from "../../src/store/record.js";
 import { type ScanStep, SegmentScanner } from "../../src/store/scan.js";
+import { docExample } from "./helpers.js";
 
 function record(message: StoredMessage): Buffer {
   return encodeRecord(
@@ -151,102 +143,6 @@ test("scan - a damaged record in the middle is skipped and the ones after it are
   assert.deepEqual(kinds(steps(badLength)).slice(0, 3), ["record 1", `damaged ${start}-${end}`, "record 3"]);
 });
 
-function keyRecord(position: number, time: number, key: string): Buffer {
-  const size = keyRecordSize(key);
-  const out = Buffer.alloc(size);
-  writeKeyRecord(out, 0, size, position, time, key);
-  return out;
-}
-
-function messageRecord(position: number, payload: string): Buffer {
-  const message = { position, time: 1_700_000_000_000, topic: "t", from: "", headers: [], payload };
-  const bytes = Buffer.from(payload);
-  return encodeRecord({ ...message, payload: bytes }, recordSize("t", "", [], bytes.length));
-}
-
-function keySteps(buffer: Buffer): string[] {
-  const scanner = new SegmentScanner(buffer);
-  const found: string[] = [];
-  for (;;) {
-    const step: ScanStep = scanner.next();
-    if (step.kind === "record") found.push(`record ${step.message.position}`);
-    else if (step.kind === "key") found.push(`key ${step.key.position} ${readKey(buffer, step.key)}`);
-    else found.push(`${step.kind} ${step.offset}-${step.end}`);
-    if (step.kind === "end") return found;
-  }
-}
-
-test("key record - round trip of random keys; bytes after it are left intact", () => {
-  fc.assert(
-    fc.property(
-      fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
-      fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
-      fc.string({ minLength: 1, maxLength: 140, unit: "binary" }),
-      fc.uint8Array({ maxLength: 20 }),
-      (position, time, key, trailing) => {
-        const bytes = Buffer.concat([keyRecord(position, time, key), trailing]);
-        const found = decodeRecord(bytes, 0);
-        if (typeof found === "string" || found.key === undefined) return assert.fail("not a key record");
-        assert.equal(found.end, bytes.length - trailing.length);
-        assert.deepEqual([found.key.position, found.key.time], [position, time]);
-        assert.equal(readKey(bytes, found.key), key);
-      },
-    ),
-  );
-});
-
-test('key record - every prefix is "short", every flipped byte is "damaged"', () => {
-  const bytes = keyRecord(42, 1_700_000_000_000, "\u0000ana-7");
-  assert.equal(bytes.length, keyRecordSize("\u0000ana-7"));
-  assertShortAndDamaged(bytes);
-});
-
-test("scan - key records are steps of their own; a torn tail inside a key record is cut there", () => {
-  const good = Buffer.concat([keyRecord(1, 5, "k1"), messageRecord(1, "a"), messageRecord(2, "b")]);
-  const torn = Buffer.concat([good, keyRecord(3, 5, "k3").subarray(0, 20)]);
-  assert.deepEqual(keySteps(torn), [
-    "key 1 k1",
-    "record 1",
-    "record 2",
-    `torn ${good.length}-${torn.length}`,
-    `end ${torn.length}-${torn.length}`,
-  ]);
-});
-
-test("scan - a damaged key record in the middle is skipped, and the message after it is read", () => {
-  const first = messageRecord(1, "a");
-  const key = keyRecord(2, 5, "k2");
-  const bytes = Buffer.concat([
-    first,
-    key,
-    messageRecord(2, "b"),
-    keyRecord(3, 5, "k3"),
-    messageRecord(3, "c"),
-  ]);
-  bytes[first.length + 20]! ^= 0xff;
-  assert.deepEqual(keySteps(bytes), [
-    "record 1",
-    `damaged ${first.length}-${first.length + key.length}`,
-    "record 2",
-    "key 3 k3",
-    "record 3",
-    `end ${bytes.length}-${bytes.length}`,
-  ]);
-});
-
-/** The fields and bytes of the example marked `<!-- name: {fields} -->` in docs/HISTORY.md. */
-function docExample<T>(name: string): { fields: T; bytes: Buffer } {
-  const doc = readFileSync(new URL("../../docs/HISTORY.md", import.meta.url), "utf8");
-  const example = new RegExp(`<!-- ${name}: (\\{.*\\}) -->\\s*\`\`\`text\\n([\\s\\S]*?)\`\`\``).exec(doc);
-  assert.ok(example, `docs/HISTORY.md has a ${name}`);
-  const hex = example[2]!
-    .split("\n")
-    .map((line) => line.replace(/\s*#.*$/, ""))
-    .join(" ")
-    .replace(/\s+/g, "");
-  return { fields: JSON.parse(example[1]!) as T, bytes: Buffer.from(hex, "hex") };
-}
-
 test("docs/HISTORY.md - the record example decodes to its message and encodes to its bytes", () => {
   const { fields, bytes } = docExample<Omit<StoredMessage, "payload"> & { payload: string }>(
     "record-example",
@@ -256,15 +152,4 @@ test("docs/HISTORY.md - the record example decodes to its message and encodes to
   const found = decodeRecord(bytes, 0);
   assert.ok(typeof found !== "string" && found.message !== undefined);
   assert.deepEqual(plain(found.message), plain(expected));
-});
-
-test("docs/HISTORY.md - the key record example decodes to its key and encodes to its bytes", () => {
-  const { fields, bytes } = docExample<{ position: number; time: number; key: string }>("key-record-example");
-  assert.deepEqual(keyRecord(fields.position, fields.time, fields.key), bytes);
-  const found = decodeRecord(bytes, 0);
-  if (typeof found === "string" || found.key === undefined) return assert.fail("not a key record");
-  assert.deepEqual(
-    [found.key.position, found.key.time, readKey(bytes, found.key)],
-    [1, 1_700_000_000_000, fields.key],
-  );
 });
