@@ -41,9 +41,12 @@ export const MIN_BATCH_BODY_BYTES = FIXED_BODY_BYTES + 2 + 2 + 4 + 2 + 4;
 const LABEL = "history record";
 const NO_HEADERS: Headers = Object.freeze([]);
 
-/** The bytes of a batch record besides its messages, given its encoded names (recordNames: topic, from). */
-export function batchBase(names: Uint8Array): number {
-  return HEADER_BYTES + FIXED_BODY_BYTES + names.length + 4;
+/**
+ * The bytes of a batch record of `topic` from `from` besides its messages; throws ETOOLARGE for a string
+ * over 65535 bytes. Nothing is encoded (the memory store only counts).
+ */
+export function batchBase(topic: string, from: string): number {
+  return HEADER_BYTES + FIXED_BODY_BYTES + strSize(topic, LABEL) + strSize(from, LABEL) + 4;
 }
 
 /** The bytes one message takes in a batch record. */

@@ -23,7 +23,7 @@ import type { BatchKey } from "./history-store.js";
 import { IndexedHistoryStore, type KeepBatch } from "./indexed-store.js";
 import { type ActiveSegment, LogWriter, type WriterEvents } from "./log-writer.js";
 import { type FileStoreOptions, fileStoreOptions } from "./options.js";
-import { MAX_BODY_BYTES, RECORD_HEADER_BYTES } from "./record.js";
+import { MAX_BODY_BYTES, RECORD_HEADER_BYTES, recordNames } from "./record.js";
 import { type RecoveredKey, RecoveredKeys } from "./recovered-keys.js";
 import { type RecoveryFindings, type RecoveryReport, recoverSegment } from "./recovery.js";
 
@@ -107,10 +107,11 @@ export class FileHistoryStore extends IndexedHistoryStore implements WriterEvent
    * views of the record. With dedupe keys (APUB) it is a keyed batch: each message's key is in its record.
    */
   protected keep(batch: KeepBatch): readonly HistoryRun[] {
-    const { first, time, topic, from, names, payloads, headers, keys } = batch;
+    const { first, time, topic, from, payloads, headers, keys } = batch;
     const writer = this.#writer!;
     const count = payloads.length;
-    const base = batchBase(names);
+    const base = batchBase(topic, from);
+    const names = recordNames(topic, from);
     const keyOf = keys === undefined || keys.length === 0 ? undefined : byIndex(keys, count);
     const sizeEnds = keyOf === undefined ? batch.sizeEnds : withKeys(batch.sizeEnds, keyOf);
     const share = (i: number): number => sizeEnds[i]! - (i === 0 ? base : sizeEnds[i - 1]!);

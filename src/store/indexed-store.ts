@@ -11,7 +11,7 @@ import { batchBase, batchShare } from "./batch-record.js";
 import type { HistoryIndex, HistoryRead, HistoryStart, HistoryStats } from "./history-index.js";
 import type { HistoryRun } from "./history-run.js";
 import type { BatchKey, HistoryStore, RecoveredKey, StoreWarning } from "./history-store.js";
-import { MAX_BODY_BYTES, RECORD_HEADER_BYTES, recordNames, tooLarge } from "./record.js";
+import { MAX_BODY_BYTES, RECORD_HEADER_BYTES, tooLarge } from "./record.js";
 
 const NO_HEADERS: Headers = Object.freeze([]);
 
@@ -22,8 +22,6 @@ export interface KeepBatch {
   readonly time: number;
   readonly topic: string;
   readonly from: string;
-  /** The topic and sender as a record holds them (recordNames). */
-  readonly names: Uint8Array;
   readonly payloads: readonly Uint8Array[];
   /** Per message; undefined when no message has any. */
   readonly headers: readonly Headers[] | undefined;
@@ -114,8 +112,7 @@ export abstract class IndexedHistoryStore
     if (count === 0) return;
     // Every size first: a message too large for a record fails the batch before anything is kept. The
     // sizes are a batch record's (batch-record.ts): the first message carries the record's own bytes.
-    const names = recordNames(topic, from);
-    const base = batchBase(names);
+    const base = batchBase(topic, from);
     const sizeEnds = new Array<number>(count);
     let total = base;
     let anyHeaders = false;
@@ -130,7 +127,7 @@ export abstract class IndexedHistoryStore
       sizeEnds[i] = total;
     }
     const kept = anyHeaders ? Array.from({ length: count }, (_, i) => headers?.[i] ?? NO_HEADERS) : undefined;
-    const batch = { first, time: at, topic, from, names, payloads, headers: kept, sizeEnds, keys };
+    const batch = { first, time: at, topic, from, payloads, headers: kept, sizeEnds, keys };
     for (const run of this.keep(batch)) {
       this.index.add(run);
     }
