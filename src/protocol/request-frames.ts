@@ -5,6 +5,7 @@
  * field); every other frame type, and these ones everywhere else, go through the one schema encoder.
  */
 import { FRAME_HEADER_BYTES, FRAME_TYPE_NUMBER, type Headers } from "./frame-schema.js";
+import { tokenDigits, writeToken } from "./tokens.js";
 import { headersSize, strSize, writeHeaders, writeStr } from "./wire.js";
 
 const REPLY_TYPE = FRAME_TYPE_NUMBER.REPLY;
@@ -40,9 +41,12 @@ export function encodeReplyInto(
   return offset;
 }
 
-/** The bytes a REQMSG takes on the wire, header included (throws ETOOLARGE as encodedFrameSize does). */
+/**
+ * The bytes a REQMSG takes on the wire, header included (throws ETOOLARGE as encodedFrameSize does). Its
+ * token is a number, written as its text (tokens.ts): the REQMSG of `tokenText(token)`.
+ */
 export function requestMessageFrameSize(
-  token: string,
+  token: number,
   name: string,
   from: string,
   headers: Headers,
@@ -50,7 +54,8 @@ export function requestMessageFrameSize(
 ): number {
   return (
     FRAME_HEADER_BYTES +
-    strSize(token, "REQMSG.token") +
+    2 +
+    tokenDigits(token) +
     strSize(name, "REQMSG.name") +
     strSize(from, "REQMSG.from") +
     headersSize(headers, "REQMSG.header") +
@@ -62,7 +67,7 @@ export function requestMessageFrameSize(
 export function encodeRequestMessageInto(
   out: Buffer,
   start: number,
-  token: string,
+  token: number,
   name: string,
   from: string,
   headers: Headers,
@@ -70,7 +75,7 @@ export function encodeRequestMessageInto(
 ): number {
   out[start] = REQMSG_TYPE;
   out[start + 1] = 0;
-  let offset = writeStr(out, start + FRAME_HEADER_BYTES, token);
+  let offset = writeToken(out, start + FRAME_HEADER_BYTES, token);
   offset = writeStr(out, offset, name);
   offset = writeStr(out, offset, from);
   offset = writeHeaders(out, offset, headers);

@@ -9,7 +9,10 @@ import {
   replyFrameSize,
   requestMessageFrameSize,
 } from "../../src/protocol/request-frames.js";
+import { MAX_TOKEN, readToken, tokenOf, tokenText, writeToken } from "../../src/protocol/tokens.js";
 import { headers, payload, text } from "./samples.js";
+
+const token = fc.oneof(fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 1, max: MAX_TOKEN }));
 
 /** `size` bytes at offset 3 of a buffer filled with 0xee, so a stray write outside the frame shows. */
 function encodedAt(size: number, encode: (out: Buffer, at: number) => number): Buffer {
@@ -51,13 +54,19 @@ describe("request frames", () => {
   test("encodeRequestMessageInto - property: the bytes encodeFrame makes for the REQMSG", () => {
     fc.assert(
       fc.property(
-        text,
+        token,
         text,
         text,
         fc.oneof(fc.constant([]), headers),
         payload,
         (token, name, from, messageHeaders, messagePayload) => {
-          const frame = { token, name, from, headers: messageHeaders, payload: messagePayload };
+          const frame = {
+            token: tokenText(token),
+            name,
+            from,
+            headers: messageHeaders,
+            payload: messagePayload,
+          };
           const expected = encodeFrame({ type: "REQMSG", ...frame });
           const size = requestMessageFrameSize(token, name, from, messageHeaders, messagePayload);
           assert.equal(size, expected.length);
@@ -73,8 +82,39 @@ describe("request frames", () => {
 
   test("requestMessageFrameSize - a str over 65535 bytes is ETOOLARGE", () => {
     assert.throws(
-      () => requestMessageFrameSize("t", "x".repeat(0x10000), "guest-1", [], new Uint8Array(0)),
+      () => requestMessageFrameSize(1, "x".repeat(0x10000), "guest-1", [], new Uint8Array(0)),
       (e) => isEnchufeError(e, "ETOOLARGE"),
+    );
+  });
+
+  test("tokens - property: writeToken writes tokenText, readToken and tokenOf read it back", () => {
+    fc.assert(
+      fc.property(token, (n) => {
+        const out = Buffer.alloc(16, 0xee);
+        const end = writeToken(out, 1, n);
+        const expected = Buffer.from(tokenText(n), "latin1");
+        assert.equal(out.readUInt16BE(1), expected.length);
+        assert.deepEqual(out.subarray(3, end), expected);
+        assert.equal(out[end], 0xee);
+        assert.equal(readToken(out, 3, end), n);
+        assert.equal(tokenOf(tokenText(n)), n);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test("tokens - property: a text reads as a token only when it is that token's own text", () => {
+    const chars = fc.constantFrom(..."0123456789abcdefghijklmnopqrstuvwxyzA.-Z\u00e9");
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: chars, maxLength: 12 }), text), (candidate) => {
+        const n = tokenOf(candidate);
+        const bytes = Buffer.from(candidate, "utf8");
+        assert.equal(readToken(bytes, 0, bytes.length), n);
+        if (n !== -1) assert.equal(tokenText(n), candidate);
+        const canonical = /^[1-9a-z][0-9a-z]{0,9}$/.test(candidate);
+        assert.equal(n !== -1, canonical);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

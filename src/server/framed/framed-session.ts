@@ -26,6 +26,7 @@ import {
   replyFrameSize,
   requestMessageFrameSize,
 } from "../../protocol/request-frames.js";
+import { tokenOf } from "../../protocol/tokens.js";
 import { isValidTopic } from "../../protocol/topics.js";
 import type { Connection } from "../../transport/connection.js";
 import { FRAME_OVERHEAD_BYTES, type ResolvedMessagingOptions } from "../limits.js";
@@ -34,7 +35,7 @@ import type { Subscriber } from "../routing/interfaces.js";
 import type { Router } from "../routing/router.js";
 import { type Identity, Session, type SessionOwner } from "../session.js";
 import { closeFrame, disconnectReasonOf, errFrame, PING_FRAME, PONG_FRAME, quote } from "./answers.js";
-import { type HandshakeSession, hello } from "./handshake.js";
+import { expireHandshake, type HandshakeSession, hello } from "./handshake.js";
 import { HistoryLink, type HistorySession } from "./history-link.js";
 import { SessionSubscriptions } from "./session-subscriptions.js";
 
@@ -75,7 +76,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxPayloadBytes + FRAME_OVERHEAD_BYTES });
     this.#rate = options.security.messageLimiter();
     if (options.handshakeTimeoutMs > 0) {
-      this.#handshakeTimer = setTimeout(handshakeExpired, options.handshakeTimeoutMs, this);
+      this.#handshakeTimer = setTimeout(expireHandshake, options.handshakeTimeoutMs, this);
       this.#handshakeTimer.unref();
     }
   }
@@ -165,7 +166,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.write(frames, true, false);
   }
 
-  deliverRequest(token: string, name: string, from: string, headers: Headers, payload: Uint8Array): void {
+  deliverRequest(token: number, name: string, from: string, headers: Headers, payload: Uint8Array): void {
     this.messagesOut++;
     const at = this.reserve(requestMessageFrameSize(token, name, from, headers, payload));
     if (at >= 0) encodeRequestMessageInto(this.owner.output.buffer, at, token, name, from, headers, payload);
@@ -278,7 +279,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
         this.#request(frame);
         return;
       case "RESPOND":
-        this.router.respond(this, frame.token, frame.status, frame.headers, frame.payload);
+        this.router.respond(this, tokenOf(frame.token), frame.status, frame.headers, frame.payload);
         return;
       case "DIRECT":
         this.#direct(frame.target, frame.headers, frame.payload);
@@ -393,8 +394,4 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.state = "CLOSED";
     this.finish("closed", undefined);
   }
-}
-
-function handshakeExpired(session: FramedSession): void {
-  session.handshakeExpired();
 }

@@ -40,6 +40,8 @@ export interface HandshakeSession extends Member {
   write(bytes: Buffer): void;
   fail(code: number, reason: number, message: string): void;
   clearHandshakeTimer(): void;
+  /** No HELLO in time: the session closes unless it is past the handshake. */
+  handshakeExpired(): void;
   /** WELCOME was sent: the frames that waited run now. */
   ready(): void;
 }
@@ -53,6 +55,11 @@ const LOGIN_FAILURES: Readonly<
   ERATELIMIT: [ErrCode.RATE_LIMIT, "too many failed logins from your address: wait and try again"],
   EPLAINTEXTAUTH: [ErrCode.PLAINTEXT_AUTH, "credentials are refused on an unencrypted connection: use TLS"],
 };
+
+/** The handshake timer's callback (a shared function, no closure per session). */
+export function expireHandshake(session: FramedSession): void {
+  session.handshakeExpired();
+}
 
 export function hello(session: FramedSession, frame: Extract<Frame, { type: "HELLO" }>): void {
   if (frame.version < MIN_PROTOCOL_VERSION || frame.version > PROTOCOL_VERSION) {

@@ -371,10 +371,10 @@ export class Router implements RouterInbound {
     this.#requests.route(requester, reqId, name, timeoutMs, headers, payload);
   }
 
-  /** A responder's answer; false when the token is unknown, expired or not this responder's. */
+  /** A responder's answer; false when the token (-1: none) is unknown, expired or not this responder's. */
   respond(
     responder: Subscriber,
-    token: string,
+    token: number,
     status: number,
     headers: Headers,
     payload: Uint8Array,
@@ -383,7 +383,7 @@ export class Router implements RouterInbound {
   }
 
   settle(token: string, status: number, headers: Headers, payload: Uint8Array): void {
-    this.#requests.settle(token, status, headers, payload, undefined);
+    this.#requests.settleText(token, status, headers, payload);
   }
 
   responderGone(responder: Subscriber): void {
