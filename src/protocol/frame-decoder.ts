@@ -15,11 +15,22 @@ import {
   type Frame,
   type FrameRecord,
 } from "./frame-schema.js";
-import { type PlainCache, plainCache, plainPub, plainReq, plainRespond } from "./plain-frames.js";
+import {
+  type PlainCache,
+  plainCache,
+  plainPub,
+  plainReq,
+  plainRespond,
+  type RespondRecord,
+  readRespond,
+} from "./plain-frames.js";
 import { WireReader } from "./wire.js";
 
 /** Returned by next() when the buffered bytes hold no complete frame yet. */
 export const NEED_DATA: unique symbol = Symbol("NEED_DATA");
+
+/** Returned by next(record) when the frame was a plain RESPOND, read into that record (plain-frames.ts). */
+export const RESPOND_READ: unique symbol = Symbol("RESPOND_READ");
 
 /**
  * The peer broke the protocol: carries the ERR code and CLOSE reason to answer with (ws's createError
@@ -183,7 +194,10 @@ export class FrameDecoder {
    * The next complete frame, or NEED_DATA. Throws RemoteProtocolError for a malformed frame or a frame
    * over maxFrameBytes (the decoder is then failed: every later next() throws the same error).
    */
-  next(): Frame | typeof NEED_DATA {
+  next(): Frame | typeof NEED_DATA;
+  /** next(), but a plain RESPOND with a canonical token is read into `respond` (RESPOND_READ), no frame made. */
+  next(respond: RespondRecord | undefined): Frame | typeof NEED_DATA | typeof RESPOND_READ;
+  next(respond?: RespondRecord): Frame | typeof NEED_DATA | typeof RESPOND_READ {
     if (this.#state === "HEADER") {
       if (this.#data.length - this.#offset < FRAME_HEADER_BYTES && !this.#join(FRAME_HEADER_BYTES))
         return NEED_DATA;
@@ -197,6 +211,13 @@ export class FrameDecoder {
     const end = start + this.#length;
     this.#offset = end;
     this.#state = "HEADER";
+    if (
+      respond !== undefined &&
+      this.#type === RESPOND_TYPE &&
+      this.#flags === 0 &&
+      readRespond(this.#data, start, end, this.#plain, respond)
+    )
+      return RESPOND_READ;
     try {
       return decodeFrameBody(this.#type, this.#flags, this.#data, start, end, this.#plain);
     } catch (error) {
@@ -263,9 +284,18 @@ export class FrameDecoder {
  * `decoder.next()` with the peer's protocol error as a value instead of a throw, so every decoder loop
  * keeps its frame handling outside any try (a bug in a handler still throws as what it is).
  */
-export function nextFrame(decoder: FrameDecoder): Frame | typeof NEED_DATA | RemoteProtocolError {
+export function nextFrame(decoder: FrameDecoder): Frame | typeof NEED_DATA | RemoteProtocolError;
+/** nextFrame() with a plain RESPOND read into `respond` (decoder.next(respond)). */
+export function nextFrame(
+  decoder: FrameDecoder,
+  respond: RespondRecord | undefined,
+): Frame | typeof NEED_DATA | typeof RESPOND_READ | RemoteProtocolError;
+export function nextFrame(
+  decoder: FrameDecoder,
+  respond?: RespondRecord,
+): Frame | typeof NEED_DATA | typeof RESPOND_READ | RemoteProtocolError {
   try {
-    return decoder.next();
+    return decoder.next(respond);
   } catch (error) {
     if (error instanceof RemoteProtocolError) return error;
     throw error;

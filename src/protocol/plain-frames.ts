@@ -5,6 +5,7 @@
  * each to it). Payloads are plain Uint8Array views into the body: half the cost of a Buffer's subarray.
  */
 import type { Frame, Headers } from "./frame-schema.js";
+import { readToken } from "./tokens.js";
 
 /** What a decoder remembers between frames (one per decoder: its client repeats itself). */
 export interface PlainCache {
@@ -91,6 +92,47 @@ export function plainRespond(
     headers: NO_HEADERS,
     payload: view(body, tokenEnd + 3, end, cache),
   };
+}
+
+/**
+ * A plain RESPOND read in place (readRespond): one record per reader, filled again for every RESPOND, so
+ * a responder's answer costs no frame object and no token string. Read it before the next frame.
+ */
+export interface RespondRecord {
+  /** The token's number (protocol/tokens.ts). */
+  token: number;
+  status: number;
+  /** A view into the body, like a plain frame's payload. */
+  payload: Uint8Array;
+}
+
+/** An empty RespondRecord. */
+export function respondRecord(): RespondRecord {
+  return { token: -1, status: 0, payload: new Uint8Array(0) };
+}
+
+/**
+ * A plain RESPOND whose token is a canonical token text (tokens.ts) read into `into`: true, and `into`
+ * holds what decodeBySchema's frame would (`tokenText(into.token)` its token); false for any other body
+ * (decodeFrameBody then decodes it, or refuses it with its message).
+ */
+export function readRespond(
+  body: Buffer,
+  start: number,
+  end: number,
+  cache: PlainCache | undefined,
+  into: RespondRecord,
+): boolean {
+  if (end - start < 5) return false;
+  const tokenStart = start + 2;
+  const tokenEnd = tokenStart + u16(body, start);
+  if (tokenEnd + 3 > end || body[tokenEnd + 1] !== 0 || body[tokenEnd + 2] !== 0) return false;
+  const token = readToken(body, tokenStart, tokenEnd);
+  if (token < 0) return false;
+  into.token = token;
+  into.status = body[tokenEnd]!;
+  into.payload = view(body, tokenEnd + 3, end, cache);
+  return true;
 }
 
 /** The text of body[start, end) if it is ASCII (else undefined): from `cache` when the bytes are its own. */

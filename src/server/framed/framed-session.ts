@@ -16,9 +16,11 @@ import {
   type Headers,
   NEED_DATA,
   nextFrame,
-  PREFACE,
+  RESPOND_READ,
   RemoteProtocolError,
   ReplyStatus,
+  type RespondRecord,
+  respondRecord,
 } from "../../protocol/frames.js";
 import {
   encodeReplyInto,
@@ -35,7 +37,7 @@ import type { Subscriber } from "../routing/interfaces.js";
 import type { Router } from "../routing/router.js";
 import { type Identity, Session, type SessionOwner } from "../session.js";
 import { closeFrame, disconnectReasonOf, errFrame, PING_FRAME, PONG_FRAME, quote } from "./answers.js";
-import { expireHandshake, type HandshakeSession, hello } from "./handshake.js";
+import { afterPreface, expireHandshake, type HandshakeSession, hello } from "./handshake.js";
 import { HistoryLink, type HistorySession } from "./history-link.js";
 import { SessionSubscriptions } from "./session-subscriptions.js";
 
@@ -43,12 +45,14 @@ export type FramedState = "PREFACE" | "HANDSHAKE" | "AUTHENTICATING" | "READY" |
 
 /** Frames a client may send before the handshake finished, waiting for it. */
 const MAX_QUEUED = 1024;
+const NO_HEADERS: Headers = [];
 
 export class FramedSession extends Session implements Subscriber, HandshakeSession, HistorySession {
   readonly #decoder: FrameDecoder;
   readonly #subscriptions: SessionSubscriptions;
   state: FramedState = "PREFACE";
-  #preface: Buffer | undefined;
+  /** The preface's first bytes while it comes in pieces (handshake.ts afterPreface). */
+  preface: Buffer | undefined;
   #handshakeTimer: NodeJS.Timeout | undefined;
   clientName = "";
   version = 1;
@@ -57,6 +61,8 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   /** The last PUB topic or REQ name found valid (clients repeat them: the check runs once per change). */
   #lastValidTopic = "";
   readonly #rate: TokenBucket | undefined;
+  /** Where the decoder reads a plain RESPOND (no frame object per answer); made when READY. */
+  #respond: RespondRecord | undefined;
   /** APUB and RSUB (version 2), made on first use. */
   #history: HistoryLink | undefined;
 
@@ -102,33 +108,27 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   receive(chunk: Buffer): void {
     if (!this.isOpen) return;
     if (this.state === "PREFACE") {
-      const preface = this.#preface === undefined ? chunk : Buffer.concat([this.#preface, chunk]);
-      if (preface.length < PREFACE.length) {
-        this.#preface = preface;
-        return;
-      }
-      this.#preface = undefined;
-      if (!preface.subarray(0, PREFACE.length).equals(PREFACE)) {
-        this.endReason = "protocol-error";
-        this.connection.destroy();
-        return;
-      }
-      this.state = "HANDSHAKE";
-      this.write(PREFACE);
-      chunk = preface.subarray(PREFACE.length);
-      if (chunk.length === 0) return;
+      const rest = afterPreface(this, chunk);
+      if (rest === undefined) return;
+      chunk = rest;
     }
     const decoder = this.#decoder;
     decoder.push(chunk);
     for (;;) {
-      const frame = nextFrame(decoder);
+      const frame = nextFrame(decoder, this.#respond);
       if (frame === NEED_DATA) return;
+      if (frame === RESPOND_READ) {
+        const { token, status, payload } = this.#respond!;
+        if (this.#admitted(payload)) this.router.respond(this, token, status, NO_HEADERS, payload);
+        if (!this.isOpen) return;
+        continue;
+      }
       if (frame instanceof RemoteProtocolError) {
         this.fail(frame.errCode, frame.closeReason, frame.message);
         return;
       }
       if (frame.type === "PUB" && this.state === "READY") {
-        if (this.#admitted(frame)) this.#publish(frame.topic, frame.headers, frame.payload);
+        if (this.#admitted(frame.payload)) this.#publish(frame.topic, frame.headers, frame.payload);
       } else this.handle(frame);
       if (!this.isOpen) return;
     }
@@ -220,6 +220,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   /** The handshake finished (handshake.ts): WELCOME was sent; the frames that waited run now, in order. */
   ready(): void {
     this.state = "READY";
+    this.#respond = respondRecord();
     const queued = this.#queued;
     this.#queued = [];
     this.turn.begin();
@@ -255,7 +256,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
       else this.fail(ErrCode.NOT_READY, CloseReason.PROTOCOL_ERROR, `${frame.type} before HELLO`);
       return;
     }
-    if (!this.#admitted(frame)) return;
+    if (!this.#admitted("payload" in frame ? frame.payload : undefined)) return;
     switch (frame.type) {
       case "PUB":
         this.#publish(frame.topic, frame.headers, frame.payload);
@@ -306,9 +307,9 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   }
 
   /** A READY frame passes the message rate and payload limit (else the session fails); receive()'s PUB path too. */
-  #admitted(frame: Frame): boolean {
+  #admitted(payload: Uint8Array | undefined): boolean {
     if (!this.#takeRate()) return false;
-    if ("payload" in frame && frame.payload.length > this.options.maxPayloadBytes) {
+    if (payload !== undefined && payload.length > this.options.maxPayloadBytes) {
       const limit = this.options.maxPayloadBytes;
       this.fail(ErrCode.TOO_LARGE, CloseReason.TOO_LARGE, `payload over ${limit} bytes`);
       return false;
