@@ -27,7 +27,7 @@ export function encodeReplyInto(
 ): number {
   out[start] = REPLY_TYPE;
   out[start + 1] = 0;
-  out.writeUInt32BE(reqId, start + 6);
+  putU32(out, start + 6, reqId);
   out[start + 10] = status;
   let offset = start + 11;
   if (headers.length === 0) {
@@ -37,7 +37,7 @@ export function encodeReplyInto(
   } else offset = writeHeaders(out, offset, headers);
   out.set(payload, offset);
   offset += payload.byteLength;
-  out.writeUInt32BE(offset - start - FRAME_HEADER_BYTES, start + 2);
+  putU32(out, start + 2, offset - start - FRAME_HEADER_BYTES);
   return offset;
 }
 
@@ -81,6 +81,14 @@ export function encodeRequestMessageInto(
   offset = writeHeaders(out, offset, headers);
   out.set(payload, offset);
   offset += payload.byteLength;
-  out.writeUInt32BE(offset - start - FRAME_HEADER_BYTES, start + 2);
+  putU32(out, start + 2, offset - start - FRAME_HEADER_BYTES);
   return offset;
+}
+
+/** A u32 as 4 bytes (Buffer's writeUInt32BE checks its arguments first: these are ours, always in range). */
+function putU32(out: Buffer, at: number, value: number): void {
+  out[at] = value >>> 24;
+  out[at + 1] = (value >>> 16) & 0xff;
+  out[at + 2] = (value >>> 8) & 0xff;
+  out[at + 3] = value & 0xff;
 }
