@@ -168,7 +168,7 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
     this.owner.counters.bytesIn += chunk.length;
     this.pinged = false;
     const turn = this.turn;
-    turn.begin();
+    turn.begin(this.lastSeen);
     // A bug while serving a client must cost one connection, never the server.
     try {
       this.receive(chunk);

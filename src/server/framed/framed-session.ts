@@ -223,7 +223,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.#respond = respondRecord();
     const queued = this.#queued;
     this.#queued = [];
-    this.turn.begin();
+    this.turn.begin(Date.now());
     try {
       for (const next of queued) {
         this.handle(next);

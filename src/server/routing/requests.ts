@@ -23,6 +23,8 @@ export interface RequestOptions {
   readonly maxTimeoutMs: number;
   /** A responder with this much output pending is passed over while another keeps up. */
   readonly skipSlowBytes: number;
+  /** The clock of the deadlines (Date.now by default; the router's reads it once per chunk). */
+  readonly now?: () => number;
 }
 
 const EMPTY_HEADERS: Headers = [];
@@ -65,9 +67,7 @@ export class Requests {
   );
   readonly #overflow = new Map<number, PendingRequest>();
   /** Every pending request's timeout, on one timer: TIMEOUT when it passes. */
-  readonly #deadlines = new Deadlines<PendingRequest>((pending) =>
-    this.settle(pending.token, ReplyStatus.TIMEOUT, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined),
-  );
+  readonly #deadlines: Deadlines<PendingRequest>;
   #tokens = 0;
   #rotation = 0;
 
@@ -75,6 +75,10 @@ export class Requests {
     this.#handlers = handlers;
     this.#remote = remote;
     this.#options = options;
+    this.#deadlines = new Deadlines<PendingRequest>(
+      (pending) => this.settle(pending.token, ReplyStatus.TIMEOUT, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined),
+      options.now,
+    );
   }
 
   addResponder(pattern: string, responder: Subscriber): void {
