@@ -30,11 +30,7 @@ export function encodeReplyInto(
   putU32(out, start + 6, reqId);
   out[start + 10] = status;
   let offset = start + 11;
-  if (headers.length === 0) {
-    out[offset] = 0;
-    out[offset + 1] = 0;
-    offset += 2;
-  } else offset = writeHeaders(out, offset, headers);
+  offset = headers.length === 0 ? writeNoHeaders(out, offset) : writeHeaders(out, offset, headers);
   out.set(payload, offset);
   offset += payload.byteLength;
   putU32(out, start + 2, offset - start - FRAME_HEADER_BYTES);
@@ -42,8 +38,41 @@ export function encodeReplyInto(
 }
 
 /**
+ * A responder's last REQMSG name and from (one per responder: requests to it repeat them), with their two
+ * strs encoded once the pair is seen twice in a row: later REQMSGs copy those bytes.
+ */
+export interface RequestNames {
+  name: string;
+  from: string;
+  bytes: Uint8Array | undefined;
+}
+
+/** An empty RequestNames. */
+export function requestNames(): RequestNames {
+  return { name: "", from: "", bytes: undefined };
+}
+
+/** The encoded strs of `name` and `from` when `names` holds them (made on the pair's second use), else undefined. */
+function namesBytes(names: RequestNames | undefined, name: string, from: string): Uint8Array | undefined {
+  if (names === undefined) return undefined;
+  if (names.name !== name || names.from !== from) {
+    names.name = name;
+    names.from = from;
+    names.bytes = undefined;
+    return undefined;
+  }
+  if (names.bytes === undefined) {
+    const bytes = Buffer.allocUnsafe(strSize(name, "REQMSG.name") + strSize(from, "REQMSG.from"));
+    writeStr(bytes, writeStr(bytes, 0, name), from);
+    names.bytes = new Uint8Array(bytes);
+  }
+  return names.bytes;
+}
+
+/**
  * The bytes a REQMSG takes on the wire, header included (throws ETOOLARGE as encodedFrameSize does). Its
- * token is a number, written as its text (tokens.ts): the REQMSG of `tokenText(token)`.
+ * token is a number, written as its text (tokens.ts): the REQMSG of `tokenText(token)`. With `names`, the
+ * encoding of a repeated name and from is kept there for encodeRequestMessageInto (same `names`, right after).
  */
 export function requestMessageFrameSize(
   token: number,
@@ -51,13 +80,14 @@ export function requestMessageFrameSize(
   from: string,
   headers: Headers,
   payload: Uint8Array,
+  names?: RequestNames,
 ): number {
+  const known = namesBytes(names, name, from);
   return (
     FRAME_HEADER_BYTES +
     2 +
     tokenDigits(token) +
-    strSize(name, "REQMSG.name") +
-    strSize(from, "REQMSG.from") +
+    (known === undefined ? strSize(name, "REQMSG.name") + strSize(from, "REQMSG.from") : known.length) +
     headersSize(headers, "REQMSG.header") +
     payload.byteLength
   );
@@ -72,13 +102,17 @@ export function encodeRequestMessageInto(
   from: string,
   headers: Headers,
   payload: Uint8Array,
+  names?: RequestNames,
 ): number {
   out[start] = REQMSG_TYPE;
   out[start + 1] = 0;
   let offset = writeToken(out, start + FRAME_HEADER_BYTES, token);
-  offset = writeStr(out, offset, name);
-  offset = writeStr(out, offset, from);
-  offset = writeHeaders(out, offset, headers);
+  const known = names?.bytes;
+  if (known !== undefined && names!.name === name && names!.from === from) {
+    out.set(known, offset);
+    offset += known.length;
+  } else offset = writeStr(out, writeStr(out, offset, name), from);
+  offset = headers.length === 0 ? writeNoHeaders(out, offset) : writeHeaders(out, offset, headers);
   out.set(payload, offset);
   offset += payload.byteLength;
   putU32(out, start + 2, offset - start - FRAME_HEADER_BYTES);
@@ -91,4 +125,11 @@ function putU32(out: Buffer, at: number, value: number): void {
   out[at + 1] = (value >>> 16) & 0xff;
   out[at + 2] = (value >>> 8) & 0xff;
   out[at + 3] = value & 0xff;
+}
+
+/** An empty header list (count 0) at `offset`; returns the offset just past it. */
+function writeNoHeaders(out: Buffer, offset: number): number {
+  out[offset] = 0;
+  out[offset + 1] = 0;
+  return offset + 2;
 }

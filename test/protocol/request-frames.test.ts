@@ -2,12 +2,14 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
 import { isEnchufeError } from "../../src/errors.js";
-import { encodeFrame } from "../../src/protocol/frames.js";
+import { encodeFrame, type Headers } from "../../src/protocol/frames.js";
 import {
   encodeReplyInto,
   encodeRequestMessageInto,
+  type RequestNames,
   replyFrameSize,
   requestMessageFrameSize,
+  requestNames,
 } from "../../src/protocol/request-frames.js";
 import { MAX_TOKEN, readToken, tokenOf, tokenText, writeToken } from "../../src/protocol/tokens.js";
 import { headers, payload, text } from "./samples.js";
@@ -51,32 +53,53 @@ describe("request frames", () => {
     );
   });
 
+  /** A REQMSG encoded `times` times (with `names` or without) is the one encodeFrame makes. */
+  function sameRequestMessage(
+    token: number,
+    name: string,
+    from: string,
+    messageHeaders: Headers,
+    messagePayload: Uint8Array,
+    names: RequestNames | undefined,
+    times = 1,
+  ): void {
+    const frame = { token: tokenText(token), name, from, headers: messageHeaders, payload: messagePayload };
+    const expected = encodeFrame({ type: "REQMSG", ...frame });
+    for (let i = 0; i < times; i++) {
+      const size = requestMessageFrameSize(token, name, from, messageHeaders, messagePayload, names);
+      assert.equal(size, expected.length);
+      const got = encodedAt(size, (out, at) =>
+        encodeRequestMessageInto(out, at, token, name, from, messageHeaders, messagePayload, names),
+      );
+      assert.deepEqual(got, expected);
+    }
+  }
+
   test("encodeRequestMessageInto - property: the bytes encodeFrame makes for the REQMSG", () => {
+    fc.assert(
+      fc.property(token, text, text, fc.oneof(fc.constant([]), headers), payload, (...fields) =>
+        sameRequestMessage(...fields, undefined),
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test("encodeRequestMessageInto with RequestNames - property: the same bytes while names repeat and change", () => {
+    // One RequestNames across the runs, as a responder keeps it; names from a small set, so pairs repeat.
+    const names = requestNames();
+    const few = fc.constantFrom("svc", "math.double", "ana", "beto", "señal", "");
     fc.assert(
       fc.property(
         token,
-        text,
-        text,
+        fc.oneof(few, text),
+        fc.oneof(few, few, text),
         fc.oneof(fc.constant([]), headers),
         payload,
-        (token, name, from, messageHeaders, messagePayload) => {
-          const frame = {
-            token: tokenText(token),
-            name,
-            from,
-            headers: messageHeaders,
-            payload: messagePayload,
-          };
-          const expected = encodeFrame({ type: "REQMSG", ...frame });
-          const size = requestMessageFrameSize(token, name, from, messageHeaders, messagePayload);
-          assert.equal(size, expected.length);
-          const got = encodedAt(size, (out, at) =>
-            encodeRequestMessageInto(out, at, token, name, from, messageHeaders, messagePayload),
-          );
-          assert.deepEqual(got, expected);
-        },
+        fc.integer({ min: 1, max: 3 }),
+        (token, name, from, messageHeaders, messagePayload, times) =>
+          sameRequestMessage(token, name, from, messageHeaders, messagePayload, names, times),
       ),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 

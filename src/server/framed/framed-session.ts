@@ -25,8 +25,10 @@ import {
 import {
   encodeReplyInto,
   encodeRequestMessageInto,
+  type RequestNames,
   replyFrameSize,
   requestMessageFrameSize,
+  requestNames,
 } from "../../protocol/request-frames.js";
 import { tokenOf } from "../../protocol/tokens.js";
 import { isValidTopic } from "../../protocol/topics.js";
@@ -38,7 +40,7 @@ import type { Router } from "../routing/router.js";
 import { type Identity, Session, type SessionOwner } from "../session.js";
 import { closeFrame, disconnectReasonOf, errFrame, PING_FRAME, PONG_FRAME, quote } from "./answers.js";
 import { afterPreface, expireHandshake, type HandshakeSession, hello } from "./handshake.js";
-import { HistoryLink, type HistorySession } from "./history-link.js";
+import { allowsVersion2, HistoryLink, type HistorySession } from "./history-link.js";
 import { SessionSubscriptions } from "./session-subscriptions.js";
 
 export type FramedState = "PREFACE" | "HANDSHAKE" | "AUTHENTICATING" | "READY" | "CLOSED";
@@ -63,6 +65,8 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   readonly #rate: TokenBucket | undefined;
   /** Where the decoder reads a plain RESPOND (no frame object per answer); made when READY. */
   #respond: RespondRecord | undefined;
+  /** The last REQMSG's name and from, encoded once while they repeat (a responder's; made on first use). */
+  #names: RequestNames | undefined;
   /** APUB and RSUB (version 2), made on first use. */
   #history: HistoryLink | undefined;
 
@@ -168,8 +172,11 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
 
   deliverRequest(token: number, name: string, from: string, headers: Headers, payload: Uint8Array): void {
     this.messagesOut++;
-    const at = this.reserve(requestMessageFrameSize(token, name, from, headers, payload));
-    if (at >= 0) encodeRequestMessageInto(this.owner.output.buffer, at, token, name, from, headers, payload);
+    this.#names ??= requestNames();
+    const names = this.#names;
+    const at = this.reserve(requestMessageFrameSize(token, name, from, headers, payload, names));
+    if (at >= 0)
+      encodeRequestMessageInto(this.owner.output.buffer, at, token, name, from, headers, payload, names);
   }
 
   /** The answer to this client's request `reqId`. */
@@ -332,14 +339,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
 
   /** The history link of a version-2 session; a version-1 client sending `type` breaks the protocol. */
   #v2(type: string): HistoryLink | undefined {
-    if (this.version < 2) {
-      this.fail(
-        ErrCode.PROTOCOL,
-        CloseReason.PROTOCOL_ERROR,
-        `${type} needs protocol version 2 (HELLO version 2)`,
-      );
-      return undefined;
-    }
+    if (!allowsVersion2(this, this.version, type)) return undefined;
     this.#history ??= new HistoryLink(this, this.router);
     return this.#history;
   }
