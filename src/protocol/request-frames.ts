@@ -109,8 +109,11 @@ export function encodeRequestMessageInto(
   let offset = writeToken(out, start + FRAME_HEADER_BYTES, token);
   const known = names?.bytes;
   if (known !== undefined && names!.name === name && names!.from === from) {
-    out.set(known, offset);
-    offset += known.length;
+    // Usually a few bytes: then a loop costs less than a TypedArray set() call.
+    const length = known.length;
+    if (length > 64) out.set(known, offset);
+    else for (let i = 0; i < length; i++) out[offset + i] = known[i]!;
+    offset += length;
   } else offset = writeStr(out, writeStr(out, offset, name), from);
   offset = headers.length === 0 ? writeNoHeaders(out, offset) : writeHeaders(out, offset, headers);
   out.set(payload, offset);
