@@ -23,8 +23,10 @@ export function tokenText(token: number): string {
 
 /** How many base-36 digits `token` (1..MAX_TOKEN) takes. */
 export function tokenDigits(token: number): number {
-  let digits = 1;
-  for (let rest = Math.floor(token / 36); rest > 0; rest = Math.floor(rest / 36)) digits++;
+  if (token < 1296) return token < 36 ? 1 : 2;
+  if (token < 1679616) return token < 46656 ? 3 : 4;
+  let digits = 5;
+  for (let bound = 60466176; token >= bound && digits < MAX_TOKEN_DIGITS; bound *= 36) digits++;
   return digits;
 }
 
@@ -33,14 +35,14 @@ export function writeToken(out: Uint8Array, offset: number, token: number): numb
   const digits = tokenDigits(token);
   out[offset] = 0;
   out[offset + 1] = digits;
+  const end = offset + 2 + digits;
   let rest = token;
-  for (let at = offset + 1 + digits; at > offset + 1; at--) {
-    const quotient = Math.floor(rest / 36);
-    const digit = rest - quotient * 36;
+  for (let at = end - 1; at > offset + 1; at--) {
+    const digit = rest % 36;
     out[at] = digit < 10 ? ZERO + digit : LOWER_A - 10 + digit;
-    rest = quotient;
+    rest = (rest - digit) / 36;
   }
-  return offset + 2 + digits;
+  return end;
 }
 
 /** The token whose canonical text is bytes[start, end); -1 for anything else (no request has it). */
