@@ -17,11 +17,12 @@ import {
 } from "./frame-schema.js";
 import {
   type PlainCache,
+  type PlainRecord,
   plainCache,
   plainPub,
   plainReq,
   plainRespond,
-  type RespondRecord,
+  readReq,
   readRespond,
 } from "./plain-frames.js";
 import { WireReader } from "./wire.js";
@@ -31,6 +32,12 @@ export const NEED_DATA: unique symbol = Symbol("NEED_DATA");
 
 /** Returned by next(record) when the frame was a plain RESPOND, read into that record (plain-frames.ts). */
 export const RESPOND_READ: unique symbol = Symbol("RESPOND_READ");
+
+/** Returned by next(record) when the frame was a plain REQ, read into that record. */
+export const REQ_READ: unique symbol = Symbol("REQ_READ");
+
+/** What next(record) may return besides frames. */
+export type InPlace = typeof RESPOND_READ | typeof REQ_READ;
 
 /**
  * The peer broke the protocol: carries the ERR code and CLOSE reason to answer with (ws's createError
@@ -195,9 +202,12 @@ export class FrameDecoder {
    * over maxFrameBytes (the decoder is then failed: every later next() throws the same error).
    */
   next(): Frame | typeof NEED_DATA;
-  /** next(), but a plain RESPOND with a canonical token is read into `respond` (RESPOND_READ), no frame made. */
-  next(respond: RespondRecord | undefined): Frame | typeof NEED_DATA | typeof RESPOND_READ;
-  next(respond?: RespondRecord): Frame | typeof NEED_DATA | typeof RESPOND_READ {
+  /**
+   * next(), but a plain REQ (REQ_READ) or a plain RESPOND with a canonical token (RESPOND_READ) is read into
+   * `record`, no frame made.
+   */
+  next(record: PlainRecord | undefined): Frame | typeof NEED_DATA | InPlace;
+  next(record?: PlainRecord): Frame | typeof NEED_DATA | InPlace {
     if (this.#state === "HEADER") {
       if (this.#data.length - this.#offset < FRAME_HEADER_BYTES && !this.#join(FRAME_HEADER_BYTES))
         return NEED_DATA;
@@ -211,13 +221,11 @@ export class FrameDecoder {
     const end = start + this.#length;
     this.#offset = end;
     this.#state = "HEADER";
-    if (
-      respond !== undefined &&
-      this.#type === RESPOND_TYPE &&
-      this.#flags === 0 &&
-      readRespond(this.#data, start, end, this.#plain, respond)
-    )
-      return RESPOND_READ;
+    if (record !== undefined && this.#flags === 0) {
+      if (this.#type === REQ_TYPE && readReq(this.#data, start, end, this.#plain, record)) return REQ_READ;
+      if (this.#type === RESPOND_TYPE && readRespond(this.#data, start, end, this.#plain, record))
+        return RESPOND_READ;
+    }
     try {
       return decodeFrameBody(this.#type, this.#flags, this.#data, start, end, this.#plain);
     } catch (error) {
@@ -285,17 +293,17 @@ export class FrameDecoder {
  * keeps its frame handling outside any try (a bug in a handler still throws as what it is).
  */
 export function nextFrame(decoder: FrameDecoder): Frame | typeof NEED_DATA | RemoteProtocolError;
-/** nextFrame() with a plain RESPOND read into `respond` (decoder.next(respond)). */
+/** nextFrame() with a plain REQ or RESPOND read into `record` (decoder.next(record)). */
 export function nextFrame(
   decoder: FrameDecoder,
-  respond: RespondRecord | undefined,
-): Frame | typeof NEED_DATA | typeof RESPOND_READ | RemoteProtocolError;
+  record: PlainRecord | undefined,
+): Frame | typeof NEED_DATA | InPlace | RemoteProtocolError;
 export function nextFrame(
   decoder: FrameDecoder,
-  respond?: RespondRecord,
-): Frame | typeof NEED_DATA | typeof RESPOND_READ | RemoteProtocolError {
+  record?: PlainRecord,
+): Frame | typeof NEED_DATA | InPlace | RemoteProtocolError {
   try {
-    return decoder.next(respond);
+    return decoder.next(record);
   } catch (error) {
     if (error instanceof RemoteProtocolError) return error;
     throw error;

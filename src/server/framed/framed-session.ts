@@ -16,11 +16,12 @@ import {
   type Headers,
   NEED_DATA,
   nextFrame,
+  type PlainRecord,
+  plainRecord,
+  REQ_READ,
   RESPOND_READ,
   RemoteProtocolError,
   ReplyStatus,
-  type RespondRecord,
-  respondRecord,
 } from "../../protocol/frames.js";
 import {
   encodeReplyInto,
@@ -63,8 +64,8 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   /** The last PUB topic or REQ name found valid (clients repeat them: the check runs once per change). */
   #lastValidTopic = "";
   readonly #rate: TokenBucket | undefined;
-  /** Where the decoder reads a plain RESPOND (no frame object per answer); made when READY. */
-  #respond: RespondRecord | undefined;
+  /** Where the decoder reads a plain REQ or RESPOND (no frame object for them); made when READY. */
+  #record: PlainRecord | undefined;
   /** The last REQMSG's name and from, encoded once while they repeat (a responder's; made on first use). */
   #names: RequestNames | undefined;
   /** APUB and RSUB (version 2), made on first use. */
@@ -119,19 +120,19 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     const decoder = this.#decoder;
     decoder.push(chunk);
     for (;;) {
-      const frame = nextFrame(decoder, this.#respond);
+      const frame = nextFrame(decoder, this.#record);
       if (frame === NEED_DATA) return;
-      if (frame === RESPOND_READ) {
-        const { token, status, payload } = this.#respond!;
-        if (this.#admitted(payload)) this.router.respond(this, token, status, NO_HEADERS, payload);
-        if (!this.isOpen) return;
-        continue;
-      }
-      if (frame instanceof RemoteProtocolError) {
+      if (frame === REQ_READ || frame === RESPOND_READ) {
+        // A plain REQ or RESPOND of a READY session, read into the record (no frame object).
+        const read = this.#record!;
+        if (!this.#admitted(read.payload)) return;
+        if (frame === RESPOND_READ)
+          this.router.respond(this, read.token, read.status, NO_HEADERS, read.payload);
+        else this.#request(read.reqId, read.name, read.timeoutMs, NO_HEADERS, read.payload);
+      } else if (frame instanceof RemoteProtocolError) {
         this.fail(frame.errCode, frame.closeReason, frame.message);
         return;
-      }
-      if (frame.type === "PUB" && this.state === "READY") {
+      } else if (frame.type === "PUB" && this.state === "READY") {
         if (this.#admitted(frame.payload)) this.#publish(frame.topic, frame.headers, frame.payload);
       } else this.handle(frame);
       if (!this.isOpen) return;
@@ -227,7 +228,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   /** The handshake finished (handshake.ts): WELCOME was sent; the frames that waited run now, in order. */
   ready(): void {
     this.state = "READY";
-    this.#respond = respondRecord();
+    this.#record = plainRecord();
     const queued = this.#queued;
     this.#queued = [];
     this.turn.begin(Date.now());
@@ -284,7 +285,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
         this.#subscriptions.remove(frame.sid);
         return;
       case "REQ":
-        this.#request(frame);
+        this.#request(frame.reqId, frame.name, frame.timeoutMs, frame.headers, frame.payload);
         return;
       case "RESPOND":
         this.router.respond(this, tokenOf(frame.token), frame.status, frame.headers, frame.payload);
@@ -359,17 +360,17 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.connection.whenDrained(then);
   }
 
-  #request(frame: Extract<Frame, { type: "REQ" }>): void {
-    if (!this.#isValidTopic(frame.name)) {
-      this.#invalidTopic(frame.name, frame.reqId);
+  #request(reqId: number, name: string, timeoutMs: number, headers: Headers, payload: Uint8Array): void {
+    if (!this.#isValidTopic(name)) {
+      this.#invalidTopic(name, reqId);
       return;
     }
-    if (!this.mayPublish(frame.name)) {
-      this.reply(frame.reqId, ReplyStatus.DENIED, [], Buffer.from(`may not request ${quote(frame.name)}`));
+    if (!this.mayPublish(name)) {
+      this.reply(reqId, ReplyStatus.DENIED, [], Buffer.from(`may not request ${quote(name)}`));
       return;
     }
     this.messagesIn++;
-    this.router.request(this, frame.reqId, frame.name, frame.timeoutMs, frame.headers, frame.payload);
+    this.router.request(this, reqId, name, timeoutMs, headers, payload);
   }
 
   #direct(target: string, headers: Headers, payload: Uint8Array): void {
