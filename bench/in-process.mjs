@@ -1,7 +1,9 @@
 // `node bench/in-process.mjs DIST...` (each a built checkout's dist/, e.g. dist /work/wt/base/dist): the framed
 // session, router, history and codec of each build in one process, no sockets (a fake Connection counts the
 // bytes written). MODE=fanout (default): one publisher sends CHUNKS chunks of PER PUBs of 64 B, one subscriber;
-// MODE=text: the same as lines between two text users; MODE=request: CHUNKS chunks of PER pipelined REQs to the built-in echo handler. Prints CPU ns
+// MODE=text: the same as lines between two text users; MODE=request: CHUNKS chunks of PER pipelined REQs to the built-in echo handler;
+// MODE=responder: the same REQs to a responder client, whose REQMSGs are answered by RESPONDs (built by this
+// harness from the REQMSG bytes, the same work for every build) fed back in one chunk per REQ chunk. Prints CPU ns
 // (process.cpuUsage) per message for each build: the median of ROUNDS rounds, the builds interleaved, so a
 // busy machine touches each alike. Not part of `npm run bench`; it measures our JavaScript, not the kernel.
 import { resolve } from "node:path";
@@ -92,6 +94,56 @@ async function setup(dist) {
       for (let i = 0; i < CHUNKS; i++) pub.receiver.received(copies[i & 63]);
     };
     run.check = () => sub.bytes;
+  } else if (MODE === "responder") {
+    // RESPONDs built from the REQMSGs written to the responder: token str, status 0, no headers, payload.
+    const answers = Array.from({ length: 64 }, () => Buffer.alloc(PER_CHUNK * 256));
+    let answer = answers[0];
+    let answerAt = 0;
+    let turn = 0;
+    const resp = await open("resp");
+    resp.onWrite = (b) => {
+      let at = 0;
+      while (at + 6 <= b.length) {
+        const length = b.readUInt32BE(at + 2);
+        if (b[at] === 0x08) {
+          const body = at + 6;
+          const tokenEnd = body + 2 + b.readUInt16BE(body);
+          const nameEnd = tokenEnd + 2 + b.readUInt16BE(tokenEnd);
+          const fromEnd = nameEnd + 2 + b.readUInt16BE(nameEnd);
+          const payloadStart = fromEnd + 2;
+          const end = body + length;
+          const size = tokenEnd - body + 3 + end - payloadStart;
+          answer[answerAt] = 0x09;
+          answer[answerAt + 1] = 0;
+          answer.writeUInt32BE(size, answerAt + 2);
+          b.copy(answer, answerAt + 6, body, tokenEnd);
+          let o = answerAt + 6 + tokenEnd - body;
+          answer[o] = 0;
+          answer[o + 1] = 0;
+          answer[o + 2] = 0;
+          o += 3;
+          b.copy(answer, o, payloadStart, end);
+          answerAt = o + end - payloadStart;
+        }
+        at += 6 + length;
+      }
+    };
+    resp.receiver.received(enc({ type: "SUB", sid: 1, pattern: "svc", responder: true }));
+    for (let i = 0; i < 5; i++) await tick();
+    const reqs = Array.from({ length: PER_CHUNK }, (_, i) =>
+      enc({ type: "REQ", reqId: i + 1, name: "svc", timeoutMs: 5000, headers: [], payload }),
+    );
+    const chunk = Buffer.concat(reqs);
+    const copies = Array.from({ length: 64 }, () => Buffer.from(chunk));
+    run = () => {
+      for (let i = 0; i < CHUNKS; i++) {
+        answer = answers[turn++ & 63];
+        answerAt = 0;
+        pub.receiver.received(copies[i & 63]);
+        resp.receiver.received(answer.subarray(0, answerAt));
+      }
+    };
+    run.check = () => pub.bytes;
   } else {
     const reqs = Array.from({ length: PER_CHUNK }, (_, i) =>
       enc({ type: "REQ", reqId: i + 1, name: "echo", timeoutMs: 5000, headers: [], payload }),

@@ -15,11 +15,29 @@ import {
   type Frame,
   type FrameRecord,
 } from "./frame-schema.js";
-import { type PlainCache, plainCache, plainPub, plainReq, plainRespond } from "./plain-frames.js";
+import {
+  type PlainCache,
+  type PlainRecord,
+  plainCache,
+  plainPub,
+  plainReq,
+  plainRespond,
+  readReq,
+  readRespond,
+} from "./plain-frames.js";
 import { WireReader } from "./wire.js";
 
 /** Returned by next() when the buffered bytes hold no complete frame yet. */
 export const NEED_DATA: unique symbol = Symbol("NEED_DATA");
+
+/** Returned by next(record) when the frame was a plain RESPOND, read into that record (plain-frames.ts). */
+export const RESPOND_READ: unique symbol = Symbol("RESPOND_READ");
+
+/** Returned by next(record) when the frame was a plain REQ, read into that record. */
+export const REQ_READ: unique symbol = Symbol("REQ_READ");
+
+/** What next(record) may return besides frames. */
+export type InPlace = typeof RESPOND_READ | typeof REQ_READ;
 
 /**
  * The peer broke the protocol: carries the ERR code and CLOSE reason to answer with (ws's createError
@@ -183,7 +201,13 @@ export class FrameDecoder {
    * The next complete frame, or NEED_DATA. Throws RemoteProtocolError for a malformed frame or a frame
    * over maxFrameBytes (the decoder is then failed: every later next() throws the same error).
    */
-  next(): Frame | typeof NEED_DATA {
+  next(): Frame | typeof NEED_DATA;
+  /**
+   * next(), but a plain REQ (REQ_READ) or a plain RESPOND with a canonical token (RESPOND_READ) is read into
+   * `record`, no frame made.
+   */
+  next(record: PlainRecord | undefined): Frame | typeof NEED_DATA | InPlace;
+  next(record?: PlainRecord): Frame | typeof NEED_DATA | InPlace {
     if (this.#state === "HEADER") {
       if (this.#data.length - this.#offset < FRAME_HEADER_BYTES && !this.#join(FRAME_HEADER_BYTES))
         return NEED_DATA;
@@ -197,6 +221,11 @@ export class FrameDecoder {
     const end = start + this.#length;
     this.#offset = end;
     this.#state = "HEADER";
+    if (record !== undefined && this.#flags === 0) {
+      if (this.#type === REQ_TYPE && readReq(this.#data, start, end, this.#plain, record)) return REQ_READ;
+      if (this.#type === RESPOND_TYPE && readRespond(this.#data, start, end, this.#plain, record))
+        return RESPOND_READ;
+    }
     try {
       return decodeFrameBody(this.#type, this.#flags, this.#data, start, end, this.#plain);
     } catch (error) {
@@ -263,9 +292,18 @@ export class FrameDecoder {
  * `decoder.next()` with the peer's protocol error as a value instead of a throw, so every decoder loop
  * keeps its frame handling outside any try (a bug in a handler still throws as what it is).
  */
-export function nextFrame(decoder: FrameDecoder): Frame | typeof NEED_DATA | RemoteProtocolError {
+export function nextFrame(decoder: FrameDecoder): Frame | typeof NEED_DATA | RemoteProtocolError;
+/** nextFrame() with a plain REQ or RESPOND read into `record` (decoder.next(record)). */
+export function nextFrame(
+  decoder: FrameDecoder,
+  record: PlainRecord | undefined,
+): Frame | typeof NEED_DATA | InPlace | RemoteProtocolError;
+export function nextFrame(
+  decoder: FrameDecoder,
+  record?: PlainRecord,
+): Frame | typeof NEED_DATA | InPlace | RemoteProtocolError {
   try {
-    return decoder.next();
+    return decoder.next(record);
   } catch (error) {
     if (error instanceof RemoteProtocolError) return error;
     throw error;

@@ -1,9 +1,17 @@
 /**
  * The framed protocol's codec (docs/PROTOCOL.md §2), pure, no I/O: the public face of frame-schema.ts
  * (types, constants, the one field schema), frame-encoder.ts (the one encoder) and frame-decoder.ts
- * (the pull decoder). Import frames from here.
+ * (the pull decoder, with plain-frames.ts's PlainRecord). Import frames from here.
  */
-export { decodeFrameBody, FrameDecoder, NEED_DATA, nextFrame, RemoteProtocolError } from "./frame-decoder.js";
+export {
+  decodeFrameBody,
+  FrameDecoder,
+  NEED_DATA,
+  nextFrame,
+  REQ_READ,
+  RESPOND_READ,
+  RemoteProtocolError,
+} from "./frame-decoder.js";
 export {
   encodedFrameSize,
   encodeFrame,
@@ -28,3 +36,4 @@ export {
   ReplyStatus,
   SubStart,
 } from "./frame-schema.js";
+export { type PlainRecord, plainRecord } from "./plain-frames.js";

@@ -5,6 +5,7 @@
  * each to it). Payloads are plain Uint8Array views into the body: half the cost of a Buffer's subarray.
  */
 import type { Frame, Headers } from "./frame-schema.js";
+import { readToken } from "./tokens.js";
 
 /** What a decoder remembers between frames (one per decoder: its client repeats itself). */
 export interface PlainCache {
@@ -52,22 +53,31 @@ export function plainReq(
   end: number,
   names: PlainCache | undefined,
 ): Frame | undefined {
-  if (end - start < 12) return undefined;
+  const read = plainRecord();
+  if (!readReq(body, start, end, names, read)) return undefined;
+  const { reqId, name, timeoutMs, payload } = read;
+  return { type: "REQ", reqId, name, timeoutMs, headers: NO_HEADERS, payload };
+}
+
+/** A plain REQ (plainReq's) read into `into` (reqId, name, timeoutMs, payload): true, or false as plainReq's undefined. */
+export function readReq(
+  body: Buffer,
+  start: number,
+  end: number,
+  names: PlainCache | undefined,
+  into: PlainRecord,
+): boolean {
+  if (end - start < 12) return false;
   const nameStart = start + 6;
   const nameEnd = nameStart + u16(body, start + 4);
-  if (nameEnd + 6 > end || body[nameEnd + 4] !== 0 || body[nameEnd + 5] !== 0) return undefined;
+  if (nameEnd + 6 > end || body[nameEnd + 4] !== 0 || body[nameEnd + 5] !== 0) return false;
   const name = asciiText(body, nameStart, nameEnd, names);
-  if (name === undefined) return undefined;
-  const reqId = u32(body, start);
-  const timeoutMs = u32(body, nameEnd);
-  return {
-    type: "REQ",
-    reqId,
-    name,
-    timeoutMs,
-    headers: NO_HEADERS,
-    payload: view(body, nameEnd + 6, end, names),
-  };
+  if (name === undefined) return false;
+  into.reqId = u32(body, start);
+  into.name = name;
+  into.timeoutMs = u32(body, nameEnd);
+  into.payload = view(body, nameEnd + 6, end, names);
+  return true;
 }
 
 /** RESPOND: token str, status u8, headers (none), payload. */
@@ -91,6 +101,52 @@ export function plainRespond(
     headers: NO_HEADERS,
     payload: view(body, tokenEnd + 3, end, cache),
   };
+}
+
+/**
+ * A plain REQ or RESPOND read in place (readReq, readRespond): one record per reader, filled again for
+ * every such frame, so a request or an answer costs no frame object (and an answer no token string). Read
+ * it before the next frame. Which fields hold the frame's depends on its type.
+ */
+export interface PlainRecord {
+  /** REQ: its reqId, name, timeoutMs. */
+  reqId: number;
+  name: string;
+  timeoutMs: number;
+  /** RESPOND: its token's number (protocol/tokens.ts) and status. */
+  token: number;
+  status: number;
+  /** Both: a view into the body, like a plain frame's payload. */
+  payload: Uint8Array;
+}
+
+/** An empty PlainRecord. */
+export function plainRecord(): PlainRecord {
+  return { reqId: 0, name: "", timeoutMs: 0, token: -1, status: 0, payload: new Uint8Array(0) };
+}
+
+/**
+ * A plain RESPOND whose token is a canonical token text (tokens.ts) read into `into`: true, and `into`
+ * holds what decodeBySchema's frame would (`tokenText(into.token)` its token); false for any other body
+ * (decodeFrameBody then decodes it, or refuses it with its message).
+ */
+export function readRespond(
+  body: Buffer,
+  start: number,
+  end: number,
+  cache: PlainCache | undefined,
+  into: PlainRecord,
+): boolean {
+  if (end - start < 5) return false;
+  const tokenStart = start + 2;
+  const tokenEnd = tokenStart + u16(body, start);
+  if (tokenEnd + 3 > end || body[tokenEnd + 1] !== 0 || body[tokenEnd + 2] !== 0) return false;
+  const token = readToken(body, tokenStart, tokenEnd);
+  if (token < 0) return false;
+  into.token = token;
+  into.status = body[tokenEnd]!;
+  into.payload = view(body, tokenEnd + 3, end, cache);
+  return true;
 }
 
 /** The text of body[start, end) if it is ASCII (else undefined): from `cache` when the bytes are its own. */

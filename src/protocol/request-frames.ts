@@ -5,6 +5,7 @@
  * field); every other frame type, and these ones everywhere else, go through the one schema encoder.
  */
 import { FRAME_HEADER_BYTES, FRAME_TYPE_NUMBER, type Headers } from "./frame-schema.js";
+import { tokenDigits, writeToken } from "./tokens.js";
 import { headersSize, strSize, writeHeaders, writeStr } from "./wire.js";
 
 const REPLY_TYPE = FRAME_TYPE_NUMBER.REPLY;
@@ -26,33 +27,67 @@ export function encodeReplyInto(
 ): number {
   out[start] = REPLY_TYPE;
   out[start + 1] = 0;
-  out.writeUInt32BE(reqId, start + 6);
+  putU32(out, start + 6, reqId);
   out[start + 10] = status;
   let offset = start + 11;
-  if (headers.length === 0) {
-    out[offset] = 0;
-    out[offset + 1] = 0;
-    offset += 2;
-  } else offset = writeHeaders(out, offset, headers);
+  offset = headers.length === 0 ? writeNoHeaders(out, offset) : writeHeaders(out, offset, headers);
   out.set(payload, offset);
   offset += payload.byteLength;
-  out.writeUInt32BE(offset - start - FRAME_HEADER_BYTES, start + 2);
+  putU32(out, start + 2, offset - start - FRAME_HEADER_BYTES);
   return offset;
 }
 
-/** The bytes a REQMSG takes on the wire, header included (throws ETOOLARGE as encodedFrameSize does). */
+/**
+ * A responder's last REQMSG name and from (one per responder: requests to it repeat them), with their two
+ * strs encoded once the pair is seen twice in a row: later REQMSGs copy those bytes.
+ */
+export interface RequestNames {
+  name: string;
+  from: string;
+  bytes: Uint8Array | undefined;
+}
+
+/** An empty RequestNames. */
+export function requestNames(): RequestNames {
+  return { name: "", from: "", bytes: undefined };
+}
+
+/** The encoded strs of `name` and `from` when `names` holds them (made on the pair's second use), else undefined. */
+function namesBytes(names: RequestNames | undefined, name: string, from: string): Uint8Array | undefined {
+  if (names === undefined) return undefined;
+  if (names.name !== name || names.from !== from) {
+    names.name = name;
+    names.from = from;
+    names.bytes = undefined;
+    return undefined;
+  }
+  if (names.bytes === undefined) {
+    const bytes = Buffer.allocUnsafe(strSize(name, "REQMSG.name") + strSize(from, "REQMSG.from"));
+    writeStr(bytes, writeStr(bytes, 0, name), from);
+    names.bytes = new Uint8Array(bytes);
+  }
+  return names.bytes;
+}
+
+/**
+ * The bytes a REQMSG takes on the wire, header included (throws ETOOLARGE as encodedFrameSize does). Its
+ * token is a number, written as its text (tokens.ts): the REQMSG of `tokenText(token)`. With `names`, the
+ * encoding of a repeated name and from is kept there for encodeRequestMessageInto (same `names`, right after).
+ */
 export function requestMessageFrameSize(
-  token: string,
+  token: number,
   name: string,
   from: string,
   headers: Headers,
   payload: Uint8Array,
+  names?: RequestNames,
 ): number {
+  const known = namesBytes(names, name, from);
   return (
     FRAME_HEADER_BYTES +
-    strSize(token, "REQMSG.token") +
-    strSize(name, "REQMSG.name") +
-    strSize(from, "REQMSG.from") +
+    2 +
+    tokenDigits(token) +
+    (known === undefined ? strSize(name, "REQMSG.name") + strSize(from, "REQMSG.from") : known.length) +
     headersSize(headers, "REQMSG.header") +
     payload.byteLength
   );
@@ -62,20 +97,42 @@ export function requestMessageFrameSize(
 export function encodeRequestMessageInto(
   out: Buffer,
   start: number,
-  token: string,
+  token: number,
   name: string,
   from: string,
   headers: Headers,
   payload: Uint8Array,
+  names?: RequestNames,
 ): number {
   out[start] = REQMSG_TYPE;
   out[start + 1] = 0;
-  let offset = writeStr(out, start + FRAME_HEADER_BYTES, token);
-  offset = writeStr(out, offset, name);
-  offset = writeStr(out, offset, from);
-  offset = writeHeaders(out, offset, headers);
+  let offset = writeToken(out, start + FRAME_HEADER_BYTES, token);
+  const known = names?.bytes;
+  if (known !== undefined && names!.name === name && names!.from === from) {
+    // Usually a few bytes: then a loop costs less than a TypedArray set() call.
+    const length = known.length;
+    if (length > 64) out.set(known, offset);
+    else for (let i = 0; i < length; i++) out[offset + i] = known[i]!;
+    offset += length;
+  } else offset = writeStr(out, writeStr(out, offset, name), from);
+  offset = headers.length === 0 ? writeNoHeaders(out, offset) : writeHeaders(out, offset, headers);
   out.set(payload, offset);
   offset += payload.byteLength;
-  out.writeUInt32BE(offset - start - FRAME_HEADER_BYTES, start + 2);
+  putU32(out, start + 2, offset - start - FRAME_HEADER_BYTES);
   return offset;
+}
+
+/** A u32 as 4 bytes (Buffer's writeUInt32BE checks its arguments first: these are ours, always in range). */
+function putU32(out: Buffer, at: number, value: number): void {
+  out[at] = value >>> 24;
+  out[at + 1] = (value >>> 16) & 0xff;
+  out[at + 2] = (value >>> 8) & 0xff;
+  out[at + 3] = value & 0xff;
+}
+
+/** An empty header list (count 0) at `offset`; returns the offset just past it. */
+function writeNoHeaders(out: Buffer, offset: number): number {
+  out[offset] = 0;
+  out[offset + 1] = 0;
+  return offset + 2;
 }

@@ -104,8 +104,10 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
   pinged = false;
   /** Why the session is ending; set by the first close decision. */
   endReason: DisconnectReason | undefined;
-  /** True while this session's output is corked until the read turn ends. */
+  /** True while this session waits for the read turn's end to flush its output (uncork()). */
   #corked = false;
+  /** True while the connection itself is corked: only when bytes other than the run were written. */
+  #connectionCorked = false;
   /** This turn's frames encoded in the owner's output slab (reserve()), not written yet: #run[#runStart, #runEnd). */
   #run: Buffer | undefined;
   #runStart = 0;
@@ -166,7 +168,7 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
     this.owner.counters.bytesIn += chunk.length;
     this.pinged = false;
     const turn = this.turn;
-    turn.begin();
+    turn.begin(this.lastSeen);
     // A bug while serving a client must cost one connection, never the server.
     try {
       this.receive(chunk);
@@ -210,7 +212,7 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
       this.#slowConsumer();
       return;
     }
-    if (!batched && !this.#corked) this.#cork();
+    if (!batched || this.#run !== undefined) this.#cork();
     if (this.#run !== undefined) this.#writeRun();
     if (shared) connection.writeShared(bytes);
     else connection.write(bytes);
@@ -220,9 +222,9 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
   /**
    * write() for a frame the caller encodes itself: reserves `size` bytes in the owner's output slab
    * (`owner.output.buffer`) and returns their offset, where the caller writes the frame at once. The
-   * frames of one turn join one run, written as one Buffer when the output is uncorked (a corked write,
-   * as write()'s replies are). -1 when nothing is to be written: the session is closed, or was just cut
-   * off for being over the pending-output bound.
+   * frames of one turn join one run, written as one Buffer when the output is uncorked (the connection is
+   * corked only when other bytes are written in the turn: a run alone is one write). -1 when nothing is to
+   * be written: the session is closed, or was just cut off for being over the pending-output bound.
    */
   reserve(size: number): number {
     this.turn.beforeWrite();
@@ -231,7 +233,7 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
       this.#slowConsumer();
       return -1;
     }
-    if (!this.#corked) this.#cork();
+    if (!this.#corked) this.#enlist();
     const output = this.owner.output;
     const offset = output.reserve(size);
     if (this.#run !== output.buffer || this.#runEnd !== offset) {
@@ -244,9 +246,18 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
     return offset;
   }
 
+  /** Corks the connection until the turn ends (write()'s bytes, and a run written before them, join). */
   #cork(): void {
+    if (!this.#connectionCorked) {
+      this.#connectionCorked = true;
+      this.connection.cork();
+    }
+    if (!this.#corked) this.#enlist();
+  }
+
+  /** The turn's end flushes this session's output (uncork()). */
+  #enlist(): void {
     this.#corked = true;
-    this.connection.cork();
     this.turn.corked(this);
   }
 
@@ -272,7 +283,10 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
       if (this.connection.isClosed) this.#run = undefined;
       else this.#writeRun();
     }
-    this.connection.uncork();
+    if (this.#connectionCorked) {
+      this.#connectionCorked = false;
+      this.connection.uncork();
+    }
   }
 
   /** Writes `last` (if any) and closes gracefully; the connection is destroyed if the peer does not read. */

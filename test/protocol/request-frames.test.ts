@@ -2,14 +2,19 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
 import { isEnchufeError } from "../../src/errors.js";
-import { encodeFrame } from "../../src/protocol/frames.js";
+import { encodeFrame, type Headers } from "../../src/protocol/frames.js";
 import {
   encodeReplyInto,
   encodeRequestMessageInto,
+  type RequestNames,
   replyFrameSize,
   requestMessageFrameSize,
+  requestNames,
 } from "../../src/protocol/request-frames.js";
+import { MAX_TOKEN, readToken, tokenOf, tokenText, writeToken } from "../../src/protocol/tokens.js";
 import { headers, payload, text } from "./samples.js";
+
+const token = fc.oneof(fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 1, max: MAX_TOKEN }));
 
 /** `size` bytes at offset 3 of a buffer filled with 0xee, so a stray write outside the frame shows. */
 function encodedAt(size: number, encode: (out: Buffer, at: number) => number): Buffer {
@@ -48,33 +53,91 @@ describe("request frames", () => {
     );
   });
 
+  /** A REQMSG encoded `times` times (with `names` or without) is the one encodeFrame makes. */
+  function sameRequestMessage(
+    token: number,
+    name: string,
+    from: string,
+    messageHeaders: Headers,
+    messagePayload: Uint8Array,
+    names: RequestNames | undefined,
+    times = 1,
+  ): void {
+    const frame = { token: tokenText(token), name, from, headers: messageHeaders, payload: messagePayload };
+    const expected = encodeFrame({ type: "REQMSG", ...frame });
+    for (let i = 0; i < times; i++) {
+      const size = requestMessageFrameSize(token, name, from, messageHeaders, messagePayload, names);
+      assert.equal(size, expected.length);
+      const got = encodedAt(size, (out, at) =>
+        encodeRequestMessageInto(out, at, token, name, from, messageHeaders, messagePayload, names),
+      );
+      assert.deepEqual(got, expected);
+    }
+  }
+
   test("encodeRequestMessageInto - property: the bytes encodeFrame makes for the REQMSG", () => {
     fc.assert(
-      fc.property(
-        text,
-        text,
-        text,
-        fc.oneof(fc.constant([]), headers),
-        payload,
-        (token, name, from, messageHeaders, messagePayload) => {
-          const frame = { token, name, from, headers: messageHeaders, payload: messagePayload };
-          const expected = encodeFrame({ type: "REQMSG", ...frame });
-          const size = requestMessageFrameSize(token, name, from, messageHeaders, messagePayload);
-          assert.equal(size, expected.length);
-          const got = encodedAt(size, (out, at) =>
-            encodeRequestMessageInto(out, at, token, name, from, messageHeaders, messagePayload),
-          );
-          assert.deepEqual(got, expected);
-        },
+      fc.property(token, text, text, fc.oneof(fc.constant([]), headers), payload, (...fields) =>
+        sameRequestMessage(...fields, undefined),
       ),
       { numRuns: 300 },
     );
   });
 
+  test("encodeRequestMessageInto with RequestNames - property: the same bytes while names repeat and change", () => {
+    // One RequestNames across the runs, as a responder keeps it; names from a small set, so pairs repeat.
+    const names = requestNames();
+    const few = fc.constantFrom("svc", "math.double", "ana", "beto", "señal", "");
+    fc.assert(
+      fc.property(
+        token,
+        fc.oneof(few, text),
+        fc.oneof(few, few, text),
+        fc.oneof(fc.constant([]), headers),
+        payload,
+        fc.integer({ min: 1, max: 3 }),
+        (token, name, from, messageHeaders, messagePayload, times) =>
+          sameRequestMessage(token, name, from, messageHeaders, messagePayload, names, times),
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   test("requestMessageFrameSize - a str over 65535 bytes is ETOOLARGE", () => {
     assert.throws(
-      () => requestMessageFrameSize("t", "x".repeat(0x10000), "guest-1", [], new Uint8Array(0)),
+      () => requestMessageFrameSize(1, "x".repeat(0x10000), "guest-1", [], new Uint8Array(0)),
       (e) => isEnchufeError(e, "ETOOLARGE"),
+    );
+  });
+
+  test("tokens - property: writeToken writes tokenText, readToken and tokenOf read it back", () => {
+    fc.assert(
+      fc.property(token, (n) => {
+        const out = Buffer.alloc(16, 0xee);
+        const end = writeToken(out, 1, n);
+        const expected = Buffer.from(tokenText(n), "latin1");
+        assert.equal(out.readUInt16BE(1), expected.length);
+        assert.deepEqual(out.subarray(3, end), expected);
+        assert.equal(out[end], 0xee);
+        assert.equal(readToken(out, 3, end), n);
+        assert.equal(tokenOf(tokenText(n)), n);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test("tokens - property: a text reads as a token only when it is that token's own text", () => {
+    const chars = fc.constantFrom(..."0123456789abcdefghijklmnopqrstuvwxyzA.-Z\u00e9");
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: chars, maxLength: 12 }), text), (candidate) => {
+        const n = tokenOf(candidate);
+        const bytes = Buffer.from(candidate, "utf8");
+        assert.equal(readToken(bytes, 0, bytes.length), n);
+        if (n !== -1) assert.equal(tokenText(n), candidate);
+        const canonical = /^[1-9a-z][0-9a-z]{0,9}$/.test(candidate);
+        assert.equal(n !== -1, canonical);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -16,16 +16,22 @@ import {
   type Headers,
   NEED_DATA,
   nextFrame,
-  PREFACE,
+  type PlainRecord,
+  plainRecord,
+  REQ_READ,
+  RESPOND_READ,
   RemoteProtocolError,
   ReplyStatus,
 } from "../../protocol/frames.js";
 import {
   encodeReplyInto,
   encodeRequestMessageInto,
+  type RequestNames,
   replyFrameSize,
   requestMessageFrameSize,
+  requestNames,
 } from "../../protocol/request-frames.js";
+import { tokenOf } from "../../protocol/tokens.js";
 import { isValidTopic } from "../../protocol/topics.js";
 import type { Connection } from "../../transport/connection.js";
 import { FRAME_OVERHEAD_BYTES, type ResolvedMessagingOptions } from "../limits.js";
@@ -34,20 +40,22 @@ import type { Subscriber } from "../routing/interfaces.js";
 import type { Router } from "../routing/router.js";
 import { type Identity, Session, type SessionOwner } from "../session.js";
 import { closeFrame, disconnectReasonOf, errFrame, PING_FRAME, PONG_FRAME, quote } from "./answers.js";
-import { type HandshakeSession, hello } from "./handshake.js";
-import { HistoryLink, type HistorySession } from "./history-link.js";
+import { afterPreface, expireHandshake, type HandshakeSession, hello } from "./handshake.js";
+import { allowsVersion2, HistoryLink, type HistorySession } from "./history-link.js";
 import { SessionSubscriptions } from "./session-subscriptions.js";
 
 export type FramedState = "PREFACE" | "HANDSHAKE" | "AUTHENTICATING" | "READY" | "CLOSED";
 
 /** Frames a client may send before the handshake finished, waiting for it. */
 const MAX_QUEUED = 1024;
+const NO_HEADERS: Headers = [];
 
 export class FramedSession extends Session implements Subscriber, HandshakeSession, HistorySession {
   readonly #decoder: FrameDecoder;
   readonly #subscriptions: SessionSubscriptions;
   state: FramedState = "PREFACE";
-  #preface: Buffer | undefined;
+  /** The preface's first bytes while it comes in pieces (handshake.ts afterPreface). */
+  preface: Buffer | undefined;
   #handshakeTimer: NodeJS.Timeout | undefined;
   clientName = "";
   version = 1;
@@ -56,6 +64,10 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   /** The last PUB topic or REQ name found valid (clients repeat them: the check runs once per change). */
   #lastValidTopic = "";
   readonly #rate: TokenBucket | undefined;
+  /** Where the decoder reads a plain REQ or RESPOND (no frame object for them); made when READY. */
+  #record: PlainRecord | undefined;
+  /** The last REQMSG's name and from, encoded once while they repeat (a responder's; made on first use). */
+  #names: RequestNames | undefined;
   /** APUB and RSUB (version 2), made on first use. */
   #history: HistoryLink | undefined;
 
@@ -75,7 +87,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxPayloadBytes + FRAME_OVERHEAD_BYTES });
     this.#rate = options.security.messageLimiter();
     if (options.handshakeTimeoutMs > 0) {
-      this.#handshakeTimer = setTimeout(handshakeExpired, options.handshakeTimeoutMs, this);
+      this.#handshakeTimer = setTimeout(expireHandshake, options.handshakeTimeoutMs, this);
       this.#handshakeTimer.unref();
     }
   }
@@ -101,33 +113,27 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   receive(chunk: Buffer): void {
     if (!this.isOpen) return;
     if (this.state === "PREFACE") {
-      const preface = this.#preface === undefined ? chunk : Buffer.concat([this.#preface, chunk]);
-      if (preface.length < PREFACE.length) {
-        this.#preface = preface;
-        return;
-      }
-      this.#preface = undefined;
-      if (!preface.subarray(0, PREFACE.length).equals(PREFACE)) {
-        this.endReason = "protocol-error";
-        this.connection.destroy();
-        return;
-      }
-      this.state = "HANDSHAKE";
-      this.write(PREFACE);
-      chunk = preface.subarray(PREFACE.length);
-      if (chunk.length === 0) return;
+      const rest = afterPreface(this, chunk);
+      if (rest === undefined) return;
+      chunk = rest;
     }
     const decoder = this.#decoder;
     decoder.push(chunk);
     for (;;) {
-      const frame = nextFrame(decoder);
+      const frame = nextFrame(decoder, this.#record);
       if (frame === NEED_DATA) return;
-      if (frame instanceof RemoteProtocolError) {
+      if (frame === REQ_READ || frame === RESPOND_READ) {
+        // A plain REQ or RESPOND of a READY session, read into the record (no frame object).
+        const read = this.#record!;
+        if (!this.#admitted(read.payload)) return;
+        if (frame === RESPOND_READ)
+          this.router.respond(this, read.token, read.status, NO_HEADERS, read.payload);
+        else this.#request(read.reqId, read.name, read.timeoutMs, NO_HEADERS, read.payload);
+      } else if (frame instanceof RemoteProtocolError) {
         this.fail(frame.errCode, frame.closeReason, frame.message);
         return;
-      }
-      if (frame.type === "PUB" && this.state === "READY") {
-        if (this.#admitted(frame)) this.#publish(frame.topic, frame.headers, frame.payload);
+      } else if (frame.type === "PUB" && this.state === "READY") {
+        if (this.#admitted(frame.payload)) this.#publish(frame.topic, frame.headers, frame.payload);
       } else this.handle(frame);
       if (!this.isOpen) return;
     }
@@ -165,10 +171,13 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.write(frames, true, false);
   }
 
-  deliverRequest(token: string, name: string, from: string, headers: Headers, payload: Uint8Array): void {
+  deliverRequest(token: number, name: string, from: string, headers: Headers, payload: Uint8Array): void {
     this.messagesOut++;
-    const at = this.reserve(requestMessageFrameSize(token, name, from, headers, payload));
-    if (at >= 0) encodeRequestMessageInto(this.owner.output.buffer, at, token, name, from, headers, payload);
+    this.#names ??= requestNames();
+    const names = this.#names;
+    const at = this.reserve(requestMessageFrameSize(token, name, from, headers, payload, names));
+    if (at >= 0)
+      encodeRequestMessageInto(this.owner.output.buffer, at, token, name, from, headers, payload, names);
   }
 
   /** The answer to this client's request `reqId`. */
@@ -219,9 +228,10 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   /** The handshake finished (handshake.ts): WELCOME was sent; the frames that waited run now, in order. */
   ready(): void {
     this.state = "READY";
+    this.#record = plainRecord();
     const queued = this.#queued;
     this.#queued = [];
-    this.turn.begin();
+    this.turn.begin(Date.now());
     try {
       for (const next of queued) {
         this.handle(next);
@@ -254,7 +264,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
       else this.fail(ErrCode.NOT_READY, CloseReason.PROTOCOL_ERROR, `${frame.type} before HELLO`);
       return;
     }
-    if (!this.#admitted(frame)) return;
+    if (!this.#admitted("payload" in frame ? frame.payload : undefined)) return;
     switch (frame.type) {
       case "PUB":
         this.#publish(frame.topic, frame.headers, frame.payload);
@@ -275,10 +285,10 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
         this.#subscriptions.remove(frame.sid);
         return;
       case "REQ":
-        this.#request(frame);
+        this.#request(frame.reqId, frame.name, frame.timeoutMs, frame.headers, frame.payload);
         return;
       case "RESPOND":
-        this.router.respond(this, frame.token, frame.status, frame.headers, frame.payload);
+        this.router.respond(this, tokenOf(frame.token), frame.status, frame.headers, frame.payload);
         return;
       case "DIRECT":
         this.#direct(frame.target, frame.headers, frame.payload);
@@ -305,9 +315,9 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   }
 
   /** A READY frame passes the message rate and payload limit (else the session fails); receive()'s PUB path too. */
-  #admitted(frame: Frame): boolean {
+  #admitted(payload: Uint8Array | undefined): boolean {
     if (!this.#takeRate()) return false;
-    if ("payload" in frame && frame.payload.length > this.options.maxPayloadBytes) {
+    if (payload !== undefined && payload.length > this.options.maxPayloadBytes) {
       const limit = this.options.maxPayloadBytes;
       this.fail(ErrCode.TOO_LARGE, CloseReason.TOO_LARGE, `payload over ${limit} bytes`);
       return false;
@@ -330,14 +340,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
 
   /** The history link of a version-2 session; a version-1 client sending `type` breaks the protocol. */
   #v2(type: string): HistoryLink | undefined {
-    if (this.version < 2) {
-      this.fail(
-        ErrCode.PROTOCOL,
-        CloseReason.PROTOCOL_ERROR,
-        `${type} needs protocol version 2 (HELLO version 2)`,
-      );
-      return undefined;
-    }
+    if (!allowsVersion2(this, this.version, type)) return undefined;
     this.#history ??= new HistoryLink(this, this.router);
     return this.#history;
   }
@@ -357,17 +360,17 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.connection.whenDrained(then);
   }
 
-  #request(frame: Extract<Frame, { type: "REQ" }>): void {
-    if (!this.#isValidTopic(frame.name)) {
-      this.#invalidTopic(frame.name, frame.reqId);
+  #request(reqId: number, name: string, timeoutMs: number, headers: Headers, payload: Uint8Array): void {
+    if (!this.#isValidTopic(name)) {
+      this.#invalidTopic(name, reqId);
       return;
     }
-    if (!this.mayPublish(frame.name)) {
-      this.reply(frame.reqId, ReplyStatus.DENIED, [], Buffer.from(`may not request ${quote(frame.name)}`));
+    if (!this.mayPublish(name)) {
+      this.reply(reqId, ReplyStatus.DENIED, [], Buffer.from(`may not request ${quote(name)}`));
       return;
     }
     this.messagesIn++;
-    this.router.request(this, frame.reqId, frame.name, frame.timeoutMs, frame.headers, frame.payload);
+    this.router.request(this, reqId, name, timeoutMs, headers, payload);
   }
 
   #direct(target: string, headers: Headers, payload: Uint8Array): void {
@@ -393,8 +396,4 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.state = "CLOSED";
     this.finish("closed", undefined);
   }
-}
-
-function handshakeExpired(session: FramedSession): void {
-  session.handshakeExpired();
 }

@@ -10,6 +10,7 @@ import {
   encodeFrame,
   type Frame,
   MIN_PROTOCOL_VERSION,
+  PREFACE,
   PROTOCOL_VERSION,
 } from "../../protocol/frames.js";
 import { nickProblem } from "../../protocol/names.js";
@@ -19,7 +20,7 @@ import { pingIntervalMs } from "../limits.js";
 import type { Member } from "../routing/interfaces.js";
 import type { Router } from "../routing/router.js";
 import type { LoginOutcome } from "../security.js";
-import type { LoginAttempt } from "../session.js";
+import type { DisconnectReason, LoginAttempt } from "../session.js";
 
 /** What the handshake needs of the framed session (FramedSession implements it). */
 export interface HandshakeSession extends Member {
@@ -40,6 +41,11 @@ export interface HandshakeSession extends Member {
   write(bytes: Buffer): void;
   fail(code: number, reason: number, message: string): void;
   clearHandshakeTimer(): void;
+  /** The preface's first bytes while it comes in pieces; why the session ends, once it does. */
+  preface: Buffer | undefined;
+  endReason: DisconnectReason | undefined;
+  /** No HELLO in time: the session closes unless it is past the handshake. */
+  handshakeExpired(): void;
   /** WELCOME was sent: the frames that waited run now. */
   ready(): void;
 }
@@ -53,6 +59,34 @@ const LOGIN_FAILURES: Readonly<
   ERATELIMIT: [ErrCode.RATE_LIMIT, "too many failed logins from your address: wait and try again"],
   EPLAINTEXTAUTH: [ErrCode.PLAINTEXT_AUTH, "credentials are refused on an unencrypted connection: use TLS"],
 };
+
+/**
+ * The bytes of `chunk` after the 4-byte preface, once the preface came whole and right (it is echoed and
+ * the session is at HANDSHAKE); undefined while it is still incomplete, when nothing follows it, or when
+ * it is wrong (the connection is then destroyed).
+ */
+export function afterPreface(session: FramedSession, chunk: Buffer): Buffer | undefined {
+  const preface = session.preface === undefined ? chunk : Buffer.concat([session.preface, chunk]);
+  if (preface.length < PREFACE.length) {
+    session.preface = preface;
+    return undefined;
+  }
+  session.preface = undefined;
+  if (!preface.subarray(0, PREFACE.length).equals(PREFACE)) {
+    session.endReason = "protocol-error";
+    session.connection.destroy();
+    return undefined;
+  }
+  session.state = "HANDSHAKE";
+  session.write(PREFACE);
+  const rest = preface.subarray(PREFACE.length);
+  return rest.length === 0 ? undefined : rest;
+}
+
+/** The handshake timer's callback (a shared function, no closure per session). */
+export function expireHandshake(session: FramedSession): void {
+  session.handshakeExpired();
+}
 
 export function hello(session: FramedSession, frame: Extract<Frame, { type: "HELLO" }>): void {
   if (frame.version < MIN_PROTOCOL_VERSION || frame.version > PROTOCOL_VERSION) {

@@ -29,6 +29,17 @@ export interface HistorySession {
   subscribePlain(sid: number, pattern: string): object | undefined;
 }
 
+/** True when the session's `version` has the version-2 frame `type`; else the session fails (PROTOCOL_ERROR). */
+export function allowsVersion2(session: HistorySession, version: number, type: string): boolean {
+  if (version >= 2) return true;
+  session.fail(
+    ErrCode.PROTOCOL,
+    CloseReason.PROTOCOL_ERROR,
+    `${type} needs protocol version 2 (HELLO version 2)`,
+  );
+  return false;
+}
+
 export class HistoryLink implements Acker, ReplayTarget {
   readonly #session: HistorySession;
   readonly #router: Router;

@@ -30,8 +30,8 @@ export interface Subscriber extends Member {
   readonly pendingBytes: number;
   /** Messages for one of this subscriber's queue-group subscriptions: `count` GMSG frames, encoded. */
   deliverGroup(frames: Buffer, count: number): void;
-  /** A request routed to this responder (answer with Router.respond and the same token). */
-  deliverRequest(token: string, name: string, from: string, headers: Headers, payload: Uint8Array): void;
+  /** A request routed to this responder (answer with Router.respond and the same token; protocol/tokens.ts). */
+  deliverRequest(token: number, name: string, from: string, headers: Headers, payload: Uint8Array): void;
 }
 
 /** Who gets a REPLY: a program on this node, or a request that came from another node. */

@@ -3,11 +3,12 @@
  * skipping one whose pending output is at `skipSlowBytes`, as queue groups do), then another node through
  * the remote half (which also takes the request when every local responder is behind; with no other node,
  * the least loaded local one gets it), else NO_RESPONDERS. One pending table holds every request waiting for an
- * answer, local or remote (one object per request, nats.js's muxsubscription style); their timeouts share one
- * timer (deadlines.ts).
+ * answer, local or remote (one object per request, nats.js's muxsubscription style), by its numeric token
+ * (protocol/tokens.ts: no string per request); their timeouts share one timer (deadlines.ts).
  */
 import { type Headers, ReplyStatus } from "../../protocol/frames.js";
 import { SubscriptionIndex } from "../../protocol/subscriptions.js";
+import { tokenOf, tokenText } from "../../protocol/tokens.js";
 import type { RequestHandler, RequestResult } from "../handlers.js";
 import { type Deadline, Deadlines } from "./deadlines.js";
 import type { RemoteHalf, Requester, Subscriber } from "./interfaces.js";
@@ -22,14 +23,20 @@ export interface RequestOptions {
   readonly maxTimeoutMs: number;
   /** A responder with this much output pending is passed over while another keeps up. */
   readonly skipSlowBytes: number;
+  /** The clock of the deadlines (Date.now by default; the router's reads it once per chunk). */
+  readonly now?: () => number;
 }
 
 const EMPTY_HEADERS: Headers = [];
+/** Tokens count up to this (a small integer to V8) and start again at 1: far more than can wait at once. */
+const LAST_TOKEN = 0x3fffffff;
+/** Slots of the pending table's ring (a power of two): the requests answered in about the order they came. */
+const RING_SLOTS = 4096;
 const EMPTY_PAYLOAD = new Uint8Array(0);
 
 /** One request waiting for its answer, its own deadline entry. `responder` undefined: another node has it. */
 class PendingRequest implements Deadline {
-  readonly token: string;
+  readonly token: number;
   readonly requester: Requester;
   readonly reqId: number;
   /** Set again when no other node took it and a local responder that was behind gets it after all. */
@@ -37,7 +44,7 @@ class PendingRequest implements Deadline {
   at = 0;
   live = false;
 
-  constructor(token: string, requester: Requester, reqId: number, responder: Subscriber | undefined) {
+  constructor(token: number, requester: Requester, reqId: number, responder: Subscriber | undefined) {
     this.token = token;
     this.requester = requester;
     this.reqId = reqId;
@@ -50,11 +57,17 @@ export class Requests {
   readonly #remote: RemoteHalf;
   readonly #options: RequestOptions;
   readonly #responders = new SubscriptionIndex<Subscriber>();
-  readonly #pending = new Map<string, PendingRequest>();
-  /** Every pending request's timeout, on one timer: TIMEOUT when it passes. */
-  readonly #deadlines = new Deadlines<PendingRequest>((pending) =>
-    this.settle(pending.token, ReplyStatus.TIMEOUT, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined),
+  /**
+   * The pending table: request `token` in slot `token % RING_SLOTS` of the ring, moved to the overflow map
+   * when a newer token needs its slot while it still waits (slow responders, long timeouts): a lookup is
+   * an array read, no hashing.
+   */
+  readonly #ring: (PendingRequest | undefined)[] = new Array<PendingRequest | undefined>(RING_SLOTS).fill(
+    undefined,
   );
+  readonly #overflow = new Map<number, PendingRequest>();
+  /** Every pending request's timeout, on one timer: TIMEOUT when it passes. */
+  readonly #deadlines: Deadlines<PendingRequest>;
   #tokens = 0;
   #rotation = 0;
 
@@ -62,6 +75,10 @@ export class Requests {
     this.#handlers = handlers;
     this.#remote = remote;
     this.#options = options;
+    this.#deadlines = new Deadlines<PendingRequest>(
+      (pending) => this.settle(pending.token, ReplyStatus.TIMEOUT, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined),
+      options.now,
+    );
   }
 
   addResponder(pattern: string, responder: Subscriber): void {
@@ -101,7 +118,7 @@ export class Requests {
     }
     const token = this.#open(requester, reqId, undefined, wait);
     const behind = responders.size > 0;
-    this.#remote.request(token, name, requester.nick, headers, payload).then(
+    this.#remote.request(tokenText(token), name, requester.nick, headers, payload).then(
       (routed) => routed || this.#notRouted(token, behind, name, headers, payload),
       () => this.#notRouted(token, behind, name, headers, payload),
     );
@@ -111,8 +128,8 @@ export class Requests {
    * No other node took the request: NO_RESPONDERS, or (`behind`: every local responder was behind) the
    * least loaded local responder after all, under the same deadline.
    */
-  #notRouted(token: string, behind: boolean, name: string, headers: Headers, payload: Uint8Array): void {
-    const pending = this.#pending.get(token);
+  #notRouted(token: number, behind: boolean, name: string, headers: Headers, payload: Uint8Array): void {
+    const pending = this.#pending(token);
     if (pending === undefined) return;
     const responder = behind ? this.#inTurn(this.#responders.match(name), true) : undefined;
     if (responder === undefined) {
@@ -146,12 +163,37 @@ export class Requests {
     return wrapped ?? (anyOpen ? least : undefined);
   }
 
-  #open(requester: Requester, reqId: number, responder: Subscriber | undefined, waitMs: number): string {
-    const token = (++this.#tokens).toString(36);
+  #open(requester: Requester, reqId: number, responder: Subscriber | undefined, waitMs: number): number {
+    let token = this.#tokens;
+    do token = token === LAST_TOKEN ? 1 : token + 1;
+    while (this.#pending(token) !== undefined);
+    this.#tokens = token;
     const pending = new PendingRequest(token, requester, reqId, responder);
-    this.#pending.set(token, pending);
+    const slot = token & (RING_SLOTS - 1);
+    const older = this.#ring[slot];
+    if (older !== undefined) this.#overflow.set(older.token, older);
+    this.#ring[slot] = pending;
     this.#deadlines.add(pending, waitMs);
     return token;
+  }
+
+  /** The request waiting under `token`, if any. */
+  #pending(token: number): PendingRequest | undefined {
+    if (token < 1) return undefined;
+    const pending = this.#ring[token & (RING_SLOTS - 1)];
+    if (pending !== undefined && pending.token === token) return pending;
+    return this.#overflow.size === 0 ? undefined : this.#overflow.get(token);
+  }
+
+  #forget(pending: PendingRequest): void {
+    const slot = pending.token & (RING_SLOTS - 1);
+    if (this.#ring[slot] === pending) this.#ring[slot] = undefined;
+    else this.#overflow.delete(pending.token);
+  }
+
+  /** settle() for a token's text (a reply from another node): -1 when it is no token of ours. */
+  settleText(token: string, status: number, headers: Headers, payload: Uint8Array): boolean {
+    return this.settle(tokenOf(token), status, headers, payload, undefined);
   }
 
   /**
@@ -159,15 +201,15 @@ export class Requests {
    * undefined). False when the token is unknown, expired or not that responder's.
    */
   settle(
-    token: string,
+    token: number,
     status: number,
     headers: Headers,
     payload: Uint8Array,
     by: Subscriber | undefined,
   ): boolean {
-    const pending = this.#pending.get(token);
+    const pending = this.#pending(token);
     if (pending === undefined || (by !== undefined && pending.responder !== by)) return false;
-    this.#pending.delete(token);
+    this.#forget(pending);
     this.#deadlines.cancel(pending);
     pending.requester.reply(pending.reqId, status, headers, payload);
     return true;
@@ -175,16 +217,18 @@ export class Requests {
 
   /** A responder left: its unanswered requests are answered NO_RESPONDERS at once, not at their timeout. */
   responderGone(responder: Subscriber): void {
-    for (const pending of this.#pending.values()) {
-      if (pending.responder === responder)
-        this.settle(pending.token, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD, responder);
-    }
+    const gone: PendingRequest[] = [];
+    for (const pending of this.#ring) if (pending?.responder === responder) gone.push(pending);
+    for (const pending of this.#overflow.values()) if (pending.responder === responder) gone.push(pending);
+    for (const pending of gone)
+      this.settle(pending.token, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD, responder);
   }
 
   /** Stops the request timer and forgets every request (shutdown). */
   clear(): void {
     this.#deadlines.clear();
-    this.#pending.clear();
+    this.#ring.fill(undefined);
+    this.#overflow.clear();
   }
 }
 

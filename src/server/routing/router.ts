@@ -3,9 +3,8 @@
  * requesters only through the interfaces in interfaces.ts, and the other nodes only through a
  * RemoteHalf (SINGLE_NODE in one process), so one code path serves a single node and a cluster.
  *
- * Jobs, one file each: nicknames (nicknames.ts), rooms and presence events (rooms.ts), requests with
- * their pending table (requests.ts), the read turn and its batch (turn.ts). This file holds
- * subscriptions and fan-out, and ties them together.
+ * Jobs, one file each: nicknames (nicknames.ts), rooms and presence events (rooms.ts), requests with their
+ * pending table (requests.ts), the read turn and its batch (turn.ts). This file: subscriptions, fan-out.
  */
 import type { Headers } from "../../protocol/frames.js";
 import { SubscriptionIndex } from "../../protocol/subscriptions.js";
@@ -89,6 +88,7 @@ export class Router implements RouterInbound {
       defaultTimeoutMs: options.defaultRequestTimeoutMs,
       maxTimeoutMs: options.maxRequestTimeoutMs,
       skipSlowBytes: options.skipSlowBytes,
+      now: () => this.turn.now,
     });
     this.#groups = new QueueGroups(options.skipSlowBytes, this.#remote);
     this.#onMessage = options.onMessage;
@@ -371,10 +371,10 @@ export class Router implements RouterInbound {
     this.#requests.route(requester, reqId, name, timeoutMs, headers, payload);
   }
 
-  /** A responder's answer; false when the token is unknown, expired or not this responder's. */
+  /** A responder's answer; false when the token (-1: none) is unknown, expired or not this responder's. */
   respond(
     responder: Subscriber,
-    token: string,
+    token: number,
     status: number,
     headers: Headers,
     payload: Uint8Array,
@@ -383,7 +383,7 @@ export class Router implements RouterInbound {
   }
 
   settle(token: string, status: number, headers: Headers, payload: Uint8Array): void {
-    this.#requests.settle(token, status, headers, payload, undefined);
+    this.#requests.settleText(token, status, headers, payload);
   }
 
   responderGone(responder: Subscriber): void {

@@ -25,6 +25,7 @@ export type BatchSink = (delivery: Delivery) => void;
 export class ReadTurn {
   readonly #sink: BatchSink;
   #reading = false;
+  #now = 0;
   #open: Delivery | undefined;
   #corked: Corked[] = [];
   #tickScheduled = false;
@@ -35,9 +36,15 @@ export class ReadTurn {
     this.#sink = sink;
   }
 
-  /** A client's chunk is about to be read. */
-  begin(): void {
+  /** A client's chunk is about to be read, at `now` (Date.now() of its arrival). */
+  begin(now: number): void {
     this.#reading = true;
+    this.#now = now;
+  }
+
+  /** Date.now(), read once per chunk: the chunk's arrival inside a read, the clock outside. */
+  get now(): number {
+    return this.#reading ? this.#now : Date.now();
   }
 
   /** The chunk was read: the batch leaves, then every corked output is flushed. */

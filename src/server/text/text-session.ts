@@ -277,7 +277,7 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
   #drainPending(): void {
     const pending = this.#pendingLines ?? [];
     this.#pendingLines = undefined;
-    this.turn.begin();
+    this.turn.begin(Date.now());
     try {
       for (let i = 0; i < pending.length; i++) {
         this.#onLine(pending[i]!);
