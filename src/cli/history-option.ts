@@ -105,6 +105,7 @@ export function recoveryLines(report: RecoveryReport, lang: Lang): string[] {
       ms: Math.round(report.durationMs),
     }),
   ];
+  if (report.dedupeKeys > 0) lines.push(t(lang, "history.dedupeKeys", { count: report.dedupeKeys }));
   for (const range of report.skipped) lines.push(t(lang, "history.dropped", { ...range }));
   for (const range of report.truncated) lines.push(t(lang, "history.truncated", { ...range }));
   if (report.staleLock !== undefined)

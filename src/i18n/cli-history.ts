@@ -4,6 +4,7 @@ import type { Catalog } from "./lang.js";
 type Key =
   | "help.history"
   | "history.opened"
+  | "history.dedupeKeys"
   | "history.dropped"
   | "history.truncated"
   | "history.staleLock"
@@ -33,6 +34,8 @@ Historial (docs/HISTORY.md; clientes del protocolo versión 2, /history en modo 
   Con --cluster el historial es uno para todos los nodos (un stream de Redis); --data no se usa.`,
     "history.opened":
       "Historial en {directory}: {kept} mensajes guardados de {records} leídos ({segments} segmentos, {ms} ms)",
+    "history.dedupeKeys":
+      "Historial: {count} ids de publicaciones confirmadas de la ventana de duplicados recuperados; si se reenvían, se responden DUPLICATE y no se guardan otra vez",
     "history.dropped":
       "Historial: un registro dañado en {file} (byte {offset}, {bytes} bytes) se ha saltado; el resto se sirve",
     "history.truncated":
@@ -85,6 +88,8 @@ History (docs/HISTORY.md; protocol version 2 clients, /history in text mode):
   With --cluster the nodes share one history (a Redis stream); --data is not used.`,
     "history.opened":
       "History in {directory}: {kept} messages kept of {records} read ({segments} segments, {ms} ms)",
+    "history.dedupeKeys":
+      "History: {count} acknowledged publish ids of the dedupe window read back; a resend of one is answered DUPLICATE and not kept again",
     "history.dropped":
       "History: a damaged record in {file} (byte {offset}, {bytes} bytes) was skipped; the rest is served",
     "history.truncated":

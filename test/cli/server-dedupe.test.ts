@@ -86,6 +86,7 @@ describe("enchufe server --data: the dedupe window survives a kill -9", () => {
     const second = server(dir);
     const again = await second.port();
     await second.waitFor(/History in .*: 5 messages kept of 5 read/, "stderr");
+    await second.waitFor(/History: 5 acknowledged publish ids of the dedupe window read back/, "stderr");
     const resend = await raw(again);
     for (const id of ids) resend.send(apub(id));
     resend.send(apub("o-6"));
