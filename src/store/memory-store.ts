@@ -1,5 +1,6 @@
 /** The history in memory only (the default): fast, bounded by the limits, gone when the process ends. */
 import { randomBytes } from "node:crypto";
+import { PLAIN_SHARE } from "./batch-record.js";
 import { HistoryIndex } from "./history-index.js";
 import { HistoryRun } from "./history-run.js";
 import { IndexedHistoryStore, type KeepBatch } from "./indexed-store.js";
@@ -47,9 +48,19 @@ export class MemoryHistoryStore extends IndexedHistoryStore {
     let total = 0;
     for (let i = 0; i < count; i++) total += payloads[i]!.length;
     const bytes = Buffer.allocUnsafe(total);
+    let offset = 0;
+    if (headers === undefined) {
+      // No headers: the run finds each payload from the record sizes (HistoryRun), no bounds kept.
+      for (let i = 0; i < count; i++) {
+        const payload = payloads[i]!;
+        bytes.set(payload, offset);
+        offset += payload.length;
+      }
+      const plainBase = sizeEnds[0]! - PLAIN_SHARE - payloads[0]!.length;
+      return [new HistoryRun(first, time, topic, from, 0, bytes, undefined, sizeEnds, headers, plainBase)];
+    }
     // Message i's payload is bytes[bounds[2i], bounds[2i + 1]).
     const bounds = new Array<number>(2 * count);
-    let offset = 0;
     for (let i = 0; i < count; i++) {
       const payload = payloads[i]!;
       bytes.set(payload, offset);
