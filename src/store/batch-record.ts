@@ -54,6 +54,9 @@ export function batchShare(headers: Headers, payloadBytes: number): number {
   return (headers.length === 0 ? 2 : headersSize(headers, LABEL)) + 4 + payloadBytes;
 }
 
+/** The bytes a message without headers takes in a batch record beyond its payload. */
+export const PLAIN_SHARE = batchShare([], 0);
+
 /** The bytes a message's key field takes in a keyed batch (kind 4); undefined is an empty key. */
 export function keyShare(key: string | undefined): number {
   return key === undefined ? 2 : strSize(key, LABEL);

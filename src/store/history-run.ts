@@ -5,6 +5,7 @@
  * asks for it. The limits drop a run's oldest messages first (`start` moves up).
  */
 import type { Headers } from "../protocol/wire.js";
+import { PLAIN_SHARE } from "./batch-record.js";
 import type { StoredMessage } from "./record.js";
 
 const NO_HEADERS: Headers = Object.freeze([]);
@@ -22,8 +23,13 @@ export class HistoryRun {
   /** The oldest message still kept: the ones below it were dropped by the limits. */
   #start = 0;
   readonly #bytes: Buffer;
-  /** Message i's payload is bytes[bounds[2i], bounds[2i + 1]). */
-  readonly #bounds: readonly number[];
+  /**
+   * Message i's payload is bytes[bounds[2i], bounds[2i + 1]); undefined when the payloads lie back to back
+   * and no message has headers: then each record is its payload and PLAIN_SHARE bytes, and the first one
+   * `plainBase` more, so payload i ends at sizeEnds[i] - plainBase - PLAIN_SHARE * (i + 1).
+   */
+  readonly #bounds: readonly number[] | undefined;
+  readonly #plainBase: number;
   /** The record bytes of messages 0..i, summed. */
   readonly #sizeEnds: readonly number[];
   /** Per message; undefined when every message of the run has none. */
@@ -36,9 +42,10 @@ export class HistoryRun {
     from: string,
     segment: number,
     bytes: Buffer,
-    bounds: readonly number[],
+    bounds: readonly number[] | undefined,
     sizeEnds: readonly number[],
     headers: readonly Headers[] | undefined,
+    plainBase = 0,
   ) {
     this.first = first;
     this.time = time;
@@ -49,6 +56,7 @@ export class HistoryRun {
     this.#bounds = bounds;
     this.#sizeEnds = sizeEnds;
     this.#headers = headers;
+    this.#plainBase = plainBase;
     this.#count = sizeEnds.length;
   }
 
@@ -92,14 +100,21 @@ export class HistoryRun {
   /** Message `index` as a read returns it; its payload is a view of the run's bytes. */
   message(index: number): StoredMessage {
     const bounds = this.#bounds;
+    const start = bounds === undefined ? this.#plainEnd(index - 1) : bounds[2 * index]!;
+    const end = bounds === undefined ? this.#plainEnd(index) : bounds[2 * index + 1]!;
     return {
       position: this.first + index,
       time: this.time,
       topic: this.topic,
       from: this.from,
       headers: this.#headers?.[index] ?? NO_HEADERS,
-      payload: this.#bytes.subarray(bounds[2 * index]!, bounds[2 * index + 1]!),
+      payload: this.#bytes.subarray(start, end),
     };
+  }
+
+  /** Where payload `index` ends when the payloads lie back to back (0 for index -1). */
+  #plainEnd(index: number): number {
+    return index < 0 ? 0 : this.#sizeEnds[index]! - this.#plainBase - PLAIN_SHARE * (index + 1);
   }
 }
 

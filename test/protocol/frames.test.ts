@@ -81,4 +81,38 @@ describe("LineDecoder", () => {
       [100],
     );
   });
+
+  test("lines - property: nextView() gives the lines of a plain split, in chunks cut anywhere (pooled ones too)", () => {
+    const bytes = fc.uint8Array({ maxLength: 200 }).map((b) => b.map((x) => [0x0a, 0x0d, 0x61, x][x & 3]!));
+    fc.assert(
+      fc.property(bytes, fc.array(fc.nat(200), { maxLength: 6 }), fc.nat(80), (input, cuts, max) => {
+        // The reference: split at "\n", drop a trailing "\r", the last piece (no "\n") is no line yet;
+        // any piece over max, the last one too, is ELINETOOLONG after the lines before it.
+        const all = Buffer.from(input).toString("latin1").split("\n");
+        const tooLong = all.some((piece) => piece.length > max);
+        const pieces = all.slice(0, -1);
+        const expected = pieces.map((piece) => (piece.endsWith("\r") ? piece.slice(0, -1) : piece));
+        const at = [...new Set(cuts.map((c) => c % (input.length + 1)))].sort((a, b) => a - b);
+        const decoder = new LineDecoder({ maxLineBytes: max });
+        const got: string[] = [];
+        let threw = false;
+        try {
+          let from = 0;
+          for (const to of [...at, input.length]) {
+            // Buffer.from(string) is pooled: its views must not start at the pool's offset 0.
+            decoder.push(Buffer.from(Buffer.from(input.subarray(from, to)).toString("latin1"), "latin1"));
+            from = to;
+            for (let line = decoder.nextView(); line !== undefined; line = decoder.nextView())
+              got.push(Buffer.from(line).toString("latin1"));
+          }
+        } catch (error) {
+          if (!isEnchufeError(error, "ELINETOOLONG")) throw error;
+          threw = true;
+        }
+        assert.equal(threw, tooLong);
+        assert.deepEqual(got, tooLong ? expected.slice(0, got.length) : expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

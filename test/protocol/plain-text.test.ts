@@ -56,6 +56,11 @@ describe("PlainTextScanner", () => {
             byByte(line),
           );
           assert.equal(scanner.test(Uint8Array.from(line)), byByte(line));
+          // testRange: the same line as a range of the whole buffer (its ArrayBuffer and offset given).
+          assert.equal(
+            scanner.testRange(buffer, buffer.buffer, buffer.byteOffset, offset, offset + length),
+            byByte(line),
+          );
         },
       ),
       { numRuns: 5000 },

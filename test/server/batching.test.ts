@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import fc from "fast-check";
 import { encodeFrame, type Frame, FrameDecoder, type Headers } from "../../src/protocol/frames.js";
 import { Delivery } from "../../src/server/routing/delivery.js";
 import { TextRenderer } from "../../src/server/text/render.js";
@@ -54,6 +55,40 @@ describe("delivery batches", () => {
     assert.equal(
       renderer.delivery(delivery)?.toString("utf8"),
       "[sala] ana: hola\n[sala] ana: línea\n[sala] ana: con dos\n[sala] ana: rojo\n[sala] ana: \n",
+    );
+  });
+
+  test("delivery - property: a batch's text lines are each message's lines, back to back (plain or not)", () => {
+    const plain = fc
+      .string({ maxLength: 40 })
+      .map((t) => Buffer.from(t.replace(/[^\x20-\x7e]/g, "a"), "latin1"));
+    const any = fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b));
+    const utf8 = fc.string({ maxLength: 20 }).map((t) => Buffer.from(t, "utf8"));
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(plain, plain, any, utf8), { maxLength: 8 }),
+        fc.boolean(),
+        (payloads, typed) => {
+          const many = new TextRenderer("es");
+          const one = new TextRenderer("es");
+          const batch = new Delivery("sala", "ana", false, undefined, typed);
+          for (const payload of payloads) batch.add([], payload);
+          const each = payloads.map((payload) => {
+            const single = new Delivery("sala", "ana", false, undefined, typed);
+            single.add([], payload);
+            return one.delivery(single);
+          });
+          const shown = each.filter((lines) => lines !== null);
+          const got = many.delivery(batch);
+          if (shown.length === 0) assert.equal(got, null);
+          else assert.equal(got?.toString("latin1"), Buffer.concat(shown).toString("latin1"));
+          payloads.forEach((payload, i) => {
+            if (payload.every((b) => (b >= 0x20 && b <= 0x7e) || b === 0x09))
+              assert.equal(each[i]?.toString("latin1"), `[sala] ana: ${payload.toString("latin1")}\n`);
+          });
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

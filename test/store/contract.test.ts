@@ -86,6 +86,53 @@ for (const kind of [memoryKind(), fileKind()] as StoreKind[]) {
       );
     });
 
+    test("appendBatch - property: every payload and its headers read back as given (senders, headers or none)", async () => {
+      const message = fc.record({
+        payload: fc.uint8Array({ maxLength: 70 }),
+        headers: fc.oneof(fc.constant([]), fc.array(fc.tuple(fc.string(), fc.string()), { maxLength: 2 })),
+      });
+      const batch = fc.record({
+        topic: fc.constantFrom("t", "sala.ñandú"),
+        from: fc.constantFrom("", "ana", "josé-ñ"),
+        messages: fc.array(message, { minLength: 1, maxLength: 6 }),
+        withHeaders: fc.boolean(),
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.array(batch, { minLength: 1, maxLength: 5 }), async (batches) => {
+          const store = await kind.open();
+          try {
+            const expected: Array<[string, string, unknown, string]> = [];
+            for (const { topic, from, messages, withHeaders } of batches) {
+              // The payloads as views of one buffer with gaps between them (as a read chunk holds them).
+              const joined = Buffer.concat(messages.flatMap((m) => [Buffer.from("--"), m.payload]));
+              let at = 0;
+              const views = messages.map((m) => {
+                at += 2 + m.payload.length;
+                return joined.subarray(at - m.payload.length, at);
+              });
+              const headers = withHeaders ? messages.map((m) => m.headers) : undefined;
+              store.appendBatch(topic, from, views, headers);
+              for (const m of messages)
+                expected.push([
+                  topic,
+                  from,
+                  withHeaders ? m.headers : [],
+                  Buffer.from(m.payload).toString("hex"),
+                ]);
+            }
+            const read = store.read(">", { from: 1 });
+            assert.deepEqual(
+              read.messages.map((m) => [m.topic, m.from, m.headers, Buffer.from(m.payload).toString("hex")]),
+              expected,
+            );
+          } finally {
+            await kind.cleanup();
+          }
+        }),
+        { numRuns: 60 },
+      );
+    });
+
     test("appendBatch - the limits drop part of a batch: per topic and by bytes", async () => {
       const store = await kind.open({ perTopic: 3 });
       store.appendBatch(

@@ -56,6 +56,36 @@ export class TextRenderer {
 
   #render(delivery: Delivery): Buffer | null {
     const prefix = this.#prefixOf(delivery.isPrivate ? this.#privateLabel : delivery.topic, delivery.from);
+    return this.#renderPlain(prefix, delivery.payloads) ?? this.#renderAny(prefix, delivery);
+  }
+
+  /**
+   * The lines when every payload is plain printable text (the common case): each payload copied once and
+   * checked where it was copied (the output's buffer and offset read once, not each payload's); undefined
+   * as soon as one is not plain (then #renderAny does the batch: the bytes taken here are left unused).
+   */
+  #renderPlain(prefix: Buffer, payloads: readonly Uint8Array[]): Buffer | undefined {
+    if (payloads.length === 0) return undefined;
+    let size = 0;
+    for (let i = 0; i < payloads.length; i++) size += prefix.length + payloads[i]!.length + 1;
+    const out = this.#slab.take(size);
+    const buffer = out.buffer;
+    const byteOffset = out.byteOffset;
+    let offset = 0;
+    for (let i = 0; i < payloads.length; i++) {
+      out.set(prefix, offset);
+      offset += prefix.length;
+      const payload = payloads[i]!;
+      out.set(payload, offset);
+      const end = offset + payload.length;
+      if (!this.#plain.testRange(out, buffer, byteOffset, offset, end)) return undefined;
+      out[end] = 0x0a;
+      offset = end + 1;
+    }
+    return out;
+  }
+
+  #renderAny(prefix: Buffer, delivery: Delivery): Buffer | null {
     const payloads = delivery.payloads;
     // Pass 1: sizes. Plain printable text (the common case) is copied as it is; anything else is
     // decoded, checked and sanitized line by line.

@@ -54,7 +54,7 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
   #flood: TokenBucket | undefined;
 
   /** An answer is awaited (a login, a cluster-wide check): lines that arrive meanwhile wait, in order. */
-  #pendingLines: Buffer[] | undefined;
+  #pendingLines: Uint8Array[] | undefined;
   /** How many answers are awaited (the waiting lines run once the last one came). */
   #awaiting = 0;
   /** The language this user reads (the server's until `/lang`). */
@@ -122,9 +122,9 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
     const lines = this.#lines;
     lines.push(chunk);
     for (;;) {
-      let line: Buffer | undefined;
+      let line: Uint8Array | undefined;
       try {
-        line = lines.next();
+        line = lines.nextView();
       } catch (error) {
         if (!isEnchufeError(error, "ELINETOOLONG")) throw error;
         this.finish(
@@ -281,7 +281,7 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
     try {
       for (let i = 0; i < pending.length; i++) {
         this.#onLine(pending[i]!);
-        const waiting = this.#pendingLines as Buffer[] | undefined;
+        const waiting = this.#pendingLines as Uint8Array[] | undefined;
         if (waiting !== undefined) {
           // Another answer is awaited: the rest waits behind it.
           waiting.push(...pending.slice(i + 1));
@@ -303,7 +303,7 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
     return false;
   }
 
-  #onLine(line: Buffer): void {
+  #onLine(line: Uint8Array): void {
     if (this.#pendingLines !== undefined) {
       // Keep order: copied, the chunk may be reused.
       this.#pendingLines.push(Buffer.from(line));
@@ -312,7 +312,7 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
     if (!this.isOpen || !this.#withinFloodLimit()) return;
     if (line.length === 0) return;
     if (line[0] === 0x2f /* "/" */) {
-      runCommand(this, line.toString("utf8"));
+      runCommand(this, Buffer.from(line.buffer, line.byteOffset, line.length).toString("utf8"));
       return;
     }
     if (this.needsLogin) {
