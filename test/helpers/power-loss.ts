@@ -4,7 +4,7 @@
  * not synced, as a power cut loses the page cache. Compiled with cc once per test process.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +15,10 @@ let library: string | undefined;
 /** The environment that runs a server with the crash simulated for files under `directory`. */
 export function powerLossEnv(directory: string): NodeJS.ProcessEnv {
   if (library === undefined) {
-    const out = join(mkdtempSync(join(tmpdir(), "enchufe-power-loss-")), "power-loss.so");
+    const dir = mkdtempSync(join(tmpdir(), "enchufe-power-loss-"));
+    // The test process's copy of the library goes when the process does.
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    const out = join(dir, "power-loss.so");
     execFileSync(process.env.CC ?? "cc", ["-shared", "-fPIC", "-O2", "-o", out, SOURCE, "-ldl", "-lpthread"]);
     library = out;
   }

@@ -34,7 +34,8 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -175,6 +176,8 @@ export function outputMatches(expected: readonly string[], actual: readonly stri
 class SceneRun {
   readonly ports = new Map<number, number>();
   readonly started: Running[] = [];
+  /** Where the lesson's /tmp/ paths go: a fresh directory per scene, removed when it ends. */
+  readonly tmp = mkdtempSync(join(tmpdir(), "enchufe-lesson-"));
   constructor(readonly lang: "es" | "en") {}
 
   async port(lessonPort: number): Promise<number> {
@@ -198,13 +201,14 @@ class SceneRun {
       `npx enchufe $1 --port ${port}`,
     );
     return line
+      .replace(/(^|[\s='"])\/tmp\//g, `$1${this.tmp}/`)
       .replace(/\bnpx enchufe\b/g, `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)}`)
       .replace(/\bnpx tsx\b/g, `${JSON.stringify(process.execPath)} --import tsx`);
   }
 
   /** Printed output with the free ports turned back into the lesson's numbers. */
   lessonOutput(text: string): string {
-    let result = text;
+    let result = text.replaceAll(`${this.tmp}/`, "/tmp/");
     for (const [lessonPort, port] of this.ports) {
       result = result.replace(new RegExp(`\\b${port}\\b`, "g"), String(lessonPort));
     }
@@ -283,6 +287,7 @@ async function runScene(scene: Scene, lang: "es" | "en"): Promise<void> {
     }
   } finally {
     await run.stopAll();
+    rmSync(run.tmp, { recursive: true, force: true });
   }
 }
 
