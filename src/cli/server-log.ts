@@ -48,7 +48,7 @@ export class ServerLog {
       const wait = this.#lastWrite + COALESCE_MS - performance.now();
       // A ref'd timer: a process that ends meanwhile waits for it, so no line is lost at exit.
       if (wait <= 0) setImmediate(this.#flush);
-      else setTimeout(this.#flush, wait);
+      else setTimeout(this.#flush, Math.ceil(wait));
     }
     if (format === "json")
       this.#pending.push(`${JSON.stringify({ time, event, ...fields, message: text })}\n`);
