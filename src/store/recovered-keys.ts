@@ -2,7 +2,7 @@
  * The dedupe keys a data directory's open read back (docs/HISTORY.md §5): the newest ones within the
  * window, at most `maxIds`, oldest first, as the server's dedupe window held them before the restart.
  */
-import type { StoredKey } from "./record.js";
+import type { KeyInRecord } from "./batch-record.js";
 
 /** The key of an acknowledged publish, the position its message got, and when. */
 export interface RecoveredKey {
@@ -48,7 +48,7 @@ export class RecoveredKeys {
   }
 
   /** Adds a key read from `buffer` (in log order: never older than the one before); the oldest goes beyond maxIds. */
-  add(buffer: Buffer, key: StoredKey): void {
+  add(buffer: Buffer, key: KeyInRecord): void {
     let slot = this.#positions.length;
     if (slot === this.#maxIds) {
       slot = this.#head;

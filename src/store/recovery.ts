@@ -64,12 +64,6 @@ export interface RecoveryFindings {
 }
 
 /**
- * Fewest bytes a message can take: a torn tail of N bytes held at most N / this many messages (in a batch
- * record, a message with no headers and an empty payload takes 6 bytes).
- */
-const MIN_MESSAGE_BYTES = MIN_MESSAGE_SHARE;
-
-/**
  * Reads segment `base` into `index` and returns the size of its good part (where writing may go on).
  * A torn tail is truncated; its bytes may have held records that readers were sent live, so their
  * positions are marked lost and skipped, never given to another message. In the last segment that is
@@ -133,7 +127,8 @@ export async function recoverSegment(
       flush();
       findings.truncated.push({ file, offset: step.offset, bytes: step.end - step.offset });
       await truncate(path, step.offset);
-      const couldHold = Math.ceil((step.end - step.offset) / MIN_MESSAGE_BYTES);
+      // A message takes at least MIN_MESSAGE_SHARE bytes (a batch record's, no headers, empty payload).
+      const couldHold = Math.ceil((step.end - step.offset) / MIN_MESSAGE_SHARE);
       if (nextBase === undefined) index.markLost(index.lastPosition + couldHold, lastTime);
       return step.offset;
     }

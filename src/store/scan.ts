@@ -17,7 +17,7 @@ export type ScanStep =
       readonly end: number;
       /** The message's share of the record's bytes (all of them for a one-message record). */
       readonly size: number;
-      /** Its dedupe key, when a keyed batch holds one for it (the text stays in the buffer: readKey). */
+      /** Its dedupe key, when a keyed batch holds one for it (its text stays in the buffer). */
       readonly key?: KeyInRecord | undefined;
     }
   /** Bytes that are no record, with a good record right after them. */
