@@ -6,7 +6,7 @@
  */
 import { FRAME_HEADER_BYTES, FRAME_TYPE_NUMBER, type Headers } from "./frame-schema.js";
 import { tokenDigits, writeToken } from "./tokens.js";
-import { headersSize, strSize, writeHeaders, writeStr } from "./wire.js";
+import { headersSize, putU32, strSize, writeHeaders, writeNoHeaders, writeStr } from "./wire.js";
 
 const REPLY_TYPE = FRAME_TYPE_NUMBER.REPLY;
 const REQMSG_TYPE = FRAME_TYPE_NUMBER.REQMSG;
@@ -120,19 +120,4 @@ export function encodeRequestMessageInto(
   offset += payload.byteLength;
   putU32(out, start + 2, offset - start - FRAME_HEADER_BYTES);
   return offset;
-}
-
-/** A u32 as 4 bytes (Buffer's writeUInt32BE checks its arguments first: these are ours, always in range). */
-function putU32(out: Buffer, at: number, value: number): void {
-  out[at] = value >>> 24;
-  out[at + 1] = (value >>> 16) & 0xff;
-  out[at + 2] = (value >>> 8) & 0xff;
-  out[at + 3] = value & 0xff;
-}
-
-/** An empty header list (count 0) at `offset`; returns the offset just past it. */
-function writeNoHeaders(out: Buffer, offset: number): number {
-  out[offset] = 0;
-  out[offset + 1] = 0;
-  return offset + 2;
 }

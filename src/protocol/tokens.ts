@@ -58,17 +58,14 @@ export function readToken(bytes: Uint8Array, start: number, end: number): number
   return token;
 }
 
-/** readToken for a token's text (a RESPOND decoded by the general path, a reply from another node). */
+/**
+ * readToken for a token's text (a RESPOND decoded by the general path, a reply from another node: not the
+ * hot path). A character outside ASCII becomes bytes above 0x7f, which no digit is.
+ */
 export function tokenOf(text: string): number {
-  const length = text.length;
-  if (length < 1 || length > MAX_TOKEN_DIGITS || text.charCodeAt(0) === ZERO) return -1;
-  let token = 0;
-  for (let i = 0; i < length; i++) {
-    const digit = digitValue(text.charCodeAt(i));
-    if (digit < 0) return -1;
-    token = token * 36 + digit;
-  }
-  return token;
+  if (text.length < 1 || text.length > MAX_TOKEN_DIGITS) return -1;
+  const bytes = Buffer.from(text, "utf8");
+  return readToken(bytes, 0, bytes.length);
 }
 
 /** The value of one lowercase base-36 digit's character code; -1 for any other. */

@@ -56,6 +56,25 @@ export function writeU32(out: Buffer, offset: number, value: number): number {
   return offset + 4;
 }
 
+/**
+ * writeU32 without Buffer's argument checks, for a hot path's own values (always a u32 in range): 4 byte
+ * stores. Returns the offset just past it.
+ */
+export function putU32(out: Uint8Array, offset: number, value: number): number {
+  out[offset] = value >>> 24;
+  out[offset + 1] = (value >>> 16) & 0xff;
+  out[offset + 2] = (value >>> 8) & 0xff;
+  out[offset + 3] = value & 0xff;
+  return offset + 4;
+}
+
+/** An empty header list (count 0) at `offset`; returns the offset just past it. */
+export function writeNoHeaders(out: Uint8Array, offset: number): number {
+  out[offset] = 0;
+  out[offset + 1] = 0;
+  return offset + 2;
+}
+
 /** Writes an unsigned integer below 2^53 as 8 bytes big-endian at `offset`; returns the offset just past it. */
 export function writeU53(out: Buffer, offset: number, value: number): number {
   out.writeUInt32BE(Math.floor(value / 0x100000000), offset);

@@ -14,9 +14,11 @@
 import {
   type Headers,
   headersSize,
+  putU32,
   strSize,
   WireReader,
   writeHeaders,
+  writeNoHeaders,
   writeStr,
   writeU8,
   writeU32,
@@ -94,16 +96,10 @@ export function writeBatch(
   for (let i = from; i < to; i++) {
     if (keys !== undefined) at = writeStr(out, at, keys[i] ?? "");
     const own = headers?.[i];
-    if (own === undefined || own.length === 0) {
-      out[at++] = 0;
-      out[at++] = 0;
-    } else at = writeHeaders(out, at, own);
+    at = own === undefined || own.length === 0 ? writeNoHeaders(out, at) : writeHeaders(out, at, own);
     const payload = payloads[i]!;
     const length = payload.length;
-    out[at++] = length >>> 24;
-    out[at++] = (length >>> 16) & 0xff;
-    out[at++] = (length >>> 8) & 0xff;
-    out[at++] = length & 0xff;
+    at = putU32(out, at, length);
     out.set(payload, at);
     bounds.push(at, at + length);
     at += length;
