@@ -111,6 +111,7 @@ export function encodeFrame(frame: Frame): Buffer {
 }
 
 const NO_PAYLOAD = new Uint8Array(0);
+const NO_HEADERS: Headers = [];
 
 /** The head of a run of messages: a MSG, PMSG or GMSG frame whose payload is left out. */
 type MessageHead = FrameOf<"MSG"> | FrameOf<"GMSG"> | FrameOf<"PMSG">;
@@ -123,19 +124,20 @@ type MessageHead = FrameOf<"MSG"> | FrameOf<"GMSG"> | FrameOf<"PMSG">;
  */
 export function encodeMessages(
   message: { readonly private: boolean; readonly topic: string; readonly from: string },
-  headers: readonly Headers[],
+  headers: readonly Headers[] | undefined,
   payloads: readonly Uint8Array[],
   slab?: OutputSlab,
+  payloadBytes = -1,
 ): Buffer {
   const head: MessageHead = {
     type: "MSG",
     private: message.private,
     topic: message.topic,
     from: message.from,
-    headers: headers[0] ?? [],
+    headers: headers?.[0] ?? NO_HEADERS,
     payload: NO_PAYLOAD,
   };
-  return encodeRun(head, headers, payloads, undefined, -1, slab);
+  return encodeRun(head, headers, payloads, undefined, -1, slab, payloadBytes);
 }
 
 /**
@@ -145,9 +147,10 @@ export function encodeMessages(
 export function encodePositionedMessages(
   message: { readonly private: boolean; readonly topic: string; readonly from: string },
   firstPosition: number,
-  headers: readonly Headers[],
+  headers: readonly Headers[] | undefined,
   payloads: readonly Uint8Array[],
   slab?: OutputSlab,
+  payloadBytes = -1,
 ): Buffer {
   const head: MessageHead = {
     type: "PMSG",
@@ -155,10 +158,10 @@ export function encodePositionedMessages(
     position: firstPosition,
     topic: message.topic,
     from: message.from,
-    headers: headers[0] ?? [],
+    headers: headers?.[0] ?? NO_HEADERS,
     payload: NO_PAYLOAD,
   };
-  return encodeRun(head, headers, payloads, undefined, firstPosition, slab);
+  return encodeRun(head, headers, payloads, undefined, firstPosition, slab, payloadBytes);
 }
 
 /**
@@ -168,7 +171,7 @@ export function encodePositionedMessages(
 export function encodeGroupMessages(
   sid: number,
   message: { readonly topic: string; readonly from: string },
-  headers: readonly Headers[],
+  headers: readonly Headers[] | undefined,
   payloads: readonly Uint8Array[],
   picked: readonly number[] | undefined,
   slab?: OutputSlab,
@@ -179,7 +182,7 @@ export function encodeGroupMessages(
     sid,
     topic: message.topic,
     from: message.from,
-    headers: headers[first] ?? [],
+    headers: headers?.[first] ?? NO_HEADERS,
     payload: NO_PAYLOAD,
   };
   return encodeRun(head, headers, payloads, picked, -1, slab);
@@ -188,14 +191,17 @@ export function encodeGroupMessages(
 /**
  * The one run encoder behind encodeMessages, encodePositionedMessages and encodeGroupMessages. A PMSG
  * run (`firstPosition` >= 0) writes each message's position, the body's first field, into its copy.
+ * `headers` undefined: no message has any (then a whole batch is sized without a walk when
+ * `payloadBytes`, the payloads' bytes summed, is known: >= 0).
  */
 function encodeRun(
   head: MessageHead,
-  headers: readonly Headers[],
+  headers: readonly Headers[] | undefined,
   payloads: readonly Uint8Array[],
   picked: readonly number[] | undefined,
   firstPosition: number,
   slab: OutputSlab | undefined,
+  payloadBytes = -1,
 ): Buffer {
   const firstHeaders = head.headers;
   const headSize = encodedFrameSize(head);
@@ -203,15 +209,19 @@ function encodeRun(
   let size = 0;
   // True while every message shares the head (the common batch): then the plain copy loop below.
   let uniform = picked === undefined && firstPosition <= 0;
-  for (let n = 0; n < count; n++) {
-    const i = picked === undefined ? n : picked[n]!;
-    const own = headers[i]!;
-    if (sameHead(own, firstHeaders)) size += headSize;
-    else {
-      size += encodedFrameSize({ ...head, headers: own });
-      uniform = false;
+  if (headers === undefined && picked === undefined && payloadBytes >= 0) {
+    size = count * headSize + payloadBytes;
+  } else {
+    for (let n = 0; n < count; n++) {
+      const i = picked === undefined ? n : picked[n]!;
+      const own = headers === undefined ? NO_HEADERS : headers[i]!;
+      if (sameHead(own, firstHeaders)) size += headSize;
+      else {
+        size += encodedFrameSize({ ...head, headers: own });
+        uniform = false;
+      }
+      size += payloads[i]!.length;
     }
-    size += payloads[i]!.length;
   }
   const out = slab === undefined ? Buffer.allocUnsafe(size) : slab.take(size);
   encodeFrameInto(head, out, 0);
@@ -220,7 +230,8 @@ function encodeRun(
   for (let n = 0; n < count; n++) {
     const i = picked === undefined ? n : picked[n]!;
     const payload = payloads[i]!;
-    if (sameHead(headers[i]!, firstHeaders)) {
+    const own = headers === undefined ? NO_HEADERS : headers[i]!;
+    if (sameHead(own, firstHeaders)) {
       if (offset > 0) out.copyWithin(offset, 0, headSize);
       writeLength(out, offset, headSize - FRAME_HEADER_BYTES + payload.length);
       if (firstPosition > 0) writeU53(out, offset + FRAME_HEADER_BYTES, firstPosition + n);
@@ -228,9 +239,9 @@ function encodeRun(
       out.set(payload, offset);
       offset += payload.length;
     } else {
-      const own = { ...head, headers: headers[i]!, payload };
-      if (own.type === "PMSG" && firstPosition > 0) own.position = firstPosition + n;
-      offset = encodeFrameInto(own, out, offset);
+      const frame = { ...head, headers: own, payload };
+      if (frame.type === "PMSG" && firstPosition > 0) frame.position = firstPosition + n;
+      offset = encodeFrameInto(frame, out, offset);
     }
   }
   return out;

@@ -7,7 +7,7 @@
 import { EventEmitter } from "node:events";
 import { EnchufeError } from "../errors.js";
 import type { Headers } from "../protocol/wire.js";
-import { batchBase, batchShare } from "./batch-record.js";
+import { batchBase, batchShare, PLAIN_SHARE } from "./batch-record.js";
 import type { HistoryIndex, HistoryRead, HistoryStart, HistoryStats } from "./history-index.js";
 import type { HistoryRun } from "./history-run.js";
 import type { BatchKey, HistoryStore, RecoveredKey, StoreWarning } from "./history-store.js";
@@ -116,15 +116,26 @@ export abstract class IndexedHistoryStore
     const sizeEnds = new Array<number>(count);
     let total = base;
     let anyHeaders = false;
-    for (let i = 0; i < count; i++) {
-      const own = headers === undefined ? NO_HEADERS : (headers[i] ?? NO_HEADERS);
-      if (own.length > 0) anyHeaders = true;
-      // `length`, not `byteLength`: the same for bytes, and much faster on a Buffer.
-      const share = batchShare(own, payloads[i]!.length);
-      if (base + share - RECORD_HEADER_BYTES > MAX_BODY_BYTES)
-        throw tooLarge(base + share - RECORD_HEADER_BYTES);
-      total += share;
-      sizeEnds[i] = total;
+    if (headers === undefined) {
+      // No message has headers (the common batch): each share is PLAIN_SHARE and its payload.
+      const largest = MAX_BODY_BYTES + RECORD_HEADER_BYTES - base - PLAIN_SHARE;
+      for (let i = 0; i < count; i++) {
+        // `length`, not `byteLength`: the same for bytes, and much faster on a Buffer.
+        const length = payloads[i]!.length;
+        if (length > largest) throw tooLarge(base + PLAIN_SHARE + length - RECORD_HEADER_BYTES);
+        total += PLAIN_SHARE + length;
+        sizeEnds[i] = total;
+      }
+    } else {
+      for (let i = 0; i < count; i++) {
+        const own = headers[i] ?? NO_HEADERS;
+        if (own.length > 0) anyHeaders = true;
+        const share = batchShare(own, payloads[i]!.length);
+        if (base + share - RECORD_HEADER_BYTES > MAX_BODY_BYTES)
+          throw tooLarge(base + share - RECORD_HEADER_BYTES);
+        total += share;
+        sizeEnds[i] = total;
+      }
     }
     const kept = anyHeaders ? Array.from({ length: count }, (_, i) => headers?.[i] ?? NO_HEADERS) : undefined;
     const batch = { first, time: at, topic, from, payloads, headers: kept, sizeEnds, keys };

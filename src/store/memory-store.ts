@@ -44,21 +44,23 @@ export class MemoryHistoryStore extends IndexedHistoryStore {
   protected keep(batch: KeepBatch): readonly HistoryRun[] {
     const { first, time, topic, from, headers, sizeEnds, payloads } = batch;
     const count = payloads.length;
-    // `length`, not `byteLength`: the same for bytes, and much faster on a Buffer.
-    let total = 0;
-    for (let i = 0; i < count; i++) total += payloads[i]!.length;
-    const bytes = Buffer.allocUnsafe(total);
     let offset = 0;
     if (headers === undefined) {
-      // No headers: the run finds each payload from the record sizes (HistoryRun), no bounds kept.
+      // No headers: the run finds each payload from the record sizes (HistoryRun), no bounds kept; the
+      // sizes also give the payloads' total.
+      const plainBase = sizeEnds[0]! - PLAIN_SHARE - payloads[0]!.length;
+      const bytes = Buffer.allocUnsafe(sizeEnds[count - 1]! - plainBase - PLAIN_SHARE * count);
       for (let i = 0; i < count; i++) {
         const payload = payloads[i]!;
         bytes.set(payload, offset);
         offset += payload.length;
       }
-      const plainBase = sizeEnds[0]! - PLAIN_SHARE - payloads[0]!.length;
       return [new HistoryRun(first, time, topic, from, 0, bytes, undefined, sizeEnds, headers, plainBase)];
     }
+    // `length`, not `byteLength`: the same for bytes, and much faster on a Buffer.
+    let total = 0;
+    for (let i = 0; i < count; i++) total += payloads[i]!.length;
+    const bytes = Buffer.allocUnsafe(total);
     // Message i's payload is bytes[bounds[2i], bounds[2i + 1]).
     const bounds = new Array<number>(2 * count);
     for (let i = 0; i < count; i++) {

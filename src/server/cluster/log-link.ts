@@ -94,7 +94,7 @@ export class LogLink implements SharedLog {
       const picked = share.picked ?? delivery.payloads.map((_, index) => index);
       const part = new Delivery(delivery.topic, delivery.from, false, undefined);
       for (const index of picked) {
-        if (index < delivery.count) part.add(delivery.headerList[index]!, delivery.payload(index));
+        if (index < delivery.count) part.add(delivery.headersOf(index), delivery.payload(index));
       }
       inbound.groupMessages(share.name, share.pattern, part);
     }

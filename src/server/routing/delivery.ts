@@ -14,6 +14,9 @@ import {
 import type { OutputSlab } from "../../protocol/slab.js";
 import type { Acker } from "./history-types.js";
 
+/** The headers of a message that has none (one shared list). */
+const NO_HEADERS: Headers = [];
+
 /** A message of the batch whose publisher waits for its PUBACK (docs/PROTOCOL.md §2.5). */
 export interface PendingAck {
   readonly index: number;
@@ -38,8 +41,11 @@ export class Delivery {
   readonly sender: object | undefined;
   /** True when the payloads are lines a person typed (shown even when not valid UTF-8, as U+FFFD). */
   readonly typed: boolean;
-  readonly #headers: Headers[] = [];
+  /** Per message; undefined while no message has any (the common batch: nothing to push or walk per message). */
+  #headers: Headers[] | undefined;
   readonly #payloads: Uint8Array[] = [];
+  /** The payloads' bytes, summed. */
+  #payloadBytes = 0;
   #frame: Buffer | undefined;
   #positioned: Buffer | undefined;
   /**
@@ -86,8 +92,15 @@ export class Delivery {
 
   /** Adds one message (before the first frame() call). */
   add(headers: Headers, payload: Uint8Array): void {
-    this.#headers.push(headers);
+    const list = this.#headers;
+    if (list !== undefined) list.push(headers);
+    else if (headers.length > 0) {
+      const earlier = new Array<Headers>(this.#payloads.length).fill(NO_HEADERS);
+      earlier.push(headers);
+      this.#headers = earlier;
+    }
     this.#payloads.push(payload);
+    this.#payloadBytes += payload.length;
   }
 
   /** How many messages the batch holds. */
@@ -105,9 +118,19 @@ export class Delivery {
     return this.#payloads;
   }
 
-  /** The headers of every message, in order (read it, never change it). */
-  get headerList(): readonly Headers[] {
+  /** The headers of every message, in order (read it, never change it); undefined when no message has any. */
+  get headerList(): readonly Headers[] | undefined {
     return this.#headers;
+  }
+
+  /** The headers of message `index`. */
+  headersOf(index: number): Headers {
+    return this.#headers?.[index] ?? NO_HEADERS;
+  }
+
+  /** The payloads' bytes, summed. */
+  get payloadBytes(): number {
+    return this.#payloadBytes;
   }
 
   /** Every MSG frame of the batch, encoded once, back to back in one Buffer. */
@@ -117,6 +140,7 @@ export class Delivery {
       this.#headers,
       this.#payloads,
       this.#slab,
+      this.#payloadBytes,
     );
     return this.#frame;
   }
@@ -129,13 +153,15 @@ export class Delivery {
       this.#headers,
       this.#payloads,
       this.#slab,
+      this.#payloadBytes,
     );
     return this.#positioned;
   }
 
   /** The MSG frames of the messages at `picked` only (part of a batch, for another node's group member). */
   framesOf(picked: readonly number[]): Buffer {
-    const headers = picked.map((index) => this.#headers[index]!);
+    const all = this.#headers;
+    const headers = all === undefined ? undefined : picked.map((index) => all[index]!);
     const payloads = picked.map((index) => this.#payloads[index]!);
     const message = { private: this.isPrivate, topic: this.topic, from: this.from };
     return encodeMessages(message, headers, payloads, this.#slab);
