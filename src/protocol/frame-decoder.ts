@@ -22,6 +22,7 @@ import {
   plainPub,
   plainReq,
   plainRespond,
+  readPub,
   readReq,
   readRespond,
 } from "./plain-frames.js";
@@ -36,8 +37,11 @@ export const RESPOND_READ: unique symbol = Symbol("RESPOND_READ");
 /** Returned by next(record) when the frame was a plain REQ, read into that record. */
 export const REQ_READ: unique symbol = Symbol("REQ_READ");
 
+/** Returned by next(record) when the frame was a plain PUB, read into that record (its topic in `name`). */
+export const PUB_READ: unique symbol = Symbol("PUB_READ");
+
 /** What next(record) may return besides frames. */
-export type InPlace = typeof RESPOND_READ | typeof REQ_READ;
+export type InPlace = typeof RESPOND_READ | typeof REQ_READ | typeof PUB_READ;
 
 /**
  * The peer broke the protocol: carries the ERR code and CLOSE reason to answer with (ws's createError
@@ -203,8 +207,8 @@ export class FrameDecoder {
    */
   next(): Frame | typeof NEED_DATA;
   /**
-   * next(), but a plain REQ (REQ_READ) or a plain RESPOND with a canonical token (RESPOND_READ) is read into
-   * `record`, no frame made.
+   * next(), but a plain PUB (PUB_READ), a plain REQ (REQ_READ) or a plain RESPOND with a canonical token
+   * (RESPOND_READ) is read into `record`, no frame made.
    */
   next(record: PlainRecord | undefined): Frame | typeof NEED_DATA | InPlace;
   next(record?: PlainRecord): Frame | typeof NEED_DATA | InPlace {
@@ -222,6 +226,7 @@ export class FrameDecoder {
     this.#offset = end;
     this.#state = "HEADER";
     if (record !== undefined && this.#flags === 0) {
+      if (this.#type === PUB_TYPE && readPub(this.#data, start, end, this.#plain, record)) return PUB_READ;
       if (this.#type === REQ_TYPE && readReq(this.#data, start, end, this.#plain, record)) return REQ_READ;
       if (this.#type === RESPOND_TYPE && readRespond(this.#data, start, end, this.#plain, record))
         return RESPOND_READ;

@@ -8,6 +8,7 @@ export {
   FrameDecoder,
   NEED_DATA,
   nextFrame,
+  PUB_READ,
   REQ_READ,
   RESPOND_READ,
   RemoteProtocolError,

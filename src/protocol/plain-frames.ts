@@ -37,13 +37,28 @@ export function plainPub(
   end: number,
   topics: PlainCache | undefined,
 ): Frame | undefined {
-  if (end - start < 4) return undefined;
+  const read = plainRecord();
+  if (!readPub(body, start, end, topics, read)) return undefined;
+  return { type: "PUB", topic: read.name, headers: NO_HEADERS, payload: read.payload };
+}
+
+/** A plain PUB (plainPub's) read into `into` (its topic in `name`, payload): true, or false as plainPub's undefined. */
+export function readPub(
+  body: Buffer,
+  start: number,
+  end: number,
+  topics: PlainCache | undefined,
+  into: PlainRecord,
+): boolean {
+  if (end - start < 4) return false;
   const topicStart = start + 2;
   const topicEnd = topicStart + u16(body, start);
-  if (topicEnd + 2 > end || body[topicEnd] !== 0 || body[topicEnd + 1] !== 0) return undefined;
+  if (topicEnd + 2 > end || body[topicEnd] !== 0 || body[topicEnd + 1] !== 0) return false;
   const topic = asciiText(body, topicStart, topicEnd, topics);
-  if (topic === undefined) return undefined;
-  return { type: "PUB", topic, headers: NO_HEADERS, payload: view(body, topicEnd + 2, end, topics) };
+  if (topic === undefined) return false;
+  into.name = topic;
+  into.payload = view(body, topicEnd + 2, end, topics);
+  return true;
 }
 
 /** REQ: reqId u32, name str, timeoutMs u32, headers (none), payload. The name is cached like a topic. */
@@ -104,19 +119,19 @@ export function plainRespond(
 }
 
 /**
- * A plain REQ or RESPOND read in place (readReq, readRespond): one record per reader, filled again for
- * every such frame, so a request or an answer costs no frame object (and an answer no token string). Read
- * it before the next frame. Which fields hold the frame's depends on its type.
+ * A plain PUB, REQ or RESPOND read in place (readPub, readReq, readRespond): one record per reader, filled
+ * again for every such frame, so a publish, a request or an answer costs no frame object (and an answer no
+ * token string). Read it before the next frame. Which fields hold the frame's depends on its type.
  */
 export interface PlainRecord {
-  /** REQ: its reqId, name, timeoutMs. */
+  /** REQ: its reqId, name, timeoutMs; PUB: its topic in `name`. */
   reqId: number;
   name: string;
   timeoutMs: number;
   /** RESPOND: its token's number (protocol/tokens.ts) and status. */
   token: number;
   status: number;
-  /** Both: a view into the body, like a plain frame's payload. */
+  /** All three: a view into the body, like a plain frame's payload. */
   payload: Uint8Array;
 }
 

@@ -1,8 +1,9 @@
 /**
- * A plain REQ or RESPOND read in place (plain-frames.ts readReq and readRespond, FrameDecoder.next(record)),
- * held to the schema walk (decodeBySchema, the general path): a RESPOND is read exactly when the walk gives
- * one without headers whose token is a canonical token text, and then the same token, status and payload;
- * a REQ exactly when plainReq reads it (itself held to the walk in frame-decoder.test.ts), the same fields.
+ * A plain PUB, REQ or RESPOND read in place (plain-frames.ts readPub, readReq and readRespond,
+ * FrameDecoder.next(record)), held to the schema walk (decodeBySchema, the general path): a RESPOND is read
+ * exactly when the walk gives one without headers whose token is a canonical token text, and then the same
+ * token, status and payload; a REQ exactly when plainReq reads it, a PUB exactly when plainPub does (both
+ * held to the walk in frame-decoder.test.ts, and built on readReq and readPub), the same fields.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
@@ -14,6 +15,7 @@ import {
   type Frame,
   FrameDecoder,
   NEED_DATA,
+  PUB_READ,
   plainRecord,
   REQ_READ,
   RESPOND_READ,
@@ -126,7 +128,7 @@ describe("REQ and RESPOND read in place", () => {
     );
   });
 
-  test("the decoder reads plain REQs and RESPONDs into the record and returns every other frame as before", () => {
+  test("the decoder reads plain PUBs, REQs and RESPONDs into the record and returns every other frame as before", () => {
     const frames: Frame[] = [
       { type: "RESPOND", token: "1", status: 0, headers: [], payload: Buffer.from("a") },
       { type: "PUB", topic: "t", headers: [], payload: Buffer.from("b") },
@@ -135,6 +137,9 @@ describe("REQ and RESPOND read in place", () => {
       { type: "RESPOND", token: "zz", status: 4, headers: [], payload: Buffer.from("e") },
       { type: "REQ", reqId: 9, name: "svc", timeoutMs: 5, headers: [], payload: Buffer.from("f") },
       { type: "REQ", reqId: 9, name: "svc", timeoutMs: 5, headers: [["k", "v"]], payload: Buffer.from("g") },
+      { type: "PUB", topic: "t", headers: [["k", "v"]], payload: Buffer.from("h") },
+      { type: "PUB", topic: "ñ", headers: [], payload: Buffer.from("i") },
+      { type: "PUB", topic: "u.v", headers: [], payload: Buffer.from("") },
     ];
     const decoder = new FrameDecoder({ maxFrameBytes: 1 << 16 });
     decoder.push(Buffer.concat(frames.map((frame) => encodeFrame(frame))));
@@ -147,16 +152,20 @@ describe("REQ and RESPOND read in place", () => {
         seen.push(`read ${record.token} ${record.status} ${Buffer.from(record.payload)}`);
       else if (next === REQ_READ)
         seen.push(`read ${record.reqId} ${record.name} ${record.timeoutMs} ${Buffer.from(record.payload)}`);
+      else if (next === PUB_READ) seen.push(`read ${record.name} ${Buffer.from(record.payload)}`);
       else seen.push(`${next.type} ${"token" in next ? next.token : ""}`);
     }
     assert.deepEqual(seen, [
       "read 1 0 a",
-      "PUB ",
+      "read t b",
       "RESPOND 01",
       "RESPOND zz",
       `read ${36 * 35 + 35} 4 e`,
       "read 9 svc 5 f",
       "REQ ",
+      "PUB ",
+      "PUB ",
+      "read u.v ",
     ]);
     // Without a record every RESPOND is a frame, as for every other reader of the decoder.
     const plain = new FrameDecoder({ maxFrameBytes: 1 << 16 });

@@ -17,6 +17,7 @@ import {
   NEED_DATA,
   nextFrame,
   type PlainRecord,
+  PUB_READ,
   plainRecord,
   REQ_READ,
   RESPOND_READ,
@@ -40,7 +41,7 @@ import type { Subscriber } from "../routing/interfaces.js";
 import type { Router } from "../routing/router.js";
 import { type Identity, Session, type SessionOwner } from "../session.js";
 import { closeFrame, disconnectReasonOf, errFrame, PING_FRAME, PONG_FRAME, quote } from "./answers.js";
-import { afterPreface, expireHandshake, type HandshakeSession, hello } from "./handshake.js";
+import { afterPreface, HandshakeDeadline, type HandshakeSession, hello } from "./handshake.js";
 import { allowsVersion2, HistoryLink, type HistorySession } from "./history-link.js";
 import { SessionSubscriptions } from "./session-subscriptions.js";
 
@@ -56,7 +57,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   state: FramedState = "PREFACE";
   /** The preface's first bytes while it comes in pieces (handshake.ts afterPreface). */
   preface: Buffer | undefined;
-  #handshakeTimer: NodeJS.Timeout | undefined;
+  readonly #deadline: HandshakeDeadline;
   clientName = "";
   version = 1;
   /** Frames received while the handshake finishes; processed in order afterwards. */
@@ -86,10 +87,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.#subscriptions = new SessionSubscriptions(this, router);
     this.#decoder = new FrameDecoder({ maxFrameBytes: options.maxPayloadBytes + FRAME_OVERHEAD_BYTES });
     this.#rate = options.security.messageLimiter();
-    if (options.handshakeTimeoutMs > 0) {
-      this.#handshakeTimer = setTimeout(expireHandshake, options.handshakeTimeoutMs, this);
-      this.#handshakeTimer.unref();
-    }
+    this.#deadline = new HandshakeDeadline(this, options.handshakeTimeoutMs);
   }
 
   get mode(): "framed" {
@@ -122,7 +120,11 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     for (;;) {
       const frame = nextFrame(decoder, this.#record);
       if (frame === NEED_DATA) return;
-      if (frame === REQ_READ || frame === RESPOND_READ) {
+      if (frame === PUB_READ) {
+        // A plain PUB of a READY session (the busiest frame), read into the record: no frame object.
+        const read = this.#record!;
+        if (this.#admitted(read.payload)) this.#publish(read.name, NO_HEADERS, read.payload);
+      } else if (frame === REQ_READ || frame === RESPOND_READ) {
         // A plain REQ or RESPOND of a READY session, read into the record (no frame object).
         const read = this.#record!;
         if (!this.#admitted(read.payload)) return;
@@ -149,7 +151,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   /** Sends CLOSE with `reason` and ends the session. */
   close(reason: number, message: string): void {
     this.state = "CLOSED";
-    this.#clearHandshakeTimer();
+    this.#deadline.clear();
     this.finish(disconnectReasonOf(reason), closeFrame(reason, message));
   }
 
@@ -201,7 +203,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
 
   /** Leaves every subscription and the nickname registry. Safe to call twice. */
   detach(): void {
-    this.#clearHandshakeTimer();
+    this.#deadline.clear();
     this.state = "CLOSED";
     this.#subscriptions.leaveAll();
     this.router.responderGone(this);
@@ -209,7 +211,6 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
   }
 
   handshakeExpired(): void {
-    this.#handshakeTimer = undefined;
     if (this.state === "HANDSHAKE" || this.state === "PREFACE") {
       this.close(CloseReason.HANDSHAKE_TIMEOUT, "no HELLO in time");
     }
@@ -217,12 +218,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
 
   /** HELLO was accepted: no handshake deadline any more. */
   clearHandshakeTimer(): void {
-    this.#clearHandshakeTimer();
-  }
-
-  #clearHandshakeTimer(): void {
-    if (this.#handshakeTimer !== undefined) clearTimeout(this.#handshakeTimer);
-    this.#handshakeTimer = undefined;
+    this.#deadline.clear();
   }
 
   /** The handshake finished (handshake.ts): WELCOME was sent; the frames that waited run now, in order. */

@@ -83,8 +83,26 @@ export function afterPreface(session: FramedSession, chunk: Buffer): Buffer | un
   return rest.length === 0 ? undefined : rest;
 }
 
-/** The handshake timer's callback (a shared function, no closure per session). */
-export function expireHandshake(session: FramedSession): void {
+/** A session's handshake deadline: handshakeExpired() when no HELLO came within `ms` (0: no deadline). */
+export class HandshakeDeadline {
+  timer: NodeJS.Timeout | undefined;
+
+  constructor(session: FramedSession, ms: number) {
+    if (ms <= 0) return;
+    this.timer = setTimeout(expireHandshake, ms, this, session);
+    this.timer.unref();
+  }
+
+  /** No deadline any more (HELLO accepted, or the session ended). Safe to call twice. */
+  clear(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** The deadline's callback (a shared function, no closure per session). */
+function expireHandshake(deadline: HandshakeDeadline, session: FramedSession): void {
+  deadline.timer = undefined;
   session.handshakeExpired();
 }
 
