@@ -15,7 +15,7 @@ export type Proto = "text" | "framed" | "nats" | "resp" | "mqtt" | "jetstream";
  * What a workload needs the server to be: a messaging server, a greet-and-close server, or one that
  * acknowledges publishes it keeps (ack-publish, replay, restart).
  */
-export type ServerRole = "session" | "greet" | "ack";
+export type ServerRole = "session" | "greet" | "ack" | "echo";
 
 /**
  * ack-publish's storage settings, one per case. enchufe: the memory history, `--data DIR` (fsync once a
@@ -205,6 +205,21 @@ export const TARGETS: readonly Target[] = [
     spec: async (role, pin) => ({
       name: "ref",
       argv: [...pin, NODE, join(BENCH_DIR, "ref-server.mjs"), role === "greet" ? "greet" : "broadcast", "0"],
+      ready: /listening 127\.0\.0\.1:(\d+)/,
+    }),
+  },
+  {
+    // The Node limit of a round trip: RESP ECHO answered by node:net, no framing of ours (request, server echo).
+    name: "ref-echo",
+    answersOnConnect: false,
+    server: "ref",
+    proto: "resp",
+    needs: "node",
+    roles: ["echo"],
+    compareWith: "enchufe-framed",
+    spec: async (_role, pin) => ({
+      name: "ref-echo",
+      argv: [...pin, NODE, join(BENCH_DIR, "ref-server.mjs"), "echo", "0"],
       ready: /listening 127\.0\.0\.1:(\d+)/,
     }),
   },

@@ -292,6 +292,7 @@ export function buildCases(
           // Server echo: enchufe's built-in `echo` handler, redis ECHO. Via a responder: a second connection of
           // the load generator answers (enchufe REQ -> REQMSG -> RESPOND -> REPLY; NATS request-reply with an inbox).
           // Not the WebSocket targets: the load generator's requests are TCP only (`--ws` is fanout and idle).
+          // ref-echo (the Node limit: node:net answering RESP ECHO) for the server's echo only.
           accepts: (target) =>
             target.websocket !== true &&
             (via === "server"

@@ -4,13 +4,16 @@
  * Its WebSocket subscribers (--ws 1) are checked against a real enchufe server.
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { buildLoadgen, type LoadgenResult, runLoadgen } from "../../bench/loadgen.js";
-import { ProcessRegistry } from "../../bench/proc.js";
+import { ProcessRegistry, stopChild } from "../../bench/proc.js";
 import { MessagingHandler } from "../../src/server/messaging.js";
 import { createServer as createEnchufe } from "../../src/server/server.js";
 import { MemoryHistoryStore } from "../../src/store/index.js";
@@ -232,6 +235,40 @@ describe("bench load generator", () => {
     });
     return { server, port: (await server.listen()).port };
   }
+
+  test("loadgen - --mode request --proto resp: the node:net reference (ref-server.mjs echo) answers every ECHO", async () => {
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(new URL("../../bench/ref-server.mjs", import.meta.url)), "echo", "0"],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    try {
+      const [line] = (await once(child.stdout!, "data")) as [Buffer];
+      const port = Number(/listening 127\.0\.0\.1:(\d+)/.exec(line.toString())?.[1]);
+      assert.ok(port > 0, line.toString());
+      for (const inflight of ["1", "64"]) {
+        const result = await runLoadgen(
+          {
+            binary,
+            prefix: [],
+            args: [
+              ...["--mode", "request", "--proto", "resp", "--port", String(port), "--size", "64"],
+              ...["--inflight", inflight, "--warmup", "0.1", "--duration", "0.3"],
+            ],
+            timeoutMs: 30_000,
+          },
+          registry,
+        );
+        assert.equal(result.ok, true, result.error);
+        assert.ok(result.delivered > 0, `answered something with ${inflight} in flight`);
+        assert.equal(result.loss, 0);
+      }
+    } finally {
+      await stopChild(child, 500);
+    }
+  });
 
   test("loadgen - --mode apub: against enchufe every APUB gets its PUBACK OK, none missing", async () => {
     const { server, port } = await historyServer(1000);

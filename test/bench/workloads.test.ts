@@ -32,3 +32,11 @@ test("workloads - --quick restarts from a smaller log than the full run's 1 GiB,
   assert.deepEqual(labels(PROFILES.full), ["empty data directory", "1024 MiB log"]);
   assert.deepEqual(labels(PROFILES.quick), ["empty data directory", "256 MiB log"]);
 });
+
+test("workloads - the round-trip reference (ref-echo) runs only the requests the server answers itself", () => {
+  const cases = buildCases(PROFILES.quick, WORKLOADS);
+  const target = TARGETS.find((candidate) => candidate.name === "ref-echo");
+  assert.ok(target !== undefined);
+  const ran = cases.filter((benchCase) => benchCase.accepts(target)).map((c) => `${c.workload}: ${c.label}`);
+  assert.deepEqual(ran, ["request: 1 in flight, server echo", "request: 64 pipelined, server echo"]);
+});
