@@ -246,7 +246,8 @@ export class FrameDecoder {
     this.#flags = data[offset + 1]!;
     // Big-endian u32 without readUInt32BE's checks (the 6 bytes are there).
     this.#length =
-      data[offset + 2]! * 0x1000000 + ((data[offset + 3]! << 16) | (data[offset + 4]! << 8) | data[offset + 5]!);
+      data[offset + 2]! * 0x1000000 +
+      ((data[offset + 3]! << 16) | (data[offset + 4]! << 8) | data[offset + 5]!);
     if (this.#type === 0 || this.#type >= FRAME_TYPES.length) {
       throw this.#fail(malformed(`unknown frame type 0x${this.#type.toString(16)}`));
     }

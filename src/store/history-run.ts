@@ -24,12 +24,14 @@ export class HistoryRun {
   #start = 0;
   readonly #bytes: Buffer;
   /**
-   * Message i's payload is bytes[bounds[2i], bounds[2i + 1]); undefined when the payloads lie back to back
-   * and no message has headers: then each record is its payload and PLAIN_SHARE bytes, and the first one
-   * `plainBase` more, so payload i ends at sizeEnds[i] - plainBase - PLAIN_SHARE * (i + 1).
+   * Message i's payload is bytes[bounds[2i], bounds[2i + 1]); undefined when no message has headers and
+   * the payloads lie in order, each after `gap` bytes (0: back to back; a shared MSG run: each frame's
+   * head): then each record is its payload and PLAIN_SHARE bytes, and the first one `plainBase` more, so
+   * payload i ends at sizeEnds[i] - plainBase - (PLAIN_SHARE - gap) * (i + 1).
    */
   readonly #bounds: readonly number[] | undefined;
   readonly #plainBase: number;
+  readonly #gap: number;
   /** The record bytes of messages 0..i, summed. */
   readonly #sizeEnds: readonly number[];
   /** Per message; undefined when every message of the run has none. */
@@ -46,6 +48,7 @@ export class HistoryRun {
     sizeEnds: readonly number[],
     headers: readonly Headers[] | undefined,
     plainBase = 0,
+    gap = 0,
   ) {
     this.first = first;
     this.time = time;
@@ -57,6 +60,7 @@ export class HistoryRun {
     this.#sizeEnds = sizeEnds;
     this.#headers = headers;
     this.#plainBase = plainBase;
+    this.#gap = gap;
     this.#count = sizeEnds.length;
   }
 
@@ -100,7 +104,7 @@ export class HistoryRun {
   /** Message `index` as a read returns it; its payload is a view of the run's bytes. */
   message(index: number): StoredMessage {
     const bounds = this.#bounds;
-    const start = bounds === undefined ? this.#plainEnd(index - 1) : bounds[2 * index]!;
+    const start = bounds === undefined ? this.#plainEnd(index - 1) + this.#gap : bounds[2 * index]!;
     const end = bounds === undefined ? this.#plainEnd(index) : bounds[2 * index + 1]!;
     return {
       position: this.first + index,
@@ -112,9 +116,9 @@ export class HistoryRun {
     };
   }
 
-  /** Where payload `index` ends when the payloads lie back to back (0 for index -1). */
+  /** Where payload `index` ends when the payloads lie in order, each after `gap` bytes (0 for index -1). */
   #plainEnd(index: number): number {
-    return index < 0 ? 0 : this.#sizeEnds[index]! - this.#plainBase - PLAIN_SHARE * (index + 1);
+    return index < 0 ? 0 : this.#sizeEnds[index]! - this.#plainBase - (PLAIN_SHARE - this.#gap) * (index + 1);
   }
 }
 

@@ -8,6 +8,7 @@ export type {
   HistoryStats,
   HistoryStore,
   RecoveredKey,
+  SharedPayloads,
   StoreWarning,
 } from "./history-store.js";
 export { MemoryHistoryStore } from "./memory-store.js";

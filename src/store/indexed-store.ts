@@ -10,7 +10,7 @@ import type { Headers } from "../protocol/wire.js";
 import { batchBase, batchShare, PLAIN_SHARE } from "./batch-record.js";
 import type { HistoryIndex, HistoryRead, HistoryStart, HistoryStats } from "./history-index.js";
 import type { HistoryRun } from "./history-run.js";
-import type { BatchKey, HistoryStore, RecoveredKey, StoreWarning } from "./history-store.js";
+import type { BatchKey, HistoryStore, RecoveredKey, SharedPayloads, StoreWarning } from "./history-store.js";
 import { MAX_BODY_BYTES, RECORD_HEADER_BYTES, tooLarge } from "./record.js";
 
 const NO_HEADERS: Headers = Object.freeze([]);
@@ -29,6 +29,8 @@ export interface KeepBatch {
   readonly sizeEnds: readonly number[];
   /** The dedupe keys of its acknowledged publishes, if any. */
   readonly keys: readonly BatchKey[] | undefined;
+  /** Where the payloads also lie, for a store that may keep those bytes (SharedPayloads). */
+  readonly shared: SharedPayloads | undefined;
 }
 
 export abstract class IndexedHistoryStore
@@ -69,9 +71,10 @@ export abstract class IndexedHistoryStore
     headers?: readonly Headers[],
     time?: number,
     keys?: readonly BatchKey[],
+    shared?: SharedPayloads,
   ): number {
     const first = this.index.lastPosition + 1;
-    this.#keepBatch(first, this.index.nextTime(time), topic, from, payloads, headers, keys);
+    this.#keepBatch(first, this.index.nextTime(time), topic, from, payloads, headers, keys, shared);
     return first;
   }
 
@@ -95,7 +98,7 @@ export abstract class IndexedHistoryStore
   ): void {
     const last = this.index.lastPosition;
     if (first > last + 1) this.index.markLost(first - 1, time);
-    this.#keepBatch(first, this.index.nextTime(time), topic, from, payloads, headers, undefined);
+    this.#keepBatch(first, this.index.nextTime(time), topic, from, payloads, headers, undefined, undefined);
   }
 
   #keepBatch(
@@ -106,6 +109,7 @@ export abstract class IndexedHistoryStore
     payloads: readonly Uint8Array[],
     headers: readonly Headers[] | undefined,
     keys: readonly BatchKey[] | undefined,
+    shared: SharedPayloads | undefined,
   ): void {
     if (this.#closed) throw new EnchufeError("ECLOSED", "The history store is closed");
     const count = payloads.length;
@@ -138,7 +142,7 @@ export abstract class IndexedHistoryStore
       }
     }
     const kept = anyHeaders ? Array.from({ length: count }, (_, i) => headers?.[i] ?? NO_HEADERS) : undefined;
-    const batch = { first, time: at, topic, from, payloads, headers: kept, sizeEnds, keys };
+    const batch = { first, time: at, topic, from, payloads, headers: kept, sizeEnds, keys, shared };
     for (const run of this.keep(batch)) {
       this.index.add(run);
     }

@@ -75,6 +75,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** A describe's after(): closes the clients it opened, then its server, then the history store it gave it. */
+export async function closeAll(
+  clients: Array<{ close(): void }>,
+  server: TestServer,
+  store?: { close(): Promise<void> },
+): Promise<void> {
+  for (const client of clients.splice(0)) client.close();
+  await server.close();
+  await store?.close();
+}
+
 const GREETING = Buffer.from("Hello from enchufe\n");
 
 /** A node:net server on 127.0.0.1 port 0 handing every socket to a MessagingHandler. */

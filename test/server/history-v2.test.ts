@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { CloseReason, ErrCode, type Frame, PubAckStatus, SubStart } from "../../src/protocol/frames.js";
 import { MemoryHistoryStore } from "../../src/store/index.js";
-import { FramedClient, startTestServer, type TestServer, text } from "../helpers/framed.js";
+import { closeAll, FramedClient, startTestServer, type TestServer, text } from "../helpers/framed.js";
 
 type FrameOf<T extends Frame["type"]> = Extract<Frame, { type: T }>;
 
@@ -52,11 +52,7 @@ describe("protocol version 2: positions, replay, acknowledged publishes", () => 
   before(async () => {
     server = await startTestServer({ history: store });
   });
-  after(async () => {
-    for (const client of open.splice(0)) client.close();
-    await server.close();
-    await store.close();
-  });
+  after(() => closeAll(open, server, store));
 
   test("WELCOME answers in the HELLO's version; v2 gets PMSG with positions, v1 the same MSG as ever", async () => {
     const modern = await v2(server.port, "modern");

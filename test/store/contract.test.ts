@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { afterEach, describe, test } from "node:test";
 import fc from "fast-check";
 import { isEnchufeError } from "../../src/errors.js";
+import { encodeMessages } from "../../src/protocol/frames.js";
 import type { HistoryStart, HistoryStore } from "../../src/store/index.js";
 import { expectedRead, fileKind, type ModelMessage, memoryKind, type StoreKind, text } from "./helpers.js";
 
@@ -84,6 +85,48 @@ for (const kind of [memoryKind(), fileKind()] as StoreKind[]) {
         store.read("t", { from: 1 }).messages.map((m) => text(m.payload)),
         ["uno", "dos", "tres", "tres", "uno", "x"],
       );
+    });
+
+    test("appendBatch - shared bytes (a plain batch's MSG frames): every payload reads back, from any message on; a memory store keeps them, a wrong size is copied", async () => {
+      const store = await kind.open({ perTopic: 25 });
+      const payloads = Array.from({ length: 30 }, (_, i) => Buffer.from(`payload ${i} `.repeat(i % 4)));
+      const frames = encodeMessages({ private: false, topic: "t", from: "ana" }, undefined, payloads);
+      const total = payloads.reduce((sum, payload) => sum + payload.length, 0);
+      const gap = (frames.length - total) / payloads.length;
+      assert.ok(Number.isInteger(gap) && gap > 0);
+      assert.equal(
+        store.appendBatch("t", "ana", payloads, undefined, undefined, undefined, { bytes: frames, gap }),
+        1,
+      );
+      // A shared buffer whose size does not fit its gap is not kept: the payloads are copied.
+      const other = encodeMessages({ private: false, topic: "u", from: "" }, undefined, payloads.slice(0, 3));
+      store.appendBatch("u", "", payloads.slice(0, 3), undefined, undefined, undefined, {
+        bytes: other,
+        gap: gap + 1,
+      });
+      await store.committed();
+      // perTopic 25: the 5 oldest of "t" are gone; the rest read back from the middle of the run on.
+      for (const from of [1, 6, 17, 30]) {
+        const read = store.read("t", { from });
+        const first = Math.max(from, 6);
+        assert.deepEqual(
+          read.messages.map((m) => [m.position, m.from, text(m.payload)]),
+          payloads.slice(first - 1).map((payload, i) => [first + i, "ana", payload.toString()]),
+        );
+      }
+      // Small Buffers share Node's pool: "inside" means within that buffer's own bytes.
+      const inside = (view: Uint8Array, bytes: Buffer) =>
+        view.buffer === bytes.buffer &&
+        view.byteOffset >= bytes.byteOffset &&
+        view.byteOffset + view.length <= bytes.byteOffset + bytes.length;
+      const kept = store.read("t", { from: 6 }).messages[0]!.payload;
+      assert.equal(inside(kept, frames), kind.name === "memory", "the memory store keeps the frames");
+      const copied = store.read("u", { from: 1 }).messages;
+      assert.deepEqual(
+        copied.map((m) => text(m.payload)),
+        payloads.slice(0, 3).map(String),
+      );
+      assert.ok(!inside(copied[1]!.payload, other));
     });
 
     test("appendBatch - property: every payload and its headers read back as given (senders, headers or none)", async () => {

@@ -160,6 +160,11 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.write(errFrame(code, ref, message));
   }
 
+  /** Subscriber: a READY version-1 client is written each batch's MSG frames (deliver). */
+  get takesFrames(): boolean {
+    return this.state === "READY" && this.version === 1;
+  }
+
   deliver(delivery: Delivery): void {
     if (this.state !== "READY") return;
     this.messagesOut += delivery.count;

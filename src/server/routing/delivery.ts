@@ -11,7 +11,7 @@ import {
   encodePositionedMessages,
   type Headers,
 } from "../../protocol/frames.js";
-import type { OutputSlab } from "../../protocol/slab.js";
+import { type OutputSlab, SLAB_RUN_BYTES } from "../../protocol/slab.js";
 import type { Acker } from "./history-types.js";
 
 /** The headers of a message that has none (one shared list). */
@@ -143,6 +143,21 @@ export class Delivery {
       this.#payloadBytes,
     );
     return this.#frame;
+  }
+
+  /**
+   * The MSG frames (frame()) as the payloads' bytes a memory history may keep instead of a copy: when no
+   * message has headers (every frame is the same head, `gap` bytes, then its payload) and the frames are a
+   * buffer of their own (above SLAB_RUN_BYTES; a smaller run is a piece of a slab that other frames share,
+   * which the history would hold whole). Undefined otherwise.
+   */
+  sharedFrames(): { readonly bytes: Buffer; readonly gap: number } | undefined {
+    const count = this.#payloads.length;
+    if (this.#headers !== undefined || count === 0 || this.#payloadBytes + count <= SLAB_RUN_BYTES)
+      return undefined;
+    const bytes = this.frame();
+    if (bytes.length <= SLAB_RUN_BYTES) return undefined;
+    return { bytes, gap: (bytes.length - this.#payloadBytes) / count };
   }
 
   /** Every PMSG frame of the batch (version-2 recipients), with its position, encoded once. */

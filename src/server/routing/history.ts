@@ -106,9 +106,10 @@ export class RoutedHistory {
   /**
    * Gives `delivery` its positions, then calls `send` once the messages may go out (at once in memory;
    * after the write on disk), then answers the publishers that asked for PUBACK. A message the store
-   * could not keep goes out with position 0 (live, not kept) and its publisher gets an error.
+   * could not keep goes out with position 0 (live, not kept) and its publisher gets an error. `framed`: a
+   * recipient here takes the batch's MSG frames (Delivery.frame()).
    */
-  keep(delivery: Delivery, send: (delivery: Delivery) => void): void {
+  keep(delivery: Delivery, send: (delivery: Delivery) => void, framed = false): void {
     const history = this.#history;
     if (history === undefined || delivery.isPrivate || delivery.count === 0) {
       send(delivery);
@@ -126,8 +127,10 @@ export class RoutedHistory {
     try {
       // One append for the whole batch: one time stamp, one copy (docs/HISTORY.md §9).
       // With the dedupe keys of its APUBs, if any: on disk they are written with the messages.
+      // `framed`: a recipient takes the batch's MSG frames, so they are encoded now and kept as they are.
       const { topic, from, payloads, headerList, acks } = delivery;
-      first = history.appendBatch(topic, from, payloads, headerList, undefined, acks);
+      const shared = framed ? delivery.sharedFrames() : undefined;
+      first = history.appendBatch(topic, from, payloads, headerList, undefined, acks, shared);
     } catch (error) {
       // A closed store (shutdown): the messages still go out live.
       send(delivery);

@@ -28,6 +28,8 @@ export interface RoomMember extends Member {
 export interface Subscriber extends Member {
   /** Output written to this subscriber and not yet sent (queue groups skip members that fall behind). */
   readonly pendingBytes: number;
+  /** True when deliver() writes the batch's MSG frames (Delivery.frame()): the history may keep those bytes. */
+  readonly takesFrames?: boolean;
   /** Messages for one of this subscriber's queue-group subscriptions: `count` GMSG frames, encoded. */
   deliverGroup(frames: Buffer, count: number): void;
   /** A request routed to this responder (answer with Router.respond and the same token; protocol/tokens.ts). */

@@ -4,7 +4,8 @@
  * RemoteHalf (SINGLE_NODE in one process), so one code path serves a single node and a cluster.
  *
  * Jobs, one file each: nicknames (nicknames.ts), rooms and presence events (rooms.ts), requests with their
- * pending table (requests.ts), the read turn and its batch (turn.ts). This file: subscriptions, fan-out.
+ * pending table (requests.ts), the read turn and its batch (turn.ts), the patterns the other nodes hear of
+ * (pattern-counts.ts). This file: subscriptions, fan-out.
  */
 import type { Headers } from "../../protocol/frames.js";
 import { SubscriptionIndex } from "../../protocol/subscriptions.js";
@@ -26,6 +27,7 @@ import type {
   Subscriber,
 } from "./interfaces.js";
 import { Nicknames } from "./nicknames.js";
+import { PatternCounts } from "./pattern-counts.js";
 import { type HandlerLookup, Requests } from "./requests.js";
 import { Rooms } from "./rooms.js";
 import { SINGLE_NODE } from "./single-node.js";
@@ -63,9 +65,9 @@ export class Router implements RouterInbound {
   readonly #requests: Requests;
   readonly #subscriptions = new SubscriptionIndex<Subscriber>();
   readonly #groups: QueueGroups;
-  /** Local subscriptions per pattern (the remote half hears the first and the last). */
-  readonly #patterns = new Map<string, number>();
-  readonly #responderPatterns = new Map<string, number>();
+  /** Local subscriptions and responders per pattern (the remote half hears the first and the last). */
+  readonly #patterns: PatternCounts;
+  readonly #responderPatterns: PatternCounts;
   readonly #onMessage: ((event: MessageEvent) => void) | undefined;
   readonly #wantsMessages: () => boolean;
   readonly #onPresence: ((event: RoomEvent) => void) | undefined;
@@ -82,6 +84,8 @@ export class Router implements RouterInbound {
 
   constructor(options: RouterOptions) {
     this.#remote = options.remote ?? SINGLE_NODE;
+    this.#patterns = new PatternCounts(this.#remote, false);
+    this.#responderPatterns = new PatternCounts(this.#remote, true);
     this.#nicks = new Nicknames(this.#remote, options.guestPrefix);
     this.#rooms = new Rooms(this.#remote);
     this.#requests = new Requests(options.handlers, this.#remote, {
@@ -205,14 +209,14 @@ export class Router implements RouterInbound {
     this.turn.flush();
     if (responder) this.#requests.addResponder(pattern, subscriber);
     else this.#subscriptions.add(pattern, subscriber);
-    this.#count(responder ? this.#responderPatterns : this.#patterns, pattern, responder, true);
+    (responder ? this.#responderPatterns : this.#patterns).change(pattern, true);
   }
 
   unsubscribe(subscriber: Subscriber, pattern: string, responder: boolean): void {
     this.turn.flush();
     if (responder) this.#requests.removeResponder(pattern, subscriber);
     else this.#subscriptions.remove(pattern, subscriber);
-    this.#count(responder ? this.#responderPatterns : this.#patterns, pattern, responder, false);
+    (responder ? this.#responderPatterns : this.#patterns).change(pattern, false);
   }
 
   /** `subscriber` joins the queue group `group` on `pattern` with its subscription `sid`. */
@@ -228,14 +232,7 @@ export class Router implements RouterInbound {
 
   /** A server-side request handler now answers `name`: the other nodes may route it here. */
   handlerAdded(name: string): void {
-    this.#count(this.#responderPatterns, name, true, true);
-  }
-
-  #count(counts: Map<string, number>, pattern: string, responder: boolean, on: boolean): void {
-    const count = (counts.get(pattern) ?? 0) + (on ? 1 : -1);
-    if (count > 0) counts.set(pattern, count);
-    else counts.delete(pattern);
-    if ((on && count === 1) || (!on && count === 0)) this.#remote.subscribed(pattern, responder, on);
+    this.#responderPatterns.change(name, true);
   }
 
   // ---- delivery ----
@@ -275,11 +272,13 @@ export class Router implements RouterInbound {
     if (fresh) this.turn.publish(topic, from, headers, payload, sender, false, { id, key, to: sender });
   }
 
-  /** A batch leaves: it gets its positions and goes out once the history has it (#sendNow). */
+  /** A batch leaves: positions, then out once kept (#sendNow); MSG frames taken here are kept as they are. */
   #deliver(delivery: Delivery): void {
     // Through a shared log, queue groups choose first: other nodes' shares travel with the batch.
     if (this.#history.followsLog) this.#groups.plan(delivery);
-    this.#history.keep(delivery, this.#send);
+    let framed = false;
+    for (const s of this.#subscriptions.match(delivery.topic)) framed ||= s.takesFrames === true;
+    this.#history.keep(delivery, this.#send, framed);
   }
 
   /**
