@@ -70,6 +70,12 @@ export class Requests {
   readonly #deadlines: Deadlines<PendingRequest>;
   #tokens = 0;
   #rotation = 0;
+  /**
+   * The responders of the last name routed, in match()'s order: requests repeat a name, so the index is
+   * asked once per name, not per request. Forgotten whenever a responder comes or goes.
+   */
+  #matchedName: string | undefined;
+  #matched: readonly Subscriber[] = [];
 
   constructor(handlers: HandlerLookup, remote: RemoteHalf, options: RequestOptions) {
     this.#handlers = handlers;
@@ -83,10 +89,21 @@ export class Requests {
 
   addResponder(pattern: string, responder: Subscriber): void {
     this.#responders.add(pattern, responder);
+    this.#matchedName = undefined;
   }
 
   removeResponder(pattern: string, responder: Subscriber): void {
     this.#responders.remove(pattern, responder);
+    this.#matchedName = undefined;
+  }
+
+  /** The responders whose patterns match `name`, in the index's order (read at once, never kept). */
+  #respondersOf(name: string): readonly Subscriber[] {
+    if (name !== this.#matchedName) {
+      this.#matched = [...this.#responders.match(name)];
+      this.#matchedName = name;
+    }
+    return this.#matched;
   }
 
   route(
@@ -104,9 +121,9 @@ export class Requests {
     }
     const wait =
       timeoutMs > 0 ? Math.min(timeoutMs, this.#options.maxTimeoutMs) : this.#options.defaultTimeoutMs;
-    const responders = this.#responders.match(name);
+    const responders = this.#respondersOf(name);
     // A request from another node stays here: that node chose this one.
-    const chosen = responders.size === 0 ? undefined : this.#inTurn(responders, requester.remote === true);
+    const chosen = responders.length === 0 ? undefined : this.#inTurn(responders, requester.remote === true);
     if (chosen !== undefined) {
       const token = this.#open(requester, reqId, chosen, wait);
       chosen.deliverRequest(token, name, requester.nick, headers, payload);
@@ -117,7 +134,7 @@ export class Requests {
       return;
     }
     const token = this.#open(requester, reqId, undefined, wait);
-    const behind = responders.size > 0;
+    const behind = responders.length > 0;
     this.#remote.request(tokenText(token), name, requester.nick, headers, payload).then(
       (routed) => routed || this.#notRouted(token, behind, name, headers, payload),
       () => this.#notRouted(token, behind, name, headers, payload),
@@ -131,7 +148,8 @@ export class Requests {
   #notRouted(token: number, behind: boolean, name: string, headers: Headers, payload: Uint8Array): void {
     const pending = this.#pending(token);
     if (pending === undefined) return;
-    const responder = behind ? this.#inTurn(this.#responders.match(name), true) : undefined;
+    const responders = behind ? this.#respondersOf(name) : [];
+    const responder = responders.length > 0 ? this.#inTurn(responders, true) : undefined;
     if (responder === undefined) {
       this.settle(token, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined);
       return;
@@ -144,21 +162,18 @@ export class Requests {
    * The next responder in turn that is open and keeps up; with `anyOpen`, when none keeps up, the least
    * loaded open one. Undefined when there is none.
    */
-  #inTurn(responders: ReadonlySet<Subscriber>, anyOpen: boolean): Subscriber | undefined {
-    const start = this.#rotation++ % responders.size;
-    let index = 0;
+  #inTurn(responders: readonly Subscriber[], anyOpen: boolean): Subscriber | undefined {
+    const count = responders.length;
+    const start = this.#rotation++ % count;
     let wrapped: Subscriber | undefined;
     let least: Subscriber | undefined;
-    for (const responder of responders) {
-      if (!responder.isOpen) {
-        index++;
-        continue;
-      }
+    for (let index = 0; index < count; index++) {
+      const responder = responders[index]!;
+      if (!responder.isOpen) continue;
       if (responder.pendingBytes < this.#options.skipSlowBytes) {
         if (index >= start) return responder;
         wrapped ??= responder;
       } else if (least === undefined || responder.pendingBytes < least.pendingBytes) least = responder;
-      index++;
     }
     return wrapped ?? (anyOpen ? least : undefined);
   }
