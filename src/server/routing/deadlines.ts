@@ -70,22 +70,30 @@ export class Deadlines<T extends Deadline> {
     if (entry.at < this.#armedAt) this.#arm(entry.at);
   }
 
-  /** The item no longer waits (answered): it will not expire. */
-  cancel(entry: T): void {
-    if (!entry.live) return;
+  /**
+   * The item no longer waits (answered): it will not expire. True when it was dropped at once (no FIFO
+   * holds it any more: the caller may add it again, as a new item); false when it is only marked, or was
+   * not waiting.
+   */
+  cancel(entry: T): boolean {
+    if (!entry.live) return false;
     entry.live = false;
     this.#live--;
     const fifo = this.#lastFifo;
     if (fifo !== undefined && fifo.entries[fifo.head] === entry) {
       // Answered in the order asked (the usual case): the head and the cancelled entries after it go now.
       this.#dropCancelledHead(fifo);
-      return;
+      return true;
     }
     this.#cancelled++;
     if (this.#cancelled > COMPACT_AFTER && this.#cancelled > 2 * this.#live) this.#compact();
+    return false;
   }
 
-  /** Drops `fifo`'s cancelled entries from its head on; its array is reused once it is empty. */
+  /**
+   * Drops `fifo`'s cancelled entries from its head on; its array is reused once it is empty. Slots before
+   * the head are never read again (an entry dropped and added again is only at its new place).
+   */
   #dropCancelledHead(fifo: Fifo<T>): void {
     const { entries } = fifo;
     let head = fifo.head + 1;

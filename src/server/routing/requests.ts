@@ -3,8 +3,8 @@
  * skipping one whose pending output is at `skipSlowBytes`, as queue groups do), then another node through
  * the remote half (which also takes the request when every local responder is behind; with no other node,
  * the least loaded local one gets it), else NO_RESPONDERS. One pending table holds every request waiting for an
- * answer, local or remote (one object per request, nats.js's muxsubscription style), by its numeric token
- * (protocol/tokens.ts: no string per request); their timeouts share one timer (deadlines.ts).
+ * answer, local or remote (an entry per request, nats.js's muxsubscription style, reused once answered), by
+ * its numeric token (protocol/tokens.ts: no string per request); their timeouts share one timer (deadlines.ts).
  */
 import { type Headers, ReplyStatus } from "../../protocol/frames.js";
 import { SubscriptionIndex } from "../../protocol/subscriptions.js";
@@ -34,11 +34,14 @@ const LAST_TOKEN = 0x3fffffff;
 const RING_SLOTS = 4096;
 const EMPTY_PAYLOAD = new Uint8Array(0);
 
-/** One request waiting for its answer, its own deadline entry. `responder` undefined: another node has it. */
+/**
+ * One request waiting for its answer, its own deadline entry. `responder` undefined: another node has it.
+ * Answered in order, an entry is reused for a later request (Requests.#free): no object per request then.
+ */
 class PendingRequest implements Deadline {
-  readonly token: number;
-  readonly requester: Requester;
-  readonly reqId: number;
+  token: number;
+  requester: Requester;
+  reqId: number;
   /** Set again when no other node took it and a local responder that was behind gets it after all. */
   responder: Subscriber | undefined;
   at = 0;
@@ -51,6 +54,9 @@ class PendingRequest implements Deadline {
     this.responder = responder;
   }
 }
+
+/** Answered entries kept for reuse at most. */
+const FREE_ENTRIES = 256;
 
 export class Requests {
   readonly #handlers: HandlerLookup;
@@ -68,6 +74,8 @@ export class Requests {
   readonly #overflow = new Map<number, PendingRequest>();
   /** Every pending request's timeout, on one timer: TIMEOUT when it passes. */
   readonly #deadlines: Deadlines<PendingRequest>;
+  /** Entries no table, deadline or caller holds any more (answered, dropped by the deadlines at once). */
+  readonly #free: PendingRequest[] = [];
   #tokens = 0;
   #rotation = 0;
   /**
@@ -183,7 +191,14 @@ export class Requests {
     do token = token === LAST_TOKEN ? 1 : token + 1;
     while (this.#pending(token) !== undefined);
     this.#tokens = token;
-    const pending = new PendingRequest(token, requester, reqId, responder);
+    let pending = this.#free.pop();
+    if (pending === undefined) pending = new PendingRequest(token, requester, reqId, responder);
+    else {
+      pending.token = token;
+      pending.requester = requester;
+      pending.reqId = reqId;
+      pending.responder = responder;
+    }
     const slot = token & (RING_SLOTS - 1);
     const older = this.#ring[slot];
     if (older !== undefined) this.#overflow.set(older.token, older);
@@ -225,8 +240,9 @@ export class Requests {
     const pending = this.#pending(token);
     if (pending === undefined || (by !== undefined && pending.responder !== by)) return false;
     this.#forget(pending);
-    this.#deadlines.cancel(pending);
-    pending.requester.reply(pending.reqId, status, headers, payload);
+    const { requester, reqId } = pending;
+    if (this.#deadlines.cancel(pending) && this.#free.length < FREE_ENTRIES) this.#free.push(pending);
+    requester.reply(reqId, status, headers, payload);
     return true;
   }
 
