@@ -57,7 +57,7 @@ export function readPub(
   const topic = asciiText(body, topicStart, topicEnd, topics);
   if (topic === undefined) return false;
   into.name = topic;
-  into.payload = view(body, topicEnd + 2, end, topics);
+  into.setPayload(body, topicEnd + 2, end, topics);
   return true;
 }
 
@@ -91,7 +91,7 @@ export function readReq(
   into.reqId = u32(body, start);
   into.name = name;
   into.timeoutMs = u32(body, nameEnd);
-  into.payload = view(body, nameEnd + 6, end, names);
+  into.setPayload(body, nameEnd + 6, end, names);
   return true;
 }
 
@@ -123,21 +123,84 @@ export function plainRespond(
  * again for every such frame, so a publish, a request or an answer costs no frame object (and an answer no
  * token string). Read it before the next frame. Which fields hold the frame's depends on its type.
  */
-export interface PlainRecord {
+export class PlainRecord {
   /** REQ: its reqId, name, timeoutMs; PUB: its topic in `name`. */
-  reqId: number;
-  name: string;
-  timeoutMs: number;
+  reqId = 0;
+  name = "";
+  timeoutMs = 0;
   /** RESPOND: its token's number (protocol/tokens.ts) and status. */
-  token: number;
-  status: number;
-  /** All three: a view into the body, like a plain frame's payload. */
-  payload: Uint8Array;
+  token = -1;
+  status = 0;
+  /** All three: the body read, and where its payload is in it. */
+  body: Buffer = EMPTY_BODY;
+  payloadStart = 0;
+  payloadEnd = 0;
+  #cache: PlainCache | undefined;
+  #payload: Uint8Array | undefined;
+  /** A DataView of `body` (copyPayload's), made once per body. */
+  #bodyView: DataView | undefined;
+  #viewed: Buffer | undefined;
+
+  /** The payload as a view into the body, like a plain frame's (made when first asked for). */
+  get payload(): Uint8Array {
+    this.#payload ??= view(this.body, this.payloadStart, this.payloadEnd, this.#cache);
+    return this.#payload;
+  }
+
+  get payloadLength(): number {
+    return this.payloadEnd - this.payloadStart;
+  }
+
+  /** Copies the payload to `out` at `offset`; returns the offset just past it. Makes no view when it is small. */
+  copyPayload(out: Buffer, offset: number): number {
+    const length = this.payloadEnd - this.payloadStart;
+    if (length > SMALL_PAYLOAD) {
+      out.set(this.payload, offset);
+      return offset + length;
+    }
+    const body = this.body;
+    if (this.#viewed !== body) {
+      this.#viewed = body;
+      this.#bodyView = new DataView(body.buffer, body.byteOffset, body.byteLength);
+    }
+    copySmall(this.#bodyView!, this.payloadStart, length, out, offset);
+    return offset + length;
+  }
+
+  /** @internal readPub, readReq and readRespond: the payload is body[start, end). */
+  setPayload(body: Buffer, start: number, end: number, cache: PlainCache | undefined): void {
+    this.body = body;
+    this.payloadStart = start;
+    this.payloadEnd = end;
+    this.#cache = cache;
+    this.#payload = undefined;
+  }
+}
+
+const EMPTY_BODY = Buffer.alloc(0);
+
+/** Payloads up to this size are copied four bytes at a time through DataViews: cheaper than a view and set(). */
+const SMALL_PAYLOAD = 128;
+
+/** The output buffer last copied to and its DataView (a slab: many frames are encoded in one). */
+let viewedOut: Buffer | undefined;
+let outView: DataView | undefined;
+
+function copySmall(from: DataView, start: number, length: number, out: Buffer, offset: number): void {
+  if (viewedOut !== out) {
+    viewedOut = out;
+    outView = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  }
+  const to = outView!;
+  const words = length & ~3;
+  let i = 0;
+  for (; i < words; i += 4) to.setInt32(offset + i, from.getInt32(start + i, true), true);
+  for (; i < length; i++) to.setUint8(offset + i, from.getUint8(start + i));
 }
 
 /** An empty PlainRecord. */
 export function plainRecord(): PlainRecord {
-  return { reqId: 0, name: "", timeoutMs: 0, token: -1, status: 0, payload: new Uint8Array(0) };
+  return new PlainRecord();
 }
 
 /**
@@ -160,7 +223,7 @@ export function readRespond(
   if (token < 0) return false;
   into.token = token;
   into.status = body[tokenEnd]!;
-  into.payload = view(body, tokenEnd + 3, end, cache);
+  into.setPayload(body, tokenEnd + 3, end, cache);
   return true;
 }
 

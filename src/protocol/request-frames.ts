@@ -5,6 +5,7 @@
  * field); every other frame type, and these ones everywhere else, go through the one schema encoder.
  */
 import { FRAME_HEADER_BYTES, FRAME_TYPE_NUMBER, type Headers } from "./frame-schema.js";
+import type { PlainRecord } from "./plain-frames.js";
 import { tokenDigits, writeToken } from "./tokens.js";
 import { headersSize, putU32, strSize, writeHeaders, writeNoHeaders, writeStr } from "./wire.js";
 
@@ -33,6 +34,31 @@ export function encodeReplyInto(
   offset = headers.length === 0 ? writeNoHeaders(out, offset) : writeHeaders(out, offset, headers);
   out.set(payload, offset);
   offset += payload.byteLength;
+  putU32(out, start + 2, offset - start - FRAME_HEADER_BYTES);
+  return offset;
+}
+
+/** The bytes of a REPLY without headers whose payload is a plain RESPOND's (`source`, read in place). */
+export function plainReplyFrameSize(source: PlainRecord): number {
+  return FRAME_HEADER_BYTES + 4 + 1 + 2 + source.payloadLength;
+}
+
+/**
+ * Writes a REPLY of plainReplyFrameSize() bytes at `start`: no headers, the payload copied from the body
+ * `source` was read from (encodeReplyInto's bytes for `source.payload`); returns the offset just past it.
+ */
+export function encodePlainReplyInto(
+  out: Buffer,
+  start: number,
+  reqId: number,
+  status: number,
+  source: PlainRecord,
+): number {
+  out[start] = REPLY_TYPE;
+  out[start + 1] = 0;
+  putU32(out, start + 6, reqId);
+  out[start + 10] = status;
+  const offset = source.copyPayload(out, writeNoHeaders(out, start + 11));
   putU32(out, start + 2, offset - start - FRAME_HEADER_BYTES);
   return offset;
 }

@@ -3,9 +3,12 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import { isEnchufeError } from "../../src/errors.js";
 import { encodeFrame, type Headers } from "../../src/protocol/frames.js";
+import { plainCache, plainRecord, readRespond } from "../../src/protocol/plain-frames.js";
 import {
+  encodePlainReplyInto,
   encodeReplyInto,
   encodeRequestMessageInto,
+  plainReplyFrameSize,
   type RequestNames,
   replyFrameSize,
   requestMessageFrameSize,
@@ -50,6 +53,42 @@ describe("request frames", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  test("encodePlainReplyInto - property: a plain RESPOND read in place becomes encodeFrame's REPLY", () => {
+    const cache = plainCache();
+    const record = plainRecord();
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 0xffffffff }),
+        token,
+        fc.nat({ max: 255 }),
+        // Around the size copied through DataViews (128 bytes) and past it, any length modulo 4.
+        fc.oneof(fc.uint8Array({ maxLength: 140 }), fc.uint8Array({ minLength: 120, maxLength: 400 })),
+        fc.nat({ max: 7 }),
+        (reqId, answered, status, answer, skew) => {
+          // The RESPOND's body at an odd place of a larger chunk, as frames sit in a read.
+          const respond = encodeFrame({
+            type: "RESPOND",
+            token: tokenText(answered),
+            status,
+            headers: [],
+            payload: answer,
+          });
+          const chunk = Buffer.concat([Buffer.alloc(skew + 1, 0xdd), respond, Buffer.alloc(5, 0xdd)]);
+          const start = skew + 1 + 6;
+          assert.ok(readRespond(chunk, start, start + respond.length - 6, cache, record));
+          const expected = encodeFrame({ type: "REPLY", reqId, status, headers: [], payload: answer });
+          const size = plainReplyFrameSize(record);
+          assert.equal(size, expected.length);
+          const got = encodedAt(size, (out, at) =>
+            encodePlainReplyInto(out, at, reqId, record.status, record),
+          );
+          assert.deepEqual(got, expected);
+        },
+      ),
+      { numRuns: 400 },
     );
   });
 

@@ -3,7 +3,7 @@
  * what it tells the other nodes (RemoteHalf), and what the other nodes tell it (RouterInbound). The
  * router knows nothing else: no session, no socket, no bus, no language.
  */
-import type { Headers } from "../../protocol/frames.js";
+import type { Headers, PlainRecord } from "../../protocol/frames.js";
 import type { Delivery } from "./delivery.js";
 
 /** Anyone the router can deliver messages to: a text user or a program. */
@@ -40,6 +40,11 @@ export interface Subscriber extends Member {
 export interface Requester {
   readonly nick: string;
   reply(reqId: number, status: number, headers: Headers, payload: Uint8Array): void;
+  /**
+   * reply() for a plain RESPOND read in place (`source`: no headers, its status aside, the payload in the
+   * body it was read from), while that is still being read; without it, reply() gets `source.payload`.
+   */
+  replyFrom?(reqId: number, status: number, source: PlainRecord): void;
   /** True for a request from another node (never routed on to a third). */
   readonly remote?: boolean;
 }

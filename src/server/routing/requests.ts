@@ -6,7 +6,7 @@
  * answer, local or remote (an entry per request, nats.js's muxsubscription style, reused once answered), by
  * its numeric token (protocol/tokens.ts: no string per request); their timeouts share one timer (deadlines.ts).
  */
-import { type Headers, ReplyStatus } from "../../protocol/frames.js";
+import { type Headers, type PlainRecord, ReplyStatus } from "../../protocol/frames.js";
 import { SubscriptionIndex } from "../../protocol/subscriptions.js";
 import { tokenOf, tokenText } from "../../protocol/tokens.js";
 import type { RequestHandler, RequestResult } from "../handlers.js";
@@ -237,13 +237,39 @@ export class Requests {
     payload: Uint8Array,
     by: Subscriber | undefined,
   ): boolean {
-    const pending = this.#pending(token);
-    if (pending === undefined || (by !== undefined && pending.responder !== by)) return false;
-    this.#forget(pending);
+    const pending = this.#take(token, by);
+    if (pending === undefined) return false;
     const { requester, reqId } = pending;
-    if (this.#deadlines.cancel(pending) && this.#free.length < FREE_ENTRIES) this.#free.push(pending);
+    this.#release(pending);
     requester.reply(reqId, status, headers, payload);
     return true;
+  }
+
+  /**
+   * settle() for a plain RESPOND read in place (no headers; its payload in `source`'s body), from the
+   * responder `by`: the requester copies the payload from there when it can (Requester.replyFrom).
+   */
+  settleFrom(token: number, status: number, source: PlainRecord, by: Subscriber): boolean {
+    const pending = this.#take(token, by);
+    if (pending === undefined) return false;
+    const { requester, reqId } = pending;
+    this.#release(pending);
+    if (requester.replyFrom !== undefined) requester.replyFrom(reqId, status, source);
+    else requester.reply(reqId, status, EMPTY_HEADERS, source.payload);
+    return true;
+  }
+
+  /** The request `token` waits no more, if it waited (for `by`, when given): out of the table and the deadlines. */
+  #take(token: number, by: Subscriber | undefined): PendingRequest | undefined {
+    const pending = this.#pending(token);
+    if (pending === undefined || (by !== undefined && pending.responder !== by)) return undefined;
+    this.#forget(pending);
+    return pending;
+  }
+
+  /** `pending`'s deadline is cancelled; an entry no FIFO holds any more is kept for reuse (read it before). */
+  #release(pending: PendingRequest): void {
+    if (this.#deadlines.cancel(pending) && this.#free.length < FREE_ENTRIES) this.#free.push(pending);
   }
 
   /** A responder left: its unanswered requests are answered NO_RESPONDERS at once, not at their timeout. */
