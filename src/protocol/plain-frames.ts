@@ -198,6 +198,17 @@ function copySmall(from: DataView, start: number, length: number, out: Buffer, o
   for (; i < length; i++) to.setUint8(offset + i, from.getUint8(start + i));
 }
 
+/**
+ * A payload, or the plain REQ or RESPOND read in place that holds one (`payload` on demand, copyPayload()):
+ * passed down a synchronous path only, and read there at once (the record is filled again by the next frame).
+ */
+export type PayloadSource = Uint8Array | PlainRecord;
+
+/** The bytes of a PayloadSource (a record's payload view is made here if it was not yet). */
+export function payloadOf(source: PayloadSource): Uint8Array {
+  return source instanceof PlainRecord ? source.payload : source;
+}
+
 /** An empty PlainRecord. */
 export function plainRecord(): PlainRecord {
   return new PlainRecord();

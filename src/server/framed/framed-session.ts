@@ -16,6 +16,7 @@ import {
   type Headers,
   NEED_DATA,
   nextFrame,
+  type PayloadSource,
   type PlainRecord,
   PUB_READ,
   plainRecord,
@@ -123,7 +124,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
         const read = this.#record!;
         if (!this.#admittedLength(read.payloadLength)) return;
         if (frame === RESPOND_READ) this.router.respondFrom(this, read.token, read.status, read);
-        else this.#request(read.reqId, read.name, read.timeoutMs, NO_HEADERS, read.payload);
+        else this.#request(read.reqId, read.name, read.timeoutMs, NO_HEADERS, read);
       } else if (frame instanceof RemoteProtocolError) {
         this.fail(frame.errCode, frame.closeReason, frame.message);
         return;
@@ -171,7 +172,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.write(frames, true, false);
   }
 
-  deliverRequest(token: number, name: string, from: string, headers: Headers, payload: Uint8Array): void {
+  deliverRequest(token: number, name: string, from: string, headers: Headers, payload: PayloadSource): void {
     this.messagesOut++;
     this.#names ??= requestNames();
     writeRequestMessage(this, this.#names, token, name, from, headers, payload);
@@ -360,7 +361,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.connection.whenDrained(then);
   }
 
-  #request(reqId: number, name: string, timeoutMs: number, headers: Headers, payload: Uint8Array): void {
+  #request(reqId: number, name: string, timeoutMs: number, headers: Headers, payload: PayloadSource): void {
     if (!this.#isValidTopic(name)) {
       this.#invalidTopic(name, reqId);
       return;

@@ -3,7 +3,7 @@
  * straight into the owner's output slab where Session.reserve() says (protocol/request-frames.ts); nothing
  * is written when reserve() refuses (the session closed or was cut off).
  */
-import type { Headers, PlainRecord } from "../../protocol/frames.js";
+import type { Headers, PayloadSource, PlainRecord } from "../../protocol/frames.js";
 import {
   encodePlainReplyInto,
   encodeReplyInto,
@@ -15,7 +15,7 @@ import {
 } from "../../protocol/request-frames.js";
 import type { Session } from "../session.js";
 
-/** A REQMSG; `names` is the responder's (its repeated name and from, encoded once). */
+/** A REQMSG; `names` is the responder's (its repeated name and from, encoded once). The payload may be a plain REQ's read in place. */
 export function writeRequestMessage(
   session: Session,
   names: RequestNames,
@@ -23,7 +23,7 @@ export function writeRequestMessage(
   name: string,
   from: string,
   headers: Headers,
-  payload: Uint8Array,
+  payload: PayloadSource,
 ): void {
   const at = session.reserve(requestMessageFrameSize(token, name, from, headers, payload, names));
   if (at >= 0)

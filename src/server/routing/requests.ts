@@ -6,7 +6,13 @@
  * answer, local or remote (an entry per request, nats.js's muxsubscription style, reused once answered), by
  * its numeric token (protocol/tokens.ts: no string per request); their timeouts share one timer (deadlines.ts).
  */
-import { type Headers, type PlainRecord, ReplyStatus } from "../../protocol/frames.js";
+import {
+  type Headers,
+  type PayloadSource,
+  type PlainRecord,
+  payloadOf,
+  ReplyStatus,
+} from "../../protocol/frames.js";
 import { SubscriptionIndex } from "../../protocol/subscriptions.js";
 import { tokenOf, tokenText } from "../../protocol/tokens.js";
 import type { RequestHandler, RequestResult } from "../handlers.js";
@@ -120,11 +126,11 @@ export class Requests {
     name: string,
     timeoutMs: number,
     headers: Headers,
-    payload: Uint8Array,
+    payload: PayloadSource,
   ): void {
     const handler = this.#handlers.get(name);
     if (handler !== undefined) {
-      runHandler(handler, requester, reqId, name, headers, payload);
+      runHandler(handler, requester, reqId, name, headers, payloadOf(payload));
       return;
     }
     const wait =
@@ -143,9 +149,11 @@ export class Requests {
     }
     const token = this.#open(requester, reqId, undefined, wait);
     const behind = responders.length > 0;
-    this.#remote.request(tokenText(token), name, requester.nick, headers, payload).then(
-      (routed) => routed || this.#notRouted(token, behind, name, headers, payload),
-      () => this.#notRouted(token, behind, name, headers, payload),
+    // Kept past this call: the bytes, never a record read in place.
+    const bytes = payloadOf(payload);
+    this.#remote.request(tokenText(token), name, requester.nick, headers, bytes).then(
+      (routed) => routed || this.#notRouted(token, behind, name, headers, bytes),
+      () => this.#notRouted(token, behind, name, headers, bytes),
     );
   }
 
