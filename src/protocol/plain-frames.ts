@@ -57,7 +57,7 @@ export function readPub(
   const topic = asciiText(body, topicStart, topicEnd, topics);
   if (topic === undefined) return false;
   into.name = topic;
-  into.setPayload(body, topicEnd + 2, end, topics);
+  into.payload = view(body, topicEnd + 2, end, topics);
   return true;
 }
 
@@ -70,8 +70,8 @@ export function plainReq(
 ): Frame | undefined {
   const read = plainRecord();
   if (!readReq(body, start, end, names, read)) return undefined;
-  const { reqId, name, timeoutMs, payload } = read;
-  return { type: "REQ", reqId, name, timeoutMs, headers: NO_HEADERS, payload };
+  const { reqId, name, timeoutMs } = read;
+  return { type: "REQ", reqId, name, timeoutMs, headers: NO_HEADERS, payload: read.bytes() };
 }
 
 /** A plain REQ (plainReq's) read into `into` (reqId, name, timeoutMs, payload): true, or false as plainReq's undefined. */
@@ -131,31 +131,33 @@ export class PlainRecord {
   /** RESPOND: its token's number (protocol/tokens.ts) and status. */
   token = -1;
   status = 0;
-  /** All three: the body read, and where its payload is in it. */
+  /** PUB: its payload, a view into the body like a plain frame's (a REQ's or RESPOND's: bytes()). */
+  payload: Uint8Array = EMPTY_BODY;
+  /** REQ and RESPOND: the body read, and where their payload is in it (no view made unless bytes() asks). */
   body: Buffer = EMPTY_BODY;
   payloadStart = 0;
   payloadEnd = 0;
   #cache: PlainCache | undefined;
-  #payload: Uint8Array | undefined;
+  #bytes: Uint8Array | undefined;
   /** A DataView of `body` (copyPayload's), made once per body. */
   #bodyView: DataView | undefined;
   #viewed: Buffer | undefined;
 
-  /** The payload as a view into the body, like a plain frame's (made when first asked for). */
-  get payload(): Uint8Array {
-    this.#payload ??= view(this.body, this.payloadStart, this.payloadEnd, this.#cache);
-    return this.#payload;
+  /** A REQ's or RESPOND's payload as a view into the body, like a plain frame's (made when first asked for). */
+  bytes(): Uint8Array {
+    this.#bytes ??= view(this.body, this.payloadStart, this.payloadEnd, this.#cache);
+    return this.#bytes;
   }
 
   get payloadLength(): number {
     return this.payloadEnd - this.payloadStart;
   }
 
-  /** Copies the payload to `out` at `offset`; returns the offset just past it. Makes no view when it is small. */
+  /** Copies a REQ's or RESPOND's payload to `out` at `offset`; returns the offset past it. No view when small. */
   copyPayload(out: Buffer, offset: number): number {
     const length = this.payloadEnd - this.payloadStart;
     if (length > SMALL_PAYLOAD) {
-      out.set(this.payload, offset);
+      out.set(this.bytes(), offset);
       return offset + length;
     }
     const body = this.body;
@@ -167,13 +169,13 @@ export class PlainRecord {
     return offset + length;
   }
 
-  /** @internal readPub, readReq and readRespond: the payload is body[start, end). */
+  /** @internal readReq and readRespond: the payload is body[start, end). */
   setPayload(body: Buffer, start: number, end: number, cache: PlainCache | undefined): void {
     this.body = body;
     this.payloadStart = start;
     this.payloadEnd = end;
     this.#cache = cache;
-    this.#payload = undefined;
+    this.#bytes = undefined;
   }
 }
 
@@ -199,14 +201,14 @@ function copySmall(from: DataView, start: number, length: number, out: Buffer, o
 }
 
 /**
- * A payload, or the plain REQ or RESPOND read in place that holds one (`payload` on demand, copyPayload()):
+ * A payload, or the plain REQ or RESPOND read in place that holds one (bytes() on demand, copyPayload()):
  * passed down a synchronous path only, and read there at once (the record is filled again by the next frame).
  */
 export type PayloadSource = Uint8Array | PlainRecord;
 
 /** The bytes of a PayloadSource (a record's payload view is made here if it was not yet). */
 export function payloadOf(source: PayloadSource): Uint8Array {
-  return source instanceof PlainRecord ? source.payload : source;
+  return source instanceof PlainRecord ? source.bytes() : source;
 }
 
 /** An empty PlainRecord. */

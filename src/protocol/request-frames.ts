@@ -45,7 +45,7 @@ export function plainReplyFrameSize(source: PlainRecord): number {
 
 /**
  * Writes a REPLY of plainReplyFrameSize() bytes at `start`: no headers, the payload copied from the body
- * `source` was read from (encodeReplyInto's bytes for `source.payload`); returns the offset just past it.
+ * `source` was read from (encodeReplyInto's bytes for `source.bytes()`); returns the offset just past it.
  */
 export function encodePlainReplyInto(
   out: Buffer,

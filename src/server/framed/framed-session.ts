@@ -123,7 +123,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
         // A plain REQ or RESPOND of a READY session, read into the record (no frame object).
         const read = this.#record!;
         if (!this.#admittedLength(read.payloadLength)) return;
-        if (frame === RESPOND_READ) this.router.respondFrom(this, read.token, read.status, read);
+        if (frame === RESPOND_READ) this.router.respond(this, read.token, read.status, NO_HEADERS, read);
         else this.#request(read.reqId, read.name, read.timeoutMs, NO_HEADERS, read);
       } else if (frame instanceof RemoteProtocolError) {
         this.fail(frame.errCode, frame.closeReason, frame.message);

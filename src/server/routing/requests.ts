@@ -9,7 +9,7 @@
 import {
   type Headers,
   type PayloadSource,
-  type PlainRecord,
+  PlainRecord,
   payloadOf,
   ReplyStatus,
 } from "../../protocol/frames.js";
@@ -236,34 +236,23 @@ export class Requests {
 
   /**
    * Answers the request `token`: from its responder (`by`), from another node or a timer (`by`
-   * undefined). False when the token is unknown, expired or not that responder's.
+   * undefined). False when the token is unknown, expired or not that responder's. A plain RESPOND read in
+   * place (its record as `payload`) goes to a requester that copies from it when it can (Requester.replyFrom).
    */
   settle(
     token: number,
     status: number,
     headers: Headers,
-    payload: Uint8Array,
+    payload: PayloadSource,
     by: Subscriber | undefined,
   ): boolean {
     const pending = this.#take(token, by);
     if (pending === undefined) return false;
     const { requester, reqId } = pending;
     this.#release(pending);
-    requester.reply(reqId, status, headers, payload);
-    return true;
-  }
-
-  /**
-   * settle() for a plain RESPOND read in place (no headers; its payload in `source`'s body), from the
-   * responder `by`: the requester copies the payload from there when it can (Requester.replyFrom).
-   */
-  settleFrom(token: number, status: number, source: PlainRecord, by: Subscriber): boolean {
-    const pending = this.#take(token, by);
-    if (pending === undefined) return false;
-    const { requester, reqId } = pending;
-    this.#release(pending);
-    if (requester.replyFrom !== undefined) requester.replyFrom(reqId, status, source);
-    else requester.reply(reqId, status, EMPTY_HEADERS, source.payload);
+    if (payload instanceof PlainRecord && requester.replyFrom !== undefined)
+      requester.replyFrom(reqId, status, payload);
+    else requester.reply(reqId, status, headers, payloadOf(payload));
     return true;
   }
 

@@ -7,7 +7,7 @@
  * pending table (requests.ts), the read turn and its batch (turn.ts), the patterns the other nodes hear of
  * (pattern-counts.ts). This file: subscriptions, fan-out.
  */
-import type { Headers, PayloadSource, PlainRecord } from "../../protocol/frames.js";
+import type { Headers, PayloadSource } from "../../protocol/frames.js";
 import { SubscriptionIndex } from "../../protocol/subscriptions.js";
 import { DEFAULT_DEDUPE, type DedupeOptions } from "./dedupe.js";
 import { Delivery } from "./delivery.js";
@@ -376,14 +376,9 @@ export class Router implements RouterInbound {
     token: number,
     status: number,
     headers: Headers,
-    payload: Uint8Array,
+    payload: PayloadSource,
   ): boolean {
     return this.#requests.settle(token, status, headers, payload, responder);
-  }
-
-  /** respond() for a plain RESPOND read in place (Requests.settleFrom). */
-  respondFrom(responder: Subscriber, token: number, status: number, source: PlainRecord): boolean {
-    return this.#requests.settleFrom(token, status, source, responder);
   }
 
   settle(token: string, status: number, headers: Headers, payload: Uint8Array): void {
