@@ -15,9 +15,6 @@ import type { ConnectionKind, SessionCounters, Stats } from "./stats.js";
 
 export type SessionMode = "text" | "framed";
 
-/** A turn's run of reserved frames up to this size moves to the next slab rather than become two writes. */
-const MOVE_RUN_BYTES = 16 * 1024;
-
 /** A connected client as the library shows it (listClients(), connect/disconnect events). */
 export interface ClientInfo {
   readonly id: string;
@@ -238,15 +235,7 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
     }
     if (!this.#corked) this.#enlist();
     const output = this.owner.output;
-    // A run that would cross into the next slab moves there whole (its bytes are not handed out before the
-    // turn ends): a turn's frames stay one write. A long run is written instead, as frames of separate runs are.
-    const offset =
-      output.buffer.length - output.used < size &&
-      this.#run === output.buffer &&
-      this.#runEnd === output.used &&
-      this.#runEnd - this.#runStart <= MOVE_RUN_BYTES
-        ? this.#moveRun(output, size)
-        : output.reserve(size);
+    const offset = output.reserve(size);
     if (this.#run !== output.buffer || this.#runEnd !== offset) {
       if (this.#run !== undefined) this.#writeRun();
       this.#run = output.buffer;
@@ -255,19 +244,6 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
     this.#runEnd = offset + size;
     this.owner.counters.bytesOut += size;
     return offset;
-  }
-
-  /** Copies the run to the start of a new slab, with `size` bytes reserved after it; returns their offset. */
-  #moveRun(output: OutputSlab, size: number): number {
-    const run = this.#run!;
-    const start = this.#runStart;
-    const length = this.#runEnd - start;
-    const at = output.reserve(length + size);
-    output.buffer.set(run.subarray(start, start + length), at);
-    this.#run = output.buffer;
-    this.#runStart = at;
-    this.#runEnd = at + length;
-    return at + length;
   }
 
   /** Corks the connection until the turn ends (write()'s bytes, and a run written before them, join). */

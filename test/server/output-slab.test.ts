@@ -6,12 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { encodeFrame, type Frame, FrameDecoder, PREFACE, ReplyStatus } from "../../src/protocol/frames.js";
-import { MessagingHandler } from "../../src/server/messaging.js";
+import { encodeFrame, type Frame, ReplyStatus } from "../../src/protocol/frames.js";
 import { SLAB_BYTES } from "../../src/server/output-slab.js";
-import { connectionPair, type MemoryClientEnd } from "../../src/transport/memory.js";
 import { FramedClient, startTestServer, type TestServer } from "../helpers/framed.js";
-import { drain } from "../protocol/drain.js";
 
 type FrameOf<T extends Frame["type"]> = Extract<Frame, { type: T }>;
 
@@ -94,79 +91,5 @@ describe("output slab: replies from one responder to two requesters, across slab
         assert.deepEqual(encodeFrame(reply), encodeFrame(expected), `${who}'s reply ${i + 1}`);
       }
     }
-  });
-});
-
-describe("output slab: a turn's frames are one write, across slabs", () => {
-  /** A framed client on the in-memory pair, once WELCOME came; its `data` events are the server's writes. */
-  async function program(handler: MessagingHandler, id: number, name: string): Promise<MemoryClientEnd> {
-    const { server, client } = connectionPair({});
-    handler.handle(server, {
-      id,
-      remoteAddress: "127.0.0.1",
-      remotePort: 40000 + id,
-      greeting: Buffer.from("hola\n"),
-    });
-    const hello = { type: "HELLO", version: 1, clientName: name, user: "", password: "", token: "" } as const;
-    client.write(Buffer.concat([PREFACE, encodeFrame(hello)]));
-    await until(client, () => frames(client).some((frame) => frame.type === "WELCOME"));
-    return client;
-  }
-
-  function frames(client: MemoryClientEnd): Frame[] {
-    const decoder = new FrameDecoder({ maxFrameBytes: 1 << 20 });
-    decoder.push(client.received.subarray(client.received.indexOf(PREFACE) + PREFACE.length));
-    return drain(decoder);
-  }
-
-  function until(client: MemoryClientEnd, done: () => boolean): Promise<void> {
-    return new Promise((resolve) => {
-      const check = () => {
-        if (!done()) return;
-        client.off("data", check);
-        resolve();
-      };
-      client.on("data", check);
-      check();
-    });
-  }
-
-  test("each chunk of requests reaches the responder as one write, slab after slab, every REQMSG in order", async () => {
-    const handler = new MessagingHandler({ lang: "en" });
-    const responder = await program(handler, 1, "svc");
-    responder.write(encodeFrame({ type: "SUB", sid: 1, pattern: "calc", responder: true }));
-    responder.write(encodeFrame({ type: "PING" }));
-    await until(responder, () => frames(responder).some((frame) => frame.type === "PONG"));
-    const asker = await program(handler, 2, "ana");
-    // 120 chunks of 25 requests of about 150 bytes: over 6 slabs, so runs keep reaching a slab's end.
-    const chunks = 120;
-    const per = 25;
-    const payload = (i: number) => Buffer.from(`request-${i}-`.padEnd(120, "x"));
-    assert.ok(chunks * per * 150 > 6 * SLAB_BYTES);
-    let writes = 0;
-    const before = frames(responder).length;
-    responder.on("data", () => writes++);
-    for (let chunk = 0; chunk < chunks; chunk++) {
-      const requests = Array.from({ length: per }, (_, k) => {
-        const i = chunk * per + k;
-        return encodeFrame({
-          type: "REQ",
-          reqId: i + 1,
-          name: "calc",
-          timeoutMs: 5000,
-          headers: [],
-          payload: payload(i),
-        });
-      });
-      asker.write(Buffer.concat(requests));
-    }
-    await until(responder, () => frames(responder).length === before + chunks * per);
-    assert.equal(writes, chunks, "one write per chunk of requests");
-    const got = frames(responder).slice(before);
-    got.forEach((frame, i) => {
-      assert.equal(frame.type, "REQMSG");
-      assert.deepEqual(frame.type === "REQMSG" && Buffer.from(frame.payload), payload(i), `request ${i + 1}`);
-    });
-    await handler.shutdown(100);
   });
 });
