@@ -37,4 +37,4 @@ export {
   ReplyStatus,
   SubStart,
 } from "./frame-schema.js";
-export { type PlainRecord, plainRecord } from "./plain-frames.js";
+export { type PayloadSource, PlainRecord, payloadOf, plainRecord } from "./plain-frames.js";

@@ -70,8 +70,8 @@ export function plainReq(
 ): Frame | undefined {
   const read = plainRecord();
   if (!readReq(body, start, end, names, read)) return undefined;
-  const { reqId, name, timeoutMs, payload } = read;
-  return { type: "REQ", reqId, name, timeoutMs, headers: NO_HEADERS, payload };
+  const { reqId, name, timeoutMs } = read;
+  return { type: "REQ", reqId, name, timeoutMs, headers: NO_HEADERS, payload: read.bytes() };
 }
 
 /** A plain REQ (plainReq's) read into `into` (reqId, name, timeoutMs, payload): true, or false as plainReq's undefined. */
@@ -91,7 +91,7 @@ export function readReq(
   into.reqId = u32(body, start);
   into.name = name;
   into.timeoutMs = u32(body, nameEnd);
-  into.payload = view(body, nameEnd + 6, end, names);
+  into.setPayload(body, nameEnd + 6, end, names);
   return true;
 }
 
@@ -123,21 +123,97 @@ export function plainRespond(
  * again for every such frame, so a publish, a request or an answer costs no frame object (and an answer no
  * token string). Read it before the next frame. Which fields hold the frame's depends on its type.
  */
-export interface PlainRecord {
+export class PlainRecord {
   /** REQ: its reqId, name, timeoutMs; PUB: its topic in `name`. */
-  reqId: number;
-  name: string;
-  timeoutMs: number;
+  reqId = 0;
+  name = "";
+  timeoutMs = 0;
   /** RESPOND: its token's number (protocol/tokens.ts) and status. */
-  token: number;
-  status: number;
-  /** All three: a view into the body, like a plain frame's payload. */
-  payload: Uint8Array;
+  token = -1;
+  status = 0;
+  /** PUB: its payload, a view into the body like a plain frame's (a REQ's or RESPOND's: bytes()). */
+  payload: Uint8Array = EMPTY_BODY;
+  /** REQ and RESPOND: the body read, and where their payload is in it (no view made unless bytes() asks). */
+  body: Buffer = EMPTY_BODY;
+  payloadStart = 0;
+  payloadEnd = 0;
+  #cache: PlainCache | undefined;
+  #bytes: Uint8Array | undefined;
+  /** A DataView of `body` (copyPayload's), made once per body. */
+  #bodyView: DataView | undefined;
+  #viewed: Buffer | undefined;
+
+  /** A REQ's or RESPOND's payload as a view into the body, like a plain frame's (made when first asked for). */
+  bytes(): Uint8Array {
+    this.#bytes ??= view(this.body, this.payloadStart, this.payloadEnd, this.#cache);
+    return this.#bytes;
+  }
+
+  get payloadLength(): number {
+    return this.payloadEnd - this.payloadStart;
+  }
+
+  /** Copies a REQ's or RESPOND's payload to `out` at `offset`; returns the offset past it. No view when small. */
+  copyPayload(out: Buffer, offset: number): number {
+    const length = this.payloadEnd - this.payloadStart;
+    if (length > SMALL_PAYLOAD) {
+      out.set(this.bytes(), offset);
+      return offset + length;
+    }
+    const body = this.body;
+    if (this.#viewed !== body) {
+      this.#viewed = body;
+      this.#bodyView = new DataView(body.buffer, body.byteOffset, body.byteLength);
+    }
+    copySmall(this.#bodyView!, this.payloadStart, length, out, offset);
+    return offset + length;
+  }
+
+  /** @internal readReq and readRespond: the payload is body[start, end). */
+  setPayload(body: Buffer, start: number, end: number, cache: PlainCache | undefined): void {
+    this.body = body;
+    this.payloadStart = start;
+    this.payloadEnd = end;
+    this.#cache = cache;
+    this.#bytes = undefined;
+  }
+}
+
+const EMPTY_BODY = Buffer.alloc(0);
+
+/** Payloads up to this size are copied four bytes at a time through DataViews: cheaper than a view and set(). */
+const SMALL_PAYLOAD = 128;
+
+/** The output buffer last copied to and its DataView (a slab: many frames are encoded in one). */
+let viewedOut: Buffer | undefined;
+let outView: DataView | undefined;
+
+function copySmall(from: DataView, start: number, length: number, out: Buffer, offset: number): void {
+  if (viewedOut !== out) {
+    viewedOut = out;
+    outView = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  }
+  const to = outView!;
+  const words = length & ~3;
+  let i = 0;
+  for (; i < words; i += 4) to.setInt32(offset + i, from.getInt32(start + i, true), true);
+  for (; i < length; i++) to.setUint8(offset + i, from.getUint8(start + i));
+}
+
+/**
+ * A payload, or the plain REQ or RESPOND read in place that holds one (bytes() on demand, copyPayload()):
+ * passed down a synchronous path only, and read there at once (the record is filled again by the next frame).
+ */
+export type PayloadSource = Uint8Array | PlainRecord;
+
+/** The bytes of a PayloadSource (a record's payload view is made here if it was not yet). */
+export function payloadOf(source: PayloadSource): Uint8Array {
+  return source instanceof PlainRecord ? source.bytes() : source;
 }
 
 /** An empty PlainRecord. */
 export function plainRecord(): PlainRecord {
-  return { reqId: 0, name: "", timeoutMs: 0, token: -1, status: 0, payload: new Uint8Array(0) };
+  return new PlainRecord();
 }
 
 /**
@@ -160,7 +236,7 @@ export function readRespond(
   if (token < 0) return false;
   into.token = token;
   into.status = body[tokenEnd]!;
-  into.payload = view(body, tokenEnd + 3, end, cache);
+  into.setPayload(body, tokenEnd + 3, end, cache);
   return true;
 }
 

@@ -5,6 +5,7 @@
  * field); every other frame type, and these ones everywhere else, go through the one schema encoder.
  */
 import { FRAME_HEADER_BYTES, FRAME_TYPE_NUMBER, type Headers } from "./frame-schema.js";
+import { type PayloadSource, PlainRecord } from "./plain-frames.js";
 import { tokenDigits, writeToken } from "./tokens.js";
 import { headersSize, putU32, strSize, writeHeaders, writeNoHeaders, writeStr } from "./wire.js";
 
@@ -33,6 +34,31 @@ export function encodeReplyInto(
   offset = headers.length === 0 ? writeNoHeaders(out, offset) : writeHeaders(out, offset, headers);
   out.set(payload, offset);
   offset += payload.byteLength;
+  putU32(out, start + 2, offset - start - FRAME_HEADER_BYTES);
+  return offset;
+}
+
+/** The bytes of a REPLY without headers whose payload is a plain RESPOND's (`source`, read in place). */
+export function plainReplyFrameSize(source: PlainRecord): number {
+  return FRAME_HEADER_BYTES + 4 + 1 + 2 + source.payloadLength;
+}
+
+/**
+ * Writes a REPLY of plainReplyFrameSize() bytes at `start`: no headers, the payload copied from the body
+ * `source` was read from (encodeReplyInto's bytes for `source.bytes()`); returns the offset just past it.
+ */
+export function encodePlainReplyInto(
+  out: Buffer,
+  start: number,
+  reqId: number,
+  status: number,
+  source: PlainRecord,
+): number {
+  out[start] = REPLY_TYPE;
+  out[start + 1] = 0;
+  putU32(out, start + 6, reqId);
+  out[start + 10] = status;
+  const offset = source.copyPayload(out, writeNoHeaders(out, start + 11));
   putU32(out, start + 2, offset - start - FRAME_HEADER_BYTES);
   return offset;
 }
@@ -71,7 +97,8 @@ function namesBytes(names: RequestNames | undefined, name: string, from: string)
 
 /**
  * The bytes a REQMSG takes on the wire, header included (throws ETOOLARGE as encodedFrameSize does). Its
- * token is a number, written as its text (tokens.ts): the REQMSG of `tokenText(token)`. With `names`, the
+ * token is a number, written as its text (tokens.ts): the REQMSG of `tokenText(token)`; its payload may be
+ * a plain REQ's read in place (copied from the body it was read from). With `names`, the
  * encoding of a repeated name and from is kept there for encodeRequestMessageInto (same `names`, right after).
  */
 export function requestMessageFrameSize(
@@ -79,7 +106,7 @@ export function requestMessageFrameSize(
   name: string,
   from: string,
   headers: Headers,
-  payload: Uint8Array,
+  payload: PayloadSource,
   names?: RequestNames,
 ): number {
   const known = namesBytes(names, name, from);
@@ -89,7 +116,7 @@ export function requestMessageFrameSize(
     tokenDigits(token) +
     (known === undefined ? strSize(name, "REQMSG.name") + strSize(from, "REQMSG.from") : known.length) +
     headersSize(headers, "REQMSG.header") +
-    payload.byteLength
+    (payload instanceof PlainRecord ? payload.payloadLength : payload.byteLength)
   );
 }
 
@@ -101,7 +128,7 @@ export function encodeRequestMessageInto(
   name: string,
   from: string,
   headers: Headers,
-  payload: Uint8Array,
+  payload: PayloadSource,
   names?: RequestNames,
 ): number {
   out[start] = REQMSG_TYPE;
@@ -116,8 +143,11 @@ export function encodeRequestMessageInto(
     offset += length;
   } else offset = writeStr(out, writeStr(out, offset, name), from);
   offset = headers.length === 0 ? writeNoHeaders(out, offset) : writeHeaders(out, offset, headers);
-  out.set(payload, offset);
-  offset += payload.byteLength;
+  if (payload instanceof PlainRecord) offset = payload.copyPayload(out, offset);
+  else {
+    out.set(payload, offset);
+    offset += payload.byteLength;
+  }
   putU32(out, start + 2, offset - start - FRAME_HEADER_BYTES);
   return offset;
 }

@@ -77,11 +77,11 @@ describe("REQ and RESPOND read in place", () => {
               {
                 token: record.token,
                 status: record.status,
-                payload: Buffer.from(record.payload).toString("hex"),
+                payload: Buffer.from(record.bytes()).toString("hex"),
               },
               walked,
             );
-            assert.equal(record.payload.buffer, whole.buffer);
+            assert.equal(record.bytes().buffer, whole.buffer);
           }
         },
       ),
@@ -116,7 +116,10 @@ describe("REQ and RESPOND read in place", () => {
           if (plain?.type === "REQ") {
             const walked = decodeBySchema(REQ, 0, whole, 3, whole.length);
             assert.ok(walked.type === "REQ" && walked.headers.length === 0);
-            for (const got of [record, plain])
+            for (const got of [
+              { ...record, payload: record.bytes() },
+              { ...plain, payload: plain.payload },
+            ])
               assert.deepEqual(
                 [got.reqId, got.name, got.timeoutMs, Buffer.from(got.payload).toString("hex")],
                 [walked.reqId, walked.name, walked.timeoutMs, Buffer.from(walked.payload).toString("hex")],
@@ -149,9 +152,9 @@ describe("REQ and RESPOND read in place", () => {
       const next = decoder.next(record);
       if (next === NEED_DATA) break;
       if (next === RESPOND_READ)
-        seen.push(`read ${record.token} ${record.status} ${Buffer.from(record.payload)}`);
+        seen.push(`read ${record.token} ${record.status} ${Buffer.from(record.bytes())}`);
       else if (next === REQ_READ)
-        seen.push(`read ${record.reqId} ${record.name} ${record.timeoutMs} ${Buffer.from(record.payload)}`);
+        seen.push(`read ${record.reqId} ${record.name} ${record.timeoutMs} ${Buffer.from(record.bytes())}`);
       else if (next === PUB_READ) seen.push(`read ${record.name} ${Buffer.from(record.payload)}`);
       else seen.push(`${next.type} ${"token" in next ? next.token : ""}`);
     }

@@ -3,9 +3,12 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import { isEnchufeError } from "../../src/errors.js";
 import { encodeFrame, type Headers } from "../../src/protocol/frames.js";
+import { plainCache, plainRecord, readReq, readRespond } from "../../src/protocol/plain-frames.js";
 import {
+  encodePlainReplyInto,
   encodeReplyInto,
   encodeRequestMessageInto,
+  plainReplyFrameSize,
   type RequestNames,
   replyFrameSize,
   requestMessageFrameSize,
@@ -47,6 +50,80 @@ describe("request frames", () => {
             encodeReplyInto(out, at, reqId, status, replyHeaders, replyPayload),
           );
           assert.deepEqual(got, expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test("encodePlainReplyInto - property: a plain RESPOND read in place becomes encodeFrame's REPLY", () => {
+    const cache = plainCache();
+    const record = plainRecord();
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 0xffffffff }),
+        token,
+        fc.nat({ max: 255 }),
+        // Around the size copied through DataViews (128 bytes) and past it, any length modulo 4.
+        fc.oneof(fc.uint8Array({ maxLength: 140 }), fc.uint8Array({ minLength: 120, maxLength: 400 })),
+        fc.nat({ max: 7 }),
+        (reqId, answered, status, answer, skew) => {
+          // The RESPOND's body at an odd place of a larger chunk, as frames sit in a read.
+          const respond = encodeFrame({
+            type: "RESPOND",
+            token: tokenText(answered),
+            status,
+            headers: [],
+            payload: answer,
+          });
+          const chunk = Buffer.concat([Buffer.alloc(skew + 1, 0xdd), respond, Buffer.alloc(5, 0xdd)]);
+          const start = skew + 1 + 6;
+          assert.ok(readRespond(chunk, start, start + respond.length - 6, cache, record));
+          const expected = encodeFrame({ type: "REPLY", reqId, status, headers: [], payload: answer });
+          const size = plainReplyFrameSize(record);
+          assert.equal(size, expected.length);
+          const got = encodedAt(size, (out, at) =>
+            encodePlainReplyInto(out, at, reqId, record.status, record),
+          );
+          assert.deepEqual(got, expected);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  test("encodeRequestMessageInto - property: a plain REQ's payload read in place gives encodeFrame's REQMSG", () => {
+    const cache = plainCache();
+    const record = plainRecord();
+    const names = requestNames();
+    fc.assert(
+      fc.property(
+        token,
+        fc.constantFrom("svc", "a.b.c", "calc"),
+        fc.constantFrom("ana", "guest-12"),
+        fc.oneof(fc.uint8Array({ maxLength: 140 }), fc.uint8Array({ minLength: 120, maxLength: 400 })),
+        fc.nat({ max: 7 }),
+        (asked, name, from, payload, skew) => {
+          const req = encodeFrame({ type: "REQ", reqId: 9, name, timeoutMs: 0, headers: [], payload });
+          const chunk = Buffer.concat([Buffer.alloc(skew + 1, 0xdd), req, Buffer.alloc(5, 0xdd)]);
+          const start = skew + 1 + 6;
+          assert.ok(readReq(chunk, start, start + req.length - 6, cache, record));
+          const expected = encodeFrame({
+            type: "REQMSG",
+            token: tokenText(asked),
+            name,
+            from,
+            headers: [],
+            payload,
+          });
+          for (const withNames of [undefined, names, names]) {
+            const size = requestMessageFrameSize(asked, name, from, [], record, withNames);
+            assert.equal(size, expected.length);
+            const got = encodedAt(size, (out, at) =>
+              encodeRequestMessageInto(out, at, asked, name, from, [], record, withNames),
+            );
+            assert.deepEqual(got, expected);
+          }
         },
       ),
       { numRuns: 300 },

@@ -92,4 +92,60 @@ describe("Deadlines: many timeouts on one timer", () => {
     deadlines.clear();
     assert.deepEqual(expired, []);
   });
+
+  test("answered in the order asked, nothing cancelled is held; an answer out of order goes with the head", () => {
+    const { deadlines } = recorder();
+    const items = Array.from({ length: 10 }, (_, i) => deadlines.add(String(i), 5000));
+    deadlines.cancel(items[0]!);
+    deadlines.cancel(items[1]!);
+    assert.equal(deadlines.retained, 8);
+    deadlines.cancel(items[3]!);
+    deadlines.cancel(items[4]!);
+    assert.equal(deadlines.retained, 8, "not at the head: kept until the head goes");
+    deadlines.cancel(items[2]!);
+    assert.equal(deadlines.retained, 5);
+    for (const item of items.slice(5)) deadlines.cancel(item);
+    assert.equal(deadlines.retained, 0);
+    assert.equal(deadlines.size, 0);
+    deadlines.add("after", 5000);
+    assert.equal(deadlines.retained, 1);
+    deadlines.clear();
+  });
+
+  test("property: waits that alternate, cancelled in any order, expire exactly the ones left, in order", async () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const { deadlines, expired, expiredCount } = recorder();
+    const waits = [5, 15, 25];
+    const live: Named[] = [];
+    const kept = new Map<string, number>();
+    for (let i = 0; i < 3000; i++) {
+      // Runs of one wait, then another: the FIFO found without the map changes often.
+      const wait = waits[Math.floor(i / 7) % waits.length]!;
+      live.push(deadlines.add(String(i), wait));
+      kept.set(String(i), wait);
+      if (live.length > 40 || random() < 0.3) {
+        // Mostly the oldest (in order), sometimes any other.
+        const at = random() < 0.7 ? 0 : Math.floor(random() * live.length);
+        const [item] = live.splice(at, 1);
+        deadlines.cancel(item!);
+        kept.delete(item!.name);
+      }
+      assert.equal(deadlines.size, kept.size);
+    }
+    assert.ok(deadlines.retained <= kept.size + 3 * 1024, `${deadlines.retained} entries held`);
+    await expiredCount(kept.size);
+    // Exactly the ones left, and within one wait in the order they came.
+    const byName = (a: string, b: string) => Number(a) - Number(b);
+    assert.deepEqual([...expired].sort(byName), [...kept.keys()].sort(byName));
+    for (const wait of waits) {
+      const ofWait = expired.filter((name) => kept.get(name) === wait);
+      assert.deepEqual(ofWait, [...ofWait].sort(byName), `wait ${wait}`);
+    }
+    assert.equal(deadlines.size, 0);
+    assert.equal(deadlines.retained, 0);
+  });
 });

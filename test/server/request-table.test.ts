@@ -116,4 +116,39 @@ describe("request table", () => {
     assert.equal(requests.settle(responder.tokens[0]!, ReplyStatus.OK, [], NONE, responder), false);
     requests.clear();
   });
+
+  test("responders in turn, as they come and go between requests of one name (the matched list is not stale)", async () => {
+    const requests = table();
+    const asker = new Asker();
+    const [ana, bea, cruz] = [new Responder(), new Responder(), new Responder()];
+    const route = (count: number) => {
+      for (let i = 0; i < count; i++) requests.route(asker, i + 1, "svc.a", 0, [], NONE);
+    };
+    const counts = () => [ana, bea, cruz].map((responder) => responder.tokens.length);
+    requests.addResponder("svc.a", ana);
+    route(4);
+    assert.deepEqual(counts(), [4, 0, 0]);
+    requests.addResponder("svc.*", bea);
+    route(4);
+    assert.deepEqual(counts(), [6, 2, 0]);
+    requests.addResponder("svc.>", cruz);
+    requests.route(asker, 99, "svc.b", 0, [], NONE); // another name: only the wildcards match
+    route(6);
+    // Six of svc.a among three responders in turn: two each (and svc.b's one went to bea or cruz).
+    const [a, b, c] = counts();
+    assert.equal(a, 6 + 2);
+    assert.equal(b! + c!, 2 + 2 + 2 + 1);
+    assert.ok(b! >= 2 + 2 && c! >= 2, `${b}, ${c}`);
+    requests.removeResponder("svc.a", ana);
+    const before = ana.tokens.length;
+    route(4);
+    assert.equal(ana.tokens.length, before, "a responder that left gets no more");
+    requests.removeResponder("svc.*", bea);
+    requests.removeResponder("svc.>", cruz);
+    requests.route(asker, 100, "svc.a", 0, [], NONE);
+    // No responder left: the other nodes are asked (none here), the answer comes once that settles.
+    await new Promise(setImmediate);
+    assert.deepEqual(asker.replies.at(-1), [100, ReplyStatus.NO_RESPONDERS]);
+    requests.clear();
+  });
 });

@@ -16,6 +16,7 @@ import {
   type Headers,
   NEED_DATA,
   nextFrame,
+  type PayloadSource,
   type PlainRecord,
   PUB_READ,
   plainRecord,
@@ -24,14 +25,7 @@ import {
   RemoteProtocolError,
   ReplyStatus,
 } from "../../protocol/frames.js";
-import {
-  encodeReplyInto,
-  encodeRequestMessageInto,
-  type RequestNames,
-  replyFrameSize,
-  requestMessageFrameSize,
-  requestNames,
-} from "../../protocol/request-frames.js";
+import { type RequestNames, requestNames } from "../../protocol/request-frames.js";
 import { tokenOf } from "../../protocol/tokens.js";
 import { isValidTopic } from "../../protocol/topics.js";
 import type { Connection } from "../../transport/connection.js";
@@ -43,6 +37,7 @@ import { type Identity, Session, type SessionOwner } from "../session.js";
 import { closeFrame, disconnectReasonOf, errFrame, PING_FRAME, PONG_FRAME, quote } from "./answers.js";
 import { afterPreface, HandshakeDeadline, type HandshakeSession, hello } from "./handshake.js";
 import { allowsVersion2, HistoryLink, type HistorySession } from "./history-link.js";
+import { writePlainReply, writeReply, writeRequestMessage } from "./request-writes.js";
 import { SessionSubscriptions } from "./session-subscriptions.js";
 
 export type FramedState = "PREFACE" | "HANDSHAKE" | "AUTHENTICATING" | "READY" | "CLOSED";
@@ -127,10 +122,9 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
       } else if (frame === REQ_READ || frame === RESPOND_READ) {
         // A plain REQ or RESPOND of a READY session, read into the record (no frame object).
         const read = this.#record!;
-        if (!this.#admitted(read.payload)) return;
-        if (frame === RESPOND_READ)
-          this.router.respond(this, read.token, read.status, NO_HEADERS, read.payload);
-        else this.#request(read.reqId, read.name, read.timeoutMs, NO_HEADERS, read.payload);
+        if (!this.#admittedLength(read.payloadLength)) return;
+        if (frame === RESPOND_READ) this.router.respond(this, read.token, read.status, NO_HEADERS, read);
+        else this.#request(read.reqId, read.name, read.timeoutMs, NO_HEADERS, read);
       } else if (frame instanceof RemoteProtocolError) {
         this.fail(frame.errCode, frame.closeReason, frame.message);
         return;
@@ -178,19 +172,20 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.write(frames, true, false);
   }
 
-  deliverRequest(token: number, name: string, from: string, headers: Headers, payload: Uint8Array): void {
+  deliverRequest(token: number, name: string, from: string, headers: Headers, payload: PayloadSource): void {
     this.messagesOut++;
     this.#names ??= requestNames();
-    const names = this.#names;
-    const at = this.reserve(requestMessageFrameSize(token, name, from, headers, payload, names));
-    if (at >= 0)
-      encodeRequestMessageInto(this.owner.output.buffer, at, token, name, from, headers, payload, names);
+    writeRequestMessage(this, this.#names, token, name, from, headers, payload);
   }
 
   /** The answer to this client's request `reqId`. */
   reply(reqId: number, status: number, headers: Headers, payload: Uint8Array): void {
-    const at = this.reserve(replyFrameSize(headers, payload));
-    if (at >= 0) encodeReplyInto(this.owner.output.buffer, at, reqId, status, headers, payload);
+    writeReply(this, reqId, status, headers, payload);
+  }
+
+  /** reply() for a plain RESPOND read in place (Requester.replyFrom): its payload copied from its body. */
+  replyFrom(reqId: number, status: number, source: PlainRecord): void {
+    writePlainReply(this, reqId, status, source);
   }
 
   shutdown(): void {
@@ -317,8 +312,13 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
 
   /** A READY frame passes the message rate and payload limit (else the session fails); receive()'s PUB path too. */
   #admitted(payload: Uint8Array | undefined): boolean {
+    return this.#admittedLength(payload === undefined ? 0 : payload.length);
+  }
+
+  /** #admitted() for a payload of `length` bytes (a REQ or RESPOND read in place: no view made for it). */
+  #admittedLength(length: number): boolean {
     if (!this.#takeRate()) return false;
-    if (payload !== undefined && payload.length > this.options.maxPayloadBytes) {
+    if (length > this.options.maxPayloadBytes) {
       const limit = this.options.maxPayloadBytes;
       this.fail(ErrCode.TOO_LARGE, CloseReason.TOO_LARGE, `payload over ${limit} bytes`);
       return false;
@@ -361,7 +361,7 @@ export class FramedSession extends Session implements Subscriber, HandshakeSessi
     this.connection.whenDrained(then);
   }
 
-  #request(reqId: number, name: string, timeoutMs: number, headers: Headers, payload: Uint8Array): void {
+  #request(reqId: number, name: string, timeoutMs: number, headers: Headers, payload: PayloadSource): void {
     if (!this.#isValidTopic(name)) {
       this.#invalidTopic(name, reqId);
       return;

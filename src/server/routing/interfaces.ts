@@ -3,7 +3,7 @@
  * what it tells the other nodes (RemoteHalf), and what the other nodes tell it (RouterInbound). The
  * router knows nothing else: no session, no socket, no bus, no language.
  */
-import type { Headers } from "../../protocol/frames.js";
+import type { Headers, PayloadSource, PlainRecord } from "../../protocol/frames.js";
 import type { Delivery } from "./delivery.js";
 
 /** Anyone the router can deliver messages to: a text user or a program. */
@@ -32,14 +32,22 @@ export interface Subscriber extends Member {
   readonly takesFrames?: boolean;
   /** Messages for one of this subscriber's queue-group subscriptions: `count` GMSG frames, encoded. */
   deliverGroup(frames: Buffer, count: number): void;
-  /** A request routed to this responder (answer with Router.respond and the same token; protocol/tokens.ts). */
-  deliverRequest(token: number, name: string, from: string, headers: Headers, payload: Uint8Array): void;
+  /**
+   * A request routed to this responder (answer with Router.respond and the same token; protocol/tokens.ts).
+   * Its payload may be a plain REQ's read in place: read it before returning, never keep the record.
+   */
+  deliverRequest(token: number, name: string, from: string, headers: Headers, payload: PayloadSource): void;
 }
 
 /** Who gets a REPLY: a program on this node, or a request that came from another node. */
 export interface Requester {
   readonly nick: string;
   reply(reqId: number, status: number, headers: Headers, payload: Uint8Array): void;
+  /**
+   * reply() for a plain RESPOND read in place (`source`: no headers, its status aside, the payload in the
+   * body it was read from), while that is still being read; without it, reply() gets `source.payload`.
+   */
+  replyFrom?(reqId: number, status: number, source: PlainRecord): void;
   /** True for a request from another node (never routed on to a third). */
   readonly remote?: boolean;
 }

@@ -3,10 +3,16 @@
  * skipping one whose pending output is at `skipSlowBytes`, as queue groups do), then another node through
  * the remote half (which also takes the request when every local responder is behind; with no other node,
  * the least loaded local one gets it), else NO_RESPONDERS. One pending table holds every request waiting for an
- * answer, local or remote (one object per request, nats.js's muxsubscription style), by its numeric token
- * (protocol/tokens.ts: no string per request); their timeouts share one timer (deadlines.ts).
+ * answer, local or remote (an entry per request, nats.js's muxsubscription style, reused once answered), by
+ * its numeric token (protocol/tokens.ts: no string per request); their timeouts share one timer (deadlines.ts).
  */
-import { type Headers, ReplyStatus } from "../../protocol/frames.js";
+import {
+  type Headers,
+  type PayloadSource,
+  PlainRecord,
+  payloadOf,
+  ReplyStatus,
+} from "../../protocol/frames.js";
 import { SubscriptionIndex } from "../../protocol/subscriptions.js";
 import { tokenOf, tokenText } from "../../protocol/tokens.js";
 import type { RequestHandler, RequestResult } from "../handlers.js";
@@ -34,11 +40,14 @@ const LAST_TOKEN = 0x3fffffff;
 const RING_SLOTS = 4096;
 const EMPTY_PAYLOAD = new Uint8Array(0);
 
-/** One request waiting for its answer, its own deadline entry. `responder` undefined: another node has it. */
+/**
+ * One request waiting for its answer, its own deadline entry. `responder` undefined: another node has it.
+ * Answered in order, an entry is reused for a later request (Requests.#free): no object per request then.
+ */
 class PendingRequest implements Deadline {
-  readonly token: number;
-  readonly requester: Requester;
-  readonly reqId: number;
+  token: number;
+  requester: Requester;
+  reqId: number;
   /** Set again when no other node took it and a local responder that was behind gets it after all. */
   responder: Subscriber | undefined;
   at = 0;
@@ -51,6 +60,9 @@ class PendingRequest implements Deadline {
     this.responder = responder;
   }
 }
+
+/** Answered entries kept for reuse at most. */
+const FREE_ENTRIES = 256;
 
 export class Requests {
   readonly #handlers: HandlerLookup;
@@ -68,8 +80,16 @@ export class Requests {
   readonly #overflow = new Map<number, PendingRequest>();
   /** Every pending request's timeout, on one timer: TIMEOUT when it passes. */
   readonly #deadlines: Deadlines<PendingRequest>;
+  /** Entries no table, deadline or caller holds any more (answered, dropped by the deadlines at once). */
+  readonly #free: PendingRequest[] = [];
   #tokens = 0;
   #rotation = 0;
+  /**
+   * The responders of the last name routed, in match()'s order: requests repeat a name, so the index is
+   * asked once per name, not per request. Forgotten whenever a responder comes or goes.
+   */
+  #matchedName: string | undefined;
+  #matched: readonly Subscriber[] = [];
 
   constructor(handlers: HandlerLookup, remote: RemoteHalf, options: RequestOptions) {
     this.#handlers = handlers;
@@ -83,10 +103,21 @@ export class Requests {
 
   addResponder(pattern: string, responder: Subscriber): void {
     this.#responders.add(pattern, responder);
+    this.#matchedName = undefined;
   }
 
   removeResponder(pattern: string, responder: Subscriber): void {
     this.#responders.remove(pattern, responder);
+    this.#matchedName = undefined;
+  }
+
+  /** The responders whose patterns match `name`, in the index's order (read at once, never kept). */
+  #respondersOf(name: string): readonly Subscriber[] {
+    if (name !== this.#matchedName) {
+      this.#matched = [...this.#responders.match(name)];
+      this.#matchedName = name;
+    }
+    return this.#matched;
   }
 
   route(
@@ -95,18 +126,18 @@ export class Requests {
     name: string,
     timeoutMs: number,
     headers: Headers,
-    payload: Uint8Array,
+    payload: PayloadSource,
   ): void {
     const handler = this.#handlers.get(name);
     if (handler !== undefined) {
-      runHandler(handler, requester, reqId, name, headers, payload);
+      runHandler(handler, requester, reqId, name, headers, payloadOf(payload));
       return;
     }
     const wait =
       timeoutMs > 0 ? Math.min(timeoutMs, this.#options.maxTimeoutMs) : this.#options.defaultTimeoutMs;
-    const responders = this.#responders.match(name);
+    const responders = this.#respondersOf(name);
     // A request from another node stays here: that node chose this one.
-    const chosen = responders.size === 0 ? undefined : this.#inTurn(responders, requester.remote === true);
+    const chosen = responders.length === 0 ? undefined : this.#inTurn(responders, requester.remote === true);
     if (chosen !== undefined) {
       const token = this.#open(requester, reqId, chosen, wait);
       chosen.deliverRequest(token, name, requester.nick, headers, payload);
@@ -117,10 +148,12 @@ export class Requests {
       return;
     }
     const token = this.#open(requester, reqId, undefined, wait);
-    const behind = responders.size > 0;
-    this.#remote.request(tokenText(token), name, requester.nick, headers, payload).then(
-      (routed) => routed || this.#notRouted(token, behind, name, headers, payload),
-      () => this.#notRouted(token, behind, name, headers, payload),
+    const behind = responders.length > 0;
+    // Kept past this call: the bytes, never a record read in place.
+    const bytes = payloadOf(payload);
+    this.#remote.request(tokenText(token), name, requester.nick, headers, bytes).then(
+      (routed) => routed || this.#notRouted(token, behind, name, headers, bytes),
+      () => this.#notRouted(token, behind, name, headers, bytes),
     );
   }
 
@@ -131,7 +164,8 @@ export class Requests {
   #notRouted(token: number, behind: boolean, name: string, headers: Headers, payload: Uint8Array): void {
     const pending = this.#pending(token);
     if (pending === undefined) return;
-    const responder = behind ? this.#inTurn(this.#responders.match(name), true) : undefined;
+    const responders = behind ? this.#respondersOf(name) : [];
+    const responder = responders.length > 0 ? this.#inTurn(responders, true) : undefined;
     if (responder === undefined) {
       this.settle(token, ReplyStatus.NO_RESPONDERS, EMPTY_HEADERS, EMPTY_PAYLOAD, undefined);
       return;
@@ -144,21 +178,18 @@ export class Requests {
    * The next responder in turn that is open and keeps up; with `anyOpen`, when none keeps up, the least
    * loaded open one. Undefined when there is none.
    */
-  #inTurn(responders: ReadonlySet<Subscriber>, anyOpen: boolean): Subscriber | undefined {
-    const start = this.#rotation++ % responders.size;
-    let index = 0;
+  #inTurn(responders: readonly Subscriber[], anyOpen: boolean): Subscriber | undefined {
+    const count = responders.length;
+    const start = this.#rotation++ % count;
     let wrapped: Subscriber | undefined;
     let least: Subscriber | undefined;
-    for (const responder of responders) {
-      if (!responder.isOpen) {
-        index++;
-        continue;
-      }
+    for (let index = 0; index < count; index++) {
+      const responder = responders[index]!;
+      if (!responder.isOpen) continue;
       if (responder.pendingBytes < this.#options.skipSlowBytes) {
         if (index >= start) return responder;
         wrapped ??= responder;
       } else if (least === undefined || responder.pendingBytes < least.pendingBytes) least = responder;
-      index++;
     }
     return wrapped ?? (anyOpen ? least : undefined);
   }
@@ -168,7 +199,14 @@ export class Requests {
     do token = token === LAST_TOKEN ? 1 : token + 1;
     while (this.#pending(token) !== undefined);
     this.#tokens = token;
-    const pending = new PendingRequest(token, requester, reqId, responder);
+    let pending = this.#free.pop();
+    if (pending === undefined) pending = new PendingRequest(token, requester, reqId, responder);
+    else {
+      pending.token = token;
+      pending.requester = requester;
+      pending.reqId = reqId;
+      pending.responder = responder;
+    }
     const slot = token & (RING_SLOTS - 1);
     const older = this.#ring[slot];
     if (older !== undefined) this.#overflow.set(older.token, older);
@@ -198,21 +236,37 @@ export class Requests {
 
   /**
    * Answers the request `token`: from its responder (`by`), from another node or a timer (`by`
-   * undefined). False when the token is unknown, expired or not that responder's.
+   * undefined). False when the token is unknown, expired or not that responder's. A plain RESPOND read in
+   * place (its record as `payload`) goes to a requester that copies from it when it can (Requester.replyFrom).
    */
   settle(
     token: number,
     status: number,
     headers: Headers,
-    payload: Uint8Array,
+    payload: PayloadSource,
     by: Subscriber | undefined,
   ): boolean {
-    const pending = this.#pending(token);
-    if (pending === undefined || (by !== undefined && pending.responder !== by)) return false;
-    this.#forget(pending);
-    this.#deadlines.cancel(pending);
-    pending.requester.reply(pending.reqId, status, headers, payload);
+    const pending = this.#take(token, by);
+    if (pending === undefined) return false;
+    const { requester, reqId } = pending;
+    this.#release(pending);
+    if (payload instanceof PlainRecord && requester.replyFrom !== undefined)
+      requester.replyFrom(reqId, status, payload);
+    else requester.reply(reqId, status, headers, payloadOf(payload));
     return true;
+  }
+
+  /** The request `token` waits no more, if it waited (for `by`, when given): out of the table and the deadlines. */
+  #take(token: number, by: Subscriber | undefined): PendingRequest | undefined {
+    const pending = this.#pending(token);
+    if (pending === undefined || (by !== undefined && pending.responder !== by)) return undefined;
+    this.#forget(pending);
+    return pending;
+  }
+
+  /** `pending`'s deadline is cancelled; an entry no FIFO holds any more is kept for reuse (read it before). */
+  #release(pending: PendingRequest): void {
+    if (this.#deadlines.cancel(pending) && this.#free.length < FREE_ENTRIES) this.#free.push(pending);
   }
 
   /** A responder left: its unanswered requests are answered NO_RESPONDERS at once, not at their timeout. */

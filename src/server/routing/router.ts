@@ -7,7 +7,7 @@
  * pending table (requests.ts), the read turn and its batch (turn.ts), the patterns the other nodes hear of
  * (pattern-counts.ts). This file: subscriptions, fan-out.
  */
-import type { Headers } from "../../protocol/frames.js";
+import type { Headers, PayloadSource } from "../../protocol/frames.js";
 import { SubscriptionIndex } from "../../protocol/subscriptions.js";
 import { DEFAULT_DEDUPE, type DedupeOptions } from "./dedupe.js";
 import { Delivery } from "./delivery.js";
@@ -364,7 +364,7 @@ export class Router implements RouterInbound {
     name: string,
     timeoutMs: number,
     headers: Headers,
-    payload: Uint8Array,
+    payload: PayloadSource,
   ): void {
     this.turn.flush();
     this.#requests.route(requester, reqId, name, timeoutMs, headers, payload);
@@ -376,7 +376,7 @@ export class Router implements RouterInbound {
     token: number,
     status: number,
     headers: Headers,
-    payload: Uint8Array,
+    payload: PayloadSource,
   ): boolean {
     return this.#requests.settle(token, status, headers, payload, responder);
   }
