@@ -25,13 +25,15 @@ export class HistoryRun {
   readonly #bytes: Buffer;
   /**
    * Message i's payload is bytes[bounds[2i], bounds[2i + 1]); undefined when no message has headers and
-   * the payloads lie in order, each after `gap` bytes (0: back to back; a shared MSG run: each frame's
+   * the payloads lie in order, each after `gap` bytes and before `after` (0 and 0: back to back; a shared
+   * MSG run: each frame's
    * head): then each record is its payload and PLAIN_SHARE bytes, and the first one `plainBase` more, so
-   * payload i ends at sizeEnds[i] - plainBase - (PLAIN_SHARE - gap) * (i + 1).
+   * payload i ends at sizeEnds[i] - plainBase - (PLAIN_SHARE - gap - after) * (i + 1) - after.
    */
   readonly #bounds: readonly number[] | undefined;
   readonly #plainBase: number;
   readonly #gap: number;
+  readonly #after: number;
   /** The record bytes of messages 0..i, summed. */
   readonly #sizeEnds: readonly number[];
   /** Per message; undefined when every message of the run has none. */
@@ -49,6 +51,7 @@ export class HistoryRun {
     headers: readonly Headers[] | undefined,
     plainBase = 0,
     gap = 0,
+    after = 0,
   ) {
     this.first = first;
     this.time = time;
@@ -61,6 +64,7 @@ export class HistoryRun {
     this.#headers = headers;
     this.#plainBase = plainBase;
     this.#gap = gap;
+    this.#after = after;
     this.#count = sizeEnds.length;
   }
 
@@ -104,7 +108,8 @@ export class HistoryRun {
   /** Message `index` as a read returns it; its payload is a view of the run's bytes. */
   message(index: number): StoredMessage {
     const bounds = this.#bounds;
-    const start = bounds === undefined ? this.#plainEnd(index - 1) + this.#gap : bounds[2 * index]!;
+    const start =
+      bounds === undefined ? this.#plainEnd(index - 1) + this.#after + this.#gap : bounds[2 * index]!;
     const end = bounds === undefined ? this.#plainEnd(index) : bounds[2 * index + 1]!;
     return {
       position: this.first + index,
@@ -116,9 +121,11 @@ export class HistoryRun {
     };
   }
 
-  /** Where payload `index` ends when the payloads lie in order, each after `gap` bytes (0 for index -1). */
+  /** Where payload `index` ends when the payloads lie in order between `gap` and `after` bytes (-after for -1). */
   #plainEnd(index: number): number {
-    return index < 0 ? 0 : this.#sizeEnds[index]! - this.#plainBase - (PLAIN_SHARE - this.#gap) * (index + 1);
+    const around = this.#gap + this.#after;
+    if (index < 0) return -this.#after;
+    return this.#sizeEnds[index]! - this.#plainBase - (PLAIN_SHARE - around) * (index + 1) - this.#after;
   }
 }
 

@@ -22,14 +22,17 @@ export interface BatchKey {
 }
 
 /**
- * A batch's payloads where they also lie, back to back with `gap` bytes before each one (the server's
- * encoded MSG frames of a batch without headers: each frame's head, then its payload), in a buffer that
- * is never written again and holds nothing else. A memory store keeps it as the run's bytes instead of
- * copying the payloads (one copy less per message, `gap` more bytes held per message).
+ * A batch's payloads where they also lie, in order, with `gap` bytes before and `after` bytes after each
+ * one (the server's MSG frames of a batch without headers: each frame's head, then its payload; or its
+ * text lines: the `[room] from: ` prefix, the payload, a newline), in a buffer that is never written again.
+ * A memory store keeps it as the run's bytes instead of copying the payloads (one copy less per message,
+ * `gap + after` more bytes held per message).
  */
 export interface SharedPayloads {
   readonly bytes: Buffer;
   readonly gap: number;
+  /** 0 when omitted. */
+  readonly after?: number;
 }
 
 /** Something the store noticed while running that its owner should log (it never prints). */

@@ -51,11 +51,25 @@ export class MemoryHistoryStore extends IndexedHistoryStore {
       // sizes also give the payloads' total.
       const plainBase = sizeEnds[0]! - PLAIN_SHARE - payloads[0]!.length;
       const total = sizeEnds[count - 1]! - plainBase - PLAIN_SHARE * count;
-      if (shared !== undefined && shared.bytes.length === total + shared.gap * count) {
+      const around = shared === undefined ? 0 : shared.gap + (shared.after ?? 0);
+      if (shared !== undefined && shared.bytes.length === total + around * count) {
         // The payloads already lie in bytes nobody writes again (the batch's MSG frames): kept as they are.
-        const { bytes, gap } = shared;
+        const { bytes, gap, after = 0 } = shared;
         return [
-          new HistoryRun(first, time, topic, from, 0, bytes, undefined, sizeEnds, headers, plainBase, gap),
+          new HistoryRun(
+            first,
+            time,
+            topic,
+            from,
+            0,
+            bytes,
+            undefined,
+            sizeEnds,
+            headers,
+            plainBase,
+            gap,
+            after,
+          ),
         ];
       }
       const bytes = Buffer.allocUnsafe(total);

@@ -141,4 +141,29 @@ describe("the memory history keeps a batch's MSG frames", () => {
       assert.match(line, new RegExp(`^\\[general \\d\\d:\\d\\d\\] pub3: ${text(payload)}$`));
     }
   });
+
+  test("a room's text lines, rendered plain, are kept in those lines; a batch with a line that is not plain keeps what was sent", async () => {
+    const { client: listener } = await TextClient.connect(server.port);
+    const { client: talker } = await TextClient.connect(server.port);
+    const { client: other } = await TextClient.connect(server.port);
+    open.push(listener, talker, other);
+    // A room of text users only (no framed subscriber takes its MSG frames).
+    for (const client of [listener, talker, other]) {
+      client.send("/join sala");
+      await client.next((line) => line.startsWith("* ") && line.includes("sala"));
+    }
+    const before = store.shared;
+    const lines = payloadsOf(900, "line").map(String);
+    talker.socket.write(lines.map((line) => `${line}\n`).join(""));
+    await listener.next((line) => line.endsWith(lines.at(-1)!));
+    assert.ok(store.shared > before, "at least one batch kept in its rendered lines");
+    // One line with an escape: its batch is shown sanitized, and kept as it was sent.
+    const mixed = payloadsOf(900, "mixed").map(String);
+    mixed[450] = `red \u001b[31m${mixed[450]}`;
+    other.socket.write(mixed.map((line) => `${line}\n`).join(""));
+    await listener.next((line) => line.endsWith(mixed.at(-1)!));
+    const reader = await framed("reader3", 2);
+    const start = store.read("sala", { from: 1 }).messages[0]!.position;
+    assert.deepEqual(await replayed(reader, 1, "sala", start), [...lines, ...mixed]);
+  });
 });

@@ -114,6 +114,17 @@ for (const kind of [memoryKind(), fileKind()] as StoreKind[]) {
           payloads.slice(first - 1).map((payload, i) => [first + i, "ana", payload.toString()]),
         );
       }
+      // Text lines: the prefix before each payload, a newline after it.
+      const prefix = "[sala] ana: ";
+      const lines = Buffer.from(payloads.map((payload) => `${prefix}${payload}\n`).join(""));
+      const around = { bytes: lines, gap: prefix.length, after: 1 };
+      const at = store.appendBatch("v", "ana", payloads, undefined, undefined, undefined, around);
+      for (const from of [at, at + 1, at + 29]) {
+        assert.deepEqual(
+          store.read("v", { from }).messages.map((m) => text(m.payload)),
+          payloads.slice(Math.max(from, at + 5) - at).map(String),
+        );
+      }
       // Small Buffers share Node's pool: "inside" means within that buffer's own bytes.
       const inside = (view: Uint8Array, bytes: Buffer) =>
         view.buffer === bytes.buffer &&

@@ -70,6 +70,11 @@ export class Delivery {
    * nothing to show). It holds no language: a private message (one recipient) is not cached.
    */
   rendered: Buffer | null | undefined;
+  /**
+   * Set by the renderer when `rendered` is every payload as it is, each between the same prefix (`gap`
+   * bytes) and one newline (`after`): then a memory history may keep those bytes (sharedLines()).
+   */
+  renderedAround: { readonly gap: number; readonly after: number } | undefined;
 
   /** Where the frames are carved from (the read turn's slab), if anywhere. */
   readonly #slab: OutputSlab | undefined;
@@ -158,6 +163,19 @@ export class Delivery {
     const bytes = this.frame();
     if (bytes.length <= SLAB_RUN_BYTES) return undefined;
     return { bytes, gap: (bytes.length - this.#payloadBytes) / count };
+  }
+
+  /**
+   * The text lines (`rendered`) as the payloads' bytes a memory history may keep instead of a copy: when
+   * the renderer said each line is its payload as it is (renderedAround), no message has headers, and the
+   * lines are a buffer of their own (above SLAB_RUN_BYTES, as sharedFrames()). Undefined otherwise.
+   */
+  sharedLines(): { readonly bytes: Buffer; readonly gap: number; readonly after: number } | undefined {
+    const bytes = this.rendered;
+    const around = this.renderedAround;
+    if (around === undefined || bytes == null || this.#headers !== undefined) return undefined;
+    if (bytes.length <= SLAB_RUN_BYTES) return undefined;
+    return { bytes, gap: around.gap, after: around.after };
   }
 
   /** Every PMSG frame of the batch (version-2 recipients), with its position, encoded once. */

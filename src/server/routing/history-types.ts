@@ -32,8 +32,8 @@ export interface RouterHistory {
   /**
    * Appends a batch of one topic from one sender; returns the first position (the others follow). `keys`:
    * the dedupe keys of its acknowledged publishes, by index (a file store writes them with the messages).
-   * `shared`: the batch's MSG frames (no message has headers: `gap` head bytes before each payload), which
-   * a memory store may keep instead of copying the payloads.
+   * `shared`: the batch's MSG frames or text lines (no message has headers: `gap` bytes before each payload,
+   * `after` after it), which a memory store may keep instead of copying the payloads.
    */
   appendBatch(
     topic: string,
@@ -42,7 +42,7 @@ export interface RouterHistory {
     headers?: readonly Headers[],
     time?: number,
     keys?: ReadonlyArray<{ readonly index: number; readonly key: string }>,
-    shared?: { readonly bytes: Buffer; readonly gap: number },
+    shared?: { readonly bytes: Buffer; readonly gap: number; readonly after?: number },
   ): number;
   /**
    * The dedupe keys a data directory held (within the window, oldest first), once: the window goes on

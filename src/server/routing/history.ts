@@ -127,9 +127,10 @@ export class RoutedHistory {
     try {
       // One append for the whole batch: one time stamp, one copy (docs/HISTORY.md §9).
       // With the dedupe keys of its APUBs, if any: on disk they are written with the messages.
-      // `framed`: a recipient takes the batch's MSG frames, so they are encoded now and kept as they are.
+      // `framed`: a recipient takes the batch's MSG frames, so they are encoded now and kept as they are;
+      // else the text lines a room member rendered (Router.#deliver), if they are the payloads as they are.
       const { topic, from, payloads, headerList, acks } = delivery;
-      const shared = framed ? delivery.sharedFrames() : undefined;
+      const shared = framed ? delivery.sharedFrames() : delivery.sharedLines();
       first = history.appendBatch(topic, from, payloads, headerList, undefined, acks, shared);
     } catch (error) {
       // A closed store (shutdown): the messages still go out live.

@@ -15,6 +15,11 @@ export interface Member {
   clustered: boolean;
   /** A batch for this member: a room's messages, a subscription's, or a private message. */
   deliver(delivery: Delivery): void;
+  /**
+   * A room's batch is about to be kept: a member that renders it may do so now (a text user: its lines,
+   * cached on the delivery), so that the history can keep those bytes (Delivery.sharedLines).
+   */
+  prepare?(delivery: Delivery): void;
 }
 
 /** A text user: in at most one room, told about presence there. */

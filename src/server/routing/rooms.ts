@@ -2,6 +2,7 @@
  * Text rooms: who is in which room on this node, and the presence events sent to the others in it.
  * A member that is not clustered yet (a connection that has sent nothing) is in its room locally only.
  */
+import type { Delivery } from "./delivery.js";
 import type { RemoteHalf, RoomEvent, RoomMember } from "./interfaces.js";
 
 export class Rooms {
@@ -14,6 +15,17 @@ export class Rooms {
 
   members(room: string): ReadonlySet<RoomMember> | undefined {
     return this.#rooms.get(room);
+  }
+
+  /** The first member of the batch's room that will get it (not its sender) renders it now (Member.prepare). */
+  prepare(delivery: Delivery): void {
+    const members = this.#rooms.get(delivery.topic);
+    if (members === undefined) return;
+    for (const member of members) {
+      if (member === delivery.sender) continue;
+      member.prepare?.(delivery);
+      return;
+    }
   }
 
   join(member: RoomMember, room: string, announce: boolean): void {

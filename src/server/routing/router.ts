@@ -272,12 +272,13 @@ export class Router implements RouterInbound {
     if (fresh) this.turn.publish(topic, from, headers, payload, sender, false, { id, key, to: sender });
   }
 
-  /** A batch leaves: positions, then out once kept (#sendNow); MSG frames taken here are kept as they are. */
+  /** A batch leaves: positions, then out once kept (#sendNow); its MSG frames or text lines kept as they are. */
   #deliver(delivery: Delivery): void {
     // Through a shared log, queue groups choose first: other nodes' shares travel with the batch.
     if (this.#history.followsLog) this.#groups.plan(delivery);
     let framed = false;
     for (const s of this.#subscriptions.match(delivery.topic)) framed ||= s.takesFrames === true;
+    if (!framed && !delivery.isPrivate) this.#rooms.prepare(delivery);
     this.#history.keep(delivery, this.#send, framed);
   }
 

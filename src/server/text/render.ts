@@ -56,7 +56,11 @@ export class TextRenderer {
 
   #render(delivery: Delivery): Buffer | null {
     const prefix = this.#prefixOf(delivery.isPrivate ? this.#privateLabel : delivery.topic, delivery.from);
-    return this.#renderPlain(prefix, delivery.payloads) ?? this.#renderAny(prefix, delivery);
+    const plain = this.#renderPlain(prefix, delivery.payloads);
+    if (plain === undefined) return this.#renderAny(prefix, delivery);
+    // Each line is its payload as it is, between the prefix and a newline: the history may keep them.
+    delivery.renderedAround = { gap: prefix.length, after: 1 };
+    return plain;
   }
 
   /**

@@ -194,6 +194,11 @@ export class TextSession extends Session<TextSessionOwner> implements RoomMember
     this.router.unregister(this);
   }
 
+  /** Member: renders a room's batch before it is kept (cached on the delivery: deliver() reuses it). */
+  prepare(delivery: Delivery): void {
+    this.owner.renderer(this.lang).delivery(delivery);
+  }
+
   deliver(delivery: Delivery): void {
     const text = this.owner.renderer(this.lang).delivery(delivery);
     if (text === null) return;
