@@ -187,6 +187,8 @@ export function buildCases(
   // The WebSocket targets (subscribers on WebSocket) run only where a case says so.
   const messaging = (target: Target) => target.roles.includes("session") && target.websocket !== true;
   const enchufe = (target: Target) => target.server === "enchufe";
+  // A baseline build's target (`name@baseline`) runs wherever the target it is the twin of runs.
+  const framed = (target: Target) => target.name.replace(/@baseline$/, "") === "enchufe-framed";
   if (only.includes("greet")) {
     cases.push({
       workload: "greet",
@@ -313,8 +315,7 @@ export function buildCases(
       timeoutMs: 90_000,
       // One enchufe row for TCP: an idle connection is a text user until it sends its first byte. WebSocket:
       // an enchufe.text user, and an enchufe.v1 client after its HELLO (a framed session).
-      accepts: (target) =>
-        (messaging(target) && target.name !== "enchufe-framed") || target.websocket === true,
+      accepts: (target) => (messaging(target) && !framed(target)) || target.websocket === true,
     });
   }
   if (only.includes("queue-group")) {
@@ -398,7 +399,7 @@ export function buildCases(
         connections: 2,
         args: ["--mode", "replay", "--count", String(profile.replayMessages), "--size", "64"],
         timeoutMs: 1_300_000,
-        accepts: (target) => target.name === "enchufe-framed",
+        accepts: framed,
         server: { ...mode.server, args: [...mode.server.args, "--history", String(REPLAY_HISTORY)] },
       });
     }
@@ -414,7 +415,7 @@ export function buildCases(
         connections: 0,
         args: [],
         timeoutMs: 300_000,
-        accepts: (target) => target.name === "enchufe-framed",
+        accepts: framed,
         server: { args: [], data: true },
         logMiB,
       });
@@ -430,7 +431,7 @@ export function buildCases(
       connections: 101,
       args: ["--mode", "fanout", "--subs", "100", "--pubs", "1", "--size", "64", ...timing(profile)],
       timeoutMs: budget(profile.warmupS + profile.durationS),
-      accepts: (target) => target.name === "enchufe-framed",
+      accepts: framed,
     });
   }
   return cases;

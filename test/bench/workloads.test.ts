@@ -40,3 +40,12 @@ test("workloads - the round-trip reference (ref-echo) runs only the requests the
   const ran = cases.filter((benchCase) => benchCase.accepts(target)).map((c) => `${c.workload}: ${c.label}`);
   assert.deepEqual(ran, ["request: 1 in flight, server echo", "request: 64 pipelined, server echo"]);
 });
+
+test("workloads - a baseline build's target runs in exactly the cases of the target it is the twin of", () => {
+  const cases = buildCases(PROFILES.quick, WORKLOADS);
+  for (const target of TARGETS.filter((candidate) => candidate.server === "enchufe")) {
+    const twin = { ...target, name: `${target.name}@baseline` };
+    const ran = (t: typeof target) => cases.filter((benchCase) => benchCase.accepts(t)).map((c) => c.label);
+    assert.deepEqual(ran(twin), ran(target), target.name);
+  }
+});
