@@ -230,7 +230,10 @@ async function runAll(options: Options, registry: ProcessRegistry): Promise<void
           workload: benchCase.workload,
           kind: benchCase.kind,
           label: benchCase.label,
-          target: benchCase.kind === "cluster" ? "enchufe ×2" : target.name,
+          target:
+            benchCase.kind === "cluster"
+              ? `enchufe ×2${target.name.endsWith("@baseline") ? "@baseline" : ""}`
+              : target.name,
           // fanout-history: each row against history off on the same build.
           compareWith: benchCase.kind === "history" ? target.name : target.compareWith,
           compareCase: benchCase.compareCase,

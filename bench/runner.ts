@@ -98,7 +98,7 @@ class CpuWindow {
 }
 
 export async function runOnce(benchCase: BenchCase, target: Target, ctx: RunContext): Promise<Sample> {
-  if (benchCase.kind === "cluster") return runCluster(benchCase, ctx);
+  if (benchCase.kind === "cluster") return runCluster(benchCase, target, ctx);
   // On disk (fanout-history, ack-publish, replay, restart; JetStream always): a fresh data directory for
   // every run, removed after it.
   const data =
@@ -264,7 +264,7 @@ function assertAlive(server: RunningServer): void {
 export class ClusterUnsupported extends Error {}
 
 /** Two enchufe nodes on one Redis bus; subscribers alternate between them, the publisher uses node 1. */
-async function runCluster(benchCase: BenchCase, ctx: RunContext): Promise<Sample> {
+async function runCluster(benchCase: BenchCase, target: Target, ctx: RunContext): Promise<Sample> {
   const started: RunningServer[] = [];
   try {
     const bus = await startServer(await redisBusSpec(pinPrefix(1, ctx.canPin)), ctx.registry, LOG_DIR);
@@ -278,6 +278,7 @@ async function runCluster(benchCase: BenchCase, ctx: RunContext): Promise<Sample
               bus.port,
               index,
               ctx.profileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", ctx.profileDir],
+              target.root,
             ),
             ctx.registry,
             LOG_DIR,

@@ -54,6 +54,8 @@ export interface Target {
   readonly roles: readonly ServerRole[];
   /** The enchufe target this one is compared with ("vs enchufe" column). */
   readonly compareWith: string;
+  /** An enchufe target's build (its checkout: this one, or ENCHUFE_BENCH_BASELINE's). */
+  readonly root?: string;
   /**
    * Subscribers and idle connections speak WebSocket (enchufe.v1 for proto framed, enchufe.text for text)
    * on the same port; publishers stay on TCP. Only the WebSocket workloads (fanout-ws, idle) take these.
@@ -142,6 +144,7 @@ function enchufeTargets(root: string, suffix: string): Target[] {
       name: named("enchufe-text"),
       answersOnConnect: true,
       server: "enchufe",
+      root,
       proto: "text",
       needs: "node",
       roles: ["session", "greet"],
@@ -153,6 +156,7 @@ function enchufeTargets(root: string, suffix: string): Target[] {
       name: named("enchufe-framed"),
       answersOnConnect: true,
       server: "enchufe",
+      root,
       proto: "framed",
       needs: "node",
       roles: ["session", "ack"],
@@ -163,6 +167,7 @@ function enchufeTargets(root: string, suffix: string): Target[] {
       name: named("enchufe-ws-text"),
       answersOnConnect: true,
       server: "enchufe",
+      root,
       proto: "text",
       websocket: true,
       needs: "node",
@@ -174,6 +179,7 @@ function enchufeTargets(root: string, suffix: string): Target[] {
       name: named("enchufe-ws-framed"),
       answersOnConnect: true,
       server: "enchufe",
+      root,
       proto: "framed",
       websocket: true,
       needs: "node",
@@ -385,9 +391,10 @@ export function enchufeClusterSpec(
   redisPort: number,
   index: number,
   nodeArgs: readonly string[] = [],
+  root = ENCHUFE_ROOT,
 ): StartSpec {
   return {
-    ...enchufeCli(pin, ["--cluster", `redis://127.0.0.1:${redisPort}`], nodeArgs),
+    ...enchufeCli(pin, ["--cluster", `redis://127.0.0.1:${redisPort}`], nodeArgs, root),
     name: `enchufe-node${index}`,
   };
 }
