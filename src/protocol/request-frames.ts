@@ -26,16 +26,21 @@ export function encodeReplyInto(
   headers: Headers,
   payload: Uint8Array,
 ): number {
-  out[start] = REPLY_TYPE;
-  out[start + 1] = 0;
-  putU32(out, start + 6, reqId);
-  out[start + 10] = status;
-  let offset = start + 11;
-  offset = headers.length === 0 ? writeNoHeaders(out, offset) : writeHeaders(out, offset, headers);
+  const head = writeReplyHead(out, start, reqId, status);
+  let offset = headers.length === 0 ? writeNoHeaders(out, head) : writeHeaders(out, head, headers);
   out.set(payload, offset);
   offset += payload.byteLength;
   putU32(out, start + 2, offset - start - FRAME_HEADER_BYTES);
   return offset;
+}
+
+/** A REPLY's type, flags, reqId and status at `start` (its length is written last); returns where its headers go. */
+function writeReplyHead(out: Buffer, start: number, reqId: number, status: number): number {
+  out[start] = REPLY_TYPE;
+  out[start + 1] = 0;
+  putU32(out, start + 6, reqId);
+  out[start + 10] = status;
+  return start + 11;
 }
 
 /** The bytes of a REPLY without headers whose payload is a plain RESPOND's (`source`, read in place). */
@@ -54,11 +59,7 @@ export function encodePlainReplyInto(
   status: number,
   source: PlainRecord,
 ): number {
-  out[start] = REPLY_TYPE;
-  out[start + 1] = 0;
-  putU32(out, start + 6, reqId);
-  out[start + 10] = status;
-  const offset = source.copyPayload(out, writeNoHeaders(out, start + 11));
+  const offset = source.copyPayload(out, writeNoHeaders(out, writeReplyHead(out, start, reqId, status)));
   putU32(out, start + 2, offset - start - FRAME_HEADER_BYTES);
   return offset;
 }
