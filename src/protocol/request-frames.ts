@@ -5,7 +5,7 @@
  * field); every other frame type, and these ones everywhere else, go through the one schema encoder.
  */
 import { FRAME_HEADER_BYTES, FRAME_TYPE_NUMBER, type Headers } from "./frame-schema.js";
-import { type PayloadSource, PlainRecord } from "./plain-frames.js";
+import { copySmall, type PayloadSource, PlainRecord } from "./plain-frames.js";
 import { tokenDigits, writeToken } from "./tokens.js";
 import { headersSize, putU32, strSize, writeHeaders, writeNoHeaders, writeStr } from "./wire.js";
 
@@ -71,16 +71,21 @@ export function encodePlainReplyInto(
 export interface RequestNames {
   name: string;
   from: string;
-  bytes: Uint8Array | undefined;
+  /** The two strs' bytes (copied with copySmall), and their length (a DataView's byteLength is a call). */
+  bytes: DataView | undefined;
+  length: number;
 }
+
+/** Names' bytes up to this size are copied by copySmall (usually a few dozen); longer ones by set(). */
+const SMALL_NAMES = 128;
 
 /** An empty RequestNames. */
 export function requestNames(): RequestNames {
-  return { name: "", from: "", bytes: undefined };
+  return { name: "", from: "", bytes: undefined, length: 0 };
 }
 
 /** The encoded strs of `name` and `from` when `names` holds them (made on the pair's second use), else undefined. */
-function namesBytes(names: RequestNames | undefined, name: string, from: string): Uint8Array | undefined {
+function namesBytes(names: RequestNames | undefined, name: string, from: string): DataView | undefined {
   if (names === undefined) return undefined;
   if (names.name !== name || names.from !== from) {
     names.name = name;
@@ -91,7 +96,8 @@ function namesBytes(names: RequestNames | undefined, name: string, from: string)
   if (names.bytes === undefined) {
     const bytes = Buffer.allocUnsafe(strSize(name, "REQMSG.name") + strSize(from, "REQMSG.from"));
     writeStr(bytes, writeStr(bytes, 0, name), from);
-    names.bytes = new Uint8Array(bytes);
+    names.bytes = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    names.length = bytes.length;
   }
   return names.bytes;
 }
@@ -115,7 +121,7 @@ export function requestMessageFrameSize(
     FRAME_HEADER_BYTES +
     2 +
     tokenDigits(token) +
-    (known === undefined ? strSize(name, "REQMSG.name") + strSize(from, "REQMSG.from") : known.length) +
+    (known === undefined ? strSize(name, "REQMSG.name") + strSize(from, "REQMSG.from") : names!.length) +
     headersSize(headers, "REQMSG.header") +
     (payload instanceof PlainRecord ? payload.payloadLength : payload.byteLength)
   );
@@ -137,10 +143,9 @@ export function encodeRequestMessageInto(
   let offset = writeToken(out, start + FRAME_HEADER_BYTES, token);
   const known = names?.bytes;
   if (known !== undefined && names!.name === name && names!.from === from) {
-    // Usually a few bytes: then a loop costs less than a TypedArray set() call.
-    const length = known.length;
-    if (length > 64) out.set(known, offset);
-    else for (let i = 0; i < length; i++) out[offset + i] = known[i]!;
+    const length = names!.length;
+    if (length > SMALL_NAMES) out.set(new Uint8Array(known.buffer, known.byteOffset, length), offset);
+    else copySmall(known, 0, length, out, offset);
     offset += length;
   } else offset = writeStr(out, writeStr(out, offset, name), from);
   offset = headers.length === 0 ? writeNoHeaders(out, offset) : writeHeaders(out, offset, headers);

