@@ -32,6 +32,8 @@ export function timeHandler(): RequestResult {
 /** Request names are topics (so responders can subscribe to them with wildcards). */
 export class HandlerRegistry {
   readonly #handlers = new Map<string, RequestHandler>();
+  /** Counts set() and delete() calls: a lookup cached under an older count is stale. */
+  changes = 0;
 
   constructor(builtIns = true) {
     if (builtIns) {
@@ -49,9 +51,11 @@ export class HandlerRegistry {
       });
     }
     this.#handlers.set(name, handler);
+    this.changes++;
   }
 
   delete(name: string): boolean {
+    this.changes++;
     return this.#handlers.delete(name);
   }
 

@@ -194,6 +194,27 @@ describe("framed mode", () => {
     assert.deepEqual([broken.status, text(broken.payload)], [ReplyStatus.HANDLER_ERROR, "boom"]);
   });
 
+  test("a handler set after requests of its name were routed answers the next ones; a replaced one too", async () => {
+    const client = await framed("late-handler");
+    const ask = async (reqId: number) => {
+      client.send({
+        type: "REQ",
+        reqId,
+        name: "late.job",
+        timeoutMs: 0,
+        headers: [],
+        payload: Buffer.alloc(0),
+      });
+      const reply = await client.next("REPLY", (r) => r.reqId === reqId);
+      return [reply.status, text(reply.payload)];
+    };
+    assert.deepEqual(await ask(1), [ReplyStatus.NO_RESPONDERS, ""]);
+    server.handler.handleRequest("late.job", () => "first");
+    assert.deepEqual(await ask(2), [ReplyStatus.OK, "first"]);
+    server.handler.handleRequest("late.job", () => "second");
+    assert.deepEqual(await ask(3), [ReplyStatus.OK, "second"]);
+  });
+
   test("request to a responder client, timeout and no responders", async () => {
     const responder = await framed("svc");
     responder.subscribe(1, "calc.*", true);

@@ -34,7 +34,7 @@ class Asker implements Requester {
 }
 
 function table(): Requests {
-  return new Requests({ get: () => undefined }, SINGLE_NODE, {
+  return new Requests({ get: () => undefined, changes: 0 }, SINGLE_NODE, {
     defaultTimeoutMs: 60_000,
     maxTimeoutMs: 60_000,
     skipSlowBytes: Number.MAX_SAFE_INTEGER,

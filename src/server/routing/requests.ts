@@ -22,6 +22,8 @@ import type { RemoteHalf, Requester, Subscriber } from "./interfaces.js";
 /** Finds the server-side handler of a request name (HandlerRegistry). */
 export interface HandlerLookup {
   get(name: string): RequestHandler | undefined;
+  /** Grows whenever a handler is set or deleted (what get() answers may have changed). */
+  readonly changes: number;
 }
 
 export interface RequestOptions {
@@ -90,6 +92,10 @@ export class Requests {
    */
   #matchedName: string | undefined;
   #matched: readonly Subscriber[] = [];
+  /** The handler of the last name routed (or undefined: none), as of the registry's `changes` count. */
+  #handledName: string | undefined;
+  #handled: RequestHandler | undefined;
+  #handledAt = -1;
 
   constructor(handlers: HandlerLookup, remote: RemoteHalf, options: RequestOptions) {
     this.#handlers = handlers;
@@ -111,6 +117,17 @@ export class Requests {
     this.#matchedName = undefined;
   }
 
+  /** The handler of `name`, if any: the registry is asked once per name while it does not change. */
+  #handlerOf(name: string): RequestHandler | undefined {
+    const changes = this.#handlers.changes;
+    if (name !== this.#handledName || changes !== this.#handledAt) {
+      this.#handled = this.#handlers.get(name);
+      this.#handledName = name;
+      this.#handledAt = changes;
+    }
+    return this.#handled;
+  }
+
   /** The responders whose patterns match `name`, in the index's order (read at once, never kept). */
   #respondersOf(name: string): readonly Subscriber[] {
     if (name !== this.#matchedName) {
@@ -128,7 +145,7 @@ export class Requests {
     headers: Headers,
     payload: PayloadSource,
   ): void {
-    const handler = this.#handlers.get(name);
+    const handler = this.#handlerOf(name);
     if (handler !== undefined) {
       runHandler(handler, requester, reqId, name, headers, payloadOf(payload));
       return;
@@ -301,7 +318,7 @@ function runHandler(
     requester.reply(reqId, ReplyStatus.HANDLER_ERROR, EMPTY_HEADERS, errorPayload(error));
     return;
   }
-  if (!isThenable(result)) {
+  if (typeof result === "string" || result instanceof Uint8Array || !isThenable(result)) {
     requester.reply(reqId, ReplyStatus.OK, EMPTY_HEADERS, toBytes(result));
     return;
   }
