@@ -7,6 +7,7 @@
  * tmp dir that is removed.
  */
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -299,9 +300,16 @@ describe("the web chat page in a real browser", () => {
       await dora.page.press("#message", "Enter");
       await logShows(dora, "local", "offline: sent once reconnected");
       const again = await server({ port });
+      // The page may reconnect and send before eve has joined den: the server's own event is what shows
+      // the line was sent once reconnected (listened for before any I/O of the new server is handled).
+      const sent = once(again.handler, "message");
       const eve = await nc(again.port, "eve", "den");
       await dora.page.waitForSelector('#status[data-state="connected"]');
-      await eve.line("[den] dora: typed while away");
+      const [event] = (await sent) as [{ topic: string; from: string; payload: Uint8Array }];
+      assert.deepEqual(
+        [event.topic, event.from, Buffer.from(event.payload).toString()],
+        ["den", "dora", "typed while away"],
+      );
       await dora.page.waitForFunction(() => document.querySelectorAll("#members li").length === 2);
       assert.deepEqual(await members(dora), ["dora (you)", "eve"]);
       eve.write("welcome back\n");
