@@ -19,9 +19,14 @@ export class OutputSlab {
   /** Bytes of `buffer` already reserved. */
   used = 0;
 
+  /** True when `size` more bytes fit in the current slab (reserve() then gives the next offset in it). */
+  fits(size: number): boolean {
+    return this.buffer.length - this.used >= size;
+  }
+
   /** Reserves `size` bytes in `buffer` (a new slab when they do not fit) and returns their offset. */
   reserve(size: number): number {
-    if (this.buffer.length - this.used < size) {
+    if (!this.fits(size)) {
       this.buffer = Buffer.allocUnsafe(Math.max(SLAB_BYTES, size));
       this.used = 0;
     }

@@ -231,26 +231,21 @@ export abstract class Session<O extends SessionOwner = SessionOwner>
   reserve(size: number): number {
     this.turn.beforeWrite();
     const output = this.owner.output;
-    const at = output.used;
-    // The turn's run goes on: nothing else reached the connection since it began (a write ends it), so
-    // its bound still holds, and the session is open (closing writes the run).
-    if (
+    // The turn's run goes on in the same slab: nothing else reached the connection since it began (a write
+    // ends it), so the bound computed then still holds, and the session is open (closing writes the run).
+    const runGoesOn =
       this.#run === output.buffer &&
-      this.#runEnd === at &&
-      at + size <= this.#runLimit &&
-      output.buffer.length - at >= size
-    ) {
-      output.used = at + size;
-      this.#runEnd = at + size;
-      this.owner.counters.bytesOut += size;
-      return at;
+      this.#runEnd === output.used &&
+      output.used + size <= this.#runLimit &&
+      output.fits(size);
+    if (!runGoesOn) {
+      if (!this.isOpen) return -1;
+      if (this.pendingBytes + size > this.options.maxPendingBytes) {
+        this.#slowConsumer();
+        return -1;
+      }
+      if (!this.#corked) this.#enlist();
     }
-    if (!this.isOpen) return -1;
-    if (this.pendingBytes + size > this.options.maxPendingBytes) {
-      this.#slowConsumer();
-      return -1;
-    }
-    if (!this.#corked) this.#enlist();
     const offset = output.reserve(size);
     if (this.#run !== output.buffer || this.#runEnd !== offset) {
       if (this.#run !== undefined) this.#writeRun();
